@@ -1,0 +1,37 @@
+import type { AlocitySignatureDef, AlocitySignatureNode } from "../src/runtime/signature-config";
+import { parseTolerance } from "../src/runtime/signature-config";
+import { DEFAULT_TOLERANCE_SECONDS } from "../src/core/signature";
+import type { NodeAPI, NodeRedNode } from "../src/runtime/node-red";
+
+export = function (RED: NodeAPI) {
+    /** A pasted key with the whitespace around it trimmed (with a warning); undefined when none is set. */
+    function trimmedCredential(node: NodeRedNode, field: "secret" | "previousSecret"): string | undefined {
+        const pasted = node.credentials?.[field];
+        if (typeof pasted !== "string" || pasted.trim() === "") {
+            return undefined;
+        }
+        if (pasted.trim() !== pasted) {
+            node.warn(RED._("alocity-signature.warn.trimmed", { field }));
+        }
+        return pasted.trim();
+    }
+
+    function AlocitySignature(this: AlocitySignatureNode, def: AlocitySignatureDef) {
+        RED.nodes.createNode(this, def);
+        const tolerance = parseTolerance(def.tolerance);
+        if (tolerance === undefined) {
+            this.warn(RED._("alocity-signature.warn.bad-tolerance", { value: String(def.tolerance), default: DEFAULT_TOLERANCE_SECONDS }));
+        }
+        this.tolerance = tolerance ?? DEFAULT_TOLERANCE_SECONDS;
+        const secret = trimmedCredential(this, "secret");
+        const previousSecret = trimmedCredential(this, "previousSecret");
+        this.secrets = secret === undefined ? [] : previousSecret === undefined ? [secret] : [secret, previousSecret];
+    }
+
+    RED.nodes.registerType("alocity-signature", AlocitySignature, {
+        credentials: {
+            secret: { type: "password" },
+            previousSecret: { type: "password" },
+        },
+    });
+};

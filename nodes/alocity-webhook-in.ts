@@ -1,0 +1,161 @@
+import { LogThrottle } from "../src/core/log-throttle";
+import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
+import { SIGNATURE_HEADER } from "../src/core/signature";
+import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
+import type { AlocitySignatureNode } from "../src/runtime/signature-config";
+import { ThrottledStatus } from "../src/runtime/throttled-status";
+import { InvalidPathError, webhookRoutesFor, type HttpAnswer, type IncomingWebhook, type PathClaim } from "../src/runtime/webhook-routes";
+
+interface WebhookInDef extends NodeDef {
+    url?: string;
+    signature?: string;
+    event?: string;
+}
+
+type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
+
+const ANSWERS = {
+    accepted: { status: 200, body: "OK" },
+    duplicate: { status: 200, body: "OK (already received)" },
+    unauthorized: { status: 401, body: "Unauthorized" },
+    noSecret: { status: 500, body: "Internal Server Error" },
+} satisfies Record<string, HttpAnswer>;
+
+function clockTime(ms: number): string {
+    return new Date(ms).toTimeString().slice(0, 8);
+}
+
+export = function (RED: NodeAPI) {
+    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.${key}`, substitutions);
+
+    function AlocityWebhookIn(this: NodeRedNode, def: WebhookInDef) {
+        RED.nodes.createNode(this, def);
+        const node = this;
+        const event = (def.event ?? "").trim();
+        const status = new ThrottledStatus(node);
+        let path = String(def.url ?? "");
+        let lastEvent: { event: string; at: number } | undefined;
+        let rejected = 0;
+        let lastReason = "";
+        let lastWasRejected = false;
+
+        const configurationError = (statusKey: string, logKey: string, substitutions?: Record<string, unknown>) => {
+            node.status({ fill: "red", shape: "ring", text: t(`status.${statusKey}`, substitutions) });
+            node.error(t(`log.${logKey}`, substitutions));
+        };
+
+        if (RED.settings.httpNodeRoot === false) {
+            configurationError("http-disabled", "http-disabled");
+            return;
+        }
+        const signature = def.signature ? (RED.nodes.getNode(def.signature) as AlocitySignatureNode | null) : null;
+        const secrets = signature?.secrets ?? [];
+        const tolerance = signature?.tolerance ?? 0;
+
+        const rejectionLog = new LogThrottle(
+            (line) => node.warn(line),
+            (total, counts, windowMs) =>
+                t("log.summary", {
+                    count: total,
+                    path,
+                    seconds: windowMs / 1000,
+                    reasons: [...counts].map(([reason, count]) => `${t(`reason.${reason}`)} ${count}`).join(", "),
+                }),
+        );
+
+        const showActivity = () => {
+            const shown: NodeStatus = lastEvent
+                ? { fill: "green", shape: "dot", text: t("status.event", { event: lastEvent.event, time: clockTime(lastEvent.at) }) }
+                : { fill: "green", shape: "ring", text: t("status.listening", { path }) };
+            if (rejected > 0) {
+                shown.text += " " + t("status.rejected", { count: rejected, reason: t(`reason.${lastReason}`) });
+                if (lastWasRejected) {
+                    shown.fill = "yellow";
+                }
+            }
+            status.show(shown);
+        };
+
+        const reject = (outcome: Rejection): HttpAnswer => {
+            const reason = outcome.kind === "bad-body" ? outcome.problem : outcome.reason;
+            rejected++;
+            lastReason = reason;
+            lastWasRejected = true;
+            showActivity();
+            rejectionLog.report(reason, () =>
+                t(`log.${reason}`, {
+                    path,
+                    status: outcome.status,
+                    detail: outcome.kind === "rejected" ? outcome.detail ?? "" : "",
+                    skew: outcome.kind === "rejected" && outcome.skew !== undefined ? Math.abs(outcome.skew) : "",
+                    tolerance,
+                }),
+            );
+            return outcome.kind === "bad-body"
+                ? { status: 400, body: `Bad Request: ${t(`reason.${reason}`)}` }
+                : ANSWERS.unauthorized;
+        };
+
+        const handle = (request: IncomingWebhook): HttpAnswer => {
+            const outcome = receiveWebhook(
+                request.rawBody,
+                request.headers[SIGNATURE_HEADER],
+                { secrets, tolerance, event },
+                request.replayGuard,
+                request.receivedAt,
+            );
+            switch (outcome.kind) {
+                case "accepted":
+                    node.send(outcome.message);
+                    if (outcome.keyIndex > 0) {
+                        node.debug(t("log.previous-secret", { path }));
+                    }
+                    lastEvent = { event: outcome.message.topic, at: outcome.message.alocity.receivedAt };
+                    lastWasRejected = false;
+                    showActivity();
+                    return ANSWERS.accepted;
+                case "duplicate":
+                    node.debug(t("log.duplicate", { path, event: outcome.event, timestamp: outcome.timestamp }));
+                    return ANSWERS.duplicate;
+                case "no-secret":
+                    rejectionLog.report("no-secret", () => t("log.no-secret-request", { path }));
+                    return ANSWERS.noSecret;
+                default:
+                    return reject(outcome);
+            }
+        };
+
+        let claim: PathClaim | undefined;
+        try {
+            claim = webhookRoutesFor(RED).claim(path, {
+                handle,
+                serving: (servedPath) => {
+                    path = servedPath;
+                    if (secrets.length === 0) {
+                        configurationError(signature ? "no-secret" : "no-signature", signature ? "no-secret" : "no-signature", { path });
+                    } else {
+                        showActivity();
+                    }
+                },
+                waiting: (servedPath) => {
+                    path = servedPath;
+                    configurationError("path-taken", "path-taken", { path });
+                },
+            });
+        } catch (error) {
+            if (!(error instanceof InvalidPathError)) {
+                throw error;
+            }
+            configurationError("bad-path", "bad-path", { path });
+        }
+
+        node.on("close", (_removed: boolean, done: () => void) => {
+            claim?.release();
+            rejectionLog.flush();
+            status.stop();
+            done();
+        });
+    }
+
+    RED.nodes.registerType("alocity-webhook-in", AlocityWebhookIn);
+};

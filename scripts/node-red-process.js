@@ -1,0 +1,133 @@
+"use strict";
+// Starts a real Node-RED in a child process, with its default settings (editor at /), a user directory of its
+// own and this package installed in it by a link; used by `npm start`, the integration tests and the benchmark.
+const { spawn } = require("child_process");
+const fs = require("fs");
+const http = require("http");
+const path = require("path");
+
+/**
+ * @param {object} options
+ * @param {string} options.userDir
+ * @param {number} [options.port] 0 picks a free port
+ * @param {string} [options.host]
+ * @param {string} options.packageDir the package to load (linked into userDir/node_modules)
+ * @param {string} [options.redJs] Node-RED's red.js (default: the devDependency)
+ * @param {string} [options.nodeBinary] the node executable (default: this one)
+ * @param {string[]} [options.settings] extra `-D key=value` settings
+ * @param {boolean} [options.inheritOutput] show Node-RED's log on this process's output
+ * @param {object} [options.env]
+ */
+async function startNodeRed(options) {
+    const host = options.host || "127.0.0.1";
+    const port = options.port === undefined || options.port === 0 ? await freePort(host) : options.port;
+    fs.mkdirSync(path.join(options.userDir, "node_modules"), { recursive: true });
+    const link = path.join(options.userDir, "node_modules", "node-red-contrib-alocity");
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(options.packageDir, link, "dir");
+    if (!fs.existsSync(path.join(options.userDir, "package.json"))) {
+        fs.writeFileSync(path.join(options.userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true }, null, 2));
+    }
+
+    const redJs = options.redJs || require.resolve("node-red/red.js");
+    const args = [redJs, "--userDir", options.userDir, "--port", String(port), "-D", `uiHost=${host}`];
+    for (const setting of options.settings || []) {
+        args.push("-D", setting);
+    }
+    const child = spawn(options.nodeBinary || process.execPath, args, {
+        env: { ...process.env, ...(options.env || {}) },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    const onOutput = (chunk) => {
+        log += chunk;
+        if (options.inheritOutput) process.stdout.write(chunk);
+    };
+    child.stdout.on("data", onOutput);
+    child.stderr.on("data", onOutput);
+
+    await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 60 s:\n${log}`)), 60000);
+        const check = () => {
+            if (/Started flows/.test(log)) {
+                clearTimeout(timer);
+                child.stdout.off("data", check);
+                resolve();
+            }
+        };
+        child.stdout.on("data", check);
+        child.once("exit", (code) => {
+            clearTimeout(timer);
+            reject(new Error(`Node-RED exited with code ${code}:\n${log}`));
+        });
+    });
+
+    const url = `http://${host}:${port}`;
+    return {
+        url,
+        port,
+        process: child,
+        get log() {
+            return log;
+        },
+        /** Calls the admin API; resolves with the parsed JSON answer. */
+        admin(method, route, body, headers) {
+            return request(method, url + route, body, headers).then((answer) => {
+                if (answer.status >= 300) {
+                    throw new Error(`${method} ${route}: ${answer.status} ${answer.text}`);
+                }
+                return answer.text ? JSON.parse(answer.text) : undefined;
+            });
+        },
+        /** Deploys flows and waits until they are running. */
+        async deploy(flows, type = "full") {
+            const before = (log.match(/Started (modified )?flows|Started modified nodes/g) || []).length;
+            await this.admin("POST", "/flows", flows, { "Node-RED-Deployment-Type": type });
+            const deadline = Date.now() + 20000;
+            while ((log.match(/Started (modified )?flows|Started modified nodes/g) || []).length <= before) {
+                if (Date.now() > deadline) throw new Error(`deploy did not finish:\n${log}`);
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+        },
+        stop() {
+            return new Promise((resolve) => {
+                if (child.exitCode !== null) return resolve();
+                child.once("exit", () => resolve());
+                child.kill("SIGINT");
+                setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+            });
+        },
+    };
+}
+
+function request(method, url, body, headers = {}) {
+    return new Promise((resolve, reject) => {
+        const data = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+        const req = http.request(url, {
+            method,
+            headers: {
+                ...(data ? { "Content-Type": "application/json", "Content-Length": data.length } : {}),
+                ...headers,
+            },
+        }, (res) => {
+            const chunks = [];
+            res.on("data", (chunk) => chunks.push(chunk));
+            res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+        });
+        req.on("error", reject);
+        req.end(data);
+    });
+}
+
+function freePort(host) {
+    return new Promise((resolve, reject) => {
+        const server = require("net").createServer();
+        server.listen(0, host, () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+        server.on("error", reject);
+    });
+}
+
+module.exports = { startNodeRed, request };

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm start`: a local Node-RED (the devDependency, default settings) on 127.0.0.1 with this package loaded
+// and a demo flow deployed: alocity-webhook-in at /alocity wired to debug nodes.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+const { startNodeRed } = require("./node-red-process");
+
+const root = path.resolve(__dirname, "..");
+const userDir = path.join(root, ".node-red");
+const port = Number(process.env.PORT || 1880);
+const DEMO_TAB = "alocity-demo-tab";
+
+function demoSecret() {
+    if (process.env.ALOCITY_WEBHOOK_SECRET) {
+        return { secret: process.env.ALOCITY_WEBHOOK_SECRET, generated: false };
+    }
+    return { secret: crypto.randomBytes(24).toString("base64"), generated: true };
+}
+
+function demoFlow(secret) {
+    const examples = path.join(root, "examples", "demo.json");
+    const nodes = JSON.parse(fs.readFileSync(examples, "utf8"));
+    return nodes.map((node) => (node.type === "alocity-signature" ? { ...node, credentials: { secret } } : node));
+}
+
+async function main() {
+    const { secret, generated } = demoSecret();
+    const nodeRed = await startNodeRed({ userDir, port, host: "127.0.0.1", packageDir: root, inheritOutput: true });
+    const current = await nodeRed.admin("GET", "/flows");
+    const others = (current.flows || current).filter((node) => node.id !== DEMO_TAB && node.z !== DEMO_TAB && !String(node.id).startsWith("alocity-demo-"));
+    await nodeRed.admin("POST", "/flows", others.concat(demoFlow(secret)), { "Node-RED-Deployment-Type": "full" });
+
+    const webhookUrl = `${nodeRed.url}/alocity`;
+    const cli = path.relative(process.cwd(), path.join(root, "dist", "src", "cli.js")) || "dist/src/cli.js";
+    console.log(`
+  Node-RED editor:  ${nodeRed.url}/
+  Webhook URL:      ${webhookUrl}
+  Webhook secret:   ${generated ? secret + "   (generated: set ALOCITY_WEBHOOK_SECRET to choose one)" : "from ALOCITY_WEBHOOK_SECRET"}
+
+  Send a signed test event (then watch the debug sidebar):
+    ALOCITY_WEBHOOK_SECRET='${secret}' node ${cli} send --url ${webhookUrl} --event door.state
+
+  Stop with Ctrl+C.
+`);
+    const stop = () => nodeRed.stop().then(() => process.exit(0));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+}
+
+main().catch((error) => {
+    console.error(`npm start failed: ${error.message}`);
+    process.exit(1);
+});

@@ -1,0 +1,49 @@
+import type { EventPayloads, KnownEventCode } from "./events";
+
+/**
+ * Realistic sample payloads of each event, shaped as Alocity documents them. Shared by the
+ * `alocity-webhook` command, the editor's "send test event" action, the demo and the tests.
+ */
+export const SAMPLE_EVENTS: { readonly [Code in KnownEventCode]: Readonly<EventPayloads[Code]> } = {
+    "accesslog.created": {
+        id: "5f7c2a4e-9b1d-4e8a-a3c6-2d9e8f1b7c40",
+        serialNumber: "ALO-FR-20231187",
+        doorName: "Main entrance",
+        userId: "0b8e4f3a-6c2d-4a9e-8f71-3e5d2c1b9a07",
+        userName: "Dana Whitfield",
+        result: 0,
+        resultName: "Access Granted",
+        credentialType: "Face",
+        createdAt: "2026-11-29T08:41:12Z",
+    },
+    "door.healthcheck": {
+        serialNumber: "ALO-DC-20220415",
+        firmwareVersion: "3.8.2",
+        databaseActive: true,
+        isConnected: true,
+        ipAddress: "10.20.4.17",
+    },
+    "door.state": {
+        serialNumber: "ALO-DC-20220415",
+        doorState: "Open",
+    },
+    "lock.state": {
+        serialNumber: "ALO-DC-20220415",
+        lockState: "Unlocked",
+    },
+    "user.card": {
+        userId: "0b8e4f3a-6c2d-4a9e-8f71-3e5d2c1b9a07",
+        action: "Created",
+        facilityCode: 128,
+        cardNumber: 4294967301,
+    },
+    "user.face": {
+        id: "0b8e4f3a-6c2d-4a9e-8f71-3e5d2c1b9a07",
+        action: "Enrolled",
+    },
+};
+
+/** A fresh copy of an event's sample payload, safe to change. */
+export function samplePayload<Code extends KnownEventCode>(event: Code): EventPayloads[Code] {
+    return structuredClone(SAMPLE_EVENTS[event]) as EventPayloads[Code];
+}

@@ -1,0 +1,51 @@
+import type { EventEmitter } from "events";
+
+/** The parts of Node-RED's runtime API the nodes use (kept small, so that 3.1 to 5.x all fit). */
+export interface NodeRedNode extends EventEmitter {
+    id: string;
+    type: string;
+    name?: string;
+    credentials?: Record<string, string | undefined>;
+    send(msg: unknown): void;
+    status(status: NodeStatus | Record<string, never>): void;
+    log(message: unknown): void;
+    warn(message: unknown): void;
+    error(message: unknown, msg?: unknown): void;
+    debug(message: unknown): void;
+    on(event: "input", listener: (msg: any, send: (msg: unknown) => void, done: (err?: Error) => void) => void): this;
+    on(event: "close", listener: (removed: boolean, done: () => void) => void): this;
+    on(event: string, listener: (...args: any[]) => void): this;
+}
+
+export interface NodeStatus {
+    fill?: "red" | "green" | "yellow" | "blue" | "grey";
+    shape?: "ring" | "dot";
+    text?: string;
+}
+
+export interface NodeDef {
+    id: string;
+    type: string;
+    name?: string;
+    [property: string]: unknown;
+}
+
+export interface NodeAPI {
+    nodes: {
+        createNode(node: object, def: NodeDef): void;
+        getNode(id: string): NodeRedNode | null;
+        registerType(type: string, constructor: Function, options?: { credentials?: Record<string, { type: string }> }): void;
+    };
+    settings: {
+        httpNodeRoot?: string | false;
+        httpNodeMiddleware?: unknown;
+        apiMaxLength?: string | number;
+        [setting: string]: unknown;
+    };
+    httpNode: any;
+    httpAdmin: any;
+    events: EventEmitter;
+    auth?: { needsPermission(permission: string): (req: any, res: any, next: () => void) => void };
+    log: { debug(message: unknown): void; warn(message: unknown): void; info(message: unknown): void; error(message: unknown): void };
+    _(key: string, substitutions?: Record<string, unknown>): string;
+}

@@ -1,0 +1,348 @@
+import type { EventEmitter } from "events";
+import type { IncomingHttpHeaders } from "http";
+import getRawBody from "raw-body";
+import { ReplayGuard } from "../core/replay-guard";
+
+/** What an owner of a path answers the sender. */
+export interface HttpAnswer {
+    status: number;
+    body: string;
+    headers?: Record<string, string>;
+}
+
+export interface IncomingWebhook {
+    rawBody: Buffer;
+    headers: IncomingHttpHeaders;
+    /** Epoch milliseconds. */
+    receivedAt: number;
+    /** Remembers deliveries on this path across redeploys. */
+    replayGuard: ReplayGuard;
+}
+
+/** The node side of a path: decides each request, and hears whether it serves the path. */
+export interface PathOwner {
+    /** Decides a request; any message it sends must be sent before it returns. */
+    handle(request: IncomingWebhook): HttpAnswer;
+    serving(path: string): void;
+    waiting(path: string): void;
+}
+
+export interface PathClaim {
+    /** The path as served, relative to httpNodeRoot. */
+    readonly path: string;
+    release(): void;
+}
+
+/** The parts of Node-RED's node API this module uses. */
+export interface RoutesHost {
+    httpNode: any;
+    events: EventEmitter;
+    settings: { httpNodeRoot?: string | false; httpNodeMiddleware?: unknown; apiMaxLength?: string | number };
+    log: { error(message: unknown): void };
+    _(key: string, substitutions?: Record<string, unknown>): string;
+}
+
+/** Literal paths only: no route parameters or patterns, so that one path is one endpoint. */
+const VALID_PATH = /^(\/[A-Za-z0-9._~%!$&'()*+,;=@-]*)+$/;
+const RETRY_AFTER_SECONDS = "2";
+
+export class InvalidPathError extends Error {}
+
+export function normalisePath(url: string): string {
+    let path = (url ?? "").trim();
+    if (!path.startsWith("/")) {
+        path = "/" + path;
+    }
+    path = path.replace(/\/{2,}/g, "/");
+    if (path.length > 1 && path.endsWith("/")) {
+        path = path.slice(0, -1);
+    }
+    if (path === "/" || !VALID_PATH.test(path)) {
+        throw new InvalidPathError(path);
+    }
+    return path;
+}
+
+/** Express matches paths case-insensitively and ignores a trailing slash: so do path keys. */
+function pathKey(path: string): string {
+    return path.replace(/\/{2,}/g, "/").replace(/(.)\/$/, "$1").toLowerCase();
+}
+
+function plain(status: number, body: string, headers?: Record<string, string>): HttpAnswer {
+    return { status, body, headers };
+}
+
+/**
+ * Whether flows are running. Between `flows:stopping` (or `flows:starting`) and `flows:started` a message sent by
+ * a node may be dropped by the runtime, so requests are turned away with 503 instead.
+ */
+class FlowLifecycle {
+    running = false;
+    private readonly startedListeners = new Set<() => void>();
+
+    constructor(events: EventEmitter) {
+        const pause = () => {
+            this.running = false;
+        };
+        events.on("flows:stopping", pause);
+        events.on("flows:starting", pause);
+        events.on("flows:started", () => {
+            this.running = true;
+            for (const listener of [...this.startedListeners]) {
+                listener();
+            }
+        });
+    }
+
+    onStarted(listener: () => void): () => void {
+        this.startedListeners.add(listener);
+        return () => this.startedListeners.delete(listener);
+    }
+}
+
+interface Endpoint {
+    path: string;
+    key: string;
+    rawBodyKey: string;
+    claimants: PathOwner[];
+    replayGuard: ReplayGuard;
+    routeHandler: (req: any, res: any, next: () => void) => void;
+}
+
+/**
+ * The one place that owns this package's HTTP routes on `RED.httpNode`. It lives at module level, per express app,
+ * so that a path's route, its memory of deliveries and its single owner survive redeploys.
+ */
+export class WebhookRoutes {
+    private readonly endpoints = new Map<string, Endpoint>();
+    private readonly rawBodyPaths: Set<string>;
+    private readonly limit: string | number;
+    private readonly middleware: unknown[];
+    private stopListening: (() => void) | undefined;
+
+    constructor(
+        private readonly host: RoutesHost,
+        private readonly lifecycle: FlowLifecycle,
+    ) {
+        this.rawBodyPaths = rawBodyPathsOf(host.httpNode);
+        this.limit = host.settings.apiMaxLength || "5mb";
+        const configured = host.settings.httpNodeMiddleware;
+        this.middleware =
+            typeof configured === "function" ? [configured] : Array.isArray(configured) ? configured.flat() : [];
+    }
+
+    /** Claims a path for an owner: it serves the path now, or as soon as the nodes before it let go. */
+    claim(url: string, owner: PathOwner): PathClaim {
+        const path = normalisePath(url);
+        const key = pathKey(path);
+        let endpoint = this.endpoints.get(key);
+        if (endpoint === undefined) {
+            endpoint = this.addEndpoint(path, key);
+        }
+        endpoint.claimants.push(owner);
+        if (endpoint.claimants[0] === owner) {
+            owner.serving(path);
+        } else {
+            owner.waiting(path);
+        }
+        const claimed = endpoint;
+        return { path, release: () => this.release(claimed, owner) };
+    }
+
+    /** Sends a request through a path's owner as if it had come over HTTP (the editor's test action). */
+    deliver(url: string, rawBody: Buffer, headers: IncomingHttpHeaders): HttpAnswer {
+        const endpoint = this.endpoints.get(pathKey(normalisePath(url)));
+        if (endpoint === undefined) {
+            return plain(404, "Not Found");
+        }
+        return this.dispatch(endpoint, rawBody, headers, Date.now());
+    }
+
+    private addEndpoint(path: string, key: string): Endpoint {
+        const endpoint: Endpoint = {
+            path,
+            key,
+            rawBodyKey: pathKey(mountPathOf(this.host.httpNode) + path),
+            claimants: [],
+            replayGuard: new ReplayGuard(),
+            routeHandler: (req, res) => this.onRequest(endpoint, req, res),
+        };
+        this.endpoints.set(key, endpoint);
+        this.rawBodyPaths.add(endpoint.rawBodyKey);
+        this.host.httpNode.all(path, ...this.middleware, endpoint.routeHandler);
+        if (this.stopListening === undefined) {
+            this.stopListening = this.lifecycle.onStarted(() => this.removeUnclaimed());
+        }
+        return endpoint;
+    }
+
+    private release(endpoint: Endpoint, owner: PathOwner): void {
+        const index = endpoint.claimants.indexOf(owner);
+        if (index < 0) {
+            return;
+        }
+        endpoint.claimants.splice(index, 1);
+        if (index === 0 && endpoint.claimants.length > 0) {
+            endpoint.claimants[0].serving(endpoint.path);
+        }
+        if (endpoint.claimants.length === 0 && this.lifecycle.running) {
+            this.removeEndpoint(endpoint);
+        }
+    }
+
+    /** After a deploy: paths no node claims any more stop answering (404 from then on). */
+    private removeUnclaimed(): void {
+        for (const endpoint of [...this.endpoints.values()]) {
+            if (endpoint.claimants.length === 0) {
+                this.removeEndpoint(endpoint);
+            }
+        }
+    }
+
+    private removeEndpoint(endpoint: Endpoint): void {
+        this.endpoints.delete(endpoint.key);
+        this.rawBodyPaths.delete(endpoint.rawBodyKey);
+        const stack: any[] = routerOf(this.host.httpNode)?.stack ?? [];
+        const index = stack.findIndex((layer) => layer.route?.stack?.some((l: any) => l.handle === endpoint.routeHandler));
+        if (index >= 0) {
+            stack.splice(index, 1);
+        }
+        if (this.endpoints.size === 0 && this.stopListening !== undefined) {
+            this.stopListening();
+            this.stopListening = undefined;
+        }
+    }
+
+    private onRequest(endpoint: Endpoint, req: any, res: any): void {
+        if (req.method !== "POST") {
+            this.respond(res, plain(405, "Method Not Allowed", { Allow: "POST" }));
+            return;
+        }
+        if (!this.accepting(endpoint)) {
+            this.respond(res, this.unavailable());
+            return;
+        }
+        const receivedAt = Date.now();
+        this.readBody(req).then(
+            (rawBody) => {
+                if (rawBody === undefined) {
+                    this.host.log.error(this.host._("alocity-webhook-in.log.body-consumed", { path: endpoint.path }));
+                    this.respond(res, plain(500, "Internal Server Error"));
+                    return;
+                }
+                const answer = this.dispatch(endpoint, rawBody, req.headers, receivedAt);
+                // The runtime hands a sent message to the next node on the next turn of the event loop:
+                // answer after that, so that a 200 is only ever given for a message already delivered.
+                setImmediate(() => this.respond(res, answer));
+            },
+            (error: any) => {
+                if (error?.type === "request.aborted" || req.socket?.destroyed) {
+                    return;
+                }
+                if (error?.type === "entity.too.large") {
+                    this.respond(res, plain(413, "Payload Too Large", { Connection: "close" }));
+                } else {
+                    this.respond(res, plain(400, "Bad Request: the body could not be read", { Connection: "close" }));
+                }
+            },
+        );
+    }
+
+    private dispatch(endpoint: Endpoint, rawBody: Buffer, headers: IncomingHttpHeaders, receivedAt: number): HttpAnswer {
+        if (!this.accepting(endpoint)) {
+            return this.unavailable();
+        }
+        return endpoint.claimants[0].handle({ rawBody, headers, receivedAt, replayGuard: endpoint.replayGuard });
+    }
+
+    private accepting(endpoint: Endpoint): boolean {
+        return this.lifecycle.running && endpoint.claimants.length > 0;
+    }
+
+    private unavailable(): HttpAnswer {
+        return plain(503, "Service Unavailable: flows are being deployed, retry shortly", { "Retry-After": RETRY_AFTER_SECONDS });
+    }
+
+    /** The raw bytes as sent; undefined when middleware before the route consumed the stream. */
+    private async readBody(req: any): Promise<Buffer | undefined> {
+        if (Buffer.isBuffer(req.body)) {
+            return req.body;
+        }
+        if (req.readableEnded) {
+            return undefined;
+        }
+        return getRawBody(req, { length: req.headers["content-length"], limit: this.limit });
+    }
+
+    private respond(res: any, answer: HttpAnswer): void {
+        if (res.headersSent || res.writableEnded || res.destroyed) {
+            return;
+        }
+        res.status(answer.status);
+        if (answer.headers) {
+            res.set(answer.headers);
+        }
+        res.type("text/plain").send(answer.body);
+    }
+}
+
+const lifecycles = new WeakMap<EventEmitter, FlowLifecycle>();
+const routesByApp = new WeakMap<object, WebhookRoutes>();
+const rawBodyPathsByRoot = new WeakMap<object, Set<string>>();
+
+/** The routes of a Node-RED runtime's `RED.httpNode`, made on first use. */
+export function webhookRoutesFor(host: RoutesHost): WebhookRoutes {
+    let routes = routesByApp.get(host.httpNode);
+    if (routes === undefined) {
+        let lifecycle = lifecycles.get(host.events);
+        if (lifecycle === undefined) {
+            lifecycle = new FlowLifecycle(host.events);
+            lifecycles.set(host.events, lifecycle);
+        }
+        routes = new WebhookRoutes(host, lifecycle);
+        routesByApp.set(host.httpNode, routes);
+    }
+    return routes;
+}
+
+function routerOf(app: any): any {
+    return app._router ?? app.router;
+}
+
+function mountPathOf(app: any): string {
+    return typeof app.path === "function" ? app.path() : "";
+}
+
+function rootAppOf(app: any): any {
+    return app.parent === undefined ? app : rootAppOf(app.parent);
+}
+
+/**
+ * With default settings the editor's admin app is mounted at `/` and parses JSON bodies before any `RED.httpNode`
+ * route runs; a signature must be checked over the bytes as sent. A middleware at the top of the root app marks
+ * requests to our paths as parsed, so every body parser in front of our route leaves the stream alone.
+ */
+function rawBodyPathsOf(httpNode: any): Set<string> {
+    const root = rootAppOf(httpNode);
+    let paths = rawBodyPathsByRoot.get(root);
+    if (paths !== undefined) {
+        return paths;
+    }
+    const ownPaths = new Set<string>();
+    paths = ownPaths;
+    rawBodyPathsByRoot.set(root, ownPaths);
+    const keepRawBody = (req: any, _res: unknown, next: () => void) => {
+        // Runs before express has decorated the request: no req.path yet.
+        if (req.method === "POST" && ownPaths.size > 0 && ownPaths.has(pathKey(String(req.url).split("?")[0]))) {
+            req._body = true;
+        }
+        next();
+    };
+    root.use(keepRawBody);
+    const stack: any[] = routerOf(root)?.stack ?? [];
+    const index = stack.findIndex((layer) => layer.handle === keepRawBody);
+    if (index > 0) {
+        stack.unshift(stack.splice(index, 1)[0]);
+    }
+    return paths;
+}
