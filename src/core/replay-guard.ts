@@ -5,8 +5,8 @@ export const UNLIMITED_TOLERANCE_RETENTION_SECONDS = 3_600;
 
 /**
  * Remembers accepted deliveries (signed timestamp + signature) so a repeat within the window in which it
- * would still verify is recognised. O(1) per call: entries are kept in arrival order, and since each lives for
- * the same time they also expire in that order; past the limit the oldest goes first.
+ * would still verify is recognised. O(1) per call: entries are kept in arrival order and, living for the same
+ * time while the tolerance stays the same, expire in that order; past the limit the oldest goes first.
  */
 export class ReplayGuard {
     private readonly expiries = new Map<string, number>();
@@ -30,11 +30,6 @@ export class ReplayGuard {
             this.expiries.delete(this.expiries.keys().next().value as string);
         }
         return true;
-    }
-
-    /** Forgets a delivery, so that a retry of one that could not be handed on is accepted. */
-    forget(timestamp: number, signature: string): void {
-        this.expiries.delete(`${timestamp}:${signature}`);
     }
 
     get size(): number {
