@@ -1,0 +1,474 @@
+#!/usr/bin/env node
+"use strict";
+// `npm run bench [-- options]`: our endpoint against the flow users build by hand today, plain express and bare
+// Node.js, side by side in one run. Not a test: it measures and reports, and never fails on speed.
+//
+//   --quick            a short run (about a minute, build included): what CI runs
+//   --profile          start Node-RED with --cpu-prof and print where its time went (numbers are then perturbed)
+//   --targets a,b      only some of: ours, hand-rolled, express, bare
+//   --rounds N  --duration S  --connections N   override the run's shape
+//
+// Everything listens on 127.0.0.1 only; every process started here is stopped before the end, also on Ctrl-C.
+const crypto = require("crypto");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawn } = require("child_process");
+const { startNodeRed, request } = require("../scripts/node-red-process");
+const { benchFlows } = require("./flows");
+const { drive, nextSignedEvent, percentile } = require("./load");
+const { summarise, format: formatProfile } = require("./profile");
+const { REPLAY_CACHE_LIMIT } = require("../dist/src/core/replay-guard");
+
+const ROOT = path.resolve(__dirname, "..");
+const RESULTS_DIR = path.join(__dirname, "results");
+
+const TARGETS = {
+    ours: { label: "ours: alocity-webhook-in -> alocity-event-switch", path: "/bench/ours", warmupPath: "/bench/ours-warmup" },
+    "hand-rolled": { label: "hand-rolled: http in -> function (crypto) -> switch -> http response", path: "/bench/hand-rolled" },
+    express: { label: "express: express.raw + same verify", path: "/alocity" },
+    bare: { label: "bare: node:http + same verify", path: "/alocity" },
+};
+
+const SHAPES = {
+    full: { rounds: 5, duration: 10, warmup: 3, connections: 10, acceptedForRss: 100_000, budgetSeconds: 15 * 60 },
+    quick: { rounds: 2, duration: 3, warmup: 1, connections: 10, acceptedForRss: 10_000, budgetSeconds: 75 },
+};
+
+function parseArgs(argv) {
+    const options = { quick: false, profile: false, targets: Object.keys(TARGETS) };
+    const overrides = {};
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined) throw new Error(`${arg} needs a value`);
+            return v;
+        };
+        if (arg === "--quick") options.quick = true;
+        else if (arg === "--profile") options.profile = true;
+        else if (arg === "--targets") options.targets = value().split(",").map((t) => t.trim()).filter(Boolean);
+        else if (arg === "--rounds") overrides.rounds = positiveInteger(arg, value(), 50);
+        else if (arg === "--duration") overrides.duration = positiveInteger(arg, value(), 120);
+        else if (arg === "--connections") overrides.connections = positiveInteger(arg, value(), 1000);
+        else throw new Error(`unknown option ${arg}`);
+    }
+    for (const target of options.targets) {
+        if (!TARGETS[target]) throw new Error(`unknown target ${target}; known: ${Object.keys(TARGETS).join(", ")}`);
+    }
+    options.shape = { ...(options.quick ? SHAPES.quick : SHAPES.full), ...overrides };
+    return options;
+}
+
+function positiveInteger(name, text, max) {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
+    return n;
+}
+
+/** Starts a reference server (bench/references/<name>.js) in a process of its own. */
+function startReference(name, secret, urlPath) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [path.join(__dirname, "references", `${name}.js`)], {
+            env: { ...process.env, BENCH_SECRET: secret, BENCH_PATH: urlPath },
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+        let output = "";
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`${name} did not start within 20 s:\n${output}`));
+        }, 20_000);
+        const onData = (chunk) => {
+            output += chunk;
+            const line = output.split("\n").find((l) => l.startsWith("{"));
+            if (line) {
+                clearTimeout(timer);
+                child.stdout.off("data", onData);
+                resolve({ port: JSON.parse(line).port, process: child, stop: () => stopChild(child) });
+            }
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", (chunk) => (output += chunk));
+        child.once("exit", (code) => {
+            clearTimeout(timer);
+            reject(new Error(`${name} exited with code ${code}:\n${output}`));
+        });
+    });
+}
+
+function stopChild(child) {
+    return new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+}
+
+/** Resident set size of a process, in MB (Linux /proc; elsewhere ps). */
+function rssMb(pid) {
+    try {
+        const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+        const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)[1]);
+        return kb / 1024;
+    } catch {
+        const { execFileSync } = require("child_process");
+        return Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)]).toString().trim()) / 1024;
+    }
+}
+
+/** One signed event must be accepted and one with a wrong signature refused, or the numbers mean nothing. */
+async function smokeCheck(name, port, urlPath, secret) {
+    const url = `http://127.0.0.1:${port}${urlPath}`;
+    const good = nextSignedEvent(secret);
+    const accepted = await request("POST", url, good.body, { "Alocity-Signature": good.header });
+    const bad = nextSignedEvent(secret);
+    const refused = await request("POST", url, bad.body, { "Alocity-Signature": nextSignedEvent("wrong-secret").header });
+    if (accepted.status !== 200 || refused.status !== 401) {
+        throw new Error(`${name} at ${url}: a signed event got ${accepted.status} (want 200), a wrongly signed one ${refused.status} (want 401)`);
+    }
+}
+
+async function hasNodeType(nodeRed, type) {
+    const sets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
+    return sets.some((set) => (set.types || []).includes(type) && set.enabled !== false && !set.err);
+}
+
+/**
+ * Rate of ours while the duplicate cache of its path still had room (whole seconds in which the path's accepted
+ * count stayed within the cap) against its last seconds, from the per-second counts of the rounds in order.
+ */
+function cacheFill(runs, cap) {
+    let accepted = 1; // the smoke check's event
+    const belowCap = [];
+    for (const run of runs) {
+        // The first and last "seconds" of a run are partial: count them, but do not use their rates.
+        run.perSecond.forEach((count, i) => {
+            accepted += count;
+            if (accepted <= cap && i > 0 && i < run.perSecond.length - 1) belowCap.push(count);
+        });
+    }
+    const last = runs[runs.length - 1].perSecond.slice(1, -1).slice(-5);
+    return {
+        belowCapSeconds: belowCap.length,
+        belowCapRate: belowCap.length ? mean(belowCap) : NaN,
+        lastSeconds: last.length,
+        lastRate: last.length ? mean(last) : NaN,
+    };
+}
+
+function mean(values) {
+    return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function stdev(values) {
+    const m = mean(values);
+    return Math.sqrt(mean(values.map((v) => (v - m) ** 2)));
+}
+
+function machine() {
+    const cpus = os.cpus();
+    return {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model?.trim(),
+        totalMemoryGb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+    };
+}
+
+function pad(text, width, right = false) {
+    text = String(text);
+    return right ? text.padStart(width) : text.padEnd(width);
+}
+
+function fixed(v, digits) {
+    return Number.isFinite(v) ? v.toFixed(digits) : "-";
+}
+
+async function main() {
+    const options = parseArgs(process.argv.slice(2));
+    const { shape } = options;
+    if (!fs.existsSync(path.join(ROOT, "dist", "nodes", "alocity-webhook-in.js"))) {
+        throw new Error("dist/ is missing: run `npm run bench` (which builds first) or `npm run build`");
+    }
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    const startedAt = new Date();
+    const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+    const deadline = Date.now() + shape.budgetSeconds * 1000;
+    const secret = crypto.randomBytes(24).toString("base64");
+    const info = machine();
+    const loadBefore = os.loadavg();
+    console.log(
+        `bench: ${options.quick ? "quick" : "full"} run, ${shape.rounds} rounds x ${shape.duration} s per target, ` +
+            `${shape.connections} connections; ${info.cpus} CPUs (${info.cpuModel}), Node ${info.node}; ` +
+            `load average before: ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`,
+    );
+
+    const started = [];
+    const stopAll = async () => {
+        while (started.length > 0) {
+            const item = started.pop();
+            try {
+                await item.stop();
+            } catch (error) {
+                console.error(`bench: stopping ${item.name}: ${error.message}`);
+            }
+        }
+    };
+    let interrupted = false;
+    const onSignal = (signal) => {
+        if (interrupted) return;
+        interrupted = true;
+        console.error(`\nbench: ${signal}, stopping everything`);
+        stopAll().finally(() => process.exit(130));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+
+    const ports = {};
+    const results = { ours: [], "hand-rolled": [], express: [], bare: [] };
+    const rssSamples = [];
+    let oursAccepted = 0;
+    let profileDir;
+    let nodeRed;
+    let eventSwitch = false;
+    let nodeRedLogStart = 0;
+    let nodeRedLog = "";
+    try {
+        // Node-RED: default settings, a user directory of its own, this package linked in.
+        const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-bench-"));
+        started.push({ name: "user directory", stop: async () => fs.rmSync(userDir, { recursive: true, force: true }) });
+        const execArgv = [];
+        if (options.profile) {
+            profileDir = path.join(RESULTS_DIR, `profile-${stamp}`);
+            fs.mkdirSync(profileDir, { recursive: true });
+            execArgv.push("--cpu-prof", "--cpu-prof-dir", profileDir);
+        }
+        nodeRed = await startNodeRed({ userDir, port: 0, packageDir: ROOT, execArgv });
+        started.push({ name: "Node-RED", stop: () => nodeRed.stop() });
+        eventSwitch = await hasNodeType(nodeRed, "alocity-event-switch");
+        if (!eventSwitch) {
+            console.log("bench: alocity-event-switch is not registered in this build: a no-op function node stands in for it");
+        }
+        await nodeRed.deploy(
+            benchFlows({
+                secret,
+                oursPath: TARGETS.ours.path,
+                oursWarmupPath: TARGETS.ours.warmupPath,
+                handRolledPath: TARGETS["hand-rolled"].path,
+                eventSwitch,
+            }),
+        );
+        ports.ours = nodeRed.port;
+        ports["hand-rolled"] = nodeRed.port;
+        for (const name of ["express", "bare"]) {
+            if (!options.targets.includes(name)) continue;
+            const reference = await startReference(name, secret, TARGETS[name].path);
+            started.push({ name, stop: reference.stop });
+            ports[name] = reference.port;
+        }
+        for (const name of options.targets) {
+            await smokeCheck(name, ports[name], TARGETS[name].path, secret);
+        }
+        if (options.targets.includes("ours")) oursAccepted += 1;
+        nodeRedLogStart = nodeRed.log.length;
+
+        const run = (name, duration, urlPath = TARGETS[name].path) =>
+            drive({ port: ports[name], path: urlPath, secret, connections: shape.connections, duration });
+
+        // Warm-up: lets the JIT settle; not recorded. Ours warms up on a path of its own (same code, its own
+        // duplicate cache), so that the measured path starts with an empty cache and its filling can be seen.
+        for (const name of options.targets) {
+            const warm = await run(name, shape.warmup, TARGETS[name].warmupPath);
+            if (name === "ours") oursAccepted += warm.accepted;
+        }
+        if (options.targets.includes("ours")) {
+            rssSamples.push({ after: "warm-up", accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+        }
+
+        // Rounds: every target once per round, in an order that rotates, so none always runs first or last.
+        for (let round = 0; round < shape.rounds && !interrupted; round++) {
+            if (Date.now() > deadline) {
+                console.log(`bench: time budget spent, stopping after ${round} rounds`);
+                break;
+            }
+            const order = options.targets.map((_, i) => options.targets[(i + round) % options.targets.length]);
+            const line = [];
+            for (const name of order) {
+                const result = await run(name, shape.duration);
+                results[name].push({ round: round + 1, ...result });
+                line.push(`${name} ${Math.round(result.requestsPerSecond)}/s`);
+                if (name === "ours") {
+                    oursAccepted += result.accepted;
+                    rssSamples.push({ after: `round ${round + 1}`, accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+                }
+            }
+            console.log(`round ${round + 1}/${shape.rounds}: ${line.join(", ")}`);
+        }
+
+        // Memory after the wanted number of accepted events: keep driving ours until there, within the budget.
+        if (options.targets.includes("ours")) {
+            for (let extra = 0; extra < 50 && oursAccepted < shape.acceptedForRss && !interrupted; extra++) {
+                if (Date.now() > deadline) break;
+                const result = await run("ours", Math.min(10, shape.duration));
+                oursAccepted += result.accepted;
+                rssSamples.push({ after: "top-up", accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+            }
+        }
+    } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        nodeRedLog = nodeRed ? nodeRed.log.slice(nodeRedLogStart) : "";
+        await stopAll();
+    }
+
+    // Summary.
+    const summary = {};
+    for (const name of options.targets) {
+        const runs = results[name];
+        if (runs.length === 0) continue;
+        const pooled = Float64Array.from(runs.flatMap((r) => Array.from(r.latencySample))).sort();
+        const rates = runs.map((r) => r.requestsPerSecond);
+        summary[name] = {
+            label: TARGETS[name].label,
+            requestsPerSecond: mean(rates),
+            requestsPerSecondStdev: stdev(rates),
+            perRound: rates,
+            p50: percentile(pooled, 50),
+            p99: percentile(pooled, 99),
+            requests: runs.reduce((a, r) => a + r.requests, 0),
+            non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+            errors: runs.reduce((a, r) => a + r.errors + r.timeouts, 0),
+            duplicates: runs.reduce((a, r) => a + r.duplicates, 0),
+            statuses: runs.reduce((a, r) => {
+                for (const [code, count] of Object.entries(r.statuses)) a[code] = (a[code] || 0) + count;
+                return a;
+            }, {}),
+        };
+    }
+
+    console.log("");
+    console.log(
+        `${pad("target", 14)}${pad("req/s", 9, true)}${pad("+-", 7, true)}${pad("p50 ms", 9, true)}${pad("p99 ms", 9, true)}` +
+            `${pad("non-2xx", 9, true)}${pad("errors", 8, true)}`,
+    );
+    for (const [name, s] of Object.entries(summary)) {
+        console.log(
+            `${pad(name, 14)}${pad(Math.round(s.requestsPerSecond), 9, true)}${pad(Math.round(s.requestsPerSecondStdev), 7, true)}` +
+                `${pad(fixed(s.p50, 2), 9, true)}${pad(fixed(s.p99, 2), 9, true)}${pad(s.non2xx, 9, true)}${pad(s.errors, 8, true)}`,
+        );
+    }
+    const ratio = (a, b) => (summary[a] && summary[b] ? summary[a].requestsPerSecond / summary[b].requestsPerSecond : undefined);
+    const ratios = { "ours/hand-rolled": ratio("ours", "hand-rolled"), "ours/express": ratio("ours", "express"), "ours/bare": ratio("ours", "bare") };
+    console.log("");
+    console.log(
+        "ratios (req/s): " +
+            Object.entries(ratios)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+                .join(", "),
+    );
+
+    const checks = [];
+    const ours = summary.ours;
+    if (ours) {
+        const firstLast = ours.perRound.length > 1 ? ours.perRound[ours.perRound.length - 1] / ours.perRound[0] : undefined;
+        const rssAtTarget = rssSamples.find((s) => s.accepted >= shape.acceptedForRss);
+        const lastRss = rssSamples[rssSamples.length - 1];
+        const firstRss = rssSamples[0];
+        if (ratios["ours/hand-rolled"] !== undefined) checks.push(["ours >= 2x hand-rolled", ratios["ours/hand-rolled"] >= 2, `${ratios["ours/hand-rolled"].toFixed(2)}x`]);
+        if (ratios["ours/express"] !== undefined) checks.push(["ours >= 80% of express", ratios["ours/express"] >= 0.8, `${(100 * ratios["ours/express"]).toFixed(0)} %`]);
+        checks.push([`ours p99 <= 5 ms at ${shape.connections} connections`, ours.p99 <= 5, `${fixed(ours.p99, 2)} ms`]);
+        if (firstLast !== undefined) {
+            checks.push(["ours: last round as fast as the first (>= 90 %)", firstLast >= 0.9, `last/first ${(100 * firstLast).toFixed(0)} %`]);
+        }
+        console.log("");
+        console.log(
+            `Node-RED RSS: ${fixed(firstRss.rssMb, 0)} MB after ${firstRss.accepted} accepted events (${firstRss.after}), ` +
+                (rssAtTarget
+                    ? `${fixed(rssAtTarget.rssMb, 0)} MB after ${rssAtTarget.accepted} (${rssAtTarget.after})`
+                    : `target of ${shape.acceptedForRss} accepted events not reached`) +
+                `, ${fixed(lastRss.rssMb, 0)} MB at the end (${lastRss.accepted} accepted)` +
+                (options.quick ? `; quick run: ${shape.acceptedForRss} events, not 100,000` : ""),
+        );
+        console.log(`ours per round (req/s): ${ours.perRound.map((r) => Math.round(r)).join(", ")}`);
+        const fill = cacheFill(results.ours, REPLAY_CACHE_LIMIT);
+        ours.cacheFill = fill;
+        if (fill.belowCapSeconds > 0) {
+            console.log(
+                `ours while its duplicate cache filled (first ${fill.belowCapSeconds} s, up to ${REPLAY_CACHE_LIMIT} remembered): ` +
+                    `${Math.round(fill.belowCapRate)} req/s; at the cap (last ${fill.lastSeconds} s): ${Math.round(fill.lastRate)} req/s ` +
+                    `(${(100 * fill.lastRate / fill.belowCapRate).toFixed(0)} %)`,
+            );
+            checks.push(["ours: as fast at the cache's cap as while it fills (>= 90 %)", fill.lastRate / fill.belowCapRate >= 0.9, `${(100 * fill.lastRate / fill.belowCapRate).toFixed(0)} %`]);
+        }
+    }
+    if (checks.length > 0) {
+        console.log("");
+        console.log("targets (measured, not asserted):");
+        for (const [what, met, measured] of checks) console.log(`  ${met ? "met " : "MISS"}  ${what}: ${measured}`);
+    }
+    const problems = (nodeRedLog.match(/^.*\[(error|warn)\].*$/gm) || []).slice(0, 5);
+    if (problems.length > 0) {
+        console.log("");
+        console.log("Node-RED logged during the load (first lines):");
+        for (const line of problems) console.log(`  ${line}`);
+    }
+    const loadAfter = os.loadavg();
+    console.log("");
+    console.log(
+        `machine: ${info.cpus} CPUs (${info.cpuModel}), ${info.totalMemoryGb} GB, Node ${info.node}, ${info.platform}; ` +
+            `load average before ${loadBefore[0].toFixed(2)}, after ${loadAfter[0].toFixed(2)}; load generator on the same cores` +
+            (eventSwitch ? "" : "; ours ends in a no-op function node (alocity-event-switch not registered)") +
+            (options.profile ? "; PROFILED run (--cpu-prof): numbers perturbed" : ""),
+    );
+
+    let profileSummary;
+    if (profileDir) {
+        const files = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile"));
+        if (files.length === 0) {
+            console.log(`no CPU profile was written to ${profileDir}`);
+        } else {
+            const file = path.join(profileDir, files.sort().pop());
+            profileSummary = summarise(JSON.parse(fs.readFileSync(file, "utf8")), 30);
+            console.log("");
+            console.log(`Node-RED ${path.relative(ROOT, file)}`);
+            console.log(formatProfile(profileSummary));
+        }
+    }
+
+    const out = path.join(RESULTS_DIR, `bench-${stamp}${options.quick ? "-quick" : ""}.json`);
+    fs.writeFileSync(
+        out,
+        JSON.stringify(
+            {
+                startedAt: startedAt.toISOString(),
+                mode: options.quick ? "quick" : "full",
+                profiled: options.profile,
+                shape,
+                machine: { ...info, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
+                oursFlow: eventSwitch ? "alocity-webhook-in -> alocity-event-switch" : "alocity-webhook-in -> function (no-op stand-in)",
+                summary,
+                ratios,
+                checks: checks.map(([what, met, measured]) => ({ what, met, measured })),
+                rss: rssSamples,
+                runs: Object.fromEntries(
+                    Object.entries(results).map(([name, runs]) => [name, runs.map(({ latencySample, ...rest }) => rest)]),
+                ),
+                profile: profileSummary,
+            },
+            null,
+            2,
+        ),
+    );
+    console.log(`results: ${path.relative(ROOT, out)}`);
+}
+
+main().then(
+    () => process.exit(0),
+    (error) => {
+        console.error(`bench: ${error.stack || error.message}`);
+        process.exit(1);
+    },
+);
