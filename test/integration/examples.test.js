@@ -1,0 +1,243 @@
+"use strict";
+// The example flows (Import > Examples) in a real Node-RED with default settings: each deploys without errors,
+// uses only core nodes besides this package's, and does what its comment says when signed events arrive.
+const assert = require("assert");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { sign, SAMPLE_EVENTS, samplePayload } = require("../../dist/src/index.js");
+const { startRealNodeRed, request, packageDir } = require("../support/node-red");
+const { eventually, logShows, problemLines } = require("../support/eventually");
+const { SECRET } = require("../support/flows");
+
+const EXAMPLES_DIR = path.join(packageDir, "examples");
+const PACKAGE = require(path.join(packageDir, "package.json"));
+const CONFIG_TYPES = ["alocity-signature"];
+const AUDIT_FILE = "alocity-access.log";
+
+function readExample(file) {
+    return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8"));
+}
+
+const exampleFiles = fs.readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith(".json")).sort();
+
+/**
+ * An example as a user deploys it: imported into a tab of its own, the webhook's secret key pasted into the
+ * config node, and (for the test) every debug node also writing to the log, where the test can see it.
+ */
+function asDeployed(nodes, tabId) {
+    const tabs = new Set(nodes.filter((node) => node.type === "tab").map((node) => node.id));
+    let intoTab = false;
+    const deployed = nodes.map((node) => {
+        const copy = structuredClone(node);
+        if (copy.z !== undefined && !tabs.has(copy.z)) {
+            copy.z = tabId;
+            intoTab = true;
+        }
+        if (copy.type === "alocity-signature") copy.credentials = { secret: SECRET };
+        if (copy.type === "debug") copy.console = true;
+        return copy;
+    });
+    return intoTab ? [{ id: tabId, type: "tab", label: tabId }, ...deployed] : deployed;
+}
+
+function nodeOf(nodes, type, name) {
+    const found = nodes.find((node) => node.type === type && (name === undefined || node.name === name));
+    assert.ok(found, `a ${type} node${name ? ` named "${name}"` : ""}`);
+    return found;
+}
+
+function webhookPath(nodes) {
+    return nodeOf(nodes, "alocity-webhook-in").url;
+}
+
+function countOf(text, part) {
+    return text.split(part).length - 1;
+}
+
+describe("examples (Import > Examples) in a real Node-RED with default settings", function () {
+    this.timeout(180000);
+    let nodeRed;
+    let workDir;
+    let coreTypes;
+    let ourTypes;
+
+    before(async () => {
+        workDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-examples-"));
+        // The file node's relative paths resolve here rather than in the test's working directory.
+        nodeRed = await startRealNodeRed({ settings: [`fileWorkingDirectory=${workDir}`] });
+        const nodeSets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
+        const typesOf = (module) => nodeSets.filter((set) => set.module === module).flatMap((set) => set.types);
+        coreTypes = new Set(typesOf("node-red"));
+        ourTypes = new Set(typesOf(PACKAGE.name));
+    });
+
+    after(async () => {
+        if (nodeRed) await nodeRed.stop();
+        if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+    });
+
+    /** Deploys an example alone (a full deploy: it replaces the one before) and checks it started cleanly. */
+    async function deployExample(file, prepare = (nodes) => nodes) {
+        const nodes = prepare(asDeployed(readExample(file), `example-tab-${exampleFiles.indexOf(file)}`));
+        const from = nodeRed.log.length;
+        await nodeRed.deploy(nodes, "full");
+        assert.deepStrictEqual(problemLines(nodeRed.log.slice(from), { warnings: true }), [], `deploying ${file}:\n${nodeRed.log.slice(from)}`);
+        const running = await nodeRed.admin("GET", "/flows");
+        const byId = new Map((running.flows || running).map((node) => [node.id, node.type]));
+        for (const node of nodes) {
+            assert.strictEqual(byId.get(node.id), node.type, `${file}: node ${node.id} (${node.type}) deployed`);
+        }
+        for (const webhook of nodes.filter((node) => node.type === "alocity-webhook-in")) {
+            // The node was made and serves its path: other methods than POST get 405 from it.
+            const answer = await request("GET", nodeRed.url + webhook.url);
+            assert.strictEqual(answer.status, 405, `${file}: GET ${webhook.url}`);
+        }
+        return { nodes, from };
+    }
+
+    function post(url, event) {
+        const raw = JSON.stringify(event);
+        return request("POST", nodeRed.url + url, raw, { "Alocity-Signature": sign(SECRET, raw) });
+    }
+
+    async function postAccepted(url, event) {
+        const answer = await post(url, event);
+        assert.strictEqual(answer.status, 200, `POST ${url}: ${answer.status} ${answer.text}`);
+    }
+
+    it("ship at least four automations besides the demo, each explained by a comment node", () => {
+        const automations = exampleFiles.filter((file) => file !== "demo.json");
+        assert.ok(automations.length >= 4, `examples: ${exampleFiles.join(", ")}`);
+        for (const file of exampleFiles) {
+            const comment = readExample(file).find((node) => node.type === "comment");
+            assert.ok(comment && comment.name && comment.info, `${file} has a comment node with a title and an explanation`);
+        }
+    });
+
+    it("use only core nodes besides this package's, and cover every node type of the package that is not a config node", () => {
+        assert.ok(ourTypes.size >= 3, `the package's types are registered: ${[...ourTypes].join(", ")}`);
+        const used = new Set();
+        for (const file of exampleFiles) {
+            for (const node of readExample(file)) {
+                if (node.type === "tab") continue;
+                assert.ok(coreTypes.has(node.type) || ourTypes.has(node.type), `${file}: ${node.type} is a core node or ours`);
+                used.add(node.type);
+            }
+        }
+        const notConfig = [...ourTypes].filter((type) => !CONFIG_TYPES.includes(type));
+        assert.deepStrictEqual(notConfig.filter((type) => !used.has(type)), [], "node types no example uses");
+    });
+
+    it("reference an alocity-signature config node that carries no credentials", () => {
+        for (const file of exampleFiles) {
+            const nodes = readExample(file);
+            for (const webhook of nodes.filter((node) => node.type === "alocity-webhook-in")) {
+                const config = nodes.find((node) => node.id === webhook.signature);
+                assert.ok(config && config.type === "alocity-signature", `${file}: the webhook's alocity-signature is in the file`);
+                assert.strictEqual(config.credentials, undefined, `${file}: no credentials exported`);
+                assert.strictEqual(config.z, undefined, `${file}: the config node is global, shared by every example`);
+            }
+        }
+    });
+
+    it("have webhook paths of their own, so that a user can import them all side by side", async () => {
+        const all = new Map();
+        for (const file of exampleFiles) {
+            for (const node of asDeployed(readExample(file), `example-tab-${exampleFiles.indexOf(file)}`)) {
+                all.set(node.id, node);
+            }
+        }
+        const nodes = [...all.values()];
+        const paths = nodes.filter((node) => node.type === "alocity-webhook-in").map((node) => node.url.toLowerCase());
+        assert.strictEqual(new Set(paths).size, paths.length, `paths: ${paths.join(", ")}`);
+        const from = nodeRed.log.length;
+        await nodeRed.deploy(nodes, "full");
+        assert.deepStrictEqual(problemLines(nodeRed.log.slice(from), { warnings: true }), [], nodeRed.log.slice(from));
+        for (const url of paths) {
+            assert.strictEqual((await request("GET", nodeRed.url + url)).status, 405, `GET ${url}`);
+        }
+    });
+
+    for (const file of exampleFiles) {
+        it(`${file} deploys without errors`, () => deployExample(file));
+    }
+
+    it("demo.json: every verified event shows in the debug sidebar", async () => {
+        const { nodes, from } = await deployExample("demo.json");
+        await postAccepted(webhookPath(nodes), SAMPLE_EVENTS["door.state"]);
+        await logShows(nodeRed, "doorState: 'Open'", from);
+    });
+
+    it("01: a door left open raises the alert once the trigger's time is up", async () => {
+        const { nodes, from } = await deployExample("01 - Alert when a door is left open.json", (flow) => {
+            // The same flow with the delay cut from 2 minutes to a moment.
+            const trigger = nodeOf(flow, "trigger");
+            Object.assign(trigger, { duration: "20", units: "ms" });
+            return flow;
+        });
+        await postAccepted(webhookPath(nodes), { serialNumber: "DOOR-7", doorState: "Open" });
+        await logShows(nodeRed, "Door DOOR-7 has been open for 2 minutes", from);
+    });
+
+    it("02: lock states are kept per door in flow context and shown", async () => {
+        const { nodes, from } = await deployExample("02 - Keep the lock state of each door.json");
+        const url = webhookPath(nodes);
+        await postAccepted(url, { serialNumber: "FRONT-1", lockState: "Unlocked" });
+        await postAccepted(url, { serialNumber: "BACK-2", lockState: "Locked" });
+        await postAccepted(url, { serialNumber: "FRONT-1", lockState: "Locked" });
+        await logShows(nodeRed, "FRONT-1: Locked", from);
+        const before = nodeRed.log.length;
+        const pressed = await request("POST", `${nodeRed.url}/inject/${nodeOf(nodes, "inject").id}`);
+        assert.strictEqual(pressed.status, 200, `the inject button: ${pressed.status} ${pressed.text}`);
+        await logShows(nodeRed, "'FRONT-1': 'Locked'", before);
+        assert.match(nodeRed.log.slice(before), /'BACK-2': 'Locked'/);
+    });
+
+    it("03: every access log goes to the audit file as a JSON line, and refused ones raise an alert", async () => {
+        const { nodes, from } = await deployExample("03 - Write access logs to an audit file.json");
+        const url = webhookPath(nodes);
+        const granted = samplePayload("accesslog.created");
+        const refused = { ...samplePayload("accesslog.created"), id: "refused-1", result: 2, resultName: "Unknown User" };
+        const auditFile = path.join(workDir, AUDIT_FILE);
+        const lines = () => (fs.existsSync(auditFile) ? fs.readFileSync(auditFile, "utf8").split("\n").filter(Boolean) : []);
+
+        await postAccepted(url, granted);
+        await eventually(() => lines().length === 1, () => `one line in ${auditFile}: ${JSON.stringify(lines())}`);
+        await postAccepted(url, refused);
+        await logShows(nodeRed, "Access refused at Main entrance: Unknown User", from);
+        await eventually(() => lines().length === 2, () => `two lines in ${auditFile}: ${JSON.stringify(lines())}`);
+
+        const written = lines().map((line) => JSON.parse(line));
+        assert.deepStrictEqual(written.map(({ receivedAt, ...event }) => event), [granted, refused]);
+        for (const { receivedAt } of written) {
+            assert.ok(!Number.isNaN(Date.parse(receivedAt)), `receivedAt is a date: ${receivedAt}`);
+        }
+        assert.strictEqual(countOf(nodeRed.log.slice(from), "Access refused"), 1, "only the refused attempt raised an alert");
+    });
+
+    it("04: a controller that disconnects raises one alert, and its return is reported", async () => {
+        const { nodes, from } = await deployExample("04 - Alert when a controller disconnects.json");
+        const url = webhookPath(nodes);
+        const offline = { ...samplePayload("door.healthcheck"), serialNumber: "CTRL-3", isConnected: false, ipAddress: "" };
+        await postAccepted(url, offline);
+        await logShows(nodeRed, "Controller CTRL-3 lost its connection", from);
+        await postAccepted(url, offline); // the same state again: the filter holds it back
+        await postAccepted(url, { ...offline, isConnected: true, ipAddress: "10.0.0.3" });
+        await logShows(nodeRed, "Controller CTRL-3 is connected", from);
+        assert.strictEqual(countOf(nodeRed.log.slice(from), "lost its connection"), 1);
+    });
+
+    it("05: face and card enrolments are announced", async () => {
+        const { nodes, from } = await deployExample("05 - Announce face and card enrolments.json");
+        const url = webhookPath(nodes);
+        const face = samplePayload("user.face");
+        const card = samplePayload("user.card");
+        await postAccepted(url, face);
+        await logShows(nodeRed, `Face Enrolled for user ${face.id}`, from);
+        await postAccepted(url, { ...face, action: "Removed" });
+        await logShows(nodeRed, `Face removed for user ${face.id}.`, from);
+        await postAccepted(url, card);
+        await logShows(nodeRed, `Card ${card.cardNumber} (facility ${card.facilityCode}) Created for user ${card.userId}.`, from);
+    });
+});
