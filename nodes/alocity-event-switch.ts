@@ -1,0 +1,71 @@
+import { compileRules, outputCount, routeMessage, type SwitchConfig } from "../src/core/event-rules";
+import { EVENT_CODES, KNOWN_VALUES } from "../src/core/events";
+import { LogThrottle } from "../src/core/log-throttle";
+import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
+
+interface EventSwitchDef extends NodeDef {
+    rules?: unknown;
+    otherwise?: unknown;
+    checkall?: unknown;
+    outputs?: unknown;
+}
+
+/** A saved boolean; flows written by hand or by older editors may hold "true" / "false". */
+function flag(value: unknown, fallback: boolean): boolean {
+    if (value === true || value === "true") return true;
+    if (value === false || value === "false") return false;
+    return fallback;
+}
+
+/** What the editor suggests: the event codes, and the documented values of each event's main field. */
+const CATALOGUE = { events: EVENT_CODES, values: KNOWN_VALUES };
+
+export = function (RED: NodeAPI) {
+    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-event-switch.${key}`, substitutions);
+
+    function AlocityEventSwitch(this: NodeRedNode, def: EventSwitchDef) {
+        RED.nodes.createNode(this, def);
+        const node = this;
+        const config: SwitchConfig = {
+            rules: compileRules(def.rules),
+            otherwise: flag(def.otherwise, false),
+            checkall: flag(def.checkall, true),
+        };
+        const outputs = outputCount(config);
+
+        const dropLog = new LogThrottle(
+            (line) => node.warn(line),
+            (total, _counts, windowMs) => t("log.dropped-summary", { count: total, seconds: windowMs / 1000 }),
+        );
+
+        node.on("input", (msg, send, done) => {
+            const routing = routeMessage(config, msg);
+            if (routing.outputs.length > 0) {
+                const onward: unknown[] = new Array(outputs).fill(null);
+                for (const output of routing.outputs) {
+                    onward[output] = msg;
+                }
+                send(onward);
+            } else if (routing.event === undefined) {
+                dropLog.report("unknown-event", () => t("log.dropped"));
+            }
+            done();
+        });
+
+        node.on("close", (_removed: boolean, done: () => void) => {
+            dropLog.flush();
+            done();
+        });
+    }
+
+    RED.nodes.registerType("alocity-event-switch", AlocityEventSwitch);
+
+    // The editor's value suggestions come from here, so that the catalogue lives in one place (src/core/events.ts).
+    if (RED.auth) {
+        RED.httpAdmin.get(
+            "/alocity-event-switch/catalogue",
+            RED.auth.needsPermission("alocity-event-switch.read"),
+            (_req: unknown, res: { json(body: unknown): void }) => res.json(CATALOGUE),
+        );
+    }
+};

@@ -1,0 +1,307 @@
+"use strict";
+const assert = require("assert/strict");
+const { helper, modules, httpNodeRequest } = require("../support/nodes");
+const { webhookFlow, credentials, signedPost } = require("../support/flows");
+const eventSwitchNode = require("../../dist/nodes/alocity-event-switch.js");
+const { EVENT_CODES, KNOWN_VALUES } = require("../../dist/src/core/events.js");
+const { samplePayload } = require("../../dist/src/core/samples.js");
+
+const SWITCH = "switch";
+
+/** A flow: one alocity-event-switch wired to a helper node per output (out0, out1, ...). */
+function switchFlow({ rules, otherwise = false, checkall = true, id = SWITCH }) {
+    const outputs = rules.length + (otherwise ? 1 : 0);
+    const wires = Array.from({ length: outputs }, (_, index) => [`out${index}`]);
+    return [
+        { id, type: "alocity-event-switch", name: "", rules, otherwise, checkall, outputs, wires },
+        ...wires.map(([out]) => ({ id: out, type: "helper" })),
+    ];
+}
+
+function loadSwitch(options) {
+    return helper.load(eventSwitchNode, switchFlow(options));
+}
+
+/**
+ * Hands a message to the switch and resolves, once the node has called done(), with the indexes of the outputs it
+ * was sent to. Asserts on the way that the node sent at most one array, one entry per output, holding the very
+ * message object it received (untouched) or null.
+ */
+function routeOf(msg, id = SWITCH) {
+    const node = helper.getNode(id);
+    const outputs = node.wires.length;
+    return new Promise((resolve, reject) => {
+        const sent = [];
+        node.send = function (msgs) {
+            sent.push(msgs);
+            return Object.getPrototypeOf(node).send.apply(this, arguments);
+        };
+        node._complete = function (completed, error) {
+            delete node.send;
+            delete node._complete;
+            Object.getPrototypeOf(node)._complete.apply(this, arguments);
+            try {
+                assert.equal(error, undefined);
+                assert.equal(completed, msg);
+                assert.ok(sent.length <= 1, `sent ${sent.length} times`);
+                if (sent.length === 0) return resolve([]);
+                const onward = sent[0];
+                assert.ok(Array.isArray(onward), "sends an array");
+                assert.equal(onward.length, outputs);
+                const routed = [];
+                onward.forEach((entry, index) => {
+                    if (entry === null) return;
+                    assert.equal(entry, msg, `output ${index} carries the message received`);
+                    routed.push(index);
+                });
+                resolve(routed);
+            } catch (failure) {
+                reject(failure);
+            }
+        };
+        node.receive(msg);
+    });
+}
+
+/** Lines the switch node wrote with node.warn, including those written when it closes. */
+function recordWarnings(id = SWITCH) {
+    const node = helper.getNode(id);
+    const lines = [];
+    node.warn = function (line) {
+        lines.push(line);
+        return Object.getPrototypeOf(node).warn.apply(this, arguments);
+    };
+    return lines;
+}
+
+function nextInput(id) {
+    return new Promise((resolve) => helper.getNode(id).once("input", resolve));
+}
+
+/** A message as alocity-webhook-in sends it. */
+function webhookMessage(event, payload = samplePayload(event)) {
+    return { topic: event, payload, alocity: { event, timestamp: 1764405672, receivedAt: 1764405672123, inferred: true } };
+}
+
+describe("alocity-event-switch (test helper)", function () {
+    before(() => helper.startServer());
+    after(() => helper.stopServer());
+    afterEach(() => helper.unload());
+
+    describe("events", () => {
+        const everyEvent = EVENT_CODES.map((event) => ({ event, serial: "", value: "" }));
+
+        it("sends each of the six events to its own output, as the same message object", async () => {
+            await loadSwitch({ rules: everyEvent, otherwise: true });
+            for (const [index, event] of EVENT_CODES.entries()) {
+                const msg = webhookMessage(event);
+                const copy = structuredClone(msg);
+                const delivered = nextInput(`out${index}`);
+                assert.deepEqual(await routeOf(msg), [index], event);
+                assert.equal(await delivered, msg, `${event} reaches out${index} uncloned`);
+                assert.deepEqual(msg, { ...copy, _msgid: msg._msgid }, `${event} is untouched`);
+            }
+        });
+
+        it("sends an unknown event code to its rule, or to otherwise", async () => {
+            const tamper = { event: "door.tamper", payload: { serialNumber: "DOOR-2", sensor: "case" } };
+            await loadSwitch({ rules: [...everyEvent, { event: "door.tamper", serial: "DOOR-2", value: "" }], otherwise: true });
+            assert.deepEqual(await routeOf({ payload: tamper }), [6]);
+            assert.deepEqual(await routeOf({ topic: "door.tamper", payload: { serialNumber: "DOOR-3" } }), [7]);
+            assert.deepEqual(await routeOf(webhookMessage("door.unknown", { serialNumber: "DOOR-2" })), [7]);
+        });
+
+        it("tells the event by msg.alocity.event first, then msg.topic", async () => {
+            await loadSwitch({ rules: everyEvent, otherwise: true });
+            const doorPayload = samplePayload("door.state");
+            assert.deepEqual(await routeOf({ topic: "lock.state", payload: doorPayload, alocity: { event: "user.card" } }), [4]);
+            assert.deepEqual(await routeOf({ topic: "lock.state", payload: doorPayload }), [3]);
+            assert.deepEqual(await routeOf({ topic: "alocity/door", payload: doorPayload }), [2]);
+        });
+
+        it("tells messages without msg.alocity by topic, by shape and by envelope", async () => {
+            await loadSwitch({
+                rules: [
+                    { event: "door.state", serial: "ALO-DC-20220415", value: "Open" },
+                    { event: "user.face", serial: "", value: "Enrolled" },
+                    { event: "accesslog.created", serial: "ALO-FR-20231187", value: "Access Granted" },
+                ],
+                otherwise: true,
+            });
+            assert.deepEqual(await routeOf({ topic: "door.state", payload: samplePayload("door.state") }), [0]);
+            assert.deepEqual(await routeOf({ payload: samplePayload("user.face") }), [1]);
+            assert.deepEqual(await routeOf({ payload: samplePayload("accesslog.created") }), [2]);
+            const envelope = { event: "door.state", payload: samplePayload("door.state") };
+            assert.deepEqual(await routeOf({ payload: envelope }), [0]);
+            assert.deepEqual(await routeOf({ payload: { eventType: "user.face", data: { id: "u-1", action: "Enrolled" } } }), [1]);
+            // The envelope's inner object is what the filters look at.
+            assert.deepEqual(await routeOf({ payload: { event: "door.state", payload: { serialNumber: "OTHER", doorState: "Open" } } }), [3]);
+        });
+    });
+
+    describe("filters", () => {
+        it("filters on serial numbers: a list, spaces ignored, empty = any", async () => {
+            await loadSwitch({
+                rules: [
+                    { event: "door.state", serial: "DOOR-1, DOOR-2", value: "" },
+                    { event: "door.state", serial: " DOOR-3 ", value: "" },
+                    { event: "door.state", serial: "", value: "" },
+                ],
+            });
+            const door = (serialNumber) => webhookMessage("door.state", { serialNumber, doorState: "Open" });
+            assert.deepEqual(await routeOf(door("DOOR-2")), [0, 2]);
+            assert.deepEqual(await routeOf(door("DOOR-3")), [1, 2]);
+            assert.deepEqual(await routeOf(door("DOOR-4")), [2]);
+        });
+
+        it("filters on each event's main value: a list, as text, case-insensitive", async () => {
+            await loadSwitch({
+                rules: [
+                    { event: "door.state", serial: "", value: "open, held open" },
+                    { event: "lock.state", serial: "", value: "Unlocked" },
+                    { event: "door.healthcheck", serial: "", value: "false" },
+                    { event: "user.card", serial: "", value: "created" },
+                    { event: "user.face", serial: "", value: "Updated, Removed" },
+                    { event: "accesslog.created", serial: "", value: "Unknown User, 4" },
+                ],
+                otherwise: true,
+            });
+            const other = 6;
+            const cases = [
+                [webhookMessage("door.state", { serialNumber: "D", doorState: "Held Open" }), [0]],
+                [webhookMessage("door.state", { serialNumber: "D", doorState: "Closed" }), [other]],
+                [webhookMessage("lock.state"), [1]],
+                [webhookMessage("lock.state", { serialNumber: "D", lockState: "Locked" }), [other]],
+                [webhookMessage("door.healthcheck", { ...samplePayload("door.healthcheck"), isConnected: false, ipAddress: "" }), [2]],
+                [webhookMessage("door.healthcheck"), [other]],
+                [webhookMessage("user.card"), [3]],
+                [webhookMessage("user.face", { id: "u-1", action: "REMOVED" }), [4]],
+                [webhookMessage("user.face"), [other]],
+                [webhookMessage("accesslog.created", { serialNumber: "D", result: 2 }), [5]],
+                [webhookMessage("accesslog.created", { serialNumber: "D", result: "Non-Live User" }), [5]],
+                [webhookMessage("accesslog.created"), [other]],
+            ];
+            for (const [msg, expected] of cases) {
+                assert.deepEqual(await routeOf(msg), expected, JSON.stringify(msg.payload));
+            }
+        });
+    });
+
+    describe("checkall", () => {
+        const rules = [
+            { event: "lock.state", serial: "", value: "" },
+            { event: "door.state", serial: "", value: "" },
+            { event: "door.state", serial: "ALO-DC-20220415", value: "" },
+            { event: "door.state", serial: "", value: "Open" },
+        ];
+
+        it("sends to every matching rule by default", async () => {
+            await helper.load(eventSwitchNode, switchFlow({ rules }).map((n) => (n.id === SWITCH ? { ...n, checkall: undefined } : n)));
+            assert.deepEqual(await routeOf(webhookMessage("door.state")), [1, 2, 3]);
+        });
+
+        it("stops after the first match when checkall is false", async () => {
+            await loadSwitch({ rules, checkall: false });
+            assert.deepEqual(await routeOf(webhookMessage("door.state")), [1]);
+            assert.deepEqual(await routeOf(webhookMessage("door.state", { serialNumber: "X", doorState: "Open" })), [1]);
+        });
+
+        it("reads checkall and otherwise saved as text", async () => {
+            await loadSwitch({ rules, checkall: "false", otherwise: "true" });
+            assert.deepEqual(await routeOf(webhookMessage("door.state")), [1]);
+            assert.deepEqual(await routeOf(webhookMessage("user.face")), [4]);
+        });
+    });
+
+    describe("otherwise", () => {
+        const rules = [{ event: "door.state", serial: "DOOR-2", value: "" }];
+
+        it("sends what no rule matches to the last output", async () => {
+            await loadSwitch({ rules, otherwise: true });
+            const delivered = nextInput("out1");
+            const face = webhookMessage("user.face");
+            assert.deepEqual(await routeOf(face), [1]);
+            assert.equal(await delivered, face);
+            assert.deepEqual(await routeOf(webhookMessage("door.state", { serialNumber: "DOOR-2", doorState: "Open" })), [0]);
+            assert.deepEqual(await routeOf(webhookMessage("door.state")), [1]);
+        });
+
+        it("sends nothing, and warns of nothing, when no rule matches and there is no otherwise", async () => {
+            await loadSwitch({ rules });
+            const warnings = recordWarnings();
+            assert.deepEqual(await routeOf(webhookMessage("user.face")), []);
+            assert.deepEqual(warnings, []);
+        });
+    });
+
+    describe("messages whose event cannot be told", () => {
+        const rules = [{ event: "door.state", serial: "", value: "" }];
+        const untold = [{ payload: "Open" }, { payload: 42 }, { topic: "door", payload: null }, { payload: [{ doorState: "Open" }] }, {}];
+
+        it("routes a payload that is not an object by its topic", async () => {
+            await loadSwitch({ rules: [...rules, { event: "door.state", serial: "DOOR-2", value: "" }], otherwise: true });
+            assert.deepEqual(await routeOf({ topic: "door.state", payload: "Open" }), [0]);
+            assert.deepEqual(await routeOf({ alocity: { event: "door.state" }, payload: 1 }), [0]);
+        });
+
+        it("sends them to otherwise when there is one", async () => {
+            await loadSwitch({ rules, otherwise: true });
+            const warnings = recordWarnings();
+            for (const msg of untold) {
+                assert.deepEqual(await routeOf(msg), [1], JSON.stringify(msg));
+            }
+            assert.deepEqual(warnings, []);
+        });
+
+        it("drops them with a rate-limited warning when there is no otherwise", async () => {
+            await loadSwitch({ rules });
+            const warnings = recordWarnings();
+            for (let round = 0; round < 2; round++) {
+                for (const msg of untold) {
+                    assert.deepEqual(await routeOf({ ...msg }), []);
+                }
+            }
+            assert.deepEqual(warnings, Array(5).fill("alocity-event-switch.log.dropped"));
+            await helper.unload();
+            assert.deepEqual(warnings.slice(5), ["alocity-event-switch.log.dropped-summary"]);
+        });
+    });
+
+    describe("no rules", () => {
+        it("loads with no rules and sends everything to otherwise", async () => {
+            await loadSwitch({ rules: [], otherwise: true });
+            assert.deepEqual(await routeOf(webhookMessage("door.state")), [0]);
+        });
+    });
+
+    describe("the catalogue for the editor", () => {
+        it("serves the event codes and the known values on the admin API", async () => {
+            await loadSwitch({ rules: [] });
+            const answer = await helper.request().get("/alocity-event-switch/catalogue").expect(200).expect("Content-Type", /json/);
+            assert.deepEqual(answer.body, { events: [...EVENT_CODES], values: JSON.parse(JSON.stringify(KNOWN_VALUES)) });
+            assert.deepEqual(answer.body.values["user.face"], ["Enrolled", "Updated", "Removed"]);
+        });
+    });
+
+    describe("after alocity-webhook-in", () => {
+        it("routes a verified webhook event to its rule's output", async () => {
+            const flow = [
+                ...webhookFlow({ url: "/alocity-switch", out: SWITCH }).filter((n) => n.id !== SWITCH),
+                ...switchFlow({
+                    rules: [
+                        { event: "lock.state", serial: "", value: "" },
+                        { event: "door.state", serial: "ALO-DC-20220415", value: "open" },
+                    ],
+                    otherwise: true,
+                }),
+            ];
+            await helper.load([...modules, eventSwitchNode], flow, credentials());
+            const delivered = nextInput("out1");
+            await signedPost(httpNodeRequest(), "/alocity-switch", samplePayload("door.state")).expect(200);
+            const msg = await delivered;
+            assert.equal(msg.topic, "door.state");
+            assert.equal(msg.alocity.event, "door.state");
+            assert.deepEqual(msg.payload, samplePayload("door.state"));
+        });
+    });
+});
