@@ -42,8 +42,8 @@ export interface RoutesHost {
     _(key: string, substitutions?: Record<string, unknown>): string;
 }
 
-/** Literal paths only: no route parameters or patterns, so that one path is one endpoint. */
-const VALID_PATH = /^(\/[A-Za-z0-9._~%!$&'()*+,;=@-]*)+$/;
+/** Literal paths only: no route parameters or patterns (express reads : * ? + ( ) as such), so one path is one endpoint. */
+const VALID_PATH = /^(\/[A-Za-z0-9._~%@-]*)+$/;
 const RETRY_AFTER_SECONDS = "2";
 
 export class InvalidPathError extends Error {}

@@ -16,13 +16,14 @@ function credentials(secret = SECRET, previousSecret, signatureId = "sig") {
     return { [signatureId]: previousSecret === undefined ? { secret } : { secret, previousSecret } };
 }
 
-/** A signed POST of `body` (object or exact string/Buffer) on a supertest agent. */
+/** A signed POST of `body` (an object, or the exact string or bytes to send) on a supertest agent. */
 function signedPost(agent, url, body, { secret = SECRET, timestamp, header } = {}) {
-    const raw = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
     return agent
         .post(url)
         .set("Content-Type", "application/json")
         .set("Alocity-Signature", header ?? sign(secret, raw, timestamp))
+        .serialize((bytes) => bytes)
         .send(raw);
 }
 

@@ -17,10 +17,15 @@ function keepHttpNode(RED) {
 /** The node modules to pass to helper.load; add others (e.g. the event switch) after them. */
 const modules = [keepHttpNode, signatureNode, webhookInNode];
 
-/** A supertest agent on the RED.httpNode of the flow loaded last. */
-function httpNodeRequest() {
+/** The RED.httpNode express app of the flow loaded last. */
+function httpNodeApp() {
     if (!httpNode) throw new Error("no flow loaded yet");
-    return supertest(httpNode);
+    return httpNode;
 }
 
-module.exports = { helper, modules, httpNodeRequest };
+/** A supertest agent on the RED.httpNode of the flow loaded last. */
+function httpNodeRequest() {
+    return supertest(httpNodeApp());
+}
+
+module.exports = { helper, modules, httpNodeApp, httpNodeRequest };
