@@ -3,6 +3,7 @@ import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
 import { SIGNATURE_HEADER } from "../src/core/signature";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
 import type { AlocitySignatureNode } from "../src/runtime/signature-config";
+import { testEventTargets } from "../src/runtime/test-event";
 import { ThrottledStatus } from "../src/runtime/throttled-status";
 import { InvalidPathError, webhookRoutesFor, type HttpAnswer, type IncomingWebhook, type PathClaim } from "../src/runtime/webhook-routes";
 
@@ -27,6 +28,7 @@ function clockTime(ms: number): string {
 
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.${key}`, substitutions);
+    const testTargets = testEventTargets(RED);
 
     function AlocityWebhookIn(this: NodeRedNode, def: WebhookInDef) {
         RED.nodes.createNode(this, def);
@@ -126,11 +128,13 @@ export = function (RED: NodeAPI) {
         };
 
         let claim: PathClaim | undefined;
+        let serving = false;
         try {
             claim = webhookRoutesFor(RED).claim(path, {
                 handle,
                 serving: (servedPath) => {
                     path = servedPath;
+                    serving = true;
                     if (secrets.length === 0) {
                         configurationError(signature ? "no-secret" : "no-signature", signature ? "no-secret" : "no-signature", { path });
                     } else {
@@ -139,6 +143,7 @@ export = function (RED: NodeAPI) {
                 },
                 waiting: (servedPath) => {
                     path = servedPath;
+                    serving = false;
                     configurationError("path-taken", "path-taken", { path });
                 },
             });
@@ -148,9 +153,15 @@ export = function (RED: NodeAPI) {
             }
             configurationError("bad-path", "bad-path", { path });
         }
+        // The editor's "send test event" action signs with this node's secret, server-side, and sends through its path.
+        const withdrawTestTarget = testTargets.add(node.id, {
+            servedPath: () => (serving ? path : undefined),
+            secret: () => secrets[0],
+        });
 
         node.on("close", (_removed: boolean, done: () => void) => {
             claim?.release();
+            withdrawTestTarget();
             rejectionLog.flush();
             status.stop();
             done();

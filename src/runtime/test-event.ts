@@ -1,0 +1,111 @@
+import { EVENT_CODES, isKnownEventCode } from "../core/events";
+import { SAMPLE_EVENTS } from "../core/samples";
+import { sign, SIGNATURE_HEADER } from "../core/signature";
+import type { NodeAPI } from "./node-red";
+import { webhookRoutesFor } from "./webhook-routes";
+
+/** The editor's "send test event" action: POST `{ event }` here. */
+export const TEST_EVENT_ROUTE = "/alocity-webhook-in/:id/test";
+export const TEST_EVENT_PERMISSION = "alocity-webhook-in.write";
+
+/** What a deployed alocity-webhook-in node lets the endpoint know. Nothing of it is sent to the browser. */
+export interface TestEventTarget {
+    /** The path the node serves; undefined while it serves none (another node has it, or it is invalid). */
+    servedPath(): string | undefined;
+    /** The node's current secret; undefined when none is set. */
+    secret(): string | undefined;
+}
+
+/** Why a test event could not be sent. */
+export type TestEventError = "not-deployed" | "unknown-event" | "cannot-receive" | "not-serving" | "no-secret";
+
+/**
+ * The endpoint's answer: a sent event gives the webhook's own answer (`status`, `body`); a refusal, an `error` code
+ * the editor explains. Either way `message` says it in words.
+ */
+export type TestEventAnswer =
+    | { event: string; path: string; status: number; body: string; message: string }
+    | { error: TestEventError; message: string; events?: readonly string[] };
+
+const ERROR_STATUS: Record<TestEventError, number> = {
+    "not-deployed": 404,
+    "unknown-event": 400,
+    "cannot-receive": 409,
+    "not-serving": 409,
+    "no-secret": 409,
+};
+
+interface TestTargets {
+    /** Makes a deployed node reachable by the endpoint; returns the function that withdraws it (on close). */
+    add(id: string, target: TestEventTarget): () => void;
+}
+
+const targetsByAdminApp = new WeakMap<object, TestTargets>();
+
+/**
+ * Registers the test-event endpoint on `RED.httpAdmin` (once per admin app, however often the node module is loaded)
+ * and returns the registry of deployed nodes it can reach.
+ */
+export function testEventTargets(RED: NodeAPI): TestTargets {
+    const existing = targetsByAdminApp.get(RED.httpAdmin);
+    if (existing !== undefined) {
+        return existing;
+    }
+    const targets = new Map<string, TestEventTarget>();
+    const registry: TestTargets = {
+        add(id, target) {
+            targets.set(id, target);
+            return () => {
+                if (targets.get(id) === target) {
+                    targets.delete(id);
+                }
+            };
+        },
+    };
+    targetsByAdminApp.set(RED.httpAdmin, registry);
+
+    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.test.${key}`, substitutions);
+    const refuse = (res: any, error: TestEventError, substitutions?: Record<string, unknown>, extra?: object) => {
+        const answer: TestEventAnswer = { error, message: t(error, substitutions), ...extra };
+        res.status(ERROR_STATUS[error]).json(answer);
+    };
+    const needsPermission = RED.auth?.needsPermission(TEST_EVENT_PERMISSION);
+    if (needsPermission === undefined) {
+        // Without the runtime's permission check the endpoint would be open to anyone: offer none.
+        return registry;
+    }
+
+    RED.httpAdmin.post(TEST_EVENT_ROUTE, needsPermission, (req: any, res: any) => {
+        const id = String(req.params.id);
+        const event = req.body?.event;
+        const target = targets.get(id);
+        if (target === undefined) {
+            // A deployed node that is not registered stopped at a configuration error (e.g. HTTP endpoints disabled).
+            const deployed = RED.nodes.getNode(id);
+            return deployed?.type === "alocity-webhook-in" ? refuse(res, "cannot-receive") : refuse(res, "not-deployed");
+        }
+        if (!isKnownEventCode(event)) {
+            return refuse(res, "unknown-event", { event: String(event ?? ""), events: EVENT_CODES.join(", ") }, { events: EVENT_CODES });
+        }
+        const path = target.servedPath();
+        if (path === undefined) {
+            return refuse(res, "not-serving");
+        }
+        const secret = target.secret();
+        if (secret === undefined || secret === "") {
+            return refuse(res, "no-secret");
+        }
+        const rawBody = Buffer.from(JSON.stringify(SAMPLE_EVENTS[event]), "utf8");
+        const answer = webhookRoutesFor(RED).deliver(path, rawBody, {
+            "content-type": "application/json",
+            "content-length": String(rawBody.length),
+            [SIGNATURE_HEADER]: sign(secret, rawBody),
+        });
+        const substitutions = { event, path, status: answer.status, body: answer.body };
+        RED.nodes.getNode(id)?.log(t("log", substitutions));
+        const sent: TestEventAnswer = { event, path, status: answer.status, body: answer.body, message: t("sent", substitutions) };
+        // As for a real request: answer once the runtime has handed the message on (it does so on the next turn).
+        setImmediate(() => res.json(sent));
+    });
+    return registry;
+}
