@@ -1,0 +1,174 @@
+"use strict";
+// The palette install: `npm pack` (prepack builds), the tarball installed with `npm install <tarball> --omit=dev`
+// into a fresh Node-RED user directory, no link to this working tree and no build step there. Node-RED 4.1 with
+// default settings must load every type, serve the editor files and examples, and deliver a signed event.
+const assert = require("assert");
+const { execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { sign, SAMPLE_EVENTS } = require("../../dist/src/index.js");
+const { startNodeRed, request } = require("../../scripts/node-red-process");
+const { packageDir } = require("../support/node-red");
+const { logShows, problemLines } = require("../support/eventually");
+const { SECRET } = require("../support/flows");
+
+const PACKAGE = require(path.join(packageDir, "package.json"));
+const TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
+/** What a copy of the working tree to pack from leaves out: installed, built or local-only things. */
+const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-red", "artifacts"]);
+
+/** npm as a user runs it: without the variables `npm test` sets for its own package. */
+function npm(args, cwd) {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(package|lifecycle)_/.test(name)));
+    return execFileSync("npm", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+}
+
+/**
+ * Packs the package from a copy of the working tree (its node_modules linked in), so that prepack's build does
+ * not pull dist/ from under anything else using this tree; the copy keeps the tests, sources and bench, so it is
+ * the `files` list that must keep them out of the tarball.
+ */
+function pack(into) {
+    const copy = path.join(into, "source");
+    fs.cpSync(packageDir, copy, {
+        recursive: true,
+        filter: (source) => path.dirname(source) !== packageDir || !NOT_COPIED.has(path.basename(source)),
+    });
+    fs.symlinkSync(path.join(packageDir, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const output = npm(["pack", "--json", "--pack-destination", into], copy);
+    const [packed] = JSON.parse(output.slice(output.indexOf("[")));
+    return { tarball: path.join(into, packed.filename), files: packed.files.map((file) => file.path) };
+}
+
+describe("the npm pack tarball, installed with npm install <tarball> --omit=dev into a fresh Node-RED 4.1", function () {
+    this.timeout(600000);
+    let workDir;
+    let userDir;
+    let packed;
+    let nodeRed;
+
+    before(async () => {
+        workDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-pack-"));
+        packed = pack(workDir);
+        userDir = path.join(workDir, "user");
+        fs.mkdirSync(userDir);
+        fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true }, null, 2));
+        npm(["install", packed.tarball, "--omit=dev", "--no-audit", "--no-fund"], userDir);
+        nodeRed = await startNodeRed({ userDir, port: 0, link: false });
+    });
+
+    after(async () => {
+        if (nodeRed) await nodeRed.stop();
+        if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+    });
+
+    describe("the tarball", () => {
+        it("holds the compiled node files with their editor files, message catalogues and icons", () => {
+            for (const [type, file] of Object.entries(PACKAGE["node-red"].nodes)) {
+                assert.ok(file.endsWith(".js"), `${type}: ${file} is compiled JavaScript`);
+                const base = file.replace(/\.js$/, "");
+                const dir = path.posix.dirname(file);
+                for (const expected of [file, `${base}.html`, `${dir}/locales/en-US/${type}.json`, `${dir}/locales/en-US/${type}.html`, `${dir}/icons/${type}.svg`]) {
+                    assert.ok(packed.files.includes(expected), `${expected} is in the tarball`);
+                }
+            }
+            assert.ok(packed.files.includes(PACKAGE.main), `the main module ${PACKAGE.main}`);
+        });
+
+        it("holds the examples, README, LICENSE and package.json", () => {
+            const examples = fs.readdirSync(path.join(packageDir, "examples")).filter((file) => file.endsWith(".json"));
+            for (const expected of ["package.json", "README.md", "LICENSE", ...examples.map((file) => `examples/${file}`)]) {
+                assert.ok(packed.files.includes(expected), `${expected} is in the tarball`);
+            }
+        });
+
+        it("holds no TypeScript sources (only declarations), no tests and no benchmark", () => {
+            const unwanted = packed.files.filter(
+                (file) => (/\.tsx?$/.test(file) && !file.endsWith(".d.ts")) || /^(test|bench|src|nodes|scripts|\.ci)\//.test(file) || /\.test\.js$/.test(file),
+            );
+            assert.deepStrictEqual(unwanted, []);
+        });
+    });
+
+    it("installs as a package of its own (no link) with its runtime dependencies only", () => {
+        const installed = path.join(userDir, "node_modules", PACKAGE.name);
+        assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "a real directory, not a link to the working tree");
+        assert.strictEqual(JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")).version, PACKAGE.version);
+        for (const dependency of Object.keys(PACKAGE.dependencies)) {
+            assert.ok(fs.existsSync(path.join(userDir, "node_modules", dependency)), `${dependency} installed`);
+        }
+        for (const devDependency of Object.keys(PACKAGE.devDependencies)) {
+            assert.ok(!fs.existsSync(path.join(userDir, "node_modules", devDependency)), `${devDependency} (a devDependency) not installed`);
+        }
+    });
+
+    it("loads every node type, with no error or warning about the package", async () => {
+        assert.match(nodeRed.log, /Loading palette nodes/);
+        assert.deepStrictEqual(problemLines(nodeRed.log), []);
+        assert.doesNotMatch(nodeRed.log, new RegExp(`\\[warn\\].*${PACKAGE.name}`));
+        const nodeSets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
+        const ours = nodeSets.filter((set) => set.module === PACKAGE.name);
+        assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...TYPES].sort());
+        for (const set of ours) {
+            assert.strictEqual(set.enabled, true, `${set.id} enabled`);
+            assert.strictEqual(set.err, undefined, `${set.id}: ${set.err}`);
+            assert.strictEqual(set.version, PACKAGE.version);
+        }
+    });
+
+    it("serves the editor its node definitions, help, message catalogues and icons", async () => {
+        const editorFiles = await request("GET", `${nodeRed.url}/nodes`, undefined, { Accept: "text/html" });
+        for (const type of TYPES) {
+            assert.match(editorFiles.text, new RegExp(`registerType\\(\\s*["']${type}["']`), `${type}'s editor definition`);
+            assert.match(editorFiles.text, new RegExp(`data-help-name="${type}"`), `${type}'s help`);
+            const icon = await request("GET", `${nodeRed.url}/icons/${PACKAGE.name}/${type}.svg`);
+            assert.strictEqual(icon.status, 200, `${type}.svg`);
+            assert.match(icon.text, /<svg[\s>]/);
+        }
+        const catalogues = await nodeRed.admin("GET", "/nodes/messages?lng=en-US");
+        for (const type of TYPES) {
+            const catalogue = catalogues[`${PACKAGE.name}/${type}`];
+            assert.ok(catalogue && catalogue[type], `the message catalogue of ${type}`);
+        }
+    });
+
+    it("offers its examples under Import > Examples", async () => {
+        const files = fs.readdirSync(path.join(packageDir, "examples")).filter((file) => file.endsWith(".json"));
+        const listing = await nodeRed.admin("GET", `/library/examples/flows/${PACKAGE.name}`);
+        assert.deepStrictEqual(listing.map((entry) => entry.fn).sort(), files.map((file) => file.replace(/\.json$/, "")).sort());
+        const first = files[0];
+        const served = await nodeRed.admin("GET", `/library/examples/flows/${PACKAGE.name}/${encodeURIComponent(first.replace(/\.json$/, ""))}`);
+        assert.deepStrictEqual(served, JSON.parse(fs.readFileSync(path.join(packageDir, "examples", first), "utf8")));
+    });
+
+    it("delivers a signed event through alocity-webhook-in to the next node", async () => {
+        const from = nodeRed.log.length;
+        await nodeRed.deploy([
+            { id: "pack-tab", type: "tab", label: "installed from the tarball" },
+            { id: "pack-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
+            { id: "pack-in", type: "alocity-webhook-in", z: "pack-tab", name: "", url: "/alocity", signature: "pack-sig", event: "", wires: [["pack-out"]] },
+            { id: "pack-out", type: "debug", z: "pack-tab", name: "received", active: true, tosidebar: false, console: true, tostatus: false, complete: "true", targetType: "full", wires: [] },
+        ]);
+        assert.deepStrictEqual(problemLines(nodeRed.log.slice(from)), []);
+        const event = { serialNumber: "PACKED-1", lockState: "Locked" };
+        const raw = JSON.stringify(event);
+        const answer = await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign(SECRET, raw) });
+        assert.strictEqual(answer.status, 200, answer.text);
+        await logShows(nodeRed, "serialNumber: 'PACKED-1'", from);
+        const shown = nodeRed.log.slice(nodeRed.log.indexOf("[debug:received]", from));
+        assert.match(shown, /topic: 'lock\.state'/);
+        assert.match(shown, /lockState: 'Locked'/);
+        assert.match(shown, /event: 'lock\.state'/);
+
+        const wrong = await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign("not the secret", raw) });
+        assert.strictEqual(wrong.status, 401);
+    });
+
+    it("works as a library from its main module", () => {
+        const installed = require(path.join(userDir, "node_modules", PACKAGE.name));
+        const raw = JSON.stringify(SAMPLE_EVENTS["door.state"]);
+        assert.strictEqual(installed.sign(SECRET, raw, 1700000000), sign(SECRET, raw, 1700000000));
+        assert.deepStrictEqual(installed.SAMPLE_EVENTS, SAMPLE_EVENTS);
+    });
+});
