@@ -9,7 +9,9 @@ const { execFileSync } = require("child_process");
 const root = path.resolve(__dirname, "..");
 const dist = path.join(root, "dist");
 
-fs.rmSync(dist, { recursive: true, force: true });
+if (process.argv.includes("--clean")) {
+    fs.rmSync(dist, { recursive: true, force: true });
+}
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], {
     stdio: "inherit",
 });

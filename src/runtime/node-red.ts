@@ -45,6 +45,7 @@ export interface NodeAPI {
     httpNode: any;
     httpAdmin: any;
     events: EventEmitter;
+    hooks?: { add(hookId: string, callback: (event: any) => void): void };
     auth?: { needsPermission(permission: string): (req: any, res: any, next: () => void) => void };
     log: { debug(message: unknown): void; warn(message: unknown): void; info(message: unknown): void; error(message: unknown): void };
     _(key: string, substitutions?: Record<string, unknown>): string;

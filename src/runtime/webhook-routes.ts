@@ -2,6 +2,7 @@ import type { EventEmitter } from "events";
 import type { IncomingHttpHeaders } from "http";
 import getRawBody from "raw-body";
 import { ReplayGuard } from "../core/replay-guard";
+import { FlowLifecycle, type Hooks } from "./flow-lifecycle";
 
 /** What an owner of a path answers the sender. */
 export interface HttpAnswer {
@@ -37,6 +38,7 @@ export interface PathClaim {
 export interface RoutesHost {
     httpNode: any;
     events: EventEmitter;
+    hooks?: Hooks;
     settings: { httpNodeRoot?: string | false; httpNodeMiddleware?: unknown; apiMaxLength?: string | number };
     log: { error(message: unknown): void };
     _(key: string, substitutions?: Record<string, unknown>): string;
@@ -70,34 +72,6 @@ function pathKey(path: string): string {
 
 function plain(status: number, body: string, headers?: Record<string, string>): HttpAnswer {
     return { status, body, headers };
-}
-
-/**
- * Whether flows are running. Between `flows:stopping` (or `flows:starting`) and `flows:started` a message sent by
- * a node may be dropped by the runtime, so requests are turned away with 503 instead.
- */
-class FlowLifecycle {
-    running = false;
-    private readonly startedListeners = new Set<() => void>();
-
-    constructor(events: EventEmitter) {
-        const pause = () => {
-            this.running = false;
-        };
-        events.on("flows:stopping", pause);
-        events.on("flows:starting", pause);
-        events.on("flows:started", () => {
-            this.running = true;
-            for (const listener of [...this.startedListeners]) {
-                listener();
-            }
-        });
-    }
-
-    onStarted(listener: () => void): () => void {
-        this.startedListeners.add(listener);
-        return () => this.startedListeners.delete(listener);
-    }
 }
 
 interface Endpoint {
@@ -296,7 +270,7 @@ export function webhookRoutesFor(host: RoutesHost): WebhookRoutes {
     if (routes === undefined) {
         let lifecycle = lifecycles.get(host.events);
         if (lifecycle === undefined) {
-            lifecycle = new FlowLifecycle(host.events);
+            lifecycle = new FlowLifecycle(host.events, host.hooks, "alocity-webhook-in");
             lifecycles.set(host.events, lifecycle);
         }
         routes = new WebhookRoutes(host, lifecycle);
