@@ -111,6 +111,13 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
         assert.match(answer, /^HTTP\/1.1 413 /);
     });
 
+    it("never hands a secret to the editor: flows and credentials say only whether one is set", async function () {
+        const flows = await nodeRed.admin("GET", "/flows");
+        assert.ok(!JSON.stringify(flows).includes(SECRET), "no secret in the flows");
+        const credentials = await nodeRed.admin("GET", "/credentials/alocity-signature/sig");
+        assert.deepStrictEqual(credentials, { has_secret: true, has_previousSecret: false });
+    });
+
     it("summarises a flood of forged requests in a handful of log lines", async function () {
         const body = JSON.stringify(SAMPLE_EVENTS["lock.state"]);
         const logBefore = nodeRed.log.length;
