@@ -19,6 +19,11 @@ function demoSecret() {
     return { secret: crypto.randomBytes(24).toString("base64"), generated: true };
 }
 
+/** A word for a POSIX shell, quoted when it needs to be. */
+function shellWord(text) {
+    return /^[A-Za-z0-9_\/.:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
 function demoFlow(secret) {
     const examples = path.join(root, "examples", "demo.json");
     const nodes = JSON.parse(fs.readFileSync(examples, "utf8"));
@@ -40,7 +45,7 @@ async function main() {
   Webhook secret:   ${generated ? secret + "   (generated: set ALOCITY_WEBHOOK_SECRET to choose one)" : "from ALOCITY_WEBHOOK_SECRET"}
 
   Send a signed test event (then watch the debug sidebar):
-    ALOCITY_WEBHOOK_SECRET='${secret}' node ${cli} send --url ${webhookUrl} --event door.state
+    ALOCITY_WEBHOOK_SECRET=${shellWord(secret)} node ${shellWord(cli)} send --url ${webhookUrl} --event door.state
 
   Stop with Ctrl+C.
 `);

@@ -3,13 +3,12 @@
 // "send test event" endpoint, which needs a user with the alocity-webhook-in.write permission.
 const assert = require("assert/strict");
 const path = require("path");
-const { spawn } = require("child_process");
-const { startRealNodeRed, request, packageDir } = require("../support/node-red");
+const { runCli } = require("../support/cli");
+const { startRealNodeRed, request } = require("../support/node-red");
 const { logShows } = require("../support/eventually");
 const { SAMPLE_EVENTS } = require("../../dist/src/core/samples.js");
 
 const bcrypt = require(require.resolve("bcryptjs", { paths: [path.dirname(require.resolve("@node-red/editor-api"))] }));
-const CLI = path.join(packageDir, require(path.join(packageDir, "package.json")).bin["alocity-webhook"]);
 
 const SECRET = "whsec-tools-8e3f0c5a91d2";
 const PASSWORD = "correct horse battery staple";
@@ -28,20 +27,6 @@ const flows = [
         func: 'node.warn("received " + msg.topic + " " + JSON.stringify(msg.payload));\nreturn null;',
     },
 ];
-
-function runCli(args) {
-    return new Promise((resolve, reject) => {
-        const env = { ...process.env };
-        delete env.ALOCITY_WEBHOOK_SECRET;
-        const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-}
 
 const occurrences = (text, part) => text.split(part).length - 1;
 

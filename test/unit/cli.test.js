@@ -7,31 +7,14 @@ const fs = require("fs");
 const http = require("http");
 const os = require("os");
 const path = require("path");
-const { spawn } = require("child_process");
+const { runCli: run, CLI } = require("../support/cli");
 
 const root = path.resolve(__dirname, "..", "..");
 const manifest = require(path.join(root, "package.json"));
-const CLI = path.join(root, manifest.bin["alocity-webhook"]);
 const { verify, SAMPLE_EVENTS, EVENT_CODES } = require(path.join(root, manifest.main));
 
 const SECRET = "whsec-cli-5b8e2d7f1a3c";
 const T = 1767225600;
-
-/** Runs the command; resolves with its exit code and output. Stdin is a pipe that gets `input` (or nothing). */
-function run(args, { env = {}, input } = {}) {
-    const childEnv = { ...process.env, ...env };
-    if (!("ALOCITY_WEBHOOK_SECRET" in env)) delete childEnv.ALOCITY_WEBHOOK_SECRET;
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, ...args], { env: childEnv });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(input);
-    });
-}
 
 /** The header Alocity sends, computed here independently of the package. */
 function expectedHeader(secret, t, body) {

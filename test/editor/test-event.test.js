@@ -1,0 +1,101 @@
+"use strict";
+// alocity-webhook-in's "send test event" action, clicked in the real editor (chromium, playwright-core) of a real
+// Node-RED with default settings: the outcome shows as a notification, the event in the debug sidebar, and the
+// secret never reaches the browser.
+const assert = require("assert");
+const { startRealNodeRed } = require("../support/node-red");
+const { EVENT_CODES } = require("../../dist/src/core/events.js");
+const { launchChromium, Editor } = require("./support/editor");
+
+const SECRET = "whsec-button-4f6a0d2c8e19";
+const TAB = "button-tab";
+const WEBHOOK = "button-webhook";
+const DEBUG = "button-debug";
+const PATH = "/alocity/button";
+
+const flow = [
+    { id: TAB, type: "tab", label: "Test button" },
+    { id: "button-signature", type: "alocity-signature", name: "button key", tolerance: 300, credentials: { secret: SECRET } },
+    { id: WEBHOOK, type: "alocity-webhook-in", z: TAB, name: "", url: PATH, signature: "button-signature", event: "", x: 170, y: 100, wires: [[DEBUG]] },
+    {
+        id: DEBUG, type: "debug", z: TAB, name: "events", active: true, tosidebar: true, console: false, tostatus: false,
+        complete: "payload", targetType: "msg", x: 420, y: 100, wires: [],
+    },
+];
+
+const notification = (editor, text) =>
+    editor.page.locator("#red-ui-notifications .red-ui-notification").filter({ hasText: text }).first();
+
+describe("send test event from alocity-webhook-in's dialog (chromium)", function () {
+    this.timeout(180000);
+    let nodeRed;
+    let chromium;
+    let editor;
+    const exchanges = [];
+
+    before(async function () {
+        nodeRed = await startRealNodeRed();
+        await nodeRed.deploy(flow);
+        chromium = await launchChromium();
+        editor = await Editor.open(chromium.context, nodeRed);
+        editor.page.on("requestfinished", async (req) => {
+            if (!req.url().includes("/alocity-webhook-in/")) return;
+            const response = await req.response();
+            exchanges.push({ url: req.url(), sent: req.postData(), status: response.status(), answer: await response.text() });
+        });
+        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        await editor.node(WEBHOOK).waitFor({ state: "visible" });
+    });
+
+    afterEach(async function () {
+        if (this.currentTest.state === "failed" && editor) {
+            await editor.screenshot("failed-test-event").catch(() => {});
+            if (editor.browserErrors.length) console.log("errors in the page:\n" + editor.browserErrors.join("\n"));
+        }
+        if (editor && (await editor.page.locator("#node-dialog-cancel").isVisible())) {
+            await editor.page.locator("#node-dialog-cancel").click();
+            await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+        }
+    });
+
+    after(async function () {
+        try {
+            if (chromium) await chromium.close();
+        } finally {
+            if (nodeRed) await nodeRed.stop();
+        }
+    });
+
+    it("sends the chosen event through the deployed node: a notification with its answer, the event in the debug sidebar", async function () {
+        await editor.openEditDialog(WEBHOOK);
+        const options = await editor.evaluate(() => Array.from(document.querySelectorAll("#alocity-webhook-in-test-event option")).map((o) => o.value));
+        assert.deepStrictEqual(options, EVENT_CODES);
+        await editor.page.locator("#alocity-webhook-in-test-event").selectOption("lock.state");
+        await editor.page.locator("#alocity-webhook-in-test-send").click();
+
+        await notification(editor, `Sent a signed lock.state sample to ${PATH}: the node answered 200 OK`).waitFor({ state: "visible" });
+        await editor.screenshot("test-event-sent", { clip: await editor.trayClip(), readme: "send-test-event" }).catch(() => {});
+        await editor.showDebugSidebar();
+        const message = editor.debugMessages(DEBUG).first();
+        await message.waitFor({ state: "visible" });
+        assert.match(await message.locator(".red-ui-debug-msg-topic").textContent(), /lock\.state/);
+        assert.match(await message.locator(".red-ui-debug-msg-payload").textContent(), /lockState/);
+
+        assert.strictEqual(exchanges.length, 1);
+        assert.deepStrictEqual(JSON.parse(exchanges[0].sent), { event: "lock.state" }, "the browser sends the event only");
+        assert.strictEqual(exchanges[0].status, 200);
+        assert.ok(!exchanges[0].answer.includes(SECRET), "the secret never reaches the browser");
+    });
+
+    it("for a node that is not deployed, the notification says to deploy it first", async function () {
+        const id = "button-undeployed";
+        await editor.evaluate(
+            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
+            { node: { id, type: "alocity-webhook-in", z: TAB, name: "", url: "/alocity/new", signature: "button-signature", event: "", x: 170, y: 200, wires: [[]] } },
+        );
+        await editor.node(id).waitFor({ state: "visible" });
+        await editor.openEditDialog(id);
+        await editor.page.locator("#alocity-webhook-in-test-send").click();
+        await notification(editor, "This node is not deployed: deploy it, then send a test event.").waitFor({ state: "visible" });
+    });
+});
