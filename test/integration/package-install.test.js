@@ -3,7 +3,6 @@
 // into a fresh Node-RED user directory, no link to this working tree and no build step there. Node-RED 4.1 with
 // default settings must load every type, serve the editor files and examples, and deliver a signed event.
 const assert = require("assert");
-const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -12,17 +11,12 @@ const { startNodeRed, request } = require("../../scripts/node-red-process");
 const { packageDir } = require("../support/node-red");
 const { logShows, problemLines } = require("../support/eventually");
 const { SECRET } = require("../support/flows");
+const { npm } = require("../support/npm");
 
 const PACKAGE = require(path.join(packageDir, "package.json"));
 const TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
 /** What a copy of the working tree to pack from leaves out: installed, built or local-only things. */
 const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-red", "artifacts"]);
-
-/** npm as a user runs it: without the variables `npm test` sets for its own package. */
-function npm(args, cwd) {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(package|lifecycle)_/.test(name)));
-    return execFileSync("npm", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
-}
 
 /**
  * Packs the package from a copy of the working tree (its node_modules linked in), so that prepack's build does

