@@ -155,6 +155,19 @@ for (const target of TARGETS) {
             assert.deepStrictEqual(seen, expected);
         });
 
+        it("sends the editor's test event through the deployed node (RED.httpAdmin, RED.auth)", async () => {
+            // A path of its own: the sample, signed in the same second on a path that has just had it, would be a
+            // repeat of an accepted delivery (answered 200, not sent on).
+            await nodeRed.deploy(flows("test-event", { url: "/alocity/test-event" }), "full");
+            const answer = await nodeRed.admin("POST", "/alocity-webhook-in/in/test", { event: "door.state" });
+            assert.deepStrictEqual([answer.status, answer.body], [200, "OK"], JSON.stringify(answer));
+            const recorded = await recordedOnce(nodeRed, "test-event", 2);
+            assert.deepStrictEqual(Object.keys(recorded).sort(), ["out2", "out6"]);
+            assert.deepStrictEqual(recorded.out2.map(({ topic, payload }) => ({ topic, payload })), [
+                { topic: "door.state", payload: samplePayload("door.state") },
+            ]);
+        });
+
         it("verifies the bytes as sent: non-ASCII text, CRLF line ends and a byte-order mark, any content type", async () => {
             await nodeRed.deploy(flows("bytes"), "full");
             const contentTypes = ["application/json", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"];
