@@ -41,9 +41,9 @@ function asDeployed(nodes, tabId) {
     return intoTab ? [{ id: tabId, type: "tab", label: tabId }, ...deployed] : deployed;
 }
 
-function nodeOf(nodes, type, name) {
-    const found = nodes.find((node) => node.type === type && (name === undefined || node.name === name));
-    assert.ok(found, `a ${type} node${name ? ` named "${name}"` : ""}`);
+function nodeOf(nodes, type) {
+    const found = nodes.find((node) => node.type === type);
+    assert.ok(found, `a ${type} node`);
     return found;
 }
 
