@@ -11,9 +11,11 @@ const path = require("path");
  * @param {string} options.userDir
  * @param {number} [options.port] 0 picks a free port
  * @param {string} [options.host]
- * @param {string} options.packageDir the package to load (linked into userDir/node_modules)
+ * @param {string} [options.packageDir] the package to load (linked into userDir/node_modules)
+ * @param {boolean} [options.link] false: link nothing, the package is installed in userDir already (e.g. from its tarball)
  * @param {string} [options.redJs] Node-RED's red.js (default: the devDependency)
  * @param {string} [options.nodeBinary] the node executable (default: this one)
+ * @param {string[]} [options.execArgv] options for the node executable, before red.js (e.g. `--cpu-prof`)
  * @param {string[]} [options.settings] extra `-D key=value` settings
  * @param {boolean} [options.inheritOutput] show Node-RED's log on this process's output
  * @param {object} [options.env]
@@ -22,15 +24,17 @@ async function startNodeRed(options) {
     const host = options.host || "127.0.0.1";
     const port = options.port === undefined || options.port === 0 ? await freePort(host) : options.port;
     fs.mkdirSync(path.join(options.userDir, "node_modules"), { recursive: true });
-    const link = path.join(options.userDir, "node_modules", "node-red-contrib-alocity");
-    fs.rmSync(link, { recursive: true, force: true });
-    fs.symlinkSync(options.packageDir, link, "dir");
+    if (options.link !== false) {
+        const link = path.join(options.userDir, "node_modules", "node-red-contrib-alocity");
+        fs.rmSync(link, { recursive: true, force: true });
+        fs.symlinkSync(options.packageDir, link, "dir");
+    }
     if (!fs.existsSync(path.join(options.userDir, "package.json"))) {
         fs.writeFileSync(path.join(options.userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true }, null, 2));
     }
 
     const redJs = options.redJs || require.resolve("node-red/red.js");
-    const args = [redJs, "--userDir", options.userDir, "--port", String(port), "-D", `uiHost=${host}`];
+    const args = [...(options.execArgv || []), redJs, "--userDir", options.userDir, "--port", String(port), "-D", `uiHost=${host}`];
     for (const setting of options.settings || []) {
         args.push("-D", setting);
     }
