@@ -18,7 +18,7 @@ const { startNodeRed, request } = require("../scripts/node-red-process");
 const { benchFlows } = require("./flows");
 const { drive, nextSignedEvent, percentile } = require("./load");
 const { summarise, format: formatProfile } = require("./profile");
-const { REPLAY_CACHE_LIMIT } = require("../dist/src/core/replay-guard");
+const { measureReplayGuard } = require("./replay-guard");
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS_DIR = path.join(__dirname, "results");
@@ -105,6 +105,28 @@ function stopChild(child) {
     });
 }
 
+const CLOCK_TICKS = (() => {
+    try {
+        return Number(require("child_process").execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+    } catch {
+        return 100;
+    }
+})();
+
+/**
+ * CPU seconds (user + system) a process has used so far; undefined where /proc is missing. The server's CPU per
+ * request does not depend on what else runs on the machine, unlike req/s.
+ */
+function cpuSeconds(pid) {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+        return undefined;
+    }
+}
+
 /** Resident set size of a process, in MB (Linux /proc; elsewhere ps). */
 function rssMb(pid) {
     try {
@@ -132,29 +154,6 @@ async function smokeCheck(name, port, urlPath, secret) {
 async function hasNodeType(nodeRed, type) {
     const sets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
     return sets.some((set) => (set.types || []).includes(type) && set.enabled !== false && !set.err);
-}
-
-/**
- * Rate of ours while the duplicate cache of its path still had room (whole seconds in which the path's accepted
- * count stayed within the cap) against its last seconds, from the per-second counts of the rounds in order.
- */
-function cacheFill(runs, cap) {
-    let accepted = 1; // the smoke check's event
-    const belowCap = [];
-    for (const run of runs) {
-        // The first and last "seconds" of a run are partial: count them, but do not use their rates.
-        run.perSecond.forEach((count, i) => {
-            accepted += count;
-            if (accepted <= cap && i > 0 && i < run.perSecond.length - 1) belowCap.push(count);
-        });
-    }
-    const last = runs[runs.length - 1].perSecond.slice(1, -1).slice(-5);
-    return {
-        belowCapSeconds: belowCap.length,
-        belowCapRate: belowCap.length ? mean(belowCap) : NaN,
-        lastSeconds: last.length,
-        lastRate: last.length ? mean(last) : NaN,
-    };
 }
 
 function mean(values) {
@@ -227,6 +226,7 @@ async function main() {
     process.on("SIGTERM", onSignal);
 
     const ports = {};
+    const pids = {};
     const results = { ours: [], "hand-rolled": [], express: [], bare: [] };
     const rssSamples = [];
     let oursAccepted = 0;
@@ -262,11 +262,14 @@ async function main() {
         );
         ports.ours = nodeRed.port;
         ports["hand-rolled"] = nodeRed.port;
+        pids.ours = nodeRed.process.pid;
+        pids["hand-rolled"] = nodeRed.process.pid;
         for (const name of ["express", "bare"]) {
             if (!options.targets.includes(name)) continue;
             const reference = await startReference(name, secret, TARGETS[name].path);
             started.push({ name, stop: reference.stop });
             ports[name] = reference.port;
+            pids[name] = reference.process.pid;
         }
         for (const name of options.targets) {
             await smokeCheck(name, ports[name], TARGETS[name].path, secret);
@@ -274,8 +277,13 @@ async function main() {
         if (options.targets.includes("ours")) oursAccepted += 1;
         nodeRedLogStart = nodeRed.log.length;
 
-        const run = (name, duration, urlPath = TARGETS[name].path) =>
-            drive({ port: ports[name], path: urlPath, secret, connections: shape.connections, duration });
+        const run = async (name, duration, urlPath = TARGETS[name].path) => {
+            const cpuBefore = cpuSeconds(pids[name]);
+            const result = await drive({ port: ports[name], path: urlPath, secret, connections: shape.connections, duration });
+            const cpuAfter = cpuSeconds(pids[name]);
+            result.serverCpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+            return result;
+        };
 
         // Warm-up: lets the JIT settle; not recorded. Ours warms up on a path of its own (same code, its own
         // duplicate cache), so that the measured path starts with an empty cache and its filling can be seen.
@@ -335,6 +343,10 @@ async function main() {
             requestsPerSecond: mean(rates),
             requestsPerSecondStdev: stdev(rates),
             perRound: rates,
+            // Server CPU per request, in microseconds: all rounds' CPU over all their requests.
+            cpuMicrosPerRequest: runs.every((r) => r.serverCpuSeconds !== undefined)
+                ? (1e6 * runs.reduce((a, r) => a + r.serverCpuSeconds, 0)) / runs.reduce((a, r) => a + r.requests, 0)
+                : undefined,
             p50: percentile(pooled, 50),
             p99: percentile(pooled, 99),
             requests: runs.reduce((a, r) => a + r.requests, 0),
@@ -351,16 +363,26 @@ async function main() {
     console.log("");
     console.log(
         `${pad("target", 14)}${pad("req/s", 9, true)}${pad("+-", 7, true)}${pad("p50 ms", 9, true)}${pad("p99 ms", 9, true)}` +
-            `${pad("non-2xx", 9, true)}${pad("errors", 8, true)}`,
+            `${pad("non-2xx", 9, true)}${pad("errors", 8, true)}${pad("CPU us/req", 12, true)}`,
     );
     for (const [name, s] of Object.entries(summary)) {
         console.log(
             `${pad(name, 14)}${pad(Math.round(s.requestsPerSecond), 9, true)}${pad(Math.round(s.requestsPerSecondStdev), 7, true)}` +
-                `${pad(fixed(s.p50, 2), 9, true)}${pad(fixed(s.p99, 2), 9, true)}${pad(s.non2xx, 9, true)}${pad(s.errors, 8, true)}`,
+                `${pad(fixed(s.p50, 2), 9, true)}${pad(fixed(s.p99, 2), 9, true)}${pad(s.non2xx, 9, true)}${pad(s.errors, 8, true)}` +
+                `${pad(fixed(s.cpuMicrosPerRequest, 0), 12, true)}`,
         );
     }
     const ratio = (a, b) => (summary[a] && summary[b] ? summary[a].requestsPerSecond / summary[b].requestsPerSecond : undefined);
     const ratios = { "ours/hand-rolled": ratio("ours", "hand-rolled"), "ours/express": ratio("ours", "express"), "ours/bare": ratio("ours", "bare") };
+    const cpuRatio = (a, b) =>
+        summary[a]?.cpuMicrosPerRequest && summary[b]?.cpuMicrosPerRequest
+            ? summary[b].cpuMicrosPerRequest / summary[a].cpuMicrosPerRequest
+            : undefined;
+    const cpuRatios = {
+        "ours/hand-rolled": cpuRatio("ours", "hand-rolled"),
+        "ours/express": cpuRatio("ours", "express"),
+        "ours/bare": cpuRatio("ours", "bare"),
+    };
     console.log("");
     console.log(
         "ratios (req/s): " +
@@ -369,16 +391,34 @@ async function main() {
                 .map(([k, v]) => `${k} ${v.toFixed(2)}`)
                 .join(", "),
     );
+    if (Object.values(cpuRatios).some((v) => v !== undefined)) {
+        console.log(
+            "ratios (requests per server CPU second, insensitive to other load on the machine): " +
+                Object.entries(cpuRatios)
+                    .filter(([, v]) => v !== undefined)
+                    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+                    .join(", "),
+        );
+    }
 
     const checks = [];
+    let replayGuard;
     const ours = summary.ours;
     if (ours) {
         const firstLast = ours.perRound.length > 1 ? ours.perRound[ours.perRound.length - 1] / ours.perRound[0] : undefined;
         const rssAtTarget = rssSamples.find((s) => s.accepted >= shape.acceptedForRss);
         const lastRss = rssSamples[rssSamples.length - 1];
         const firstRss = rssSamples[0];
-        if (ratios["ours/hand-rolled"] !== undefined) checks.push(["ours >= 2x hand-rolled", ratios["ours/hand-rolled"] >= 2, `${ratios["ours/hand-rolled"].toFixed(2)}x`]);
-        if (ratios["ours/express"] !== undefined) checks.push(["ours >= 80% of express", ratios["ours/express"] >= 0.8, `${(100 * ratios["ours/express"]).toFixed(0)} %`]);
+        const perCpu = (key, asPercent) =>
+            cpuRatios[key] === undefined
+                ? ""
+                : ` (per server CPU second: ${asPercent ? `${(100 * cpuRatios[key]).toFixed(0)} %` : `${cpuRatios[key].toFixed(2)}x`})`;
+        if (ratios["ours/hand-rolled"] !== undefined) {
+            checks.push(["ours >= 2x hand-rolled", ratios["ours/hand-rolled"] >= 2, `${ratios["ours/hand-rolled"].toFixed(2)}x${perCpu("ours/hand-rolled", false)}`]);
+        }
+        if (ratios["ours/express"] !== undefined) {
+            checks.push(["ours >= 80% of express", ratios["ours/express"] >= 0.8, `${(100 * ratios["ours/express"]).toFixed(0)} %${perCpu("ours/express", true)}`]);
+        }
         checks.push([`ours p99 <= 5 ms at ${shape.connections} connections`, ours.p99 <= 5, `${fixed(ours.p99, 2)} ms`]);
         if (firstLast !== undefined) {
             checks.push(["ours: last round as fast as the first (>= 90 %)", firstLast >= 0.9, `last/first ${(100 * firstLast).toFixed(0)} %`]);
@@ -393,16 +433,17 @@ async function main() {
                 (options.quick ? `; quick run: ${shape.acceptedForRss} events, not 100,000` : ""),
         );
         console.log(`ours per round (req/s): ${ours.perRound.map((r) => Math.round(r)).join(", ")}`);
-        const fill = cacheFill(results.ours, REPLAY_CACHE_LIMIT);
-        ours.cacheFill = fill;
-        if (fill.belowCapSeconds > 0) {
-            console.log(
-                `ours while its duplicate cache filled (first ${fill.belowCapSeconds} s, up to ${REPLAY_CACHE_LIMIT} remembered): ` +
-                    `${Math.round(fill.belowCapRate)} req/s; at the cap (last ${fill.lastSeconds} s): ${Math.round(fill.lastRate)} req/s ` +
-                    `(${(100 * fill.lastRate / fill.belowCapRate).toFixed(0)} %)`,
-            );
-            checks.push(["ours: as fast at the cache's cap as while it fills (>= 90 %)", fill.lastRate / fill.belowCapRate >= 0.9, `${(100 * fill.lastRate / fill.belowCapRate).toFixed(0)} %`]);
-        }
+        // Measured here, with every server stopped: the duplicate cache's own cost per request.
+        replayGuard = measureReplayGuard();
+        console.log(
+            `duplicate cache (ReplayGuard.remember, in-process): ${replayGuard.fillingMicros.toFixed(2)} us per call while it fills, ` +
+                `${replayGuard.atCapMicros.toFixed(2)} us at its cap of ${replayGuard.limit} (${replayGuard.size} held)`,
+        );
+        checks.push([
+            "duplicate cache O(1): no dearer at its cap than while it fills (<= 2x)",
+            replayGuard.ratio <= 2,
+            `${replayGuard.ratio.toFixed(1)}x`,
+        ]);
     }
     if (checks.length > 0) {
         console.log("");
@@ -451,8 +492,10 @@ async function main() {
                 oursFlow: eventSwitch ? "alocity-webhook-in -> alocity-event-switch" : "alocity-webhook-in -> function (no-op stand-in)",
                 summary,
                 ratios,
+                cpuRatios,
                 checks: checks.map(([what, met, measured]) => ({ what, met, measured })),
                 rss: rssSamples,
+                replayGuard,
                 runs: Object.fromEntries(
                     Object.entries(results).map(([name, runs]) => [name, runs.map(({ latencySample, ...rest }) => rest)]),
                 ),
