@@ -12,6 +12,7 @@ const { packageDir } = require("../support/node-red");
 const { logShows, problemLines } = require("../support/eventually");
 const { SECRET } = require("../support/flows");
 const { npm } = require("../support/npm");
+const { recorderNode, readoutNodes, readRecorded } = require("../support/recorder");
 
 const PACKAGE = require(path.join(packageDir, "package.json"));
 const TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
@@ -136,27 +137,42 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         assert.deepStrictEqual(served, JSON.parse(fs.readFileSync(path.join(packageDir, "examples", first), "utf8")));
     });
 
-    it("delivers a signed event through alocity-webhook-in to the next node", async () => {
+    it("delivers every signed sample event to a debug node with its topic and payload, and answers bad requests as documented", async () => {
         const from = nodeRed.log.length;
         await nodeRed.deploy([
             { id: "pack-tab", type: "tab", label: "installed from the tarball" },
             { id: "pack-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-            { id: "pack-in", type: "alocity-webhook-in", z: "pack-tab", name: "", url: "/alocity", signature: "pack-sig", event: "", wires: [["pack-out"]] },
+            { id: "pack-in", type: "alocity-webhook-in", z: "pack-tab", name: "", url: "/alocity", signature: "pack-sig", event: "", wires: [["pack-out", "pack-rec"]] },
             { id: "pack-out", type: "debug", z: "pack-tab", name: "received", active: true, tosidebar: false, console: true, tostatus: false, complete: "true", targetType: "full", wires: [] },
+            recorderNode("pack-rec", "events", { z: "pack-tab" }),
+            ...readoutNodes("pack-tab"),
         ]);
         assert.deepStrictEqual(problemLines(nodeRed.log.slice(from)), []);
-        const event = { serialNumber: "PACKED-1", lockState: "Locked" };
-        const raw = JSON.stringify(event);
-        const answer = await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign(SECRET, raw) });
-        assert.strictEqual(answer.status, 200, answer.text);
-        await logShows(nodeRed, "serialNumber: 'PACKED-1'", from);
-        const shown = nodeRed.log.slice(nodeRed.log.indexOf("[debug:received]", from));
-        assert.match(shown, /topic: 'lock\.state'/);
-        assert.match(shown, /lockState: 'Locked'/);
-        assert.match(shown, /event: 'lock\.state'/);
 
-        const wrong = await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign("not the secret", raw) });
-        assert.strictEqual(wrong.status, 401);
+        for (const [code, payload] of Object.entries(SAMPLE_EVENTS)) {
+            const raw = JSON.stringify(payload);
+            const answer = await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign(SECRET, raw), "Content-Type": "application/json" });
+            assert.strictEqual(answer.status, 200, `${code}: ${answer.text}`);
+        }
+        const received = (await readRecorded(nodeRed)).events;
+        assert.deepStrictEqual(received.map((e) => [e.topic, e.payload]), Object.entries(SAMPLE_EVENTS));
+        await logShows(nodeRed, "ALO-FR-20231187", from);
+        const shown = nodeRed.log.slice(nodeRed.log.indexOf("[debug:received]", from));
+        assert.match(shown, /topic: 'accesslog\.created'/);
+
+        const raw = JSON.stringify(SAMPLE_EVENTS["lock.state"]);
+        const answers = {
+            wrongKey: await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign("not the secret", raw) }),
+            noHeader: await request("POST", `${nodeRed.url}/alocity`, raw),
+            stale: await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign(SECRET, raw, Math.floor(Date.now() / 1000) - 3600) }),
+            notAnObject: await request("POST", `${nodeRed.url}/alocity`, "[]", { "Alocity-Signature": sign(SECRET, "[]") }),
+            get: await request("GET", `${nodeRed.url}/alocity`),
+        };
+        assert.deepStrictEqual(
+            Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, answer.status])),
+            { wrongKey: 401, noHeader: 401, stale: 401, notAnObject: 400, get: 405 },
+        );
+        assert.strictEqual((await readRecorded(nodeRed)).events.length, received.length, "nothing more was sent");
     });
 
     it("works as a library from its main module", () => {
