@@ -51,7 +51,11 @@ async function startNodeRed(options) {
     child.stderr.on("data", onOutput);
 
     await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 60 s:\n${log}`)), 60000);
+        const timer = setTimeout(() => {
+            // Whoever called us has no handle on the child yet: do not leave it running.
+            child.kill("SIGKILL");
+            reject(new Error(`Node-RED did not start within 60 s:\n${log}`));
+        }, 60000);
         const check = () => {
             if (/Started flows/.test(log)) {
                 clearTimeout(timer);
