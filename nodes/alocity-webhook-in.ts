@@ -65,7 +65,7 @@ export = function (RED: NodeAPI) {
                 }),
         );
 
-        const showActivity = () => {
+        const activity = (): NodeStatus => {
             const shown: NodeStatus = lastEvent
                 ? { fill: "green", shape: "dot", text: t("status.event", { event: lastEvent.event, time: clockTime(lastEvent.at) }) }
                 : { fill: "green", shape: "ring", text: t("status.listening", { path }) };
@@ -75,8 +75,9 @@ export = function (RED: NodeAPI) {
                     shown.fill = "yellow";
                 }
             }
-            status.show(shown);
+            return shown;
         };
+        const showActivity = () => status.show(activity);
 
         const reject = (outcome: Rejection): HttpAnswer => {
             const reason = outcome.kind === "bad-body" ? outcome.problem : outcome.reason;

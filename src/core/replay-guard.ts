@@ -5,11 +5,14 @@ export const UNLIMITED_TOLERANCE_RETENTION_SECONDS = 3_600;
 
 /**
  * Remembers accepted deliveries (signed timestamp + signature) so a repeat within the window in which it
- * would still verify is recognised. O(1) per call: entries are kept in arrival order and, living for the same
- * time while the tolerance stays the same, expire in that order; past the limit the oldest goes first.
+ * would still verify is recognised. O(1) per call: a set answers "seen?", and a queue in arrival order says what
+ * to forget first, when it expires or when the limit is passed.
  */
 export class ReplayGuard {
-    private readonly expiries = new Map<string, number>();
+    private readonly seen = new Set<string>();
+    /** Keys and their expiry (ms), in arrival order, from `head` on. */
+    private queue: { key: string; expiresAt: number }[] = [];
+    private head = 0;
 
     constructor(private readonly limit = REPLAY_CACHE_LIMIT) {}
 
@@ -19,29 +22,37 @@ export class ReplayGuard {
      *   be up to tolerance ahead of now, so it is remembered for twice the tolerance.
      */
     remember(timestamp: number, signature: string, toleranceSeconds: number, nowMs = Date.now()): boolean {
-        this.dropExpired(nowMs);
+        this.forgetExpired(nowMs);
         const key = `${timestamp}:${signature}`;
-        if (this.expiries.has(key)) {
+        if (this.seen.has(key)) {
             return false;
         }
         const retention = toleranceSeconds > 0 ? 2 * toleranceSeconds : UNLIMITED_TOLERANCE_RETENTION_SECONDS;
-        this.expiries.set(key, nowMs + retention * 1000);
-        if (this.expiries.size > this.limit) {
-            this.expiries.delete(this.expiries.keys().next().value as string);
+        this.seen.add(key);
+        this.queue.push({ key, expiresAt: nowMs + retention * 1000 });
+        if (this.seen.size > this.limit) {
+            this.forgetOldest();
         }
         return true;
     }
 
     get size(): number {
-        return this.expiries.size;
+        return this.seen.size;
     }
 
-    private dropExpired(nowMs: number): void {
-        for (const [key, expiry] of this.expiries) {
-            if (expiry > nowMs) {
-                return;
-            }
-            this.expiries.delete(key);
+    /** Entries expire in arrival order while the tolerance stays the same; after a change, the bound still holds. */
+    private forgetExpired(nowMs: number): void {
+        while (this.head < this.queue.length && this.queue[this.head].expiresAt <= nowMs) {
+            this.forgetOldest();
+        }
+    }
+
+    private forgetOldest(): void {
+        this.seen.delete(this.queue[this.head].key);
+        this.head++;
+        if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+            this.queue = this.queue.slice(this.head);
+            this.head = 0;
         }
     }
 }

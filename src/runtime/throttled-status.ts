@@ -1,11 +1,11 @@
 import type { NodeRedNode, NodeStatus } from "./node-red";
 
 /**
- * Shows a node's status without costing a status event per request: the first change shows at once,
- * later ones at most once per interval, the last one always.
+ * Shows a node's status without costing a status event (or a translated text) per request: the first change shows
+ * at once, later ones at most once per interval, the last one always. The status is worked out only when shown.
  */
 export class ThrottledStatus {
-    private pending: NodeStatus | undefined;
+    private pending: (() => NodeStatus) | undefined;
     private timer: NodeJS.Timeout | undefined;
 
     constructor(
@@ -13,12 +13,12 @@ export class ThrottledStatus {
         private readonly intervalMs = 500,
     ) {}
 
-    show(status: NodeStatus): void {
+    show(status: () => NodeStatus): void {
         if (this.timer !== undefined) {
             this.pending = status;
             return;
         }
-        this.node.status(status);
+        this.node.status(status());
         this.timer = setTimeout(() => this.showPending(), this.intervalMs);
         this.timer.unref();
     }

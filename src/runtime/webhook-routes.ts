@@ -39,7 +39,14 @@ export interface RoutesHost {
     httpNode: any;
     events: EventEmitter;
     hooks?: Hooks;
-    settings: { httpNodeRoot?: string | false; httpNodeMiddleware?: unknown; apiMaxLength?: string | number };
+    settings: {
+        httpNodeRoot?: string | false;
+        httpAdminRoot?: string | false;
+        httpNodeMiddleware?: unknown;
+        httpNodeAuth?: unknown;
+        httpAdminAuth?: unknown;
+        apiMaxLength?: string | number;
+    };
     log: { error(message: unknown): void };
     _(key: string, substitutions?: Record<string, unknown>): string;
 }
@@ -89,7 +96,8 @@ interface Endpoint {
  */
 export class WebhookRoutes {
     private readonly endpoints = new Map<string, Endpoint>();
-    private readonly rawBodyPaths: Set<string>;
+    private readonly frontDoors: Map<string, FrontDoor>;
+    private shortcut = { checkedFor: "", allowed: false };
     private readonly limit: string | number;
     private readonly middleware: unknown[];
     private stopListening: (() => void) | undefined;
@@ -98,7 +106,7 @@ export class WebhookRoutes {
         private readonly host: RoutesHost,
         private readonly lifecycle: FlowLifecycle,
     ) {
-        this.rawBodyPaths = rawBodyPathsOf(host.httpNode);
+        this.frontDoors = frontDoorsOf(host.httpNode);
         this.limit = host.settings.apiMaxLength || "5mb";
         const configured = host.settings.httpNodeMiddleware;
         this.middleware =
@@ -142,7 +150,13 @@ export class WebhookRoutes {
             routeHandler: (req, res) => this.onRequest(endpoint, req, res),
         };
         this.endpoints.set(key, endpoint);
-        this.rawBodyPaths.add(endpoint.rawBodyKey);
+        this.frontDoors.set(endpoint.rawBodyKey, (req, res) => {
+            if (!this.shortcutAllowed(endpoint)) {
+                return false;
+            }
+            this.onRequest(endpoint, req, res);
+            return true;
+        });
         this.host.httpNode.all(path, ...this.middleware, endpoint.routeHandler);
         if (this.stopListening === undefined) {
             this.stopListening = this.lifecycle.onStarted(() => this.removeUnclaimed());
@@ -175,7 +189,7 @@ export class WebhookRoutes {
 
     private removeEndpoint(endpoint: Endpoint): void {
         this.endpoints.delete(endpoint.key);
-        this.rawBodyPaths.delete(endpoint.rawBodyKey);
+        this.frontDoors.delete(endpoint.rawBodyKey);
         const stack: any[] = routerOf(this.host.httpNode)?.stack ?? [];
         const index = stack.findIndex((layer) => layer.route?.stack?.some((l: any) => l.handle === endpoint.routeHandler));
         if (index >= 0) {
@@ -248,21 +262,81 @@ export class WebhookRoutes {
         return getRawBody(req, { length: req.headers["content-length"], limit: this.limit });
     }
 
+    /** Plain Node.js calls: the request may have come through the front door, where express has not dressed it. */
     private respond(res: any, answer: HttpAnswer): void {
         if (res.headersSent || res.writableEnded || res.destroyed) {
             return;
         }
-        res.status(answer.status);
-        if (answer.headers) {
-            res.set(answer.headers);
+        res.writeHead(answer.status, {
+            ...answer.headers,
+            "Content-Type": "text/plain; charset=utf-8",
+            "Content-Length": Buffer.byteLength(answer.body),
+        });
+        res.end(answer.body);
+    }
+
+    /**
+     * Whether a POST may be handled at the front of the root app, skipping the editor's admin app and express's
+     * routing, which cost more than the verification itself: only when nothing but those stands between the front and
+     * our route (no httpNodeAuth, httpNodeMiddleware, httpAdminAuth or other middleware on the path), so that the
+     * answer is the one the route would give. Worked out again whenever the apps' middleware changes.
+     */
+    private shortcutAllowed(endpoint: Endpoint): boolean {
+        const root = rootAppOf(this.host.httpNode);
+        if (root === this.host.httpNode) {
+            return false;
         }
-        res.type("text/plain").send(answer.body);
+        const rootStack: any[] = routerOf(root)?.stack ?? [];
+        const nodeStack: any[] = routerOf(this.host.httpNode)?.stack ?? [];
+        const checkedFor = `${endpoint.key}:${rootStack.length}:${nodeStack.length}`;
+        if (this.shortcut.checkedFor !== checkedFor) {
+            this.shortcut = { checkedFor, allowed: this.onlyNodeRedOnTheWay(endpoint, rootStack, nodeStack) };
+        }
+        return this.shortcut.allowed;
+    }
+
+    private onlyNodeRedOnTheWay(endpoint: Endpoint, rootStack: any[], nodeStack: any[]): boolean {
+        const settings = this.host.settings;
+        if (this.middleware.length > 0 || settings.httpNodeAuth || settings.httpAdminAuth) {
+            return false;
+        }
+        const adminRoot = settings.httpAdminRoot;
+        const adminOnTheWay = typeof adminRoot === "string" && pathKey(endpoint.rawBodyKey + "/").startsWith(pathKey(adminRoot + "/"));
+        let mountedApps = 0;
+        for (const layer of rootStack) {
+            if (!layer.route && matches(layer, endpoint.rawBodyKey)) {
+                if (layer.name === "mounted_app") {
+                    mountedApps++;
+                } else if (!EXPRESS_AND_NODE_RED_MIDDLEWARE.has(layer.name)) {
+                    return false;
+                }
+            }
+        }
+        if (mountedApps > (adminOnTheWay ? 2 : 1)) {
+            return false;
+        }
+        return nodeStack.every(
+            (layer) => layer.route || !matches(layer, endpoint.path) || EXPRESS_AND_NODE_RED_MIDDLEWARE.has(layer.name),
+        );
     }
 }
 
 const lifecycles = new WeakMap<EventEmitter, FlowLifecycle>();
 const routesByApp = new WeakMap<object, WebhookRoutes>();
-const rawBodyPathsByRoot = new WeakMap<object, Set<string>>();
+/** Handles a POST to one of our paths at the front of the root app; false leaves it to the route. */
+type FrontDoor = (req: any, res: any) => boolean;
+const frontDoorsByRoot = new WeakMap<object, Map<string, FrontDoor>>();
+
+/** Middleware that may stand on the way without changing the answer: express's own, Node-RED's raw body capture, ours. */
+const EXPRESS_AND_NODE_RED_MIDDLEWARE = new Set(["query", "expressInit", "rawBodyCapture", "atTheFront", "serveStatic"]);
+
+function matches(layer: any, path: string): boolean {
+    try {
+        return layer.match(path);
+    } catch {
+        return true;
+    }
+}
 
 /** The routes of a Node-RED runtime's `RED.httpNode`, made on first use. */
 export function webhookRoutesFor(host: RoutesHost): WebhookRoutes {
@@ -294,29 +368,35 @@ function rootAppOf(app: any): any {
 /**
  * With default settings the editor's admin app is mounted at `/` and parses JSON bodies before any `RED.httpNode`
  * route runs; a signature must be checked over the bytes as sent. A middleware at the top of the root app marks
- * requests to our paths as parsed, so every body parser in front of our route leaves the stream alone.
+ * requests to our paths as parsed, so every body parser on the way leaves the stream alone, and handles them there
+ * when it may (see shortcutAllowed).
  */
-function rawBodyPathsOf(httpNode: any): Set<string> {
+function frontDoorsOf(httpNode: any): Map<string, FrontDoor> {
     const root = rootAppOf(httpNode);
-    let paths = rawBodyPathsByRoot.get(root);
-    if (paths !== undefined) {
-        return paths;
+    const existing = frontDoorsByRoot.get(root);
+    if (existing !== undefined) {
+        return existing;
     }
-    const ownPaths = new Set<string>();
-    paths = ownPaths;
-    rawBodyPathsByRoot.set(root, ownPaths);
-    const keepRawBody = (req: any, _res: unknown, next: () => void) => {
-        // Runs before express has decorated the request: no req.path yet.
-        if (req.method === "POST" && ownPaths.size > 0 && ownPaths.has(pathKey(String(req.url).split("?")[0]))) {
-            req._body = true;
+    const doors = new Map<string, FrontDoor>();
+    frontDoorsByRoot.set(root, doors);
+    const atTheFront = (req: any, res: any, next: () => void) => {
+        if (req.method === "POST" && doors.size > 0) {
+            // Runs before express has dressed the request: no req.path yet.
+            const door = doors.get(pathKey(String(req.url).split("?")[0]));
+            if (door !== undefined) {
+                req._body = true;
+                if (door(req, res)) {
+                    return;
+                }
+            }
         }
         next();
     };
-    root.use(keepRawBody);
+    root.use(atTheFront);
     const stack: any[] = routerOf(root)?.stack ?? [];
-    const index = stack.findIndex((layer) => layer.handle === keepRawBody);
+    const index = stack.findIndex((layer) => layer.handle === atTheFront);
     if (index > 0) {
         stack.unshift(stack.splice(index, 1)[0]);
     }
-    return paths;
+    return doors;
 }

@@ -162,3 +162,27 @@ describe("alocity-webhook-in under httpNodeRoot", function () {
         assert.deepStrictEqual(recorded.events.map((e) => e.payload.serialNumber), ["ROOT-1"]);
     });
 });
+
+describe("alocity-webhook-in behind httpNodeAuth", function () {
+    this.timeout(60000);
+    let nodeRed;
+    const basic = (user, pass) => ({ Authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}` });
+
+    before(async function () {
+        const hash = require("bcryptjs").hashSync("gate-pass", 8);
+        nodeRed = await startRealNodeRed({ settings: [`httpNodeAuth=${JSON.stringify({ user: "gate", pass: hash })}`] });
+        await nodeRed.deploy(receiverFlow());
+    });
+    after(() => nodeRed && nodeRed.stop());
+
+    it("lets httpNodeAuth refuse requests without its credentials, and verifies those with them byte-exact", async function () {
+        const body = '{\r\n"serialNumber":"AUTH-1","doorState":"Öffen"}';
+        const refused = await post(nodeRed, "/alocity", body, signed(body));
+        assert.strictEqual(refused.status, 401);
+        assert.match(refused.headers["www-authenticate"] || "", /Basic/);
+        const accepted = await post(nodeRed, "/alocity", body, { ...signed(body), ...basic("gate", "gate-pass") });
+        assert.strictEqual(accepted.status, 200, accepted.text);
+        const recorded = await request("GET", `${nodeRed.url}/__recorded`, undefined, basic("gate", "gate-pass"));
+        assert.deepStrictEqual(JSON.parse(recorded.text).events.map((e) => e.payload.serialNumber), ["AUTH-1"]);
+    });
+});
