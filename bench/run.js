@@ -442,7 +442,7 @@ async function main() {
                     ? `${fixed(rssAtTarget.rssMb, 0)} MB after ${rssAtTarget.accepted} (${rssAtTarget.after})`
                     : `target of ${shape.acceptedForRss} accepted events not reached`) +
                 `, ${fixed(lastRss.rssMb, 0)} MB at the end (${lastRss.accepted} accepted)` +
-                (options.quick ? `; quick run: ${shape.acceptedForRss} events, not 100,000` : ""),
+                (options.quick ? `; quick run: read past ${shape.acceptedForRss} accepted events instead of 100,000` : ""),
         );
         console.log(
             `ours per round: ${ours.perRound.map((r) => Math.round(r)).join(", ")} req/s; ` +
