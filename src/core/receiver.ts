@@ -42,14 +42,11 @@ export function parseEventBody(rawBody: Buffer): { ok: true; body: Record<string
     if (text.startsWith(BYTE_ORDER_MARK)) {
         text = text.slice(1);
     }
-    if (text.trim() === "") {
-        return { ok: false, problem: "empty-body" };
-    }
     let body: unknown;
     try {
         body = JSON.parse(text);
     } catch {
-        return { ok: false, problem: "not-json" };
+        return { ok: false, problem: text.trim() === "" ? "empty-body" : "not-json" };
     }
     return isJsonObject(body) ? { ok: true, body } : { ok: false, problem: "not-an-object" };
 }

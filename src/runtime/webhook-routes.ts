@@ -45,6 +45,8 @@ export interface RoutesHost {
         httpNodeMiddleware?: unknown;
         httpNodeAuth?: unknown;
         httpAdminAuth?: unknown;
+        httpAdminMiddleware?: unknown;
+        requireHttps?: unknown;
         apiMaxLength?: string | number;
     };
     log: { error(message: unknown): void };
@@ -97,7 +99,8 @@ interface Endpoint {
 export class WebhookRoutes {
     private readonly endpoints = new Map<string, Endpoint>();
     private readonly frontDoors: Map<string, FrontDoor>;
-    private shortcut = { checkedFor: "", allowed: false };
+    /** Per path: whether its POSTs may be answered at the front, and for which state of the apps' middleware. */
+    private readonly shortcuts = new Map<string, { checkedFor: string; allowed: boolean }>();
     private readonly limit: string | number;
     private readonly middleware: unknown[];
     private stopListening: (() => void) | undefined;
@@ -159,7 +162,10 @@ export class WebhookRoutes {
         });
         this.host.httpNode.all(path, ...this.middleware, endpoint.routeHandler);
         if (this.stopListening === undefined) {
-            this.stopListening = this.lifecycle.onStarted(() => this.removeUnclaimed());
+            this.stopListening = this.lifecycle.onStarted(() => {
+                this.shortcuts.clear();
+                this.removeUnclaimed();
+            });
         }
         return endpoint;
     }
@@ -190,6 +196,7 @@ export class WebhookRoutes {
     private removeEndpoint(endpoint: Endpoint): void {
         this.endpoints.delete(endpoint.key);
         this.frontDoors.delete(endpoint.rawBodyKey);
+        this.shortcuts.delete(endpoint.key);
         const stack: any[] = routerOf(this.host.httpNode)?.stack ?? [];
         const index = stack.findIndex((layer) => layer.route?.stack?.some((l: any) => l.handle === endpoint.routeHandler));
         if (index >= 0) {
@@ -278,8 +285,9 @@ export class WebhookRoutes {
     /**
      * Whether a POST may be handled at the front of the root app, skipping the editor's admin app and express's
      * routing, which cost more than the verification itself: only when nothing but those stands between the front and
-     * our route (no httpNodeAuth, httpNodeMiddleware, httpAdminAuth or other middleware on the path), so that the
-     * answer is the one the route would give. Worked out again whenever the apps' middleware changes.
+     * our route (no httpNodeAuth, httpNodeMiddleware, httpAdminAuth, httpAdminMiddleware on the way, requireHttps or
+     * other middleware on the path), so that the answer is the one the route would give. Worked out again when the
+     * apps' middleware changes, and after every deploy.
      */
     private shortcutAllowed(endpoint: Endpoint): boolean {
         const root = rootAppOf(this.host.httpNode);
@@ -288,20 +296,25 @@ export class WebhookRoutes {
         }
         const rootStack: any[] = routerOf(root)?.stack ?? [];
         const nodeStack: any[] = routerOf(this.host.httpNode)?.stack ?? [];
-        const checkedFor = `${endpoint.key}:${rootStack.length}:${nodeStack.length}`;
-        if (this.shortcut.checkedFor !== checkedFor) {
-            this.shortcut = { checkedFor, allowed: this.onlyNodeRedOnTheWay(endpoint, rootStack, nodeStack) };
+        const checkedFor = `${rootStack.length}:${nodeStack.length}`;
+        let shortcut = this.shortcuts.get(endpoint.key);
+        if (shortcut?.checkedFor !== checkedFor) {
+            shortcut = { checkedFor, allowed: this.onlyNodeRedOnTheWay(endpoint, rootStack, nodeStack) };
+            this.shortcuts.set(endpoint.key, shortcut);
         }
-        return this.shortcut.allowed;
+        return shortcut.allowed;
     }
 
     private onlyNodeRedOnTheWay(endpoint: Endpoint, rootStack: any[], nodeStack: any[]): boolean {
         const settings = this.host.settings;
-        if (this.middleware.length > 0 || settings.httpNodeAuth || settings.httpAdminAuth) {
+        if (this.middleware.length > 0 || settings.httpNodeAuth || settings.httpAdminAuth || settings.requireHttps) {
             return false;
         }
         const adminRoot = settings.httpAdminRoot;
         const adminOnTheWay = typeof adminRoot === "string" && pathKey(endpoint.rawBodyKey + "/").startsWith(pathKey(adminRoot + "/"));
+        if (adminOnTheWay && settings.httpAdminMiddleware) {
+            return false;
+        }
         let mountedApps = 0;
         for (const layer of rootStack) {
             if (!layer.route && matches(layer, endpoint.rawBodyKey)) {
@@ -382,7 +395,8 @@ function frontDoorsOf(httpNode: any): Map<string, FrontDoor> {
     const atTheFront = (req: any, res: any, next: () => void) => {
         if (req.method === "POST" && doors.size > 0) {
             // Runs before express has dressed the request: no req.path yet.
-            const door = doors.get(pathKey(String(req.url).split("?")[0]));
+            const url = String(req.url);
+            const door = doors.get(url) ?? doors.get(pathKey(url.split("?")[0]));
             if (door !== undefined) {
                 req._body = true;
                 if (door(req, res)) {
