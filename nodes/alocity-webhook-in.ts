@@ -1,6 +1,6 @@
 import { LogThrottle } from "../src/core/log-throttle";
 import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
-import { SIGNATURE_HEADER } from "../src/core/signature";
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/signature";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
 import type { AlocitySignatureNode } from "../src/runtime/signature-config";
 import { testEventTargets } from "../src/runtime/test-event";
@@ -52,7 +52,7 @@ export = function (RED: NodeAPI) {
         }
         const signature = def.signature ? (RED.nodes.getNode(def.signature) as AlocitySignatureNode | null) : null;
         const secrets = signature?.secrets ?? [];
-        const tolerance = signature?.tolerance ?? 0;
+        const tolerance = signature?.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
 
         const rejectionLog = new LogThrottle(
             (line) => node.warn(line),
@@ -132,6 +132,7 @@ export = function (RED: NodeAPI) {
         let serving = false;
         try {
             claim = webhookRoutesFor(RED).claim(path, {
+                id: node.id,
                 handle,
                 serving: (servedPath) => {
                     path = servedPath;
@@ -152,7 +153,8 @@ export = function (RED: NodeAPI) {
             if (!(error instanceof InvalidPathError)) {
                 throw error;
             }
-            configurationError("bad-path", "bad-path", { path });
+            const reason = error.reason === "editor" ? "editor-path" : "bad-path";
+            configurationError(reason, reason, { path: error.path });
         }
         // The editor's "send test event" action signs with this node's secret, server-side, and sends through its path.
         const withdrawTestTarget = testTargets.add(node.id, {

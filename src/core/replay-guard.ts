@@ -42,7 +42,7 @@ export class ReplayGuard {
 
     /** Entries expire in arrival order while the tolerance stays the same; after a change, the bound still holds. */
     private forgetExpired(nowMs: number): void {
-        while (this.head < this.queue.length && this.queue[this.head].expiresAt <= nowMs) {
+        while (this.head < this.queue.length && this.queue[this.head].expiresAt < nowMs) {
             this.forgetOldest();
         }
     }

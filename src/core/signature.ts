@@ -133,7 +133,8 @@ export type VerifyResult =
       };
 
 /**
- * Verifies an Alocity webhook the way Alocity signs it. Never throws.
+ * Verifies an Alocity webhook the way Alocity signs it. Never throws for any header or body; throws a TypeError
+ * for options that are not numbers (a tolerance below 0 or not finite, a `now` that is not a time).
  * The signature is checked before the timestamp, so a timestamp rejection means the key was right.
  * @param header the `Alocity-Signature` header value
  * @param body the request body exactly as received
@@ -145,6 +146,14 @@ export function verify(
     secrets: readonly string[],
     options: VerifyOptions = {},
 ): VerifyResult {
+    const { tolerance = DEFAULT_TOLERANCE_SECONDS, now = Date.now() } = options;
+    // A mistyped option must not switch the timestamp check off quietly (NaN > 0 is false).
+    if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {
+        throw new TypeError("verify: options.tolerance must be a number of seconds, 0 or more (0 switches the timestamp check off)");
+    }
+    if (typeof now !== "number" || !Number.isFinite(now)) {
+        throw new TypeError("verify: options.now must be a time in epoch milliseconds");
+    }
     const keys = Array.isArray(secrets) ? secrets.filter((s) => typeof s === "string" && s !== "") : [];
     if (keys.length === 0) {
         return { ok: false, reason: "no-secret" };
@@ -172,9 +181,8 @@ export function verify(
         return { ok: false, reason: "no-match", timestamp };
     }
 
-    const tolerance = options.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
     if (tolerance > 0) {
-        const nowSeconds = (options.now ?? Date.now()) / 1000;
+        const nowSeconds = now / 1000;
         const skew = Math.round(nowSeconds - timestamp);
         if (Math.abs(nowSeconds - timestamp) > tolerance) {
             return { ok: false, reason: skew > 0 ? "timestamp-too-old" : "timestamp-in-future", skew, timestamp };

@@ -18,6 +18,6 @@ export function parseTolerance(value: unknown): number | undefined {
         return DEFAULT_TOLERANCE_SECONDS;
     }
     const seconds = Number(value);
-    return Number.isFinite(seconds) && seconds >= 0 ? Math.floor(seconds) : undefined;
+    return Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 }
 

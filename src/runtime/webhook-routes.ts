@@ -22,6 +22,8 @@ export interface IncomingWebhook {
 
 /** The node side of a path: decides each request, and hears whether it serves the path. */
 export interface PathOwner {
+    /** The node's id: a node redeployed with changes gets its path back before another node waiting for it. */
+    readonly id: string;
     /** Decides a request; any message it sends must be sent before it returns. */
     handle(request: IncomingWebhook): HttpAnswer;
     serving(path: string): void;
@@ -37,6 +39,7 @@ export interface PathClaim {
 /** The parts of Node-RED's node API this module uses. */
 export interface RoutesHost {
     httpNode: any;
+    httpAdmin?: any;
     events: EventEmitter;
     hooks?: Hooks;
     settings: {
@@ -47,6 +50,7 @@ export interface RoutesHost {
         httpAdminAuth?: unknown;
         httpAdminMiddleware?: unknown;
         requireHttps?: unknown;
+        runtimeSyncDelivery?: unknown;
         apiMaxLength?: string | number;
     };
     log: { error(message: unknown): void };
@@ -57,7 +61,21 @@ export interface RoutesHost {
 const VALID_PATH = /^(\/[A-Za-z0-9._~%@-]*)+$/;
 const RETRY_AFTER_SECONDS = "2";
 
-export class InvalidPathError extends Error {}
+/** Top-level paths of the editor's admin API (Node-RED 3.1 to 5.0) that take POSTs or more. */
+const EDITOR_API_SEGMENTS = new Set([
+    "auth", "comms", "context", "core", "credentials", "debug", "diagnostics", "flow", "flows", "icons", "inject",
+    "library", "locales", "nodes", "plugins", "projects", "red", "settings", "theme", "types", "vendor",
+]);
+
+export class InvalidPathError extends Error {
+    /** "invalid": not a literal path; "editor": it belongs to the editor's admin API. */
+    constructor(
+        readonly path: string,
+        readonly reason: "invalid" | "editor" = "invalid",
+    ) {
+        super(path);
+    }
+}
 
 export function normalisePath(url: string): string {
     let path = (url ?? "").trim();
@@ -86,8 +104,14 @@ function plain(status: number, body: string, headers?: Record<string, string>): 
 interface Endpoint {
     path: string;
     key: string;
-    rawBodyKey: string;
+    /** The path as the front door sees it: below httpNodeRoot, as a path key. */
+    frontDoorKey: string;
+    /** The first is served; the others wait, in order. */
     claimants: PathOwner[];
+    /** Whom the endpoint has told it serves the path. */
+    servedBy: PathOwner | undefined;
+    /** The id of the node that served it before the deploy under way. */
+    lastServedBy: string | undefined;
     replayGuard: ReplayGuard;
     routeHandler: (req: any, res: any, next: () => void) => void;
 }
@@ -101,6 +125,7 @@ export class WebhookRoutes {
     private readonly frontDoors: Map<string, FrontDoor>;
     /** Per path: whether its POSTs may be answered at the front, and for which state of the apps' middleware. */
     private readonly shortcuts = new Map<string, { checkedFor: string; allowed: boolean }>();
+    private readonly toldWaiting = new WeakSet<PathOwner>();
     private readonly limit: string | number;
     private readonly middleware: unknown[];
     private stopListening: (() => void) | undefined;
@@ -119,19 +144,20 @@ export class WebhookRoutes {
     /** Claims a path for an owner: it serves the path now, or as soon as the nodes before it let go. */
     claim(url: string, owner: PathOwner): PathClaim {
         const path = normalisePath(url);
+        if (this.belongsToEditor(path)) {
+            throw new InvalidPathError(path, "editor");
+        }
         const key = pathKey(path);
-        let endpoint = this.endpoints.get(key);
-        if (endpoint === undefined) {
-            endpoint = this.addEndpoint(path, key);
-        }
-        endpoint.claimants.push(owner);
-        if (endpoint.claimants[0] === owner) {
-            owner.serving(path);
+        const endpoint = this.endpoints.get(key) ?? this.addEndpoint(path, key);
+        if (owner.id === endpoint.lastServedBy) {
+            endpoint.claimants.unshift(owner);
         } else {
-            owner.waiting(path);
+            endpoint.claimants.push(owner);
         }
-        const claimed = endpoint;
-        return { path, release: () => this.release(claimed, owner) };
+        if (this.lifecycle.running) {
+            this.settle(endpoint);
+        }
+        return { path, release: () => this.release(endpoint, owner) };
     }
 
     /** Sends a request through a path's owner as if it had come over HTTP (the editor's test action). */
@@ -147,13 +173,15 @@ export class WebhookRoutes {
         const endpoint: Endpoint = {
             path,
             key,
-            rawBodyKey: pathKey(mountPathOf(this.host.httpNode) + path),
+            frontDoorKey: pathKey(mountPathOf(this.host.httpNode) + path),
             claimants: [],
+            servedBy: undefined,
+            lastServedBy: undefined,
             replayGuard: new ReplayGuard(),
             routeHandler: (req, res) => this.onRequest(endpoint, req, res),
         };
         this.endpoints.set(key, endpoint);
-        this.frontDoors.set(endpoint.rawBodyKey, (req, res) => {
+        this.frontDoors.set(endpoint.frontDoorKey, (req, res) => {
             if (!this.shortcutAllowed(endpoint)) {
                 return false;
             }
@@ -162,10 +190,7 @@ export class WebhookRoutes {
         });
         this.host.httpNode.all(path, ...this.middleware, endpoint.routeHandler);
         if (this.stopListening === undefined) {
-            this.stopListening = this.lifecycle.onStarted(() => {
-                this.shortcuts.clear();
-                this.removeUnclaimed();
-            });
+            this.stopListening = this.lifecycle.onStarted(() => this.afterDeploy());
         }
         return endpoint;
     }
@@ -176,26 +201,51 @@ export class WebhookRoutes {
             return;
         }
         endpoint.claimants.splice(index, 1);
-        if (index === 0 && endpoint.claimants.length > 0) {
-            endpoint.claimants[0].serving(endpoint.path);
+        if (endpoint.servedBy === owner) {
+            endpoint.servedBy = undefined;
+            endpoint.lastServedBy = owner.id;
         }
-        if (endpoint.claimants.length === 0 && this.lifecycle.running) {
-            this.removeEndpoint(endpoint);
+        // Nodes close while flows stop: who serves the path next is settled once the deploy is done.
+        if (this.lifecycle.running) {
+            this.settle(endpoint);
         }
     }
 
-    /** After a deploy: paths no node claims any more stop answering (404 from then on). */
-    private removeUnclaimed(): void {
-        for (const endpoint of [...this.endpoints.values()]) {
-            if (endpoint.claimants.length === 0) {
-                this.removeEndpoint(endpoint);
+    /** Tells the first claimant it serves the path, and the one it replaces that it waits; or removes the route. */
+    private settle(endpoint: Endpoint): void {
+        const first = endpoint.claimants[0];
+        if (first === undefined) {
+            this.removeEndpoint(endpoint);
+            return;
+        }
+        if (endpoint.servedBy !== first) {
+            const previous = endpoint.servedBy;
+            endpoint.servedBy = first;
+            endpoint.lastServedBy = first.id;
+            if (previous !== undefined && endpoint.claimants.includes(previous)) {
+                previous.waiting(endpoint.path);
             }
+            first.serving(endpoint.path);
+        }
+        for (const waiting of endpoint.claimants.slice(1)) {
+            if (!this.toldWaiting.has(waiting)) {
+                this.toldWaiting.add(waiting);
+                waiting.waiting(endpoint.path);
+            }
+        }
+    }
+
+    /** After a deploy: each path's owner is settled, and paths no node claims any more answer 404 from then on. */
+    private afterDeploy(): void {
+        this.shortcuts.clear();
+        for (const endpoint of [...this.endpoints.values()]) {
+            this.settle(endpoint);
         }
     }
 
     private removeEndpoint(endpoint: Endpoint): void {
         this.endpoints.delete(endpoint.key);
-        this.frontDoors.delete(endpoint.rawBodyKey);
+        this.frontDoors.delete(endpoint.frontDoorKey);
         this.shortcuts.delete(endpoint.key);
         const stack: any[] = routerOf(this.host.httpNode)?.stack ?? [];
         const index = stack.findIndex((layer) => layer.route?.stack?.some((l: any) => l.handle === endpoint.routeHandler));
@@ -244,14 +294,20 @@ export class WebhookRoutes {
     }
 
     private dispatch(endpoint: Endpoint, rawBody: Buffer, headers: IncomingHttpHeaders, receivedAt: number): HttpAnswer {
-        if (!this.accepting(endpoint)) {
+        const owner = endpoint.servedBy;
+        if (!this.lifecycle.running || owner === undefined) {
             return this.unavailable();
         }
-        return endpoint.claimants[0].handle({ rawBody, headers, receivedAt, replayGuard: endpoint.replayGuard });
+        try {
+            return owner.handle({ rawBody, headers, receivedAt, replayGuard: endpoint.replayGuard });
+        } catch (error) {
+            this.host.log.error(this.host._("alocity-webhook-in.log.internal-error", { path: endpoint.path, error: String(error) }));
+            return plain(500, "Internal Server Error");
+        }
     }
 
     private accepting(endpoint: Endpoint): boolean {
-        return this.lifecycle.running && endpoint.claimants.length > 0;
+        return this.lifecycle.running && endpoint.servedBy !== undefined;
     }
 
     private unavailable(): HttpAnswer {
@@ -305,32 +361,65 @@ export class WebhookRoutes {
         return shortcut.allowed;
     }
 
+    /** Whether the editor's admin app sits in front of the path: it would see our requests first. */
+    private adminInFrontOf(fullPath: string): boolean {
+        const adminRoot = this.host.settings.httpAdminRoot;
+        return typeof adminRoot === "string" && isBelow(fullPath, adminRoot);
+    }
+
+    /** A path the editor's admin API answers (its own, or a node package's admin endpoint): never ours to take. */
+    private belongsToEditor(path: string): boolean {
+        const fullPath = pathKey(mountPathOf(this.host.httpNode) + path);
+        if (!this.adminInFrontOf(fullPath)) {
+            return false;
+        }
+        const adminRoot = pathKey(String(this.host.settings.httpAdminRoot));
+        const below = adminRoot === "/" ? fullPath : fullPath.slice(adminRoot.length);
+        if (EDITOR_API_SEGMENTS.has(below.split("/")[1])) {
+            return true;
+        }
+        const adminStack: any[] = (this.host.httpAdmin && routerOf(this.host.httpAdmin)?.stack) || [];
+        return adminStack.some((layer) => layer.route && matches(layer, below));
+    }
+
     private onlyNodeRedOnTheWay(endpoint: Endpoint, rootStack: any[], nodeStack: any[]): boolean {
         const settings = this.host.settings;
         if (this.middleware.length > 0 || settings.httpNodeAuth || settings.httpAdminAuth || settings.requireHttps) {
             return false;
         }
-        const adminRoot = settings.httpAdminRoot;
-        const adminOnTheWay = typeof adminRoot === "string" && pathKey(endpoint.rawBodyKey + "/").startsWith(pathKey(adminRoot + "/"));
+        const adminOnTheWay = this.adminInFrontOf(endpoint.frontDoorKey);
         if (adminOnTheWay && settings.httpAdminMiddleware) {
             return false;
         }
+        // Express cannot say which mounted app a layer is; settings say how many of Node-RED's stand on the way.
         let mountedApps = 0;
         for (const layer of rootStack) {
-            if (!layer.route && matches(layer, endpoint.rawBodyKey)) {
-                if (layer.name === "mounted_app") {
-                    mountedApps++;
-                } else if (!EXPRESS_AND_NODE_RED_MIDDLEWARE.has(layer.name)) {
-                    return false;
-                }
+            if (!matches(layer, endpoint.frontDoorKey)) {
+                continue;
+            }
+            if (layer.route) {
+                if (handlesPost(layer)) return false;
+            } else if (layer.name === "mounted_app") {
+                mountedApps++;
+            } else if (!EXPRESS_AND_NODE_RED_MIDDLEWARE.has(layer.name)) {
+                return false;
             }
         }
         if (mountedApps > (adminOnTheWay ? 2 : 1)) {
             return false;
         }
-        return nodeStack.every(
-            (layer) => layer.route || !matches(layer, endpoint.path) || EXPRESS_AND_NODE_RED_MIDDLEWARE.has(layer.name),
-        );
+        for (const layer of nodeStack) {
+            if (layer.route?.stack?.some((handler: any) => handler.handle === endpoint.routeHandler)) {
+                return true;
+            }
+            if (!matches(layer, endpoint.path)) {
+                continue;
+            }
+            if (layer.route ? handlesPost(layer) : !EXPRESS_AND_NODE_RED_MIDDLEWARE.has(layer.name)) {
+                return false;
+            }
+        }
+        return false;
     }
 }
 
@@ -342,6 +431,16 @@ const frontDoorsByRoot = new WeakMap<object, Map<string, FrontDoor>>();
 
 /** Middleware that may stand on the way without changing the answer: express's own, Node-RED's raw body capture, ours. */
 const EXPRESS_AND_NODE_RED_MIDDLEWARE = new Set(["query", "expressInit", "rawBodyCapture", "atTheFront", "serveStatic"]);
+
+function isBelow(path: string, root: string): boolean {
+    const below = pathKey(path);
+    const above = pathKey(root);
+    return above === "/" || below === above || below.startsWith(above + "/");
+}
+
+function handlesPost(layer: any): boolean {
+    return typeof layer.route._handles_method === "function" ? layer.route._handles_method("post") : true;
+}
 
 function matches(layer: any, path: string): boolean {
     try {
@@ -357,7 +456,7 @@ export function webhookRoutesFor(host: RoutesHost): WebhookRoutes {
     if (routes === undefined) {
         let lifecycle = lifecycles.get(host.events);
         if (lifecycle === undefined) {
-            lifecycle = new FlowLifecycle(host.events, host.hooks, "alocity-webhook-in");
+            lifecycle = new FlowLifecycle(host.events, host.settings.runtimeSyncDelivery ? undefined : host.hooks, "alocity-webhook-in");
             lifecycles.set(host.events, lifecycle);
         }
         routes = new WebhookRoutes(host, lifecycle);

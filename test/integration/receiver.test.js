@@ -24,6 +24,23 @@ function post(nodeRed, path, body, headers = {}) {
     return request("POST", nodeRed.url + path, body, headers);
 }
 
+/** Opens a raw connection, lets `write` send what it likes, and resolves with the answer's head (or "" if none). */
+function rawExchange(nodeRed, write) {
+    return new Promise((resolve) => {
+        const socket = net.connect(Number(new URL(nodeRed.url).port), "127.0.0.1", () => write(socket));
+        let text = "";
+        socket.on("data", (data) => {
+            text += data;
+            if (/\r\n\r\n/.test(text)) {
+                socket.destroy();
+                resolve(text);
+            }
+        });
+        socket.on("error", () => resolve(text));
+        socket.on("close", () => resolve(text));
+    });
+}
+
 function signed(body, secret = SECRET) {
     return { "Alocity-Signature": sign(secret, body), "Content-Type": "application/json" };
 }
@@ -90,25 +107,64 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
     });
 
     it("answers 413 to a body over apiMaxLength (5 MB) from its Content-Length, without reading it", async function () {
-        const port = new URL(nodeRed.url).port;
-        const answer = await new Promise((resolve, reject) => {
-            const socket = net.connect(Number(port), "127.0.0.1", () => {
-                socket.write(
-                    "POST /alocity HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
-                        `Alocity-Signature: ${sign(SECRET, "{}")}\r\nContent-Length: ${6 * 1024 * 1024}\r\n\r\n{"serialNumber":`,
-                );
-            });
-            let text = "";
-            socket.on("data", (chunk) => {
-                text += chunk;
-                if (/\r\n\r\n/.test(text)) {
-                    socket.destroy();
-                    resolve(text);
+        const answer = await rawExchange(nodeRed, (socket) =>
+            socket.write(
+                "POST /alocity HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                    `Alocity-Signature: ${sign(SECRET, "{}")}\r\nContent-Length: ${6 * 1024 * 1024}\r\n\r\n{"serialNumber":`,
+            ),
+        );
+        assert.match(answer, /^HTTP\/1.1 413 /);
+    });
+
+    it("answers 413 to a chunked body once it passes apiMaxLength", async function () {
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const answer = await rawExchange(nodeRed, (socket) => {
+            socket.write(`POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: ${sign(SECRET, "{}")}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+            let sent = 0;
+            const pump = () => {
+                while (sent < 6 * 1024 * 1024 && !socket.destroyed) {
+                    sent += chunk.length;
+                    if (!socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]))) {
+                        socket.once("drain", pump);
+                        return;
+                    }
                 }
-            });
-            socket.on("error", reject);
+            };
+            pump();
         });
         assert.match(answer, /^HTTP\/1.1 413 /);
+    });
+
+    it("leaves Node.js to refuse a header far over its limit (431)", async function () {
+        const answer = await rawExchange(nodeRed, (socket) =>
+            socket.write(`POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: t:1,sig:${"A".repeat(64 * 1024)}\r\n\r\n`),
+        );
+        assert.match(answer, /^HTTP\/1.1 431 /);
+    });
+
+    it("emits nothing for a client that sends half a body and hangs up, and the next request works", async function () {
+        const before = (await readRecorded(nodeRed)).events.length;
+        const body = JSON.stringify({ serialNumber: "HALF-1", doorState: "Open" });
+        for (let i = 0; i < 5; i++) {
+            const answer = await rawExchange(nodeRed, (socket) => {
+                socket.write(`POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: ${sign(SECRET, body)}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 12)}`);
+                setTimeout(() => socket.destroy(), 50);
+            });
+            assert.strictEqual(answer, "", "no answer to a request that was never finished");
+        }
+        const whole = JSON.stringify({ serialNumber: "HALF-2", doorState: "Open" });
+        assert.strictEqual((await post(nodeRed, "/alocity", whole, signed(whole))).status, 200);
+        const recorded = (await readRecorded(nodeRed)).events.slice(before).map((e) => e.payload.serialNumber);
+        assert.deepStrictEqual(recorded, ["HALF-2"]);
+    });
+
+    it("refuses a path of the editor's admin API, and the editor still deploys", async function () {
+        const from = nodeRed.log.length;
+        await nodeRed.deploy([...receiverFlow(), { id: "editor-path", type: "alocity-webhook-in", z: "tab", name: "", url: "/flows", signature: "sig", event: "", x: 120, y: 200, wires: [[]] }]);
+        assert.match(nodeRed.log.slice(from), /The URL "\/flows" belongs to the Node-RED editor's admin API/);
+        await nodeRed.deploy(receiverFlow());
+        const flows = await nodeRed.admin("GET", "/flows");
+        assert.ok(!JSON.stringify(flows).includes("editor-path"));
     });
 
     it("never hands a secret to the editor: flows and credentials say only whether one is set", async function () {

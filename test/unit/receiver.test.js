@@ -107,6 +107,13 @@ describe("replay guard", function () {
         assert.strictEqual(guard.remember(NOW_S, "sig", 300, NOW_MS + 600_001 + 600_000), true);
     });
 
+    it("still knows a delivery at the last millisecond it could verify", function () {
+        const guard = new ReplayGuard();
+        guard.remember(NOW_S, "sig", 300, NOW_MS);
+        assert.strictEqual(guard.remember(NOW_S, "sig", 300, NOW_MS + 600_000), false);
+        assert.strictEqual(guard.remember(NOW_S, "sig", 300, NOW_MS + 600_001), true);
+    });
+
     it("keeps entries an hour when the timestamp check is off", function () {
         const guard = new ReplayGuard();
         guard.remember(NOW_S, "sig", 0, NOW_MS);
@@ -135,5 +142,17 @@ describe("replay guard", function () {
         }
         assert.strictEqual(REPLAY_CACHE_LIMIT, 10_000);
         assert.strictEqual(guard.size, REPLAY_CACHE_LIMIT);
+    });
+});
+
+describe("alocity-signature tolerance", function () {
+    const { parseTolerance } = require("../../dist/src/runtime/signature-config.js");
+    it("takes whole seconds, 0 or more, and 300 when unset", function () {
+        assert.deepStrictEqual([parseTolerance(undefined), parseTolerance(""), parseTolerance(0), parseTolerance("60"), parseTolerance(300)], [300, 300, 0, 60, 300]);
+    });
+    it("refuses what is not a whole number of seconds, rather than rounding it to 0 (off)", function () {
+        for (const value of [0.5, "0.5", -1, "abc", NaN, Infinity]) {
+            assert.strictEqual(parseTolerance(value), undefined, String(value));
+        }
     });
 });

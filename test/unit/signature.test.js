@@ -192,6 +192,13 @@ describe("signature core", function () {
             assert.strictEqual(verify(sign(SECRET, body, 1), body, [SECRET], { now: NOW_MS, tolerance: 0 }).ok, true);
         });
 
+        it("refuses options that would quietly switch the timestamp check off", function () {
+            const header = sign(SECRET, body, 1);
+            for (const options of [{ tolerance: NaN }, { tolerance: -1 }, { tolerance: Infinity }, { tolerance: "300" }, { now: NaN }, { now: "now" }]) {
+                assert.throws(() => verify(header, body, [SECRET], options), TypeError, JSON.stringify(options));
+            }
+        });
+
         it("checks the key before the clock: a wrong key with an old timestamp is no-match", function () {
             const result = verify(sign("wrong", body, NOW_S - 5000), body, [SECRET], { now: NOW_MS });
             assert.strictEqual(result.reason, "no-match");
