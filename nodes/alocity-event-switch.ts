@@ -1,6 +1,6 @@
 import { compileRules, outputCount, routeMessage, type SwitchConfig } from "../src/core/event-rules";
-import { EVENT_CODES, KNOWN_VALUES } from "../src/core/events";
 import { LogThrottle } from "../src/core/log-throttle";
+import { serveEventCatalogue } from "../src/runtime/catalogue-endpoint";
 import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
 
 interface EventSwitchDef extends NodeDef {
@@ -16,9 +16,6 @@ function flag(value: unknown, fallback: boolean): boolean {
     if (value === false || value === "false") return false;
     return fallback;
 }
-
-/** What the editor suggests: the event codes, and the documented values of each event's main field. */
-const CATALOGUE = { events: EVENT_CODES, values: KNOWN_VALUES };
 
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-event-switch.${key}`, substitutions);
@@ -60,12 +57,5 @@ export = function (RED: NodeAPI) {
 
     RED.nodes.registerType("alocity-event-switch", AlocityEventSwitch);
 
-    // The editor's value suggestions come from here, so that the catalogue lives in one place (src/core/events.ts).
-    if (RED.auth) {
-        RED.httpAdmin.get(
-            "/alocity-event-switch/catalogue",
-            RED.auth.needsPermission("alocity-event-switch.read"),
-            (_req: unknown, res: { json(body: unknown): void }) => res.json(CATALOGUE),
-        );
-    }
+    serveEventCatalogue(RED);
 };
