@@ -168,7 +168,7 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
         });
 
         it(`requires ${PERMISSION}: without it the answer is 403 and nothing is sent`, async function () {
-            assert.deepStrictEqual(asked, [PERMISSION]);
+            assert.deepStrictEqual(asked, [PERMISSION, "alocity-event-switch.read"], "the test event and the event catalogue");
             const received = countMessages();
             const res = await sendTestEvent("in", { event: "door.state" });
             assert.strictEqual(res.status, 403);
