@@ -284,6 +284,9 @@ export class WebhookRoutes {
                 if (error?.type === "request.aborted" || req.socket?.destroyed) {
                     return;
                 }
+                // What the client still sends is read and dropped, not kept: closing on unread data would make the
+                // kernel reset the connection, and the client might never see the answer.
+                req.resume();
                 if (error?.type === "entity.too.large") {
                     this.respond(res, plain(413, "Payload Too Large", { Connection: "close" }));
                 } else {
