@@ -43,13 +43,14 @@ export = function (RED: NodeAPI) {
         let lastReason = "";
         let lastWasRejected = false;
 
-        const configurationError = (statusKey: string, logKey: string, substitutions?: Record<string, unknown>) => {
-            node.status({ fill: "red", shape: "ring", text: t(`status.${statusKey}`, substitutions) });
-            node.error(t(`log.${logKey}`, substitutions));
+        /** A red status and a log line, both named `problem` in the catalogue. */
+        const configurationError = (problem: string, substitutions?: Record<string, unknown>) => {
+            node.status({ fill: "red", shape: "ring", text: t(`status.${problem}`, substitutions) });
+            node.error(t(`log.${problem}`, substitutions));
         };
 
         if (RED.settings.httpNodeRoot === false) {
-            configurationError("http-disabled", "http-disabled");
+            configurationError("http-disabled");
             return;
         }
         const signature = def.signature ? (RED.nodes.getNode(def.signature) as AlocitySignatureNode | null) : null;
@@ -140,7 +141,7 @@ export = function (RED: NodeAPI) {
                     path = servedPath;
                     serving = true;
                     if (secrets.length === 0) {
-                        configurationError(signature ? "no-secret" : "no-signature", signature ? "no-secret" : "no-signature", { path });
+                        configurationError(signature ? "no-secret" : "no-signature", { path });
                     } else {
                         showActivity();
                     }
@@ -148,7 +149,7 @@ export = function (RED: NodeAPI) {
                 waiting: (servedPath) => {
                     path = servedPath;
                     serving = false;
-                    configurationError("path-taken", "path-taken", { path });
+                    configurationError("path-taken", { path });
                 },
             });
         } catch (error) {
@@ -156,7 +157,7 @@ export = function (RED: NodeAPI) {
                 throw error;
             }
             const reason = error.reason === "editor" ? "editor-path" : "bad-path";
-            configurationError(reason, reason, { path: error.path });
+            configurationError(reason, { path: error.path });
         }
         // The editor's "send test event" action signs with this node's secret, server-side, and sends through its path.
         const withdrawTestTarget = testTargets.add(node.id, {
