@@ -45,6 +45,7 @@ export = function (RED: NodeAPI) {
 
         /** A red status and a log line, both named `problem` in the catalogue. */
         const configurationError = (problem: string, substitutions?: Record<string, unknown>) => {
+            status.stop();
             node.status({ fill: "red", shape: "ring", text: t(`status.${problem}`, substitutions) });
             node.error(t(`log.${problem}`, substitutions));
         };
