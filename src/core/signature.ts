@@ -154,8 +154,9 @@ export function verify(
     if (typeof now !== "number" || !Number.isFinite(now)) {
         throw new TypeError("verify: options.now must be a time in epoch milliseconds");
     }
-    const keys = Array.isArray(secrets) ? secrets.filter((s) => typeof s === "string" && s !== "") : [];
-    if (keys.length === 0) {
+    const keys: readonly unknown[] = Array.isArray(secrets) ? secrets : [];
+    const usable = (key: unknown): key is string => typeof key === "string" && key !== "";
+    if (!keys.some(usable)) {
         return { ok: false, reason: "no-secret" };
     }
     const parsed = parseSignatureHeader(header);
@@ -168,7 +169,11 @@ export function verify(
     let keyIndex = -1;
     let matched: Buffer | undefined;
     for (let k = 0; k < keys.length && keyIndex < 0; k++) {
-        const expected = computeSignature(keys[k], timestampText, bodyBytes);
+        const key = keys[k];
+        if (!usable(key)) {
+            continue;
+        }
+        const expected = computeSignature(key, timestampText, bodyBytes);
         for (const candidate of signatures) {
             if (candidate.length === SHA256_BYTES && timingSafeEqual(candidate, expected)) {
                 keyIndex = k;

@@ -125,7 +125,8 @@ export class WebhookRoutes {
     private readonly frontDoors: Map<string, FrontDoor>;
     /** Per path: whether its POSTs may be answered at the front, and for which state of the apps' middleware. */
     private readonly shortcuts = new Map<string, { checkedFor: string; allowed: boolean }>();
-    private readonly toldWaiting = new WeakSet<PathOwner>();
+    /** What each owner was last told, so that it hears of a change once. */
+    private readonly told = new WeakMap<PathOwner, "serving" | "waiting">();
     private readonly limit: string | number;
     private readonly middleware: unknown[];
     private stopListening: (() => void) | undefined;
@@ -211,27 +212,25 @@ export class WebhookRoutes {
         }
     }
 
-    /** Tells the first claimant it serves the path, and the one it replaces that it waits; or removes the route. */
+    /** Tells the first claimant it serves the path and the others that they wait, each once; or removes the route. */
     private settle(endpoint: Endpoint): void {
-        const first = endpoint.claimants[0];
+        const [first, ...others] = endpoint.claimants;
         if (first === undefined) {
             this.removeEndpoint(endpoint);
             return;
         }
-        if (endpoint.servedBy !== first) {
-            const previous = endpoint.servedBy;
-            endpoint.servedBy = first;
-            endpoint.lastServedBy = first.id;
-            if (previous !== undefined && endpoint.claimants.includes(previous)) {
-                previous.waiting(endpoint.path);
-            }
-            first.serving(endpoint.path);
+        endpoint.servedBy = first;
+        endpoint.lastServedBy = first.id;
+        this.tell(first, "serving", endpoint.path);
+        for (const waiting of others) {
+            this.tell(waiting, "waiting", endpoint.path);
         }
-        for (const waiting of endpoint.claimants.slice(1)) {
-            if (!this.toldWaiting.has(waiting)) {
-                this.toldWaiting.add(waiting);
-                waiting.waiting(endpoint.path);
-            }
+    }
+
+    private tell(owner: PathOwner, state: "serving" | "waiting", path: string): void {
+        if (this.told.get(owner) !== state) {
+            this.told.set(owner, state);
+            owner[state](path);
         }
     }
 

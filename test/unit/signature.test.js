@@ -156,6 +156,10 @@ describe("signature core", function () {
             assert.strictEqual(verify(sign("older-key", body, NOW_S), body, secrets, { now: NOW_MS }).reason, "no-match");
         });
 
+        it("gives the index of the matching key in the list as given, unusable entries included", function () {
+            assert.strictEqual(verify(sign("previous-key", body, NOW_S), body, ["", "previous-key"], { now: NOW_MS }).keyIndex, 1);
+        });
+
         it("answers no-secret without any key", function () {
             assert.strictEqual(verify(sign(SECRET, body, NOW_S), body, [], { now: NOW_MS }).reason, "no-secret");
             assert.strictEqual(verify(sign(SECRET, body, NOW_S), body, [""], { now: NOW_MS }).reason, "no-secret");

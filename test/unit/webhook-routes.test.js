@@ -137,6 +137,21 @@ describe("webhook routes", function () {
         assert.strictEqual(res.text, "first:x");
     });
 
+    it("outside a deploy, hands the path on at once, and a node coming back later waits", function () {
+        const apps = nodeRedLikeApps();
+        const first = owner("first");
+        const second = owner("second");
+        const claimFirst = apps.routes.claim("/alocity", first);
+        apps.routes.claim("/alocity", second);
+        apps.events.emit("flows:started");
+        claimFirst.release();
+        const firstAgain = owner("first");
+        apps.routes.claim("/alocity", firstAgain);
+        apps.events.emit("flows:started");
+        assert.deepStrictEqual(second.told, ["waiting /alocity", "serving /alocity"]);
+        assert.deepStrictEqual(firstAgain.told, ["waiting /alocity"]);
+    });
+
     it("hands a path to the waiting node when its owner is deleted, and removes a path nobody claims", async function () {
         const apps = nodeRedLikeApps();
         const claimFirst = apps.routes.claim("/alocity", owner("first"));
