@@ -1,15 +1,22 @@
-"use strict";
-const assert = require("assert");
-const { receiveWebhook, parseEventBody } = require("../../dist/src/core/receiver.js");
-const { ReplayGuard, REPLAY_CACHE_LIMIT, UNLIMITED_TOLERANCE_RETENTION_SECONDS } = require("../../dist/src/core/replay-guard.js");
-const { sign } = require("../../dist/src/core/signature.js");
+import assert from "assert";
+import { parseEventBody, receiveWebhook, type ReceiveOutcome, type ReceiverConfig } from "../../src/core/receiver";
+import { REPLAY_CACHE_LIMIT, ReplayGuard, UNLIMITED_TOLERANCE_RETENTION_SECONDS } from "../../src/core/replay-guard";
+import { sign } from "../../src/core/signature";
+import { parseTolerance } from "../../src/runtime/signature-config";
 
 const SECRET = "receiver-secret";
 const NOW_S = 1_795_900_000;
 const NOW_MS = NOW_S * 1000 + 250;
-const config = { secrets: [SECRET], tolerance: 300, event: "" };
+const config: ReceiverConfig = { secrets: [SECRET], tolerance: 300, event: "" };
 
-function receive(body, { header, guard = new ReplayGuard(), cfg = config, now = NOW_MS } = {}) {
+interface ReceiveOptions {
+    header?: string;
+    guard?: ReplayGuard;
+    cfg?: ReceiverConfig;
+    now?: number;
+}
+
+function receive(body: string | Buffer, { header, guard = new ReplayGuard(), cfg = config, now = NOW_MS }: ReceiveOptions = {}): ReceiveOutcome {
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
     return receiveWebhook(raw, header ?? sign(SECRET, raw, NOW_S), cfg, guard, now);
 }
@@ -28,6 +35,7 @@ describe("receiver core", function () {
 
     it("uses a configured single event, not inferred", function () {
         const outcome = receive('{"serialNumber":"ALO-1","doorState":"Open"}', { cfg: { ...config, event: "lock.state" } });
+        assert.strictEqual(outcome.kind, "accepted");
         assert.strictEqual(outcome.message.topic, "lock.state");
         assert.strictEqual(outcome.message.alocity.inferred, false);
     });
@@ -146,7 +154,6 @@ describe("replay guard", function () {
 });
 
 describe("alocity-signature tolerance", function () {
-    const { parseTolerance } = require("../../dist/src/runtime/signature-config.js");
     it("takes whole seconds, 0 or more, and 300 when unset", function () {
         assert.deepStrictEqual([parseTolerance(undefined), parseTolerance(""), parseTolerance(0), parseTolerance("60"), parseTolerance(300)], [300, 300, 0, 60, 300]);
     });
