@@ -2,7 +2,10 @@
  * The rules of the event switch: parse a node's rule list once, tell which event a message carries, and say which
  * outputs it goes to. Knows nothing of Node-RED.
  */
-import { identifyEvent, isEventCode, isJsonObject, mainValueOf, serialNumberOf, valueMatches, type EventCode } from "./events";
+import { eventOfMessage, type MessageEvent } from "./event-message";
+import { isJsonObject, mainValueOf, serialNumberOf, valueMatches } from "./events";
+
+export { eventOfMessage, type MessageEvent };
 
 /** A rule as saved in a flow: the event code, and comma-separated lists of serial numbers and values ("" = any). */
 export interface EventRule {
@@ -20,13 +23,6 @@ export interface CompiledRule {
     values: readonly string[];
 }
 
-/** What the switch knows of a message: its event, and the event object its serial number and value come from. */
-export interface MessageEvent {
-    event: EventCode;
-    /** The event object (an envelope's inner object); empty when the payload is not an object. */
-    payload: Record<string, unknown>;
-}
-
 export interface SwitchConfig {
     rules: readonly CompiledRule[];
     /** One last output for messages no rule matched, or whose event cannot be told. */
@@ -41,8 +37,6 @@ export interface Routing {
     /** The outputs the message goes to, in order; the otherwise output is rules.length. */
     outputs: number[];
 }
-
-const NO_PAYLOAD: Record<string, unknown> = Object.freeze({});
 
 /** The items of a comma-separated list, each trimmed, empty ones dropped. */
 export function splitList(text: unknown): string[] {
@@ -73,29 +67,6 @@ export function compileRule(rule: unknown): CompiledRule {
 /** A node's saved `rules`, ready to match (anything but an array: no rules). */
 export function compileRules(rules: unknown): CompiledRule[] {
     return Array.isArray(rules) ? rules.map(compileRule) : [];
-}
-
-/**
- * The event a message carries: `msg.alocity.event` (the payload as alocity-webhook-in sends it); else `msg.topic`
- * when it is an event code; else what the payload is, told exactly as alocity-webhook-in tells a request's body
- * (an envelope's code, else the payload's shape). An envelope's inner object is the payload. Undefined when the
- * message gives no code and its payload is not an object.
- */
-export function eventOfMessage(msg: unknown): MessageEvent | undefined {
-    if (!isJsonObject(msg)) {
-        return undefined;
-    }
-    const payload = isJsonObject(msg.payload) ? msg.payload : undefined;
-    const alocity = msg.alocity;
-    if (isJsonObject(alocity) && isEventCode(alocity.event)) {
-        return { event: alocity.event, payload: payload ?? NO_PAYLOAD };
-    }
-    const topic = isEventCode(msg.topic) ? msg.topic : undefined;
-    if (payload === undefined) {
-        return topic === undefined ? undefined : { event: topic, payload: NO_PAYLOAD };
-    }
-    const identified = identifyEvent(payload, topic);
-    return { event: identified.event, payload: identified.payload };
 }
 
 /** Whether a rule matches an event: the same code, the device in its serial list, the main value in its value list. */

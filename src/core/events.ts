@@ -92,7 +92,7 @@ export const ACCESS_RESULT_TYPES: Readonly<Record<string, number>> = {
 };
 
 /** Field names an access log's result may come in, most likely first (the model is not public). */
-export const ACCESS_RESULT_FIELDS = ["result", "resultType", "accessResult", "accessLogResult", "accessResultType"];
+export const ACCESS_RESULT_FIELDS = ["result", "resultType", "accessResult", "accessLogResult", "accessResultType", "accessLogResultType"];
 
 /** The documented values of each event's main field, for suggestions; other values are never refused. */
 export const KNOWN_VALUES: Readonly<Partial<Record<KnownEventCode, readonly string[]>>> = {

@@ -1,0 +1,175 @@
+/**
+ * What alocity-device-state keeps of each device, as it is stored (plain JSON) and read back after a restart: the
+ * record, and the few facts about alarms that the record does not show. Knows nothing of Node-RED.
+ */
+import {
+    ALARM_CODES,
+    blankDeviceRecord,
+    CHANGE_FIELDS,
+    copyDeviceRecord,
+    type AlarmCode,
+    type DeviceRecord,
+    type LastAccess,
+    type ReportedField,
+} from "./device-record";
+import { isJsonObject } from "./events";
+
+/** A door that opened while locked, not explained yet by an unlock or a granted access (see device-alarms). */
+export interface ForcedOpenCheck {
+    /** The opening's event time, epoch ms. */
+    openedAt: number;
+    /** When the opening arrived, local clock, epoch ms. */
+    arrivedAt: number;
+}
+
+/** What the node knows of a device besides its record: all of it is needed to carry on after a restart. */
+export interface DeviceWatch {
+    /** Per active alarm: when its condition began, local clock, epoch ms. */
+    since: Partial<Record<AlarmCode, number>>;
+    forcedOpenCheck: ForcedOpenCheck | null;
+    /** Event time of the device's last granted access, epoch ms. */
+    grantedAt: number | null;
+    /** Event time of the device's last report of its lock unlocked, epoch ms. */
+    unlockedAt: number | null;
+    /** Per field: the event time of the latest report of it, epoch ms (an older report arriving later is stale). */
+    reportedAt: Partial<Record<ReportedField, number>>;
+    /** The last doorName / deviceName its events gave. */
+    eventName: string | null;
+}
+
+/** One device as the node keeps it, and as the adapter stores it. */
+export interface StoredDevice {
+    record: DeviceRecord;
+    watch: DeviceWatch;
+}
+
+export function newDevice(serialNumber: string): StoredDevice {
+    return {
+        record: blankDeviceRecord(serialNumber),
+        watch: { since: {}, forcedOpenCheck: null, grantedAt: null, unlockedAt: null, reportedAt: {}, eventName: null },
+    };
+}
+
+/** A copy that shares nothing with the device, to store. */
+export function copyStoredDevice(device: StoredDevice): StoredDevice {
+    const { watch } = device;
+    return {
+        record: copyDeviceRecord(device.record),
+        watch: {
+            ...watch,
+            since: { ...watch.since },
+            forcedOpenCheck: watch.forcedOpenCheck && { ...watch.forcedOpenCheck },
+            reportedAt: { ...watch.reportedAt },
+        },
+    };
+}
+
+const REPORTED_FIELDS = CHANGE_FIELDS.filter((field): field is ReportedField => field !== "name" && field !== "alarms");
+
+function time(value: unknown): number | null {
+    return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+function text(value: unknown): string | null {
+    return typeof value === "string" ? value : null;
+}
+
+function scalar(value: unknown): string | number | null {
+    return typeof value === "string" || time(value) !== null ? (value as string | number) : null;
+}
+
+function booleanOf(value: unknown): boolean | null {
+    return typeof value === "boolean" ? value : null;
+}
+
+function oneOf<Value extends string>(value: unknown, values: readonly Value[], fallback: Value): Value {
+    return values.includes(value as Value) ? (value as Value) : fallback;
+}
+
+function lastAccessOf(value: unknown): LastAccess | null {
+    if (!isJsonObject(value) || typeof value.granted !== "boolean" || time(value.at) === null) {
+        return null;
+    }
+    return { granted: value.granted, result: scalar(value.result), user: text(value.user), at: value.at as number };
+}
+
+/** The entries of an object that are times under the given keys. */
+function timesOf<Key extends string>(value: unknown, keys: readonly Key[]): Partial<Record<Key, number>> {
+    const times: Partial<Record<Key, number>> = {};
+    for (const key of isJsonObject(value) ? keys : []) {
+        const at = time((value as Record<string, unknown>)[key]);
+        if (at !== null) {
+            times[key] = at;
+        }
+    }
+    return times;
+}
+
+function recordOf(saved: Record<string, unknown>, serialNumber: string): DeviceRecord {
+    const alarms = Array.isArray(saved.alarms) ? saved.alarms : [];
+    return {
+        ...blankDeviceRecord(serialNumber),
+        name: text(saved.name)?.trim() || serialNumber,
+        door: oneOf(saved.door, ["open", "closed"], "unknown"),
+        doorState: scalar(saved.doorState),
+        lock: oneOf(saved.lock, ["locked", "unlocked"], "unknown"),
+        lockState: scalar(saved.lockState),
+        connected: booleanOf(saved.connected),
+        firmwareVersion: text(saved.firmwareVersion),
+        ipAddress: text(saved.ipAddress),
+        databaseActive: booleanOf(saved.databaseActive),
+        lastAccess: lastAccessOf(saved.lastAccess),
+        alarms: alarms.filter((alarm, index): alarm is AlarmCode => ALARM_CODES.includes(alarm) && alarms.indexOf(alarm) === index),
+        changedAt: timesOf(saved.changedAt, CHANGE_FIELDS),
+        lastSeen: time(saved.lastSeen) ?? 0,
+        restored: true,
+    };
+}
+
+/** When an active alarm's condition began, for a record stored without it: when its field last changed. */
+function sinceOf(record: DeviceRecord, alarm: AlarmCode): number {
+    switch (alarm) {
+        case "door.held-open":
+        case "door.forced-open":
+            return record.changedAt.door ?? record.lastSeen;
+        case "device.offline":
+            return record.changedAt.connected ?? record.lastSeen;
+        case "device.silent":
+            return record.lastSeen;
+    }
+}
+
+function forcedOpenCheckOf(value: unknown): ForcedOpenCheck | null {
+    const { openedAt, arrivedAt } = timesOf(value, ["openedAt", "arrivedAt"] as const);
+    return openedAt === undefined || arrivedAt === undefined ? null : { openedAt, arrivedAt };
+}
+
+/**
+ * A device read back from the store, flagged `restored`; undefined when it has no serial number. Takes a
+ * StoredDevice or a bare DeviceRecord; anything unusable in it reads as unknown.
+ */
+export function restoreDevice(stored: unknown): StoredDevice | undefined {
+    const saved = isJsonObject(stored) && isJsonObject(stored.record) ? stored.record : stored;
+    const serialNumber = isJsonObject(saved) ? text(saved.serialNumber)?.trim() : undefined;
+    if (!isJsonObject(saved) || !serialNumber) {
+        return undefined;
+    }
+    const record = recordOf(saved, serialNumber);
+    const watch = isJsonObject(stored) && isJsonObject(stored.watch) ? stored.watch : {};
+    const since = timesOf(watch.since, record.alarms);
+    for (const alarm of record.alarms) {
+        since[alarm] ??= sinceOf(record, alarm);
+    }
+    const eventName = isJsonObject(stored) && isJsonObject(stored.watch) ? text(watch.eventName) : record.name;
+    return {
+        record,
+        watch: {
+            since,
+            forcedOpenCheck: forcedOpenCheckOf(watch.forcedOpenCheck),
+            grantedAt: time(watch.grantedAt),
+            unlockedAt: time(watch.unlockedAt),
+            reportedAt: timesOf(watch.reportedAt, REPORTED_FIELDS),
+            eventName: eventName === serialNumber ? null : eventName,
+        },
+    };
+}

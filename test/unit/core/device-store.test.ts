@@ -1,0 +1,70 @@
+import assert from "assert";
+import { blankDeviceRecord } from "../../../src/core/device-record";
+import { copyStoredDevice, newDevice, restoreDevice } from "../../../src/core/device-store";
+
+const AT = 1_795_900_000_300;
+
+describe("stored devices", function () {
+    it("copies a device sharing nothing with it", function () {
+        const device = newDevice("ALO-1");
+        device.record.lastAccess = { granted: true, result: 0, user: "Dana", at: AT };
+        device.watch.forcedOpenCheck = { openedAt: AT, arrivedAt: AT };
+        const copy = copyStoredDevice(device);
+        assert.deepStrictEqual(copy, device);
+        copy.record.alarms.push("device.silent");
+        copy.record.changedAt.door = 1;
+        copy.record.lastAccess!.user = "Sam";
+        copy.watch.since["device.silent"] = 1;
+        copy.watch.forcedOpenCheck!.arrivedAt = 1;
+        copy.watch.reportedAt.door = 1;
+        assert.deepStrictEqual([device.record.alarms, device.record.changedAt, device.record.lastAccess?.user], [[], {}, "Dana"]);
+        assert.deepStrictEqual([device.watch.since, device.watch.forcedOpenCheck.arrivedAt, device.watch.reportedAt], [{}, AT, {}]);
+    });
+
+    it("reads back a stored device flagged restored, as it was", function () {
+        const device = newDevice("ALO-1");
+        Object.assign(device.record, { name: "Front door", door: "open", doorState: "Open", alarms: ["door.held-open"], lastSeen: AT });
+        Object.assign(device.watch, { since: { "door.held-open": AT }, grantedAt: AT, eventName: "Main entrance" });
+        const restored = restoreDevice(JSON.parse(JSON.stringify(device)));
+        assert.deepStrictEqual(restored, { ...device, record: { ...device.record, restored: true } });
+    });
+
+    it("reads whatever it cannot use as unknown, and the times of active alarms from their fields", function () {
+        const restored = restoreDevice({
+            serialNumber: " ALO-2 ",
+            name: 7,
+            door: "ajar",
+            doorState: { raw: true },
+            connected: "no",
+            lastAccess: { granted: "yes", at: AT },
+            alarms: ["device.offline", "device.offline", "door.exploded", "door.held-open"],
+            changedAt: { connected: AT, door: "then", color: AT },
+            lastSeen: AT + 5,
+            removed: true,
+        });
+        assert.deepStrictEqual(restored, {
+            record: {
+                ...blankDeviceRecord("ALO-2"),
+                name: "ALO-2",
+                alarms: ["device.offline", "door.held-open"],
+                changedAt: { connected: AT },
+                lastSeen: AT + 5,
+                restored: true,
+            },
+            watch: {
+                since: { "device.offline": AT, "door.held-open": AT + 5 },
+                forcedOpenCheck: null,
+                grantedAt: null,
+                unlockedAt: null,
+                reportedAt: {},
+                eventName: null,
+            },
+        });
+    });
+
+    it("reads nothing without a serial number", function () {
+        for (const stored of [null, "ALO-1", [], {}, { serialNumber: " " }, { record: { name: "Front door" } }]) {
+            assert.strictEqual(restoreDevice(stored), undefined, JSON.stringify(stored));
+        }
+    });
+});
