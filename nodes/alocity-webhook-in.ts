@@ -6,7 +6,10 @@ import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/n
 import type { AlocitySignatureNode } from "../src/runtime/signature-config";
 import { testEventTargets } from "../src/runtime/test-event";
 import { ThrottledStatus } from "../src/runtime/throttled-status";
-import { InvalidPathError, webhookRoutesFor, type HttpAnswer, type IncomingWebhook, type PathClaim } from "../src/runtime/webhook-routes";
+import { InvalidPathError } from "../src/core/webhook-path";
+import type { HttpAnswer } from "../src/runtime/http/answers";
+import type { IncomingWebhook } from "../src/runtime/path-owners";
+import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook-routes";
 
 interface WebhookInDef extends NodeDef {
     url?: string;
@@ -42,6 +45,8 @@ export = function (RED: NodeAPI) {
         let rejected = 0;
         let lastReason = "";
         let lastWasRejected = false;
+        /** When a request last verified with the previous key (epoch ms), while the key is being rotated. */
+        let previousKeyUsedAt: number | undefined;
 
         /** A red status and a log line, both named `problem` in the catalogue. */
         const configurationError = (problem: string, substitutions?: Record<string, unknown>) => {
@@ -73,6 +78,9 @@ export = function (RED: NodeAPI) {
             const shown: NodeStatus = lastEvent
                 ? { fill: "green", shape: "dot", text: t("status.event", { event: lastEvent.event, time: clockTime(lastEvent.at) }) }
                 : { fill: "green", shape: "ring", text: t("status.listening", { path }) };
+            if (previousKeyUsedAt !== undefined) {
+                shown.text += " " + t("status.previous-key", { time: clockTime(previousKeyUsedAt) });
+            }
             if (rejected > 0) {
                 shown.text += " " + t("status.rejected", { count: rejected, reason: t(`reason.${lastReason}`) });
                 if (lastWasRejected) {
@@ -115,7 +123,10 @@ export = function (RED: NodeAPI) {
                 case "accepted":
                     node.send(outcome.message);
                     if (outcome.keyIndex > 0) {
-                        node.debug(t("log.previous-secret", { path }));
+                        if (previousKeyUsedAt === undefined) {
+                            node.log(t("log.previous-secret", { path }));
+                        }
+                        previousKeyUsedAt = request.receivedAt;
                     }
                     lastEvent = { event: outcome.message.topic, at: outcome.message.alocity.receivedAt };
                     lastWasRejected = false;

@@ -1,4 +1,7 @@
 import type { EventEmitter } from "events";
+import type { Express, RequestHandler } from "express";
+import type { Hooks } from "./flow-lifecycle";
+import type { ExpressApp } from "./http/express-apps";
 
 /** The parts of Node-RED's runtime API the nodes use (kept small, so that 3.1 to 5.x all fit). */
 export interface NodeRedNode extends EventEmitter {
@@ -30,23 +33,30 @@ export interface NodeDef {
     [property: string]: unknown;
 }
 
+/** The settings the package reads (settings.js, or the embedder's settings object). */
+export interface NodeRedSettings {
+    httpNodeRoot?: string | false;
+    httpNodeMiddleware?: RequestHandler | RequestHandler[];
+    apiMaxLength?: string | number;
+    runtimeSyncDelivery?: boolean;
+    [setting: string]: unknown;
+}
+
+/** `RED`, as a node module receives it. */
 export interface NodeAPI {
     nodes: {
         createNode(node: object, def: NodeDef): void;
         getNode(id: string): NodeRedNode | null;
         registerType(type: string, constructor: Function, options?: { credentials?: Record<string, { type: string }> }): void;
     };
-    settings: {
-        httpNodeRoot?: string | false;
-        httpNodeMiddleware?: unknown;
-        apiMaxLength?: string | number;
-        [setting: string]: unknown;
-    };
-    httpNode: any;
-    httpAdmin: any;
+    settings: NodeRedSettings;
+    /** The app the HTTP nodes' routes are added to; mounted at httpNodeRoot on the root app. */
+    httpNode: ExpressApp;
+    /** The editor's admin app; mounted at httpAdminRoot unless the editor is off. */
+    httpAdmin: ExpressApp & Pick<Express, "get" | "post">;
     events: EventEmitter;
-    hooks?: { add(hookId: string, callback: (event: any) => void): void };
-    auth?: { needsPermission(permission: string): (req: any, res: any, next: () => void) => void };
+    hooks?: Hooks;
+    auth?: { needsPermission(permission: string): RequestHandler };
     log: { debug(message: unknown): void; warn(message: unknown): void; info(message: unknown): void; error(message: unknown): void };
     _(key: string, substitutions?: Record<string, unknown>): string;
 }

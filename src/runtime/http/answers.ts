@@ -1,0 +1,37 @@
+import type { ServerResponse } from "http";
+
+/** What a webhook answers its sender. */
+export interface HttpAnswer {
+    status: number;
+    body: string;
+    headers?: Record<string, string>;
+}
+
+const RETRY_AFTER_SECONDS = "2";
+
+/** The answers the webhook routes give themselves, before a node decides. */
+export const ROUTE_ANSWERS = {
+    methodNotAllowed: { status: 405, body: "Method Not Allowed", headers: { Allow: "POST" } },
+    deploying: {
+        status: 503,
+        body: "Service Unavailable: flows are being deployed, retry shortly",
+        headers: { "Retry-After": RETRY_AFTER_SECONDS },
+    },
+    tooLarge: { status: 413, body: "Payload Too Large" },
+    unreadable: { status: 400, body: "Bad Request: the body could not be read" },
+    internalError: { status: 500, body: "Internal Server Error" },
+    notFound: { status: 404, body: "Not Found" },
+} satisfies Record<string, HttpAnswer>;
+
+/** Sends an answer with plain Node.js calls (cheaper than express's `res.send`), unless one was sent already. */
+export function respond(res: ServerResponse, answer: HttpAnswer): void {
+    if (res.headersSent || res.writableEnded || res.destroyed) {
+        return;
+    }
+    res.writeHead(answer.status, {
+        ...answer.headers,
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Length": Buffer.byteLength(answer.body),
+    });
+    res.end(answer.body);
+}

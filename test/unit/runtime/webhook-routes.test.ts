@@ -1,0 +1,374 @@
+// The routes of alocity-webhook-in on plain express apps laid out as Node-RED lays them out (a root app; the editor's
+// admin app and RED.httpNode mounted on it), or as an embedder does, with a fake runtime's events.
+import assert from "assert";
+import { EventEmitter } from "events";
+import express, { type Express, type RequestHandler } from "express";
+import http from "http";
+import type { AddressInfo } from "net";
+import supertest from "supertest";
+import { InvalidPathError } from "../../../src/core/webhook-path";
+import type { ExpressApp } from "../../../src/runtime/http/express-apps";
+import type { NodeRedSettings } from "../../../src/runtime/node-red";
+import type { PathOwner } from "../../../src/runtime/path-owners";
+import { webhookRoutesFor, type RoutesHost } from "../../../src/runtime/webhook-routes";
+import { answerReceived, rawExchange } from "../../support/http";
+
+interface Apps {
+    root: Express;
+    admin: Express;
+    httpNode: Express;
+    events: EventEmitter;
+    errors: string[];
+    /** The URLs the admin app's own middleware saw. */
+    adminSeen: string[];
+    routes: ReturnType<typeof webhookRoutesFor>;
+}
+
+interface LayoutOptions {
+    /** Runs on the root app before Node-RED's apps are mounted (an embedder's middleware). */
+    beforeMounts?: (root: Express) => void;
+    settings?: NodeRedSettings;
+    adminRoot?: string;
+    nodeRoot?: string;
+}
+
+/** A root app with the admin app (which parses JSON, like the editor's) and httpNode mounted, as Node-RED does. */
+function nodeRedApps({ beforeMounts, settings = {}, adminRoot = "/", nodeRoot = "/" }: LayoutOptions = {}): Apps {
+    const root = express();
+    beforeMounts?.(root);
+    const admin = express();
+    const adminSeen: string[] = [];
+    admin.use((req, _res, next) => {
+        adminSeen.push(req.url);
+        next();
+    });
+    admin.use(express.json());
+    admin.post("/flows", (req, res) => res.json({ deployed: req.body }));
+    const httpNode = express();
+    root.use(adminRoot, admin);
+    root.use(nodeRoot, httpNode);
+    const events = new EventEmitter();
+    const errors: string[] = [];
+    const host: RoutesHost = {
+        httpNode: httpNode as unknown as ExpressApp,
+        httpAdmin: admin as unknown as RoutesHost["httpAdmin"],
+        events,
+        settings,
+        log: { error: (line: unknown) => errors.push(String(line)), warn() {}, info() {}, debug() {} },
+        _: (key: string) => key,
+    };
+    return { root, admin, httpNode, events, errors, adminSeen, routes: webhookRoutesFor(host) };
+}
+
+/** An owner that answers 200 with its id and the body it got, and records what it was told. */
+function owner(id: string, handle?: PathOwner["handle"]): PathOwner & { told: string[] } {
+    const told: string[] = [];
+    return {
+        id,
+        told,
+        handle: handle ?? ((request) => ({ status: 200, body: `${id}:${request.rawBody.toString()}` })),
+        serving: (path) => told.push(`serving ${path}`),
+        waiting: (path) => told.push(`waiting ${path}`),
+    };
+}
+
+/** Apps with `owner` serving /alocity and flows started. */
+function serving(options: LayoutOptions = {}, id = "a"): Apps {
+    const apps = nodeRedApps(options);
+    apps.routes.claim("/alocity", owner(id));
+    apps.events.emit("flows:started");
+    return apps;
+}
+
+const postJson = (app: Express, path: string, body: string) =>
+    supertest(app).post(path).set("Content-Type", "application/json").send(body);
+
+/** A middleware that refuses what lacks the header `authorization: let me in`. */
+const gate: RequestHandler = (req, res, next) => (req.headers.authorization === "let me in" ? next() : res.status(403).end());
+
+describe("webhook routes", function () {
+    describe("every request goes through the host's whole HTTP stack", function () {
+        it("passes the editor's admin app (default settings) and still gets the raw bytes", async function () {
+            const apps = serving();
+            const res = await postJson(apps.root, "/alocity", '{ "a" : 1 }');
+            assert.deepStrictEqual([res.status, res.text], [200, 'a:{ "a" : 1 }']);
+            assert.deepStrictEqual(apps.adminSeen, ["/alocity"], "the admin app's middleware saw the request");
+        });
+
+        it("honours middleware a plugin adds to the admin app with RED.httpAdmin.use()", async function () {
+            const apps = serving();
+            apps.admin.use(gate);
+            assert.strictEqual((await postJson(apps.root, "/alocity", "{}")).status, 403);
+            const res = await postJson(apps.root, "/alocity", '{"b":2}').set("Authorization", "let me in");
+            assert.deepStrictEqual([res.status, res.text], [200, 'a:{"b":2}']);
+        });
+
+        it("honours a route guard and middleware on the root app, before and after Node-RED's apps", async function () {
+            const guardSeen: string[] = [];
+            const apps = serving({
+                beforeMounts: (root) =>
+                    root.all("*", (req, _res, next) => {
+                        guardSeen.push(req.url);
+                        next();
+                    }),
+            });
+            apps.root.use(gate);
+            const res = await postJson(apps.root, "/alocity", '{ "c":3 }');
+            assert.deepStrictEqual([res.status, res.text], [200, 'a:{ "c":3 }']);
+            assert.deepStrictEqual(guardSeen, ["/alocity"]);
+        });
+
+        it("honours middleware on httpNode and an earlier POST route for the path", async function () {
+            const apps = nodeRedApps();
+            let seen = 0;
+            apps.httpNode.use((_req, _res, next) => {
+                seen++;
+                next();
+            });
+            apps.httpNode.post("/:anything", (_req, res) => res.status(202).send("earlier route"));
+            apps.routes.claim("/alocity", owner("a"));
+            apps.events.emit("flows:started");
+            const res = await postJson(apps.root, "/alocity", "{}");
+            assert.deepStrictEqual([res.status, res.text, seen], [202, "earlier route", 1]);
+        });
+
+        it("runs httpNodeMiddleware (a function or a list) in the route, like core http in", async function () {
+            for (const middleware of [gate, [gate]]) {
+                const apps = serving({ settings: { httpNodeMiddleware: middleware } });
+                assert.strictEqual((await postJson(apps.root, "/alocity", "{}")).status, 403);
+                assert.strictEqual((await postJson(apps.root, "/alocity", "{}").set("Authorization", "let me in")).status, 200);
+            }
+        });
+
+        it("works embedded in an app of the user's with express.json() and a gate sub-app in front", async function () {
+            const apps = serving({
+                beforeMounts: (root) => {
+                    root.use(express.json());
+                    const gateApp = express();
+                    gateApp.use(gate);
+                    root.use("/", gateApp);
+                },
+                adminRoot: "/red",
+                nodeRoot: "/api",
+            });
+            assert.strictEqual((await postJson(apps.root, "/api/alocity", "{}")).status, 403);
+            const res = await postJson(apps.root, "/api/alocity", '{\r\n"d": 4 }').set("Authorization", "let me in");
+            assert.deepStrictEqual([res.status, res.text], [200, 'a:{\r\n"d": 4 }']);
+            assert.strictEqual((await postJson(apps.root, "/alocity", "{}").set("Authorization", "let me in")).status, 404);
+        });
+
+        it("answers as express routes: a case-sensitive router does not serve /ALOCITY, nor keep its body", async function () {
+            const apps = nodeRedApps({ beforeMounts: (root) => root.set("case sensitive routing", true) });
+            apps.httpNode.set("case sensitive routing", true);
+            apps.routes.claim("/alocity", owner("a"));
+            apps.httpNode.post("/ALOCITY", express.json(), (req, res) => res.json({ parsed: req.body }));
+            apps.events.emit("flows:started");
+            assert.strictEqual((await postJson(apps.root, "/alocity", "{}")).status, 200);
+            const other = await postJson(apps.root, "/ALOCITY", '{"e":5}');
+            assert.deepStrictEqual([other.status, other.body], [200, { parsed: { e: 5 } }], "another route's body is left to it");
+        });
+
+        it("serves its path as express routes it: case and a trailing slash ignored by default, a doubled slash not", async function () {
+            const apps = serving();
+            for (const path of ["/ALOCITY", "/alocity/"]) {
+                const res = await postJson(apps.root, path, '{"f":6}');
+                assert.deepStrictEqual([res.status, res.text], [200, 'a:{"f":6}'], path);
+            }
+            assert.strictEqual((await postJson(apps.root, "//alocity", '{"f":6}')).status, 404);
+        });
+
+        it("answers other methods 405 with Allow: POST", async function () {
+            const apps = serving();
+            const res = await supertest(apps.root).get("/alocity");
+            assert.deepStrictEqual([res.status, res.headers.allow], [405, "POST"]);
+        });
+    });
+
+    describe("paths", function () {
+        it("refuses the editor's admin API paths, its own and node packages' admin endpoints", async function () {
+            const apps = nodeRedApps();
+            apps.admin.post("/some-node/:id/action", (_req, res) => res.end());
+            for (const path of ["/flows", "/nodes/x", "/auth/token", "/inject/abc", "/some-node/1/action"]) {
+                assert.throws(
+                    () => apps.routes.claim(path, owner("a")),
+                    (error: unknown) => error instanceof InvalidPathError && error.reason === "editor",
+                    path,
+                );
+            }
+            apps.events.emit("flows:started");
+            const res = await supertest(apps.root).post("/flows").send({ flows: [] });
+            assert.deepStrictEqual(res.body, { deployed: { flows: [] } }, "the editor still parses its deploys");
+        });
+
+        it("allows those names when the editor is elsewhere", function () {
+            const apps = nodeRedApps({ adminRoot: "/admin" });
+            assert.strictEqual(apps.routes.claim("/flows", owner("a")).path, "/flows");
+        });
+
+        it("refuses paths that are not literal", function () {
+            const apps = nodeRedApps();
+            for (const path of ["/", "/:id", "/a*", "/a?b", "/a(b)", "/a b"]) {
+                assert.throws(() => apps.routes.claim(path, owner("a")), (error: unknown) => error instanceof InvalidPathError && error.reason === "invalid", path);
+            }
+        });
+    });
+
+    describe("answers", function () {
+        it("answers 503 with Retry-After until flows have started, and 500 (logged) when the owner throws", async function () {
+            const apps = nodeRedApps();
+            apps.routes.claim(
+                "/alocity",
+                owner("a", () => {
+                    throw new Error("boom");
+                }),
+            );
+            const early = await postJson(apps.root, "/alocity", "{}");
+            assert.strictEqual(early.status, 503);
+            assert.ok(Number(early.headers["retry-after"]) > 0);
+            apps.events.emit("flows:started");
+            assert.strictEqual((await postJson(apps.root, "/alocity", "{}")).status, 500);
+            assert.deepStrictEqual(apps.errors, ["alocity-webhook-in.log.internal-error"]);
+        });
+
+        it("answers 500 (logged) when something before the route consumed the body unmarked", async function () {
+            const apps = serving();
+            apps.httpNode.use((req, _res, next) => {
+                if (req.headers["x-consume"]) {
+                    req.resume();
+                    req.on("end", () => next());
+                } else next();
+            });
+            // The body was kept at the top, so consuming the stream later changes nothing.
+            assert.strictEqual((await postJson(apps.root, "/alocity", "{}").set("X-Consume", "1")).status, 200);
+            const bare = nodeRedApps();
+            bare.httpNode.use((req, _res, next) => {
+                req.resume();
+                req.on("end", () => next());
+            });
+            bare.routes.claim("/alocity", owner("a"));
+            bare.events.emit("flows:started");
+            // Posted to httpNode itself: nothing at the top of the root app kept the body.
+            assert.strictEqual((await postJson(bare.httpNode, "/alocity", "{}")).status, 500);
+            assert.deepStrictEqual(bare.errors, ["alocity-webhook-in.log.body-consumed"]);
+        });
+    });
+
+    describe("answers that must reach a client still sending", function () {
+        let server: http.Server;
+        let port: number;
+        const LIMIT = 64 * 1024;
+
+        before(async function () {
+            const apps = serving({ settings: { apiMaxLength: `${LIMIT / 1024}kb` } });
+            server = http.createServer(apps.root);
+            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+            port = (server.address() as AddressInfo).port;
+        });
+        after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+        const head = (lines: string) => `POST /alocity HTTP/1.1\r\nHost: x\r\n${lines}\r\n\r\n`;
+        const chunked = (bytes: Buffer) => Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")]);
+
+        it("answers 413 to a Content-Length over apiMaxLength, whether or not the client sends the body", async function () {
+            const headersOnly = await rawExchange(port, head(`Content-Length: ${LIMIT + 1}`), { until: answerReceived });
+            assert.strictEqual(headersOnly.status, 413, headersOnly.text);
+            const whole = await rawExchange(port, [head(`Content-Length: ${4 * LIMIT}`), Buffer.alloc(4 * LIMIT, 0x20)], { until: answerReceived });
+            assert.deepStrictEqual([whole.status, whole.reset], [413, false], whole.text);
+        });
+
+        it("answers 413 to a chunked body once it passes apiMaxLength, and the client reads it after sending on", async function () {
+            const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
+            const body = [...Array.from({ length: 8 }, () => chunk), "0\r\n\r\n"];
+            const answer = await rawExchange(port, [head("Transfer-Encoding: chunked"), ...body], { until: answerReceived });
+            assert.deepStrictEqual([answer.status, answer.reset], [413, false], answer.text);
+        });
+
+        it("keeps the connection usable after a 413 whose body the client sent whole", async function () {
+            const tooLarge = [head(`Content-Length: ${LIMIT + 10}`), Buffer.alloc(LIMIT + 10, 0x20)];
+            const next = head("Content-Length: 2") + "{}";
+            const twoAnswers = (text: string) => (text.match(/HTTP\/1\.1 /g) ?? []).length === 2 && answerReceived(text.slice(text.lastIndexOf("HTTP/1.1 ")));
+            const answer = await rawExchange(port, [...tooLarge, next], { until: twoAnswers });
+            assert.match(answer.text, /^HTTP\/1\.1 413 [\s\S]*HTTP\/1\.1 200 [\s\S]*a:\{\}$/);
+        });
+
+        it("cuts off a client that never stops sending, once it has sent twice the limit more", async function () {
+            const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
+            let written = 0;
+            await rawExchange(port, (socket) => {
+                socket.write(head("Transfer-Encoding: chunked"));
+                const pump = () => {
+                    while (!socket.destroyed && socket.write(chunk)) written += chunk.length;
+                    if (!socket.destroyed) socket.once("drain", pump);
+                };
+                pump();
+            });
+            // The exchange ended: the server closed the connection on a client that would have sent forever.
+            assert.ok(written >= 2 * LIMIT, `the client wrote ${written} bytes before it was cut off`);
+        });
+    });
+
+    describe("owners across deploys", function () {
+        it("keeps a path with its node when that node is redeployed with changes, before a node waiting for it", async function () {
+            const apps = nodeRedApps();
+            const first = owner("first");
+            const second = owner("second");
+            const claimFirst = apps.routes.claim("/alocity", first);
+            apps.routes.claim("/alocity", second);
+            apps.events.emit("flows:started");
+            assert.deepStrictEqual([first.told, second.told], [["serving /alocity"], ["waiting /alocity"]]);
+
+            // A "modified nodes" deploy of the first node: it closes and comes back while the second stays.
+            apps.events.emit("flows:stopping");
+            claimFirst.release();
+            const firstAgain = owner("first");
+            apps.routes.claim("/alocity", firstAgain);
+            apps.events.emit("flows:started");
+            assert.deepStrictEqual(firstAgain.told, ["serving /alocity"]);
+            assert.deepStrictEqual(second.told, ["waiting /alocity"], "the waiting node was never handed the path");
+            assert.strictEqual((await postJson(apps.root, "/alocity", "x")).text, "first:x");
+        });
+
+        it("outside a deploy, hands the path on at once, and a node coming back later waits", function () {
+            const apps = nodeRedApps();
+            const claimFirst = apps.routes.claim("/alocity", owner("first"));
+            const second = owner("second");
+            apps.routes.claim("/alocity", second);
+            apps.events.emit("flows:started");
+            claimFirst.release();
+            const firstAgain = owner("first");
+            apps.routes.claim("/alocity", firstAgain);
+            apps.events.emit("flows:started");
+            assert.deepStrictEqual(second.told, ["waiting /alocity", "serving /alocity"]);
+            assert.deepStrictEqual(firstAgain.told, ["waiting /alocity"]);
+        });
+
+        it("hands a path to the waiting node when its owner is deleted; a path nobody claims answers 404, until claimed again", async function () {
+            const apps = nodeRedApps();
+            const claimFirst = apps.routes.claim("/alocity", owner("first"));
+            const second = owner("second");
+            const claimSecond = apps.routes.claim("/alocity", second);
+            apps.events.emit("flows:started");
+            apps.events.emit("flows:stopping");
+            claimFirst.release();
+            assert.strictEqual((await postJson(apps.root, "/alocity", "y")).status, 503, "503 while the deploy is under way");
+            apps.events.emit("flows:started");
+            assert.deepStrictEqual(second.told, ["waiting /alocity", "serving /alocity"]);
+            assert.strictEqual((await postJson(apps.root, "/alocity", "y")).text, "second:y");
+
+            apps.events.emit("flows:stopping");
+            claimSecond.release();
+            apps.events.emit("flows:started");
+            assert.strictEqual((await postJson(apps.root, "/alocity", "{}")).status, 404);
+            assert.strictEqual((await supertest(apps.root).get("/alocity")).status, 404);
+
+            apps.routes.claim("/alocity", owner("third"));
+            assert.strictEqual((await postJson(apps.root, "/alocity", "z")).text, "third:z");
+        });
+
+        it("delivers the editor's test requests through the serving owner, and 404 for a path nobody serves", function () {
+            const apps = serving();
+            assert.deepStrictEqual(apps.routes.deliver("/ALOCITY/", Buffer.from("t"), {}), { status: 200, body: "a:t" });
+            assert.strictEqual(apps.routes.deliver("/elsewhere", Buffer.from("t"), {}).status, 404);
+        });
+    });
+});
