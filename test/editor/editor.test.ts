@@ -1,19 +1,22 @@
-"use strict";
 // The editor in a real browser: Debian's chromium driven by playwright-core against a real Node-RED with default
 // settings (editor at /) and this package. Run with `npm run test:editor` (not part of `npm test`).
 // Screenshots of each step go to artifacts/editor/; with README_IMAGES=1 the README's are also written to docs/images/.
-const assert = require("assert");
-const { sign, samplePayload } = require("../../dist/src/index.js");
-const { useEditorSession, postSigned } = require("./support/editor");
+import assert from "assert";
+import type { KnownEventCode } from "../../src/core/events";
+import type { EventRule } from "../../src/core/event-rules";
+import { samplePayload } from "../../src/core/samples";
+import type { FlowNode } from "../support/test-flows";
+import type { NodeRedProcess } from "../support/real-node-red";
+import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
 const SECRET = "whsec-editor-7d2e9b41c6a8";
 const PALETTE_TYPES = ["alocity-webhook-in", "alocity-event-switch"];
 const CONFIG_TYPE = "alocity-signature";
 
 /** Sends a sample event, signed with SECRET, to a webhook path of the runtime; asserts it is accepted. */
-async function sendEvent(nodeRed, path, event) {
+async function sendEvent(nodeRed: NodeRedProcess, path: string, event: KnownEventCode): Promise<void> {
     const body = JSON.stringify(samplePayload(event));
-    const answer = await postSigned(nodeRed.url + path, body, sign(SECRET, body));
+    const answer = await postSigned(nodeRed.url + path, body, SECRET);
     assert.strictEqual(answer.status, 200, `POST ${path} (${event}) answered ${answer.status} ${answer.text}\n${nodeRed.log}`);
 }
 
@@ -21,15 +24,15 @@ const RULES = "#node-input-rule-container";
 const DOORS = { tab: "doors-tab", signature: "doors-signature", webhook: "doors-webhook", eventSwitch: "doors-switch" };
 const DOORS_PATH = "/alocity/doors";
 /** The event switch's rules, each with the debug node its output is wired to and an event that only it matches. */
-const ROUTES = [
+const ROUTES: { rule: EventRule & { event: KnownEventCode }; debug: string; name: string }[] = [
     { rule: { event: "door.state", serial: "ALO-DC-20220415", value: "Open" }, debug: "debug-door-open", name: "door opened" },
     { rule: { event: "lock.state", serial: "", value: "Unlocked" }, debug: "debug-unlocked", name: "lock unlocked" },
     { rule: { event: "user.face", serial: "", value: "Enrolled" }, debug: "debug-face", name: "face enrolled" },
 ];
 
 /** alocity-webhook-in -> alocity-event-switch (the three ROUTES) -> three debug nodes, on a tab of its own. */
-function doorsFlow() {
-    const debug = (route, i) => ({
+function doorsFlow(): FlowNode[] {
+    const debug = (route: (typeof ROUTES)[number], i: number): FlowNode => ({
         id: route.debug, type: "debug", z: DOORS.tab, name: route.name, active: true, tosidebar: true, console: false,
         tostatus: false, complete: "payload", targetType: "msg", x: 690, y: 80 + i * 60, wires: [],
     });
@@ -46,15 +49,18 @@ function doorsFlow() {
 }
 
 /** The event codes of the rules, in the order the open dialog lists them. */
-function dialogRuleEvents(editor) {
-    return editor.evaluate((list) => Array.from(document.querySelectorAll(`${list} > li .node-input-rule-event`)).map((el) => el.value), RULES);
+function dialogRuleEvents(editor: Editor): Promise<string[]> {
+    return editor.evaluate(
+        (list) => Array.from(document.querySelectorAll<HTMLSelectElement | HTMLInputElement>(`${list} > li .node-input-rule-event`)).map((el) => el.value),
+        RULES,
+    );
 }
 
 /** The switch's saved rules (event codes) and its links, as {port, target} */
-async function savedSwitch(editor) {
+async function savedSwitch(editor: Editor) {
     const node = await editor.evaluate((id) => {
         const n = RED.nodes.node(id);
-        return { events: n.rules.map((r) => r.event), outputs: Number(n.outputs), ports: n.outputs };
+        return { events: (n?.rules ?? []).map((r) => r.event), outputs: Number(n?.outputs), ports: n?.outputs };
     }, DOORS.eventSwitch);
     return { ...node, links: await editor.links(DOORS.eventSwitch) };
 }
@@ -62,8 +68,8 @@ async function savedSwitch(editor) {
 describe("the editor in a real browser (chromium)", function () {
     this.timeout(180000);
     const session = useEditorSession();
-    let nodeRed;
-    let editor;
+    let nodeRed: NodeRedProcess;
+    let editor: Editor;
     before(function () {
         ({ nodeRed, editor } = session);
     });
@@ -71,13 +77,13 @@ describe("the editor in a real browser (chromium)", function () {
     it('shows the nodes in the palette under "alocity" and registers the signature config type', async function () {
         await editor.filterPalette("alocity");
         const palette = await editor.evaluate(() => {
-            const category = document.querySelector("#red-ui-palette-container-alocity");
+            const category = document.querySelector<HTMLElement>("#red-ui-palette-container-alocity");
             return {
-                header: category && category.querySelector(".red-ui-palette-header").textContent.trim(),
+                header: category && (category.querySelector(".red-ui-palette-header")?.textContent ?? "").trim(),
                 visible: !!category && category.offsetParent !== null,
                 types: category ? Array.from(category.querySelectorAll(".red-ui-palette-node")).map((el) => el.getAttribute("data-palette-type")) : [],
                 elsewhere: Array.from(document.querySelectorAll("#red-ui-palette-container .red-ui-palette-node"))
-                    .filter((el) => /^alocity-/.test(el.getAttribute("data-palette-type")) && !(category && category.contains(el)))
+                    .filter((el) => /^alocity-/.test(el.getAttribute("data-palette-type") ?? "") && !(category && category.contains(el)))
                     .map((el) => el.getAttribute("data-palette-type")),
             };
         });
@@ -129,8 +135,8 @@ describe("the editor in a real browser (chromium)", function () {
             ({ w, s }) => ({ node: RED.nodes.node(w), signature: RED.nodes.node(s) }),
             { w: webhookId, s: signatureIds[0] },
         ).then(({ node, signature }) => ({
-            url: node.url, signature: node.signature, event: node.event, valid: node.valid,
-            tolerance: Number(signature.tolerance), secretSet: !!(signature.credentials && (signature.credentials.secret || signature.credentials.has_secret)),
+            url: node?.url, signature: node?.signature, event: node?.event, valid: node?.valid,
+            tolerance: Number(signature?.tolerance), secretSet: !!(signature?.credentials && (signature.credentials.secret || signature.credentials.has_secret)),
         }));
         assert.deepStrictEqual(saved, { url: path, signature: signatureIds[0], event: "", valid: true, tolerance: 300, secretSet: true });
 
@@ -146,8 +152,8 @@ describe("the editor in a real browser (chromium)", function () {
         const message = editor.debugMessages(debugId);
         await message.first().waitFor({ state: "visible" });
         assert.strictEqual(await message.count(), 1);
-        assert.match(await message.locator(".red-ui-debug-msg-topic").textContent(), /door\.state/);
-        const payload = await message.locator(".red-ui-debug-msg-payload").textContent();
+        assert.match((await message.locator(".red-ui-debug-msg-topic").textContent()) ?? "", /door\.state/);
+        const payload = (await message.locator(".red-ui-debug-msg-payload").textContent()) ?? "";
         assert.match(payload, /serialNumber/);
         assert.match(payload, new RegExp(samplePayload("door.state").serialNumber));
         await editor.waitForStatus(webhookId, /door\.state at/);
@@ -201,7 +207,7 @@ describe("the editor in a real browser (chromium)", function () {
             const messages = editor.debugMessages(route.debug);
             await messages.first().waitFor({ state: "visible" });
             assert.strictEqual(await messages.count(), 1, `${route.name} got one message`);
-            assert.match(await messages.locator(".red-ui-debug-msg-topic").textContent(), new RegExp(route.rule.event.replace(".", "\\.")));
+            assert.match((await messages.locator(".red-ui-debug-msg-topic").textContent()) ?? "", new RegExp(route.rule.event.replace(".", "\\.")));
         }
         await editor.filterPalette("alocity");
         await editor.waitForStatus(DOORS.webhook, /user\.face at/);
@@ -211,6 +217,7 @@ describe("the editor in a real browser (chromium)", function () {
         const flowBox = await editor.flowClip([DOORS.webhook, DOORS.eventSwitch, ...ROUTES.map((route) => route.debug)]);
         const lastMessage = await editor.page.locator(".red-ui-debug-msg").last().boundingBox();
         const viewport = editor.page.viewportSize();
+        assert.ok(lastMessage && viewport);
         const height = Math.min(viewport.height, Math.max(flowBox.y + flowBox.height, lastMessage.y + lastMessage.height) + 48);
         await editor.screenshot("10-event-switch-flow", { clip: { x: 0, y: 0, width: viewport.width, height }, readme: "flow" });
         await editor.filterPalette("");

@@ -1,11 +1,11 @@
-"use strict";
 // alocity-webhook-in's "send test event" action, clicked in the real editor (chromium, playwright-core) of a real
 // Node-RED with default settings: the outcome shows as a notification, the event in the debug sidebar, and the
 // secret never reaches the browser.
-const assert = require("assert");
-const { startRealNodeRed } = require("../support/node-red");
-const { EVENT_CODES } = require("../../dist/src/core/events.js");
-const { launchChromium, Editor } = require("./support/editor");
+import assert from "assert";
+import { EVENT_CODES } from "../../src/core/events";
+import type { FlowNode } from "../support/test-flows";
+import { eventually } from "../support/wait";
+import { useEditorSession, type Editor } from "./support/editor";
 
 const SECRET = "whsec-button-4f6a0d2c8e19";
 const TAB = "button-tab";
@@ -13,7 +13,7 @@ const WEBHOOK = "button-webhook";
 const DEBUG = "button-debug";
 const PATH = "/alocity/button";
 
-const flow = [
+const flow: FlowNode[] = [
     { id: TAB, type: "tab", label: "Test button" },
     { id: "button-signature", type: "alocity-signature", name: "button key", tolerance: 300, credentials: { secret: SECRET } },
     { id: WEBHOOK, type: "alocity-webhook-in", z: TAB, name: "", url: PATH, signature: "button-signature", event: "", x: 170, y: 100, wires: [[DEBUG]] },
@@ -23,24 +23,22 @@ const flow = [
     },
 ];
 
-const notification = (editor, text) =>
+const notification = (editor: Editor, text: string) =>
     editor.page.locator("#red-ui-notifications .red-ui-notification").filter({ hasText: text }).first();
 
 describe("send test event from alocity-webhook-in's dialog (chromium)", function () {
     this.timeout(180000);
-    let nodeRed;
-    let chromium;
-    let editor;
-    const exchanges = [];
+    const session = useEditorSession({ flows: flow });
+    let editor: Editor;
+    /** The browser's requests to the test-event endpoint, with their answers. */
+    const exchanges: { url: string; sent: string | null; status: number; answer: string }[] = [];
 
     before(async function () {
-        nodeRed = await startRealNodeRed();
-        await nodeRed.deploy(flow);
-        chromium = await launchChromium();
-        editor = await Editor.open(chromium.context, nodeRed);
+        editor = session.editor;
         editor.page.on("requestfinished", async (req) => {
             if (!req.url().includes("/alocity-webhook-in/")) return;
             const response = await req.response();
+            if (response === null) return;
             exchanges.push({ url: req.url(), sent: req.postData(), status: response.status(), answer: await response.text() });
         });
         await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
@@ -48,27 +46,15 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
     });
 
     afterEach(async function () {
-        if (this.currentTest.state === "failed" && editor) {
-            await editor.screenshot("failed-test-event").catch(() => {});
-            if (editor.browserErrors.length) console.log("errors in the page:\n" + editor.browserErrors.join("\n"));
-        }
         if (editor && (await editor.page.locator("#node-dialog-cancel").isVisible())) {
             await editor.page.locator("#node-dialog-cancel").click();
             await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
         }
     });
 
-    after(async function () {
-        try {
-            if (chromium) await chromium.close();
-        } finally {
-            if (nodeRed) await nodeRed.stop();
-        }
-    });
-
     it("sends the chosen event through the deployed node: a notification with its answer, the event in the debug sidebar", async function () {
         await editor.openEditDialog(WEBHOOK);
-        const options = await editor.evaluate(() => Array.from(document.querySelectorAll("#alocity-webhook-in-test-event option")).map((o) => o.value));
+        const options = await editor.evaluate(() => Array.from(document.querySelectorAll<HTMLOptionElement>("#alocity-webhook-in-test-event option")).map((o) => o.value));
         assert.deepStrictEqual(options, EVENT_CODES);
         await editor.page.locator("#alocity-webhook-in-test-event").selectOption("lock.state");
         await editor.page.locator("#alocity-webhook-in-test-send").click();
@@ -78,11 +64,13 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
         await editor.showDebugSidebar();
         const message = editor.debugMessages(DEBUG).first();
         await message.waitFor({ state: "visible" });
-        assert.match(await message.locator(".red-ui-debug-msg-topic").textContent(), /lock\.state/);
-        assert.match(await message.locator(".red-ui-debug-msg-payload").textContent(), /lockState/);
+        assert.match((await message.locator(".red-ui-debug-msg-topic").textContent()) ?? "", /lock\.state/);
+        assert.match((await message.locator(".red-ui-debug-msg-payload").textContent()) ?? "", /lockState/);
 
+        // Recorded by the page's requestfinished listener, which reads the answer from the browser on its own time.
+        await eventually(() => exchanges.length > 0, "the browser's request to the test-event endpoint recorded");
         assert.strictEqual(exchanges.length, 1);
-        assert.deepStrictEqual(JSON.parse(exchanges[0].sent), { event: "lock.state" }, "the browser sends the event only");
+        assert.deepStrictEqual(JSON.parse(exchanges[0].sent ?? "null"), { event: "lock.state" }, "the browser sends the event only");
         assert.strictEqual(exchanges[0].status, 200);
         assert.ok(!exchanges[0].answer.includes(SECRET), "the secret never reaches the browser");
     });

@@ -1,20 +1,21 @@
-"use strict";
 // alocity-webhook-in -> alocity-event-switch in a real Node-RED (default settings), and inject -> alocity-event-switch:
 // every event lands on exactly the outputs whose rules match it.
-const assert = require("assert/strict");
-const supertest = require("supertest");
-const { startRealNodeRed, request } = require("../support/node-red");
-const { SECRET, signedPost } = require("../support/flows");
-const { eventually, problemLines } = require("../support/eventually");
-const { EVENT_CODES } = require("../../dist/src/core/events.js");
-const { SAMPLE_EVENTS } = require("../../dist/src/core/samples.js");
+import assert from "assert/strict";
+import type { EventRule } from "../../src/core/event-rules";
+import { EVENT_CODES } from "../../src/core/events";
+import { SAMPLE_EVENTS } from "../../src/core/samples";
+import { eventSwitchFlow, SECRET, SWITCH_ID, type FlowNode } from "../support/test-flows";
+import { request, signedPost } from "../support/http";
+import { problemLines, useNodeRed } from "../support/real-node-red";
+import { ofRun, readRecorded, SENTINEL_EVENT } from "../support/recorders";
+import { eventually } from "../support/wait";
 
 const WEBHOOK_PATH = "/alocity-switch-it";
-const SEEN_PATH = "/alocity-switch-it-seen";
+const RUN = "switch-it";
 const DEVICE = SAMPLE_EVENTS["door.state"].serialNumber;
 
 // One rule per event, then narrower ones (some matching the samples, some not), then otherwise.
-const RULES = [
+const RULES: EventRule[] = [
     { event: "accesslog.created", serial: "", value: "" },
     { event: "door.healthcheck", serial: "", value: "" },
     { event: "door.state", serial: "", value: "" },
@@ -30,10 +31,10 @@ const RULES = [
 const OTHERWISE = RULES.length;
 
 const TAMPER = { event: "door.tamper", payload: { serialNumber: DEVICE, sensor: "case" } };
-const SENTINEL = { event: "test.sentinel", payload: { step: "last" } };
+const SENTINEL = { event: SENTINEL_EVENT, payload: { step: "last" } };
 
-/** The outputs each message must reach, by the key the observers record (msg.case, else msg.topic). */
-const EXPECTED_FROM_WEBHOOK = {
+/** The outputs each message must reach, by the key the recorders keep (msg.case, else msg.topic). */
+const EXPECTED_FROM_WEBHOOK: Record<string, number[]> = {
     "accesslog.created": [0, 8],
     "door.healthcheck": [1],
     "door.state": [2, 6],
@@ -43,34 +44,30 @@ const EXPECTED_FROM_WEBHOOK = {
     "door.tamper": [OTHERWISE],
 };
 
-const INJECTS = [
-    ...EVENT_CODES.map((code) => ({ key: `inject ${code}`, payload: JSON.stringify(SAMPLE_EVENTS[code]), payloadType: "json" })),
+interface Inject {
+    key: string;
+    topic?: string;
+    payload: string;
+    payloadType: "json" | "str";
+}
+
+const INJECTS: Inject[] = [
+    ...EVENT_CODES.map((code): Inject => ({ key: `inject ${code}`, payload: JSON.stringify(SAMPLE_EVENTS[code]), payloadType: "json" })),
     { key: "inject door.tamper", payload: JSON.stringify(TAMPER), payloadType: "json" },
     { key: "inject topic lock.state", topic: "lock.state", payload: "Locked", payloadType: "str" },
     { key: "inject untellable", payload: "ping", payloadType: "str" },
 ];
-const EXPECTED_FROM_INJECT = {
+const EXPECTED_FROM_INJECT: Record<string, number[]> = {
     ...Object.fromEntries(Object.entries(EXPECTED_FROM_WEBHOOK).map(([code, outputs]) => [`inject ${code}`, outputs])),
     // msg.topic names the event; the payload is no object, so the value filter of rule 7 cannot match.
     "inject topic lock.state": [3],
     "inject untellable": [OTHERWISE],
 };
 
-function flow() {
-    const observers = Array.from({ length: RULES.length + 1 }, (_, output) => ({
-        id: `observe-${output}`,
-        type: "function",
-        z: "tab",
-        name: `output ${output}`,
-        func:
-            'const seen = global.get("eventSwitchSeen") || [];\n' +
-            `seen.push({ output: ${output}, key: msg.case || msg.topic });\n` +
-            'global.set("eventSwitchSeen", seen);\n' +
-            "return null;",
-        outputs: 1,
-        wires: [[]],
-    }));
-    const injects = [...INJECTS, { key: "inject sentinel", payload: JSON.stringify(SENTINEL), payloadType: "json" }].map((inject, index) => ({
+/** The shared event switch flow, with an inject node per case (its msg.case is its key) wired to the switch. */
+function flow(): FlowNode[] {
+    const sentinel: Inject = { key: "inject sentinel", payload: JSON.stringify(SENTINEL), payloadType: "json" };
+    const injects = [...INJECTS, sentinel].map((inject, index) => ({
         id: `inject-${index}`,
         type: "inject",
         z: "tab",
@@ -83,72 +80,37 @@ function flow() {
         topic: inject.topic || "",
         payload: inject.payload,
         payloadType: inject.payloadType,
-        wires: [["switch"]],
+        wires: [[SWITCH_ID]],
     }));
-    return [
-        { id: "tab", type: "tab", label: "event switch" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        { id: "webhook", type: "alocity-webhook-in", z: "tab", name: "", url: WEBHOOK_PATH, signature: "sig", event: "", wires: [["switch"]] },
-        {
-            id: "switch",
-            type: "alocity-event-switch",
-            z: "tab",
-            name: "",
-            rules: RULES,
-            otherwise: true,
-            checkall: true,
-            outputs: RULES.length + 1,
-            wires: observers.map((observer) => [observer.id]),
-        },
-        ...observers,
-        ...injects,
-        { id: "seen-in", type: "http in", z: "tab", name: "", url: SEEN_PATH, method: "get", upload: false, swaggerDoc: "", wires: [["seen-read"]] },
-        {
-            id: "seen-read",
-            type: "function",
-            z: "tab",
-            name: "",
-            func: 'msg.payload = global.get("eventSwitchSeen") || [];\nreturn msg;',
-            outputs: 1,
-            wires: [["seen-out"]],
-        },
-        { id: "seen-out", type: "http response", z: "tab", name: "", statusCode: "", headers: {}, wires: [] },
-    ];
+    return [...eventSwitchFlow({ rules: RULES, run: RUN, url: WEBHOOK_PATH }), ...injects];
 }
 
 describe("alocity-event-switch in a real Node-RED (default settings)", function () {
     this.timeout(120000);
-    let nodeRed;
+    const session = useNodeRed({ flows: flow() });
 
-    before(async () => {
-        nodeRed = await startRealNodeRed();
-        await nodeRed.deploy(flow());
-    });
-
-    after(async () => {
-        if (nodeRed) await nodeRed.stop();
-    });
-
-    /** What the observers recorded: the outputs each key reached, in order of arrival. */
-    async function seen() {
-        const answer = await request("GET", nodeRed.url + SEEN_PATH);
-        assert.equal(answer.status, 200, answer.text);
-        const byKey = {};
-        for (const { output, key } of JSON.parse(answer.text)) {
-            (byKey[key] = byKey[key] || []).push(output);
+    /** What the recorders recorded: the outputs each key reached. */
+    async function seen(): Promise<Record<string, number[]>> {
+        const byKey: Record<string, number[]> = {};
+        for (const [name, list] of Object.entries(ofRun(await readRecorded(session.nodeRed), RUN))) {
+            const output = Number(name.replace(/^out/, ""));
+            for (const message of list) {
+                const key = message.case || message.topic;
+                (byKey[key] = byKey[key] || []).push(output);
+            }
         }
         return byKey;
     }
 
-    /** Waits until the observers have recorded `count` deliveries of `key` (the outputs of one message). */
-    async function arrived(key, count) {
-        let outputs = [];
+    /** Waits until the recorders have recorded `count` deliveries of `key` (the outputs of one message). */
+    async function arrived(key: string, count: number): Promise<void> {
+        let outputs: number[] = [];
         await eventually(
             async () => {
                 outputs = (await seen())[key] || [];
                 return outputs.length >= count;
             },
-            () => `"${key}" on ${count} outputs (it reached [${outputs}])\n${nodeRed.log}`,
+            () => `"${key}" on ${count} outputs (it reached [${outputs}])\n${session.nodeRed.log}`,
         );
     }
 
@@ -156,7 +118,7 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
      * Sends each message, waiting for its deliveries, then a sentinel that goes to otherwise: Node-RED delivers in
      * order, so once the sentinel is recorded, any stray delivery of an earlier message would be too.
      */
-    async function checkRouting(send, expected, sentinelKey) {
+    async function checkRouting(send: (key: string) => Promise<void>, expected: Record<string, number[]>, sentinelKey: string): Promise<void> {
         for (const [key, outputs] of Object.entries(expected)) {
             await send(key);
             await arrived(key, outputs.length);
@@ -171,13 +133,14 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
     }
 
     it("routes each signed sample event, and an unknown one, to exactly the outputs whose rules match", async () => {
-        const bodies = { ...SAMPLE_EVENTS, "door.tamper": TAMPER, "test.sentinel": SENTINEL };
+        const bodies: Record<string, object> = { ...SAMPLE_EVENTS, "door.tamper": TAMPER, [SENTINEL_EVENT]: SENTINEL };
         await checkRouting(
             async (code) => {
-                await signedPost(supertest(nodeRed.url), WEBHOOK_PATH, bodies[code]).expect(200);
+                const answer = await signedPost(session.nodeRed.url + WEBHOOK_PATH, bodies[code], { secret: SECRET });
+                assert.equal(answer.status, 200, answer.text);
             },
             EXPECTED_FROM_WEBHOOK,
-            "test.sentinel",
+            SENTINEL_EVENT,
         );
     });
 
@@ -185,7 +148,7 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
         const injectIds = Object.fromEntries(flow().filter((n) => n.type === "inject").map((n) => [n.name, n.id]));
         await checkRouting(
             async (key) => {
-                const answer = await request("POST", `${nodeRed.url}/inject/${injectIds[key]}`);
+                const answer = await request("POST", `${session.nodeRed.url}/inject/${injectIds[key]}`);
                 assert.equal(answer.status, 200, answer.text);
             },
             EXPECTED_FROM_INJECT,
@@ -194,7 +157,7 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
     });
 
     it("logs no errors, and no warnings of the switch", () => {
-        assert.deepEqual(problemLines(nodeRed.log), []);
-        assert.deepEqual(nodeRed.log.split("\n").filter((line) => /\[warn\].*alocity-event-switch/.test(line)), []);
+        assert.deepEqual(problemLines(session.nodeRed.log), []);
+        assert.deepEqual(session.nodeRed.log.split("\n").filter((line) => /\[warn\].*alocity-event-switch/.test(line)), []);
     });
 });

@@ -1,22 +1,23 @@
-"use strict";
 // The example flows (Import > Examples) in a real Node-RED with default settings: each deploys without errors,
 // uses only core nodes besides this package's, and does what its comment says when signed events arrive.
-const assert = require("assert");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { sign, SAMPLE_EVENTS, samplePayload } = require("../../dist/src/index.js");
-const { startRealNodeRed, request, packageDir } = require("../support/node-red");
-const { eventually, logShows, problemLines } = require("../support/eventually");
-const { SECRET } = require("../support/flows");
+import assert from "assert";
+import { randomUUID } from "crypto";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { SAMPLE_EVENTS, samplePayload } from "../../src/core/samples";
+import { SECRET, type FlowNode } from "../support/test-flows";
+import { request, signedPost } from "../support/http";
+import { logShows, nodeSets, occurrences, packageDir, problemLines, useNodeRed } from "../support/real-node-red";
+import { eventually } from "../support/wait";
 
 const EXAMPLES_DIR = path.join(packageDir, "examples");
-const PACKAGE = require(path.join(packageDir, "package.json"));
+const PACKAGE = require(path.join(packageDir, "package.json")) as { name: string };
 const CONFIG_TYPES = ["alocity-signature"];
 const AUDIT_FILE = "alocity-access.log";
 
-function readExample(file) {
-    return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8"));
+function readExample(file: string): FlowNode[] {
+    return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")) as FlowNode[];
 }
 
 const exampleFiles = fs.readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith(".json")).sort();
@@ -25,7 +26,7 @@ const exampleFiles = fs.readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith
  * An example as a user deploys it: imported into a tab of its own, the webhook's secret key pasted into the
  * config node, and (for the test) every debug node also writing to the log, where the test can see it.
  */
-function asDeployed(nodes, tabId) {
+function asDeployed(nodes: readonly FlowNode[], tabId: string): FlowNode[] {
     const tabs = new Set(nodes.filter((node) => node.type === "tab").map((node) => node.id));
     let intoTab = false;
     const deployed = nodes.map((node) => {
@@ -41,68 +42,56 @@ function asDeployed(nodes, tabId) {
     return intoTab ? [{ id: tabId, type: "tab", label: tabId }, ...deployed] : deployed;
 }
 
-function nodeOf(nodes, type) {
+function nodeOf(nodes: readonly FlowNode[], type: string): FlowNode {
     const found = nodes.find((node) => node.type === type);
     assert.ok(found, `a ${type} node`);
     return found;
 }
 
-function webhookPath(nodes) {
-    return nodeOf(nodes, "alocity-webhook-in").url;
-}
-
-function countOf(text, part) {
-    return text.split(part).length - 1;
+function webhookPath(nodes: readonly FlowNode[]): string {
+    return String(nodeOf(nodes, "alocity-webhook-in").url);
 }
 
 describe("examples (Import > Examples) in a real Node-RED with default settings", function () {
     this.timeout(180000);
-    let nodeRed;
-    let workDir;
-    let coreTypes;
-    let ourTypes;
+    // The file node's relative paths resolve here rather than in the test's working directory.
+    const workDir = path.join(os.tmpdir(), `alocity-examples-${randomUUID()}`);
+    before(() => fs.mkdirSync(workDir));
+    const session = useNodeRed({ settings: [`fileWorkingDirectory=${workDir}`] });
+    let coreTypes: Set<string>;
+    let ourTypes: Set<string>;
 
     before(async () => {
-        workDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-examples-"));
-        // The file node's relative paths resolve here rather than in the test's working directory.
-        nodeRed = await startRealNodeRed({ settings: [`fileWorkingDirectory=${workDir}`] });
-        const nodeSets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
-        const typesOf = (module) => nodeSets.filter((set) => set.module === module).flatMap((set) => set.types);
+        const sets = await nodeSets(session.nodeRed);
+        const typesOf = (module: string) => sets.filter((set) => set.module === module).flatMap((set) => set.types);
         coreTypes = new Set(typesOf("node-red"));
         ourTypes = new Set(typesOf(PACKAGE.name));
     });
 
-    after(async () => {
-        if (nodeRed) await nodeRed.stop();
-        if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-    });
+    after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
     /** Deploys an example alone (a full deploy: it replaces the one before) and checks it started cleanly. */
-    async function deployExample(file, prepare = (nodes) => nodes) {
+    async function deployExample(file: string, prepare = (nodes: FlowNode[]) => nodes): Promise<{ nodes: FlowNode[]; from: number }> {
+        const { nodeRed } = session;
         const nodes = prepare(asDeployed(readExample(file), `example-tab-${exampleFiles.indexOf(file)}`));
         const from = nodeRed.log.length;
         await nodeRed.deploy(nodes, "full");
         assert.deepStrictEqual(problemLines(nodeRed.log.slice(from), { warnings: true }), [], `deploying ${file}:\n${nodeRed.log.slice(from)}`);
-        const running = await nodeRed.admin("GET", "/flows");
-        const byId = new Map((running.flows || running).map((node) => [node.id, node.type]));
+        const running = await nodeRed.admin<FlowNode[] | { flows: FlowNode[] }>("GET", "/flows");
+        const byId = new Map((Array.isArray(running) ? running : running.flows).map((node) => [node.id, node.type]));
         for (const node of nodes) {
             assert.strictEqual(byId.get(node.id), node.type, `${file}: node ${node.id} (${node.type}) deployed`);
         }
         for (const webhook of nodes.filter((node) => node.type === "alocity-webhook-in")) {
             // The node was made and serves its path: other methods than POST get 405 from it.
-            const answer = await request("GET", nodeRed.url + webhook.url);
+            const answer = await request("GET", nodeRed.url + String(webhook.url));
             assert.strictEqual(answer.status, 405, `${file}: GET ${webhook.url}`);
         }
         return { nodes, from };
     }
 
-    function post(url, event) {
-        const raw = JSON.stringify(event);
-        return request("POST", nodeRed.url + url, raw, { "Alocity-Signature": sign(SECRET, raw) });
-    }
-
-    async function postAccepted(url, event) {
-        const answer = await post(url, event);
+    async function postAccepted(url: string, event: object): Promise<void> {
+        const answer = await signedPost(session.nodeRed.url + url, event, { secret: SECRET });
         assert.strictEqual(answer.status, 200, `POST ${url}: ${answer.status} ${answer.text}`);
     }
 
@@ -117,7 +106,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
 
     it("use only core nodes besides this package's, and cover every node type of the package that is not a config node", () => {
         assert.ok(ourTypes.size >= 3, `the package's types are registered: ${[...ourTypes].join(", ")}`);
-        const used = new Set();
+        const used = new Set<string>();
         for (const file of exampleFiles) {
             for (const node of readExample(file)) {
                 if (node.type === "tab") continue;
@@ -142,15 +131,16 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
     });
 
     it("have webhook paths of their own, so that a user can import them all side by side", async () => {
-        const all = new Map();
+        const all = new Map<string, FlowNode>();
         for (const file of exampleFiles) {
             for (const node of asDeployed(readExample(file), `example-tab-${exampleFiles.indexOf(file)}`)) {
                 all.set(node.id, node);
             }
         }
         const nodes = [...all.values()];
-        const paths = nodes.filter((node) => node.type === "alocity-webhook-in").map((node) => node.url.toLowerCase());
+        const paths = nodes.filter((node) => node.type === "alocity-webhook-in").map((node) => String(node.url).toLowerCase());
         assert.strictEqual(new Set(paths).size, paths.length, `paths: ${paths.join(", ")}`);
+        const { nodeRed } = session;
         const from = nodeRed.log.length;
         await nodeRed.deploy(nodes, "full");
         assert.deepStrictEqual(problemLines(nodeRed.log.slice(from), { warnings: true }), [], nodeRed.log.slice(from));
@@ -166,7 +156,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
     it("demo.json: every verified event shows in the debug sidebar", async () => {
         const { nodes, from } = await deployExample("demo.json");
         await postAccepted(webhookPath(nodes), SAMPLE_EVENTS["door.state"]);
-        await logShows(nodeRed, "doorState: 'Open'", from);
+        await logShows(session.nodeRed, "doorState: 'Open'", from);
     });
 
     it("01: a door left open raises the alert once the trigger's time is up", async () => {
@@ -177,7 +167,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
             return flow;
         });
         await postAccepted(webhookPath(nodes), { serialNumber: "DOOR-7", doorState: "Open" });
-        await logShows(nodeRed, "Door DOOR-7 has been open for 2 minutes", from);
+        await logShows(session.nodeRed, "Door DOOR-7 has been open for 2 minutes", from);
     });
 
     it("02: lock states are kept per door in flow context and shown", async () => {
@@ -186,12 +176,13 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         await postAccepted(url, { serialNumber: "FRONT-1", lockState: "Unlocked" });
         await postAccepted(url, { serialNumber: "BACK-2", lockState: "Locked" });
         await postAccepted(url, { serialNumber: "FRONT-1", lockState: "Locked" });
-        await logShows(nodeRed, "FRONT-1: Locked", from);
-        const before = nodeRed.log.length;
-        const pressed = await request("POST", `${nodeRed.url}/inject/${nodeOf(nodes, "inject").id}`);
+        await logShows(session.nodeRed, "FRONT-1: Locked", from);
+        const before = session.nodeRed.log.length;
+        const pressed = await request("POST", `${session.nodeRed.url}/inject/${nodeOf(nodes, "inject").id}`);
         assert.strictEqual(pressed.status, 200, `the inject button: ${pressed.status} ${pressed.text}`);
-        await logShows(nodeRed, "'FRONT-1': 'Locked'", before);
-        assert.match(nodeRed.log.slice(before), /'BACK-2': 'Locked'/);
+        // One debug message (one line written at once), both doors in it.
+        await logShows(session.nodeRed, "'FRONT-1': 'Locked'", before);
+        assert.match(session.nodeRed.log.slice(before), /'BACK-2': 'Locked'/);
     });
 
     it("03: every access log goes to the audit file as a JSON line, and refused ones raise an alert", async () => {
@@ -205,7 +196,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         await postAccepted(url, granted);
         await eventually(() => lines().length === 1, () => `one line in ${auditFile}: ${JSON.stringify(lines())}`);
         await postAccepted(url, refused);
-        await logShows(nodeRed, "Access refused at Main entrance: Unknown User", from);
+        await logShows(session.nodeRed, "Access refused at Main entrance: Unknown User", from);
         await eventually(() => lines().length === 2, () => `two lines in ${auditFile}: ${JSON.stringify(lines())}`);
 
         const written = lines().map((line) => JSON.parse(line));
@@ -213,7 +204,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         for (const { receivedAt } of written) {
             assert.ok(!Number.isNaN(Date.parse(receivedAt)), `receivedAt is a date: ${receivedAt}`);
         }
-        assert.strictEqual(countOf(nodeRed.log.slice(from), "Access refused"), 1, "only the refused attempt raised an alert");
+        assert.strictEqual(occurrences(session.nodeRed.log.slice(from), "Access refused"), 1, "only the refused attempt raised an alert");
     });
 
     it("04: a controller that disconnects raises one alert, and its return is reported", async () => {
@@ -221,11 +212,11 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         const url = webhookPath(nodes);
         const offline = { ...samplePayload("door.healthcheck"), serialNumber: "CTRL-3", isConnected: false, ipAddress: "" };
         await postAccepted(url, offline);
-        await logShows(nodeRed, "Controller CTRL-3 lost its connection", from);
+        await logShows(session.nodeRed, "Controller CTRL-3 lost its connection", from);
         await postAccepted(url, offline); // the same state again: the filter holds it back
         await postAccepted(url, { ...offline, isConnected: true, ipAddress: "10.0.0.3" });
-        await logShows(nodeRed, "Controller CTRL-3 is connected", from);
-        assert.strictEqual(countOf(nodeRed.log.slice(from), "lost its connection"), 1);
+        await logShows(session.nodeRed, "Controller CTRL-3 is connected", from);
+        assert.strictEqual(occurrences(session.nodeRed.log.slice(from), "lost its connection"), 1);
     });
 
     it("05: face and card enrolments are announced", async () => {
@@ -234,10 +225,10 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         const face = samplePayload("user.face");
         const card = samplePayload("user.card");
         await postAccepted(url, face);
-        await logShows(nodeRed, `Face Enrolled for user ${face.id}`, from);
+        await logShows(session.nodeRed, `Face Enrolled for user ${face.id}`, from);
         await postAccepted(url, { ...face, action: "Removed" });
-        await logShows(nodeRed, `Face removed for user ${face.id}.`, from);
+        await logShows(session.nodeRed, `Face removed for user ${face.id}.`, from);
         await postAccepted(url, card);
-        await logShows(nodeRed, `Card ${card.cardNumber} (facility ${card.facilityCode}) Created for user ${card.userId}.`, from);
+        await logShows(session.nodeRed, `Card ${card.cardNumber} (facility ${card.facilityCode}) Created for user ${card.userId}.`, from);
     });
 });

@@ -1,20 +1,27 @@
-"use strict";
 // The palette install: `npm pack` (prepack builds), the tarball installed with `npm install <tarball> --omit=dev`
 // into a fresh Node-RED user directory, no link to this working tree and no build step there. Node-RED 4.1 with
 // default settings must load every type, serve the editor files and examples, and deliver a signed event.
-const assert = require("assert");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { sign, SAMPLE_EVENTS } = require("../../dist/src/index.js");
-const { startNodeRed, request } = require("../../scripts/node-red-process");
-const { packageDir } = require("../support/node-red");
-const { logShows, problemLines } = require("../support/eventually");
-const { SECRET } = require("../support/flows");
-const { npm } = require("../support/npm");
-const { recorderNode, readoutNodes, readRecorded } = require("../support/recorder");
+import assert from "assert";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { SAMPLE_EVENTS } from "../../src/core/samples";
+import { sign } from "../../src/core/signature";
+import { SECRET } from "../support/test-flows";
+import { request, signedPost } from "../support/http";
+import { logShows, nodeSets, packageDir, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
+import { npm } from "../support/run-npm";
+import { drained, readoutNodes, recorderNode } from "../support/recorders";
 
-const PACKAGE = require(path.join(packageDir, "package.json"));
+interface Manifest {
+    name: string;
+    version: string;
+    main: string;
+    "node-red": { nodes: Record<string, string> };
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+}
+const PACKAGE = require(path.join(packageDir, "package.json")) as Manifest;
 const TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
 /** What a copy of the working tree to pack from leaves out: installed, built or local-only things. */
 const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-red", "artifacts"]);
@@ -24,7 +31,7 @@ const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-re
  * not pull dist/ from under anything else using this tree; the copy keeps the tests, sources and bench, so it is
  * the `files` list that must keep them out of the tarball.
  */
-function pack(into) {
+function pack(into: string): { tarball: string; files: string[] } {
     const copy = path.join(into, "source");
     fs.cpSync(packageDir, copy, {
         recursive: true,
@@ -32,16 +39,16 @@ function pack(into) {
     });
     fs.symlinkSync(path.join(packageDir, "node_modules"), path.join(copy, "node_modules"), "dir");
     const output = npm(["pack", "--json", "--pack-destination", into], copy);
-    const [packed] = JSON.parse(output.slice(output.indexOf("[")));
+    const [packed] = JSON.parse(output.slice(output.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     return { tarball: path.join(into, packed.filename), files: packed.files.map((file) => file.path) };
 }
 
 describe("the npm pack tarball, installed with npm install <tarball> --omit=dev into a fresh Node-RED 4.1", function () {
     this.timeout(600000);
-    let workDir;
-    let userDir;
-    let packed;
-    let nodeRed;
+    let workDir: string | undefined;
+    let userDir: string;
+    let packed: { tarball: string; files: string[] };
+    let nodeRed: NodeRedProcess;
 
     before(async () => {
         workDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-pack-"));
@@ -50,7 +57,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         fs.mkdirSync(userDir);
         fs.writeFileSync(path.join(userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true }, null, 2));
         npm(["install", packed.tarball, "--omit=dev", "--no-audit", "--no-fund"], userDir);
-        nodeRed = await startNodeRed({ userDir, port: 0, link: false });
+        nodeRed = await startRealNodeRed({ installedIn: userDir });
     });
 
     after(async () => {
@@ -102,8 +109,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         assert.match(nodeRed.log, /Loading palette nodes/);
         assert.deepStrictEqual(problemLines(nodeRed.log), []);
         assert.doesNotMatch(nodeRed.log, new RegExp(`\\[warn\\].*${PACKAGE.name}`));
-        const nodeSets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
-        const ours = nodeSets.filter((set) => set.module === PACKAGE.name);
+        const ours = (await nodeSets(nodeRed)).filter((set) => set.module === PACKAGE.name);
         assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...TYPES].sort());
         for (const set of ours) {
             assert.strictEqual(set.enabled, true, `${set.id} enabled`);
@@ -113,7 +119,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
     });
 
     it("serves the editor its node definitions, help, message catalogues and icons", async () => {
-        const editorFiles = await request("GET", `${nodeRed.url}/nodes`, undefined, { Accept: "text/html" });
+        const editorFiles = await request("GET", `${nodeRed.url}/nodes`, { headers: { Accept: "text/html" } });
         for (const type of TYPES) {
             assert.match(editorFiles.text, new RegExp(`registerType\\(\\s*["']${type}["']`), `${type}'s editor definition`);
             assert.match(editorFiles.text, new RegExp(`data-help-name="${type}"`), `${type}'s help`);
@@ -121,7 +127,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             assert.strictEqual(icon.status, 200, `${type}.svg`);
             assert.match(icon.text, /<svg[\s>]/);
         }
-        const catalogues = await nodeRed.admin("GET", "/nodes/messages?lng=en-US");
+        const catalogues = await nodeRed.admin<Record<string, Record<string, unknown> | undefined>>("GET", "/nodes/messages?lng=en-US");
         for (const type of TYPES) {
             const catalogue = catalogues[`${PACKAGE.name}/${type}`];
             assert.ok(catalogue && catalogue[type], `the message catalogue of ${type}`);
@@ -130,7 +136,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
 
     it("offers its examples under Import > Examples", async () => {
         const files = fs.readdirSync(path.join(packageDir, "examples")).filter((file) => file.endsWith(".json"));
-        const listing = await nodeRed.admin("GET", `/library/examples/flows/${PACKAGE.name}`);
+        const listing = await nodeRed.admin<{ fn: string }[]>("GET", `/library/examples/flows/${PACKAGE.name}`);
         assert.deepStrictEqual(listing.map((entry) => entry.fn).sort(), files.map((file) => file.replace(/\.json$/, "")).sort());
         const first = files[0];
         const served = await nodeRed.admin("GET", `/library/examples/flows/${PACKAGE.name}/${encodeURIComponent(first.replace(/\.json$/, ""))}`);
@@ -149,12 +155,12 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         ]);
         assert.deepStrictEqual(problemLines(nodeRed.log.slice(from)), []);
 
+        const url = `${nodeRed.url}/alocity`;
         for (const [code, payload] of Object.entries(SAMPLE_EVENTS)) {
-            const raw = JSON.stringify(payload);
-            const answer = await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign(SECRET, raw), "Content-Type": "application/json" });
+            const answer = await signedPost(url, payload, { secret: SECRET });
             assert.strictEqual(answer.status, 200, `${code}: ${answer.text}`);
         }
-        const received = (await readRecorded(nodeRed)).events;
+        const received = (await drained(nodeRed, url, { secret: SECRET })).events;
         assert.deepStrictEqual(received.map((e) => [e.topic, e.payload]), Object.entries(SAMPLE_EVENTS));
         await logShows(nodeRed, "ALO-FR-20231187", from);
         const shown = nodeRed.log.slice(nodeRed.log.indexOf("[debug:received]", from));
@@ -162,21 +168,22 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
 
         const raw = JSON.stringify(SAMPLE_EVENTS["lock.state"]);
         const answers = {
-            wrongKey: await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign("not the secret", raw) }),
-            noHeader: await request("POST", `${nodeRed.url}/alocity`, raw),
-            stale: await request("POST", `${nodeRed.url}/alocity`, raw, { "Alocity-Signature": sign(SECRET, raw, Math.floor(Date.now() / 1000) - 3600) }),
-            notAnObject: await request("POST", `${nodeRed.url}/alocity`, "[]", { "Alocity-Signature": sign(SECRET, "[]") }),
-            get: await request("GET", `${nodeRed.url}/alocity`),
+            wrongKey: await signedPost(url, raw, { secret: "not the secret" }),
+            noHeader: await request("POST", url, { body: raw, headers: { "Content-Type": "application/json" } }),
+            stale: await signedPost(url, raw, { secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+            notAnObject: await signedPost(url, "[]", { secret: SECRET }),
+            get: await request("GET", url),
         };
         assert.deepStrictEqual(
             Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, answer.status])),
             { wrongKey: 401, noHeader: 401, stale: 401, notAnObject: 400, get: 405 },
         );
-        assert.strictEqual((await readRecorded(nodeRed)).events.length, received.length, "nothing more was sent");
+        // A sentinel sent after them is recorded after anything they made the node send.
+        assert.strictEqual((await drained(nodeRed, url, { secret: SECRET })).events.length, received.length, "nothing more was sent");
     });
 
     it("works as a library from its main module", () => {
-        const installed = require(path.join(userDir, "node_modules", PACKAGE.name));
+        const installed = require(path.join(userDir, "node_modules", PACKAGE.name)) as typeof import("../../src/index");
         const raw = JSON.stringify(SAMPLE_EVENTS["door.state"]);
         assert.strictEqual(installed.sign(SECRET, raw, 1700000000), sign(SECRET, raw, 1700000000));
         assert.deepStrictEqual(installed.SAMPLE_EVENTS, SAMPLE_EVENTS);

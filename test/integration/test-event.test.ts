@@ -1,14 +1,17 @@
-"use strict";
 // The test tools against a real Node-RED with adminAuth on: the `alocity-webhook` command over HTTP, and the editor's
 // "send test event" endpoint, which needs a user with the alocity-webhook-in.write permission.
-const assert = require("assert/strict");
-const path = require("path");
-const { runCli } = require("../support/cli");
-const { startRealNodeRed, request } = require("../support/node-red");
-const { logShows } = require("../support/eventually");
-const { SAMPLE_EVENTS } = require("../../dist/src/core/samples.js");
+import assert from "assert/strict";
+import path from "path";
+import { SAMPLE_EVENTS } from "../../src/core/samples";
+import { runCli } from "../support/run-cli";
+import type { FlowNode } from "../support/test-flows";
+import { request, signedPost } from "../support/http";
+import { logShows, occurrences, useNodeRed } from "../support/real-node-red";
 
-const bcrypt = require(require.resolve("bcryptjs", { paths: [path.dirname(require.resolve("@node-red/editor-api"))] }));
+/** bcryptjs as Node-RED's editor API uses it to check passwords (it ships no types here). */
+const bcrypt = require(require.resolve("bcryptjs", { paths: [path.dirname(require.resolve("@node-red/editor-api"))] })) as {
+    hashSync(password: string, rounds: number): string;
+};
 
 const SECRET = "whsec-tools-8e3f0c5a91d2";
 const PASSWORD = "correct horse battery staple";
@@ -18,7 +21,7 @@ const USERS = [
     { username: "viewer", permissions: "read" },
 ];
 
-const flows = [
+const flows: FlowNode[] = [
     { id: "tools-tab", type: "tab", label: "tools" },
     { id: "tools-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
     { id: "tools-in", type: "alocity-webhook-in", z: "tools-tab", name: "", url: WEBHOOK_PATH, signature: "tools-sig", event: "", wires: [["tools-seen"]] },
@@ -28,35 +31,32 @@ const flows = [
     },
 ];
 
-const occurrences = (text, part) => text.split(part).length - 1;
-
 describe("test tools in a real Node-RED with adminAuth", function () {
     this.timeout(120000);
-    let nodeRed;
-    const tokens = {};
+    const password = bcrypt.hashSync(PASSWORD, 8);
+    const adminAuth = { type: "credentials", users: USERS.map((user) => ({ ...user, password })) };
+    const session = useNodeRed({ settings: [`adminAuth=${JSON.stringify(adminAuth)}`] });
+    const tokens: Record<string, string> = {};
 
     before(async function () {
-        const password = bcrypt.hashSync(PASSWORD, 8);
-        const adminAuth = { type: "credentials", users: USERS.map((user) => ({ ...user, password })) };
-        nodeRed = await startRealNodeRed({ settings: [`adminAuth=${JSON.stringify(adminAuth)}`] });
+        const { nodeRed } = session;
         for (const { username, permissions } of USERS) {
             const answer = await request("POST", `${nodeRed.url}/auth/token`, {
-                client_id: "node-red-admin", grant_type: "password", scope: permissions, username, password: PASSWORD,
+                body: { client_id: "node-red-admin", grant_type: "password", scope: permissions, username, password: PASSWORD },
             });
             assert.equal(answer.status, 200, answer.text);
-            tokens[username] = JSON.parse(answer.text).access_token;
+            tokens[username] = (JSON.parse(answer.text) as { access_token: string }).access_token;
         }
         const from = nodeRed.log.length;
         await nodeRed.admin("POST", "/flows", flows, { "Node-RED-Deployment-Type": "full", Authorization: `Bearer ${tokens.admin}` });
         await logShows(nodeRed, "Started flows", from);
     });
 
-    after(() => nodeRed && nodeRed.stop());
-
-    const testEvent = (id, event, token) =>
-        request("POST", `${nodeRed.url}/alocity-webhook-in/${id}/test`, { event }, token ? { Authorization: `Bearer ${token}` } : {});
+    const testEvent = (id: string, event: string, token?: string) =>
+        request("POST", `${session.nodeRed.url}/alocity-webhook-in/${id}/test`, { body: { event }, headers: token ? { Authorization: `Bearer ${token}` } : {} });
 
     it("alocity-webhook send: a signed sample is verified and emitted, and the answer printed", async function () {
+        const { nodeRed } = session;
         const from = nodeRed.log.length;
         const result = await runCli(["send", "--url", nodeRed.url + WEBHOOK_PATH, "--secret", SECRET, "--event", "door.state"]);
         assert.equal(result.code, 0, result.stderr);
@@ -65,15 +65,21 @@ describe("test tools in a real Node-RED with adminAuth", function () {
     });
 
     it("alocity-webhook send with the wrong secret: 401, exit 1, and Node-RED logs why", async function () {
+        const { nodeRed } = session;
         const from = nodeRed.log.length;
         const result = await runCli(["send", "--url", nodeRed.url + WEBHOOK_PATH, "--secret", "not-the-secret", "--event", "lock.state"]);
         assert.equal(result.code, 1);
         assert.equal(result.stdout, "401 Unauthorized\nUnauthorized\n");
         await logShows(nodeRed, "the signature does not match", from);
-        assert.equal(occurrences(nodeRed.log.slice(from), "received lock.state"), 0);
+        // A good event after it: once it shows, anything the refused one had made the node emit would show too.
+        const after = { serialNumber: "AFTER-REFUSED", lockState: "Locked" };
+        assert.equal((await signedPost(nodeRed.url + WEBHOOK_PATH, after, { secret: SECRET })).status, 200);
+        await logShows(nodeRed, `received lock.state ${JSON.stringify(after)}`, from);
+        assert.equal(occurrences(nodeRed.log.slice(from), "received lock.state"), 1, "only the event after it");
     });
 
     it("send test event needs alocity-webhook-in.write: refused without a login and for a read-only user", async function () {
+        const { nodeRed } = session;
         const from = nodeRed.log.length;
         assert.equal((await testEvent("tools-in", "user.card")).status, 401);
         assert.equal((await testEvent("tools-in", "user.card", tokens.viewer)).status, 401);
@@ -84,10 +90,11 @@ describe("test tools in a real Node-RED with adminAuth", function () {
     });
 
     it("send test event: the node answers through its real path, the catalogue words the outcome, the secret stays out", async function () {
+        const { nodeRed } = session;
         const from = nodeRed.log.length;
         const answer = await testEvent("tools-in", "accesslog.created", tokens.admin);
         assert.equal(answer.status, 200, answer.text);
-        const body = JSON.parse(answer.text);
+        const body = JSON.parse(answer.text) as { event: string; path: string; status: number; body: string; message: string };
         assert.deepEqual(
             { event: body.event, path: body.path, status: body.status, body: body.body },
             { event: "accesslog.created", path: WEBHOOK_PATH, status: 200, body: "OK" },

@@ -1,15 +1,24 @@
-"use strict";
-const assert = require("assert/strict");
-const { helper, modules, httpNodeRequest } = require("../support/nodes");
-const { webhookFlow, credentials, signedPost } = require("../support/flows");
-const eventSwitchNode = require("../../dist/nodes/alocity-event-switch.js");
-const { EVENT_CODES, KNOWN_VALUES } = require("../../dist/src/core/events.js");
-const { samplePayload } = require("../../dist/src/core/samples.js");
+import assert from "assert/strict";
+import type { EventRule } from "../../src/core/event-rules";
+import { EVENT_CODES, isKnownEventCode, KNOWN_VALUES, type KnownEventCode } from "../../src/core/events";
+import type { AlocityEventMessage } from "../../src/core/receiver";
+import { samplePayload } from "../../src/core/samples";
+import eventSwitchNode = require("../../nodes/alocity-event-switch");
+import { credentials, webhookFlow, type FlowNode } from "../support/test-flows";
+import { helper, modules, nextInput, nodeOf, webhookPost, type HelperNode } from "../support/test-helper";
 
 const SWITCH = "switch";
 
+interface SwitchFlowOptions {
+    rules: readonly EventRule[];
+    /** Saved flows may hold "true" / "false". */
+    otherwise?: boolean | string;
+    checkall?: boolean | string;
+    id?: string;
+}
+
 /** A flow: one alocity-event-switch wired to a helper node per output (out0, out1, ...). */
-function switchFlow({ rules, otherwise = false, checkall = true, id = SWITCH }) {
+function switchFlow({ rules, otherwise = false, checkall = true, id = SWITCH }: SwitchFlowOptions): FlowNode[] {
     const outputs = rules.length + (otherwise ? 1 : 0);
     const wires = Array.from({ length: outputs }, (_, index) => [`out${index}`]);
     return [
@@ -18,7 +27,7 @@ function switchFlow({ rules, otherwise = false, checkall = true, id = SWITCH }) 
     ];
 }
 
-function loadSwitch(options) {
+function loadSwitch(options: SwitchFlowOptions): Promise<void> {
     return helper.load(eventSwitchNode, switchFlow(options));
 }
 
@@ -27,19 +36,21 @@ function loadSwitch(options) {
  * was sent to. Asserts on the way that the node sent at most one array, one entry per output, holding the very
  * message object it received (untouched) or null.
  */
-function routeOf(msg, id = SWITCH) {
-    const node = helper.getNode(id);
+function routeOf(msg: object, id = SWITCH): Promise<number[]> {
+    const node = nodeOf(id);
+    const prototype = Object.getPrototypeOf(node) as HelperNode;
     const outputs = node.wires.length;
     return new Promise((resolve, reject) => {
-        const sent = [];
-        node.send = function (msgs) {
-            sent.push(msgs);
-            return Object.getPrototypeOf(node).send.apply(this, arguments);
+        const sent: unknown[] = [];
+        node.send = function (this: HelperNode, ...args: Parameters<HelperNode["send"]>) {
+            sent.push(args[0]);
+            return prototype.send.apply(this, args);
         };
-        node._complete = function (completed, error) {
-            delete node.send;
-            delete node._complete;
-            Object.getPrototypeOf(node)._complete.apply(this, arguments);
+        node._complete = function (this: HelperNode, ...args: Parameters<HelperNode["_complete"]>) {
+            Reflect.deleteProperty(node, "send");
+            Reflect.deleteProperty(node, "_complete");
+            prototype._complete.apply(this, args);
+            const [completed, error] = args;
             try {
                 assert.equal(error, undefined);
                 assert.equal(completed, msg);
@@ -48,8 +59,8 @@ function routeOf(msg, id = SWITCH) {
                 const onward = sent[0];
                 assert.ok(Array.isArray(onward), "sends an array");
                 assert.equal(onward.length, outputs);
-                const routed = [];
-                onward.forEach((entry, index) => {
+                const routed: number[] = [];
+                onward.forEach((entry: unknown, index: number) => {
                     if (entry === null) return;
                     assert.equal(entry, msg, `output ${index} carries the message received`);
                     routed.push(index);
@@ -64,23 +75,25 @@ function routeOf(msg, id = SWITCH) {
 }
 
 /** Lines the switch node wrote with node.warn, including those written when it closes. */
-function recordWarnings(id = SWITCH) {
-    const node = helper.getNode(id);
-    const lines = [];
-    node.warn = function (line) {
-        lines.push(line);
-        return Object.getPrototypeOf(node).warn.apply(this, arguments);
+function recordWarnings(id = SWITCH): unknown[] {
+    const node = nodeOf(id);
+    const prototype = Object.getPrototypeOf(node) as HelperNode;
+    const lines: unknown[] = [];
+    node.warn = function (this: HelperNode, ...args: Parameters<HelperNode["warn"]>) {
+        lines.push(args[0]);
+        return prototype.warn.apply(this, args);
     };
     return lines;
 }
 
-function nextInput(id) {
-    return new Promise((resolve) => helper.getNode(id).once("input", resolve));
-}
+type Message = AlocityEventMessage & { _msgid?: string };
 
-/** A message as alocity-webhook-in sends it. */
-function webhookMessage(event, payload = samplePayload(event)) {
-    return { topic: event, payload, alocity: { event, timestamp: 1764405672, receivedAt: 1764405672123, inferred: true } };
+/** A message as alocity-webhook-in sends it: a known event with its sample payload, or any event with a payload. */
+function webhookMessage(event: KnownEventCode, payload?: Record<string, unknown>): Message;
+function webhookMessage(event: string, payload: Record<string, unknown>): Message;
+function webhookMessage(event: string, payload?: Record<string, unknown>): Message {
+    const body = payload ?? (isKnownEventCode(event) ? samplePayload(event) : {});
+    return { topic: event, payload: body, alocity: { event, timestamp: 1764405672, receivedAt: 1764405672123, inferred: true } };
 }
 
 describe("alocity-event-switch (test helper)", function () {
@@ -96,7 +109,7 @@ describe("alocity-event-switch (test helper)", function () {
             for (const [index, event] of EVENT_CODES.entries()) {
                 const msg = webhookMessage(event);
                 const copy = structuredClone(msg);
-                const delivered = nextInput(`out${index}`);
+                const delivered = nextInput<Message>(`out${index}`);
                 assert.deepEqual(await routeOf(msg), [index], event);
                 assert.equal(await delivered, msg, `${event} reaches out${index} uncloned`);
                 assert.deepEqual(msg, { ...copy, _msgid: msg._msgid }, `${event} is untouched`);
@@ -148,7 +161,7 @@ describe("alocity-event-switch (test helper)", function () {
                     { event: "door.state", serial: "", value: "" },
                 ],
             });
-            const door = (serialNumber) => webhookMessage("door.state", { serialNumber, doorState: "Open" });
+            const door = (serialNumber: string) => webhookMessage("door.state", { serialNumber, doorState: "Open" });
             assert.deepEqual(await routeOf(door("DOOR-2")), [0, 2]);
             assert.deepEqual(await routeOf(door("DOOR-3")), [1, 2]);
             assert.deepEqual(await routeOf(door("DOOR-4")), [2]);
@@ -167,7 +180,7 @@ describe("alocity-event-switch (test helper)", function () {
                 otherwise: true,
             });
             const other = 6;
-            const cases = [
+            const cases: [Message, number[]][] = [
                 [webhookMessage("door.state", { serialNumber: "D", doorState: "Held Open" }), [0]],
                 [webhookMessage("door.state", { serialNumber: "D", doorState: "Closed" }), [other]],
                 [webhookMessage("lock.state"), [1]],
@@ -188,7 +201,7 @@ describe("alocity-event-switch (test helper)", function () {
     });
 
     describe("checkall", () => {
-        const rules = [
+        const rules: EventRule[] = [
             { event: "lock.state", serial: "", value: "" },
             { event: "door.state", serial: "", value: "" },
             { event: "door.state", serial: "ALO-DC-20220415", value: "" },
@@ -214,7 +227,7 @@ describe("alocity-event-switch (test helper)", function () {
     });
 
     describe("otherwise", () => {
-        const rules = [{ event: "door.state", serial: "DOOR-2", value: "" }];
+        const rules: EventRule[] = [{ event: "door.state", serial: "DOOR-2", value: "" }];
 
         it("sends what no rule matches to the last output", async () => {
             await loadSwitch({ rules, otherwise: true });
@@ -235,8 +248,8 @@ describe("alocity-event-switch (test helper)", function () {
     });
 
     describe("messages whose event cannot be told", () => {
-        const rules = [{ event: "door.state", serial: "", value: "" }];
-        const untold = [{ payload: "Open" }, { payload: 42 }, { topic: "door", payload: null }, { payload: [{ doorState: "Open" }] }, {}];
+        const rules: EventRule[] = [{ event: "door.state", serial: "", value: "" }];
+        const untold: object[] = [{ payload: "Open" }, { payload: 42 }, { topic: "door", payload: null }, { payload: [{ doorState: "Open" }] }, {}];
 
         it("routes a payload that is not an object by its topic", async () => {
             await loadSwitch({ rules: [...rules, { event: "door.state", serial: "DOOR-2", value: "" }], otherwise: true });
@@ -296,8 +309,8 @@ describe("alocity-event-switch (test helper)", function () {
                 }),
             ];
             await helper.load([...modules, eventSwitchNode], flow, credentials());
-            const delivered = nextInput("out1");
-            await signedPost(httpNodeRequest(), "/alocity-switch", samplePayload("door.state")).expect(200);
+            const delivered = nextInput<Message>("out1");
+            await webhookPost("/alocity-switch", samplePayload("door.state")).expect(200);
             const msg = await delivered;
             assert.equal(msg.topic, "door.state");
             assert.equal(msg.alocity.event, "door.state");

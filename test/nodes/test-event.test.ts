@@ -1,30 +1,28 @@
-"use strict";
 // The editor's "send test event" action: POST /alocity-webhook-in/:id/test on the admin app.
-const assert = require("assert");
-const { once } = require("events");
-const { helper, modules, httpNodeRequest } = require("../support/nodes");
-const { SECRET, webhookFlow, credentials, signedPost } = require("../support/flows");
-const { EVENT_CODES } = require("../../dist/src/core/events.js");
-const { SAMPLE_EVENTS } = require("../../dist/src/core/samples.js");
-const webhookInNode = require("../../dist/nodes/alocity-webhook-in.js");
+import assert from "assert";
+import type { Request, Response as ExpressResponse } from "express";
+import type { Response } from "supertest";
+import { EVENT_CODES } from "../../src/core/events";
+import type { AlocityEventMessage } from "../../src/core/receiver";
+import { SAMPLE_EVENTS } from "../../src/core/samples";
+import type { NodeAPI } from "../../src/runtime/node-red";
+import { credentials, SECRET, webhookFlow } from "../support/test-flows";
+import { deploy, helper, modules, nextInput, receivedWhile, webhookInNode, webhookPost, type NodeModule } from "../support/test-helper";
 
 const PERMISSION = "alocity-webhook-in.write";
 
-function sendTestEvent(id, body) {
+function sendTestEvent(id: string, body: object) {
     return helper.request().post(`/alocity-webhook-in/${encodeURIComponent(id)}/test`).send(body);
 }
 
-/** Counts what the helper node "out" receives. */
-function countMessages() {
-    const received = [];
-    helper.getNode("out").on("input", (msg) => received.push(msg));
-    return received;
+/** What node "out" receives from the webhook node "in" while `action` runs (all that "in" sent has arrived by then). */
+function receivedDuring(action: () => Promise<void>): Promise<object[]> {
+    return receivedWhile("in", "out", action);
 }
 
-/** One more turn of the event loop: a message sent before now has been handed on by then. */
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const emittedAtOut = () => nextInput<AlocityEventMessage>("out");
 
-function assertNoSecret(res) {
+function assertNoSecret(res: Response) {
     assert.ok(!res.text.includes(SECRET), "the answer must not contain the secret");
     assert.ok(!JSON.stringify(res.headers).includes(SECRET), "the headers must not contain the secret");
 }
@@ -40,7 +38,7 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
     for (const event of EVENT_CODES) {
         it(`sends a signed ${event} sample through the deployed node, which emits it with topic ${event}`, async function () {
             await helper.load(modules, webhookFlow(), credentials());
-            const emitted = once(helper.getNode("out"), "input");
+            const emitted = emittedAtOut();
             const res = await sendTestEvent("in", { event });
             assert.strictEqual(res.status, 200, res.text);
             assert.deepStrictEqual(
@@ -48,7 +46,7 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
                 { event, path: "/alocity", status: 200, body: "OK" },
             );
             assertNoSecret(res);
-            const [msg] = await emitted;
+            const msg = await emitted;
             assert.strictEqual(msg.topic, event);
             assert.deepStrictEqual(msg.payload, SAMPLE_EVENTS[event]);
             assert.strictEqual(msg.alocity.event, event);
@@ -60,26 +58,26 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
     it("signs with the node's current secret: after a redeploy with a new secret the test event still verifies", async function () {
         await helper.load(modules, webhookFlow(), credentials());
         const newSecret = "rotated-" + SECRET;
-        await helper.setFlows(webhookFlow(), "full", credentials(newSecret));
+        await deploy(webhookFlow(), "full", credentials(newSecret));
         // The old secret no longer verifies on the real path...
-        const old = await signedPost(httpNodeRequest(), "/alocity", SAMPLE_EVENTS["lock.state"]);
+        const old = await webhookPost("/alocity", SAMPLE_EVENTS["lock.state"]);
         assert.strictEqual(old.status, 401);
         // ...and the test event, signed server-side, does.
-        const emitted = once(helper.getNode("out"), "input");
+        const emitted = emittedAtOut();
         const res = await sendTestEvent("in", { event: "door.state" });
         assert.strictEqual(res.status, 200, res.text);
         assert.strictEqual(res.body.status, 200);
         assert.ok(!res.text.includes(newSecret));
-        const [msg] = await emitted;
+        const msg = await emitted;
         assert.strictEqual(msg.topic, "door.state");
     });
 
     it("goes through the node's own event setting, like a real request", async function () {
         await helper.load(modules, webhookFlow({ event: "door.state" }), credentials());
-        const emitted = once(helper.getNode("out"), "input");
+        const emitted = emittedAtOut();
         const res = await sendTestEvent("in", { event: "lock.state" });
         assert.strictEqual(res.body.status, 200);
-        const [msg] = await emitted;
+        const msg = await emitted;
         assert.strictEqual(msg.topic, "door.state");
         assert.strictEqual(msg.alocity.inferred, false);
         assert.deepStrictEqual(msg.payload, SAMPLE_EVENTS["lock.state"]);
@@ -96,7 +94,7 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
 
     it("answers 404 once the node has been removed by a deploy", async function () {
         await helper.load(modules, webhookFlow(), credentials());
-        await helper.setFlows([{ id: "out", type: "helper" }], "full");
+        await deploy([{ id: "out", type: "helper" }], "full");
         const res = await sendTestEvent("in", { event: "door.state" });
         assert.strictEqual(res.status, 404);
         assert.strictEqual(res.body.error, "not-deployed");
@@ -104,24 +102,24 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
 
     it("answers 400 with the known events for an unknown or missing event, and sends nothing", async function () {
         await helper.load(modules, webhookFlow(), credentials());
-        const received = countMessages();
-        for (const body of [{ event: "door.alarm" }, {}, { event: ["door.state"] }]) {
-            const res = await sendTestEvent("in", body);
-            assert.strictEqual(res.status, 400, JSON.stringify(body));
-            assert.strictEqual(res.body.error, "unknown-event");
-            assert.deepStrictEqual(res.body.events, EVENT_CODES);
-        }
-        await nextTurn();
+        const received = await receivedDuring(async () => {
+            for (const body of [{ event: "door.alarm" }, {}, { event: ["door.state"] }]) {
+                const res = await sendTestEvent("in", body);
+                assert.strictEqual(res.status, 400, JSON.stringify(body));
+                assert.strictEqual(res.body.error, "unknown-event");
+                assert.deepStrictEqual(res.body.events, EVENT_CODES);
+            }
+        });
         assert.strictEqual(received.length, 0);
     });
 
     it("answers 409 no-secret when the node has no secret, and sends nothing", async function () {
         await helper.load(modules, webhookFlow(), {});
-        const received = countMessages();
-        const res = await sendTestEvent("in", { event: "door.state" });
-        assert.strictEqual(res.status, 409);
-        assert.strictEqual(res.body.error, "no-secret");
-        await nextTurn();
+        const received = await receivedDuring(async () => {
+            const res = await sendTestEvent("in", { event: "door.state" });
+            assert.strictEqual(res.status, 409);
+            assert.strictEqual(res.body.error, "no-secret");
+        });
         assert.strictEqual(received.length, 0);
     });
 
@@ -149,38 +147,38 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
     });
 
     describe("permission", function () {
-        let asked;
+        let asked: string[];
         /** The node module with RED.auth.needsPermission replaced by a check of a request header. */
-        function guardedWebhookIn(RED) {
-            const auth = {
+        function guardedWebhookIn(RED: NodeAPI) {
+            const auth: NodeAPI["auth"] = {
                 needsPermission(permission) {
                     asked.push(permission);
-                    return (req, res, next) => (req.get("X-Test-Permission") === permission ? next() : res.status(403).end());
+                    return (req: Request, res: ExpressResponse, next) => (req.get("X-Test-Permission") === permission ? next() : res.status(403).end());
                 },
             };
-            return webhookInNode(Object.create(RED, { auth: { value: auth } }));
+            return webhookInNode(Object.create(RED, { auth: { value: auth } }) as NodeAPI);
         }
 
         beforeEach(async () => {
             asked = [];
-            const guardedModules = modules.map((module) => (module === webhookInNode ? guardedWebhookIn : module));
+            const guardedModules = modules.map((module): NodeModule => (module === webhookInNode ? guardedWebhookIn : module));
             await helper.load(guardedModules, webhookFlow(), credentials());
         });
 
         it(`requires ${PERMISSION}: without it the answer is 403 and nothing is sent`, async function () {
             assert.deepStrictEqual(asked, [PERMISSION, "alocity-event-switch.read"], "the test event and the event catalogue");
-            const received = countMessages();
-            const res = await sendTestEvent("in", { event: "door.state" });
-            assert.strictEqual(res.status, 403);
-            await nextTurn();
+            const received = await receivedDuring(async () => {
+                const res = await sendTestEvent("in", { event: "door.state" });
+                assert.strictEqual(res.status, 403);
+            });
             assert.strictEqual(received.length, 0);
         });
 
         it(`with ${PERMISSION} the event is sent`, async function () {
-            const emitted = once(helper.getNode("out"), "input");
+            const emitted = emittedAtOut();
             const res = await sendTestEvent("in", { event: "user.face" }).set("X-Test-Permission", PERMISSION);
             assert.strictEqual(res.status, 200, res.text);
-            const [msg] = await emitted;
+            const msg = await emitted;
             assert.strictEqual(msg.topic, "user.face");
         });
     });

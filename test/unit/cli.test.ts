@@ -1,57 +1,79 @@
-"use strict";
-// The `alocity-webhook` command, run as a user runs it: the package's bin in a child process, against a local
-// HTTP server that records what arrives.
-const assert = require("assert");
-const crypto = require("crypto");
-const fs = require("fs");
-const http = require("http");
-const os = require("os");
-const path = require("path");
-const { runCli: run, CLI } = require("../support/cli");
+// The `alocity-webhook` command, run as a user runs it: the package's bin (compiled) in a child process, against a
+// local HTTP server that records what arrives.
+import assert from "assert";
+import crypto from "crypto";
+import fs from "fs";
+import http, { type IncomingHttpHeaders } from "http";
+import type { AddressInfo } from "net";
+import os from "os";
+import path from "path";
+import { EVENT_CODES } from "../../src/core/events";
+import { SAMPLE_EVENTS } from "../../src/core/samples";
+import { verify } from "../../src/core/signature";
+import { CLI, runCli as run } from "../support/run-cli";
+import { packageDir } from "../support/real-node-red";
 
-const root = path.resolve(__dirname, "..", "..");
-const manifest = require(path.join(root, "package.json"));
-const { verify, SAMPLE_EVENTS, EVENT_CODES } = require(path.join(root, manifest.main));
+const manifest = require(path.join(packageDir, "package.json")) as { version: string; bin: Record<string, string> };
 
 const SECRET = "whsec-cli-5b8e2d7f1a3c";
 const T = 1767225600;
 
 /** The header Alocity sends, computed here independently of the package. */
-function expectedHeader(secret, t, body) {
+function expectedHeader(secret: string, t: number, body: string | Buffer): string {
     const sig = crypto.createHmac("sha256", secret).update(`${t}.`).update(body).digest("base64");
     return `t:${t},sig:${sig}`;
 }
 
-/** A local receiver that records requests and answers with `answer` (status, body). */
-async function startReceiver() {
-    const receiver = { requests: [], answer: { status: 200, body: "accepted" } };
-    receiver.server = http.createServer((req, res) => {
-        const chunks = [];
-        req.on("data", (chunk) => chunks.push(chunk));
+interface ReceivedRequest {
+    method: string | undefined;
+    url: string | undefined;
+    headers: IncomingHttpHeaders;
+    body: Buffer;
+}
+
+interface Receiver {
+    server: http.Server;
+    url: string;
+    requests: ReceivedRequest[];
+    /** What it answers. */
+    answer: { status: number; body: string };
+}
+
+/** A local receiver on a port of its own (port 0) that records requests and answers with `answer`. */
+async function startReceiver(): Promise<Receiver> {
+    const requests: ReceivedRequest[] = [];
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
         req.on("end", () => {
-            receiver.requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+            requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
             res.writeHead(receiver.answer.status, { "Content-Type": "text/plain" });
             res.end(receiver.answer.body);
         });
     });
-    await new Promise((resolve) => receiver.server.listen(0, "127.0.0.1", resolve));
-    receiver.url = `http://127.0.0.1:${receiver.server.address().port}/alocity`;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const receiver: Receiver = {
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alocity`,
+        requests,
+        answer: { status: 200, body: "accepted" },
+    };
     return receiver;
 }
 
 /** A port nothing listens on (it was free a moment ago, and nothing of ours takes it). */
-async function closedPort() {
+async function closedPort(): Promise<number> {
     const server = http.createServer();
-    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
     await new Promise((resolve) => server.close(resolve));
     return port;
 }
 
 describe("alocity-webhook (command)", function () {
     this.timeout(30000);
-    let dir;
-    const file = (name, content) => {
+    let dir: string;
+    const file = (name: string, content: string | Buffer) => {
         const full = path.join(dir, name);
         fs.writeFileSync(full, content);
         return full;
@@ -91,7 +113,7 @@ describe("alocity-webhook (command)", function () {
             assert.match(stderr, /Usage: alocity-webhook/);
         });
 
-        const usageErrors = [
+        const usageErrors: [string[], RegExp][] = [
             [["frobnicate"], /unknown command "frobnicate"/],
             [["send", "--bogus"], /unknown option --bogus/],
             [["send", "--url"], /--url needs a value/],
@@ -160,7 +182,7 @@ describe("alocity-webhook (command)", function () {
     });
 
     describe("send", function () {
-        let receiver;
+        let receiver: Receiver;
         beforeEach(async () => {
             receiver = await startReceiver();
         });
@@ -227,7 +249,7 @@ describe("alocity-webhook (command)", function () {
             assert.match(stderr, /--event CODE/);
         });
 
-        const badFiles = [
+        const badFiles: [string, string | null, RegExp][] = [
             ["a missing file", null, /no such file/],
             ["an empty file", "", /is empty/],
             ["a file that is not JSON", '{"doorState": "Open",', /is not valid JSON/],

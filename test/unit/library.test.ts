@@ -1,23 +1,31 @@
-"use strict";
 // The package as a library, used the way another program (or a function node) uses it: through the main module
-// package.json names, and with the TypeScript declarations package.json names.
-const assert = require("assert");
-const crypto = require("crypto");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
+// package.json names (compiled, in dist/), and with the TypeScript declarations package.json names.
+import assert from "assert";
+import crypto from "crypto";
+import fs from "fs";
+import os from "os";
+import path from "path";
+import ts from "typescript";
+import type { VerifyResult } from "../../src/index";
+import { packageDir as root } from "../support/real-node-red";
 
-const root = path.resolve(__dirname, "..", "..");
-const manifest = require(path.join(root, "package.json"));
+interface Manifest {
+    name: string;
+    main: string;
+    types: string;
+    "node-red": { nodes: Record<string, string> };
+}
+const manifest = require(path.join(root, "package.json")) as Manifest;
 const mainPath = require.resolve(path.join(root, manifest.main));
-const alocity = require(mainPath);
+// What the main module exports is what src/index.ts declares (the declarations are checked below).
+const alocity = require(mainPath) as typeof import("../../src/index");
 
 const SECRET = "whsec-library-9c41e7a2";
 const OLD_SECRET = "whsec-library-old-2b77";
 const T = 1767225600;
 const BODY = '{"serialNumber":"ALO-DC-1","doorState":"Open"}';
 
-function hmac(secret, t, body) {
+function hmac(secret: string, t: number, body: string): string {
     return crypto.createHmac("sha256", secret).update(`${t}.${body}`).digest("base64");
 }
 
@@ -41,7 +49,7 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
 
         it("uses the current time without a timestamp", function () {
             const before = Math.floor(Date.now() / 1000);
-            const t = Number(/^t:(\d+),sig:/.exec(alocity.sign(SECRET, BODY))[1]);
+            const t = Number(/^t:(\d+),sig:/.exec(alocity.sign(SECRET, BODY))?.[1]);
             const after = Math.floor(Date.now() / 1000);
             assert.ok(t >= before && t <= after, `${before} <= ${t} <= ${after}`);
         });
@@ -55,7 +63,7 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
 
     describe("verify(header, body, secrets, { tolerance, now })", function () {
         const header = alocity.sign(SECRET, BODY, T);
-        const atT = (seconds) => (T + seconds) * 1000;
+        const atT = (seconds: number) => (T + seconds) * 1000;
 
         it("accepts a signature from sign, with the signed timestamp and the index of the key", function () {
             const verdict = alocity.verify(header, BODY, [SECRET], { tolerance: 300, now: atT(0) });
@@ -82,9 +90,9 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
             assert.strictEqual(alocity.verify(header, BODY, [SECRET], { tolerance: 300, now: atT(300) }).ok, true);
             assert.strictEqual(alocity.verify(header, BODY, [SECRET], { tolerance: 300, now: atT(-300) }).ok, true);
             const old = alocity.verify(header, BODY, [SECRET], { tolerance: 300, now: atT(301) });
-            assert.deepStrictEqual({ ...pick(old), skew: old.skew }, { ok: false, reason: "timestamp-too-old", skew: 301 });
+            assert.deepStrictEqual({ ...pick(old), skew: skewOf(old) }, { ok: false, reason: "timestamp-too-old", skew: 301 });
             const future = alocity.verify(header, BODY, [SECRET], { tolerance: 300, now: atT(-301) });
-            assert.deepStrictEqual({ ...pick(future), skew: future.skew }, { ok: false, reason: "timestamp-in-future", skew: -301 });
+            assert.deepStrictEqual({ ...pick(future), skew: skewOf(future) }, { ok: false, reason: "timestamp-in-future", skew: -301 });
             assert.strictEqual(alocity.verify(header, BODY, [SECRET], { tolerance: 0, now: atT(86400) }).ok, true);
         });
     });
@@ -92,17 +100,18 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
     it("is the very code alocity-webhook-in verifies with", function () {
         const nodePath = require.resolve(path.join(root, manifest["node-red"].nodes["alocity-webhook-in"]));
         require(nodePath);
-        const loaded = new Set();
-        const walk = (module) => {
+        const loaded = new Set<NodeJS.Module>();
+        const walk = (module: NodeJS.Module | undefined) => {
             if (!module || loaded.has(module)) return;
             loaded.add(module);
             module.children.forEach(walk);
         };
         walk(require.cache[nodePath]);
-        const verifiers = [...loaded].filter((module) => module.exports && typeof module.exports.verify === "function");
+        const verifyOf = (module: NodeJS.Module): unknown => (module.exports as { verify?: unknown } | undefined)?.verify;
+        const verifiers = [...loaded].filter((module) => typeof verifyOf(module) === "function");
         assert.ok(verifiers.length > 0, "the node loads a module exporting verify");
         for (const module of verifiers) {
-            assert.strictEqual(module.exports.verify, alocity.verify, module.filename);
+            assert.strictEqual(verifyOf(module), alocity.verify, module.filename);
         }
     });
 
@@ -117,7 +126,6 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
 
     it("ships TypeScript declarations that type sign, verify and the samples for a TypeScript program", function () {
         this.timeout(60000);
-        const ts = require("typescript");
         assert.ok(fs.existsSync(path.join(root, manifest.types)), manifest.types);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-types-"));
         try {
@@ -160,6 +168,10 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
     });
 });
 
-function pick(verdict) {
-    return { ok: verdict.ok, reason: verdict.reason };
+function pick(verdict: VerifyResult): { ok: boolean; reason: string | undefined } {
+    return { ok: verdict.ok, reason: verdict.ok ? undefined : verdict.reason };
+}
+
+function skewOf(verdict: VerifyResult): number | undefined {
+    return verdict.ok ? undefined : verdict.skew;
 }

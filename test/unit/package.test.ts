@@ -1,15 +1,28 @@
-"use strict";
 // What the Node-RED Flow Library (and `node-red-dev validate`) asks of package.json, checked without its network.
-const assert = require("assert");
-const fs = require("fs");
-const path = require("path");
+import assert from "assert";
+import fs from "fs";
+import path from "path";
+import { TARGETS } from "../compat/targets";
+import { packageDir as root } from "../support/real-node-red";
 
-const root = path.resolve(__dirname, "..", "..");
-const PACKAGE = require(path.join(root, "package.json"));
+interface Manifest {
+    license: string;
+    files: string[];
+    repository: { url: string };
+    keywords: string[];
+    "node-red": { version: string; nodes: Record<string, string> };
+    engines: { node: string };
+    dependencies: Record<string, string>;
+}
+const PACKAGE = require(path.join(root, "package.json")) as Manifest;
+
+/** The parts of semver the test uses (the package has no types of its own here). */
+interface Semver {
+    satisfies(version: string, range: string): boolean;
+    minVersion(range: string): { version: string } | null;
+}
 // semver as Node-RED itself uses it (a dependency of node-red, the devDependency).
-const semver = require(require.resolve("semver", { paths: [path.dirname(require.resolve("node-red/package.json"))] }));
-
-const { TARGETS } = require("../compat/targets");
+const semver = require(require.resolve("semver", { paths: [path.dirname(require.resolve("node-red/package.json"))] })) as Semver;
 
 /** Node.js versions the package must allow: Node 20 (Node-RED 3.1 and 4.1) and Node-RED 5.0's minimum (>=22.9). */
 const NODE_VERSIONS = ["20.0.0", "22.9.0"];
@@ -37,9 +50,10 @@ describe("package.json for the Flow Library", () => {
         }
         // Every dependency runs on the oldest Node.js the package declares.
         for (const dependency of Object.keys(PACKAGE.dependencies)) {
-            const engines = require(path.join(root, "node_modules", dependency, "package.json")).engines || {};
+            const engines = (require(path.join(root, "node_modules", dependency, "package.json")) as { engines?: { node?: string } }).engines || {};
             if (engines.node) {
-                assert.ok(semver.satisfies(semver.minVersion(PACKAGE.engines.node), engines.node), `${dependency} runs on ${PACKAGE.engines.node}`);
+                const oldest = semver.minVersion(PACKAGE.engines.node);
+                assert.ok(oldest && semver.satisfies(oldest.version, engines.node), `${dependency} runs on ${PACKAGE.engines.node}`);
             }
         }
     });

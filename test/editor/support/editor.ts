@@ -1,11 +1,85 @@
-"use strict";
 // Drives the real Node-RED editor in Debian's chromium with playwright-core, for test/editor.
 // Every step waits for a condition in the page (a selector, a state of RED.*), never for a fixed time.
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { chromium } = require("playwright-core");
-const { startRealNodeRed, request } = require("../../support/node-red");
+/// <reference lib="dom" />
+import fs from "fs";
+import os from "os";
+import path from "path";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { signedPost, type HttpAnswer } from "../../support/http";
+import { useNodeRed, type NodeRedProcess, type StartOptions } from "../../support/real-node-red";
+import type { FlowNode } from "../../support/test-flows";
+import { eventually } from "../../support/wait";
+
+/** What the editor's page offers the functions run in it: RED (the editor's API, the parts used here) and jQuery. */
+export interface EditorNode {
+    id: string;
+    type: string;
+    rules?: { event: string }[];
+    outputs?: number | string;
+    url?: string;
+    signature?: string;
+    event?: string;
+    valid?: boolean;
+    tolerance?: number | string;
+    credentials?: { secret?: string; has_secret?: boolean };
+}
+interface EditorLink {
+    source: EditorNode;
+    sourcePort: number | string;
+    target: EditorNode;
+}
+interface NodeDefinition {
+    category: string;
+    credentials?: Record<string, unknown>;
+    set?: { module: string };
+}
+interface RedEditor {
+    nodes: {
+        eachNode(callback: (node: EditorNode) => void): void;
+        eachConfig(callback: (node: EditorNode) => void): void;
+        filterNodes(filter: { type: string }): EditorNode[];
+        filterLinks(filter: { source?: { id: string }; sourcePort?: number; target?: { id: string } }): EditorLink[];
+        node(id: string): EditorNode | null;
+        getType(type: string): NodeDefinition | undefined;
+        dirty(): boolean;
+        version(): string;
+    };
+    workspaces: { active(): string; show(id: string): void };
+    view: {
+        selection(): { nodes?: EditorNode[] };
+        importNodes(nodes: FlowNode[], options: Record<string, boolean>): void;
+    };
+}
+interface JQueryLite {
+    length: number;
+    trigger(event: string): JQueryLite;
+}
+declare global {
+    interface Window {
+        RED?: RedEditor;
+        $?: (selector: string) => JQueryLite;
+    }
+    const RED: RedEditor;
+    const $: (selector: string) => JQueryLite;
+}
+
+/** A rectangle of the page. */
+export interface Clip {
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+}
+interface Point {
+    x: number;
+    y: number;
+}
+
+/** A bounding box that must be there (the element is visible). */
+function boxOf(box: Clip | null, what: string): Clip {
+    if (box === null) throw new Error(`${what} is not visible`);
+    return box;
+}
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -19,30 +93,32 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1400, height: 860 };
 /** Generous: the machine may be loaded by other test runs. */
-const STEP_TIMEOUT = 30000;
+export const STEP_TIMEOUT = 30000;
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-const ARTIFACTS = path.join(ROOT, "artifacts", "editor");
+export const ARTIFACTS = path.join(ROOT, "artifacts", "editor");
 /** Where the README's screenshots live; written only when README_IMAGES is set. */
 const README_IMAGES = path.join(ROOT, "docs", "images");
 
 const chart = "#red-ui-workspace-chart";
-const nodeSelector = (id) => `${chart} g.red-ui-flow-node-group[id="${id}"]`;
+const nodeSelector = (id: string) => `${chart} g.red-ui-flow-node-group[id="${id}"]`;
 const trayOk = "#node-dialog-ok";
 const configTrayOk = "#node-config-dialog-ok";
 /** An item of an editableList (not jQuery UI sortable's placeholder). */
 const LIST_ITEM = "li:has(> .red-ui-editableList-item-content)";
 
-/**
- * A headless chromium with a fresh user data directory (a persistent context is playwright's way to give one).
- * @returns {Promise<{context: import("playwright-core").BrowserContext, close: () => Promise<void>}>}
- */
-async function launchChromium() {
+export interface Chromium {
+    context: BrowserContext;
+    close(): Promise<void>;
+}
+
+/** A headless chromium with a fresh user data directory (a persistent context is playwright's way to give one). */
+export async function launchChromium(): Promise<Chromium> {
     if (!fs.existsSync(CHROMIUM)) {
         throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium)`);
     }
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-chromium-"));
-    let context;
+    let context: BrowserContext;
     try {
         context = await chromium.launchPersistentContext(userDataDir, {
             executablePath: CHROMIUM,
@@ -71,57 +147,67 @@ async function launchChromium() {
 
 let artifactsCleared = false;
 /** Empties artifacts/editor/ once per test run, so that what a run leaves there is all from that run. */
-function clearArtifacts() {
+function clearArtifacts(): void {
     if (artifactsCleared) return;
     artifactsCleared = true;
     fs.rmSync(ARTIFACTS, { recursive: true, force: true });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
 }
 
+export interface EditorSession {
+    readonly nodeRed: NodeRedProcess;
+    readonly editor: Editor;
+}
+
 /**
  * Registers a mocha suite's hooks for driving the editor. Before: a real Node-RED with default settings (and
  * `flows` deployed, if given), chromium, and the editor open. On a failed test: a screenshot failed-<title>.png and
  * the page's errors. After: chromium closed and Node-RED stopped, also when something failed.
- * @param {{flows?: object[]}} [options]
- * @returns {{nodeRed: object, editor: Editor}} filled in by the before hook
  */
-function useEditorSession(options = {}) {
-    const session = { nodeRed: undefined, editor: undefined };
-    let browser;
+export function useEditorSession(options: StartOptions & { flows?: readonly FlowNode[] } = {}): EditorSession {
+    let browser: Chromium | undefined;
+    let editor: Editor | undefined;
+    // After hooks run in the order they are registered: chromium closes before Node-RED stops.
+    after(async function () {
+        if (browser) await browser.close();
+    });
+    before(clearArtifacts);
+    const runtime = useNodeRed(options);
     before(async function () {
-        clearArtifacts();
-        session.nodeRed = await startRealNodeRed();
-        if (options.flows) await session.nodeRed.deploy(options.flows);
         browser = await launchChromium();
-        session.editor = await Editor.open(browser.context, session.nodeRed);
+        editor = await Editor.open(browser.context, runtime.nodeRed);
     });
     afterEach(async function () {
-        const { editor } = session;
-        if (this.currentTest.state === "failed" && editor) {
-            const name = "failed-" + this.currentTest.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+        const test = this.currentTest;
+        if (test?.state === "failed" && editor) {
+            const name = "failed-" + test.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
             await editor.screenshot(name).catch(() => {});
             if (editor.browserErrors.length) console.log("errors in the page:\n" + editor.browserErrors.join("\n"));
         }
     });
-    after(async function () {
-        try {
-            if (browser) await browser.close();
-        } finally {
-            if (session.nodeRed) await session.nodeRed.stop();
-        }
-    });
-    return session;
+    return {
+        get nodeRed() {
+            return runtime.nodeRed;
+        },
+        get editor() {
+            if (editor === undefined) throw new Error("the editor is not open: use it in tests and hooks only");
+            return editor;
+        },
+    };
 }
 
-class Editor {
-    /**
-     * @param {import("playwright-core").Page} page
-     * @param {{url: string, admin: Function}} nodeRed as returned by startRealNodeRed()
-     */
-    constructor(page, nodeRed) {
-        this.page = page;
-        this.nodeRed = nodeRed;
-        this.browserErrors = [];
+export class Editor {
+    /** Errors thrown in the page. */
+    readonly browserErrors: string[] = [];
+
+    /** Runs a function in the page (RED is there). */
+    readonly evaluate: Page["evaluate"];
+
+    constructor(
+        readonly page: Page,
+        readonly nodeRed: NodeRedProcess,
+    ) {
+        this.evaluate = page.evaluate.bind(page) as Page["evaluate"];
         page.on("pageerror", (error) => this.browserErrors.push(error.message));
     }
 
@@ -129,8 +215,8 @@ class Editor {
      * Opens the editor as a returning user would see it: the welcome tour and the telemetry question already
      * answered (user settings, through the admin API), so that no modal stands in the way.
      */
-    static async open(context, nodeRed) {
-        const { version } = await nodeRed.admin("GET", "/settings");
+    static async open(context: BrowserContext, nodeRed: NodeRedProcess): Promise<Editor> {
+        const { version } = await nodeRed.admin<{ version: string }>("GET", "/settings");
         await nodeRed.admin("POST", "/settings/user", { telemetryEnabled: false, editor: { tours: { welcome: version } } });
         const page = context.pages()[0] || (await context.newPage());
         const editor = new Editor(page, nodeRed);
@@ -139,24 +225,22 @@ class Editor {
             () =>
                 window.RED && RED.nodes && RED.workspaces && RED.workspaces.active() &&
                 document.querySelector(".red-ui-palette-node") &&
-                (!document.querySelector("#red-ui-loading-progress") ||
-                    getComputedStyle(document.querySelector("#red-ui-loading-progress")).display === "none"),
+                (() => {
+                    const progress = document.querySelector("#red-ui-loading-progress");
+                    return !progress || getComputedStyle(progress).display === "none";
+                })(),
             undefined,
             { timeout: 120000 },
         );
         return editor;
     }
 
-    /** Runs fn in the page (RED is there). */
-    evaluate(fn, arg) {
-        return this.page.evaluate(fn, arg);
-    }
 
     /**
      * Saves a screenshot to artifacts/editor/<name>.png: the page, `options.clip` of it, or `options.locator`.
      * `options.readme` names the copy in docs/images/ that is made when README_IMAGES is set.
      */
-    async screenshot(name, options = {}) {
+    async screenshot(name: string, options: { clip?: Clip; locator?: Locator; readme?: string } = {}): Promise<string> {
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         await this.page.waitForFunction(() => !window.$ || $(":animated").length === 0); // jQuery slides and fades
         const file = path.join(ARTIFACTS, `${name}.png`);
@@ -176,7 +260,7 @@ class Editor {
      * Fills an input as typing would: the value, then a key press, since editor forms (and the palette's search box)
      * update on keyup; without it they change layout on blur, under the next click.
      */
-    async type(selector, text) {
+    async type(selector: string | Locator, text: string): Promise<void> {
         const input = typeof selector === "string" ? this.page.locator(selector) : selector;
         await input.fill(text);
         await input.press("End");
@@ -186,13 +270,13 @@ class Editor {
      * The top tray, cut below its form's last row (trays are as tall as the window): a page clip for screenshots
      * of a dialog.
      */
-    async trayClip(margin = 20) {
+    async trayClip(margin = 20): Promise<Clip> {
         const tray = await this.settledTray();
-        const box = await tray.boundingBox();
+        const box = boxOf(await tray.boundingBox(), "the tray");
         const bottom = await this.evaluate(() => {
             const trays = document.querySelectorAll(".red-ui-tray");
             const form = trays[trays.length - 1].querySelector(".red-ui-tray-body form, .red-ui-tray-body");
-            return Math.max(...Array.from(form.querySelectorAll(".form-row, .form-tips"))
+            return Math.max(...Array.from(form?.querySelectorAll<HTMLElement>(".form-row, .form-tips") ?? [])
                 .filter((el) => el.offsetParent !== null)
                 .map((el) => el.getBoundingClientRect().bottom));
         });
@@ -201,25 +285,25 @@ class Editor {
     }
 
     /** Closes the notifications at the top of the editor (a click closes one), e.g. before a screenshot. */
-    async dismissNotifications() {
+    async dismissNotifications(): Promise<void> {
         await this.evaluate(() => $("#red-ui-notifications .red-ui-notification").trigger("click"));
         await this.page.waitForFunction(() => $("#red-ui-notifications .red-ui-notification:visible").length === 0);
     }
 
     /** Clicks an empty spot of the workspace (`position` from the chart's top left), which clears the selection. */
-    async clickWorkspace(position) {
+    async clickWorkspace(position: Point): Promise<void> {
         await this.page.locator(chart).click({ position });
         await this.page.waitForFunction(() => RED.view.selection().nodes === undefined);
     }
 
     /** Clears the debug sidebar (its "all" button) and waits until it is empty. */
-    async clearDebugSidebar() {
+    async clearDebugSidebar(): Promise<void> {
         await this.page.locator("#red-ui-sidebar-debug-clear").click();
         await this.page.waitForFunction(() => document.querySelectorAll(".red-ui-debug-msg").length === 0);
     }
 
     /** Types into the palette's filter box; "" clears it. */
-    async filterPalette(text) {
+    async filterPalette(text: string): Promise<void> {
         await this.type("#red-ui-palette-search input", text);
         await this.page.waitForFunction(
             (filter) =>
@@ -235,29 +319,32 @@ class Editor {
         );
     }
 
-    paletteNode(type) {
+    paletteNode(type: string): Locator {
         return this.page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
     }
 
     /** Ids of the nodes (flow or config nodes) of a type in the editor's model. */
-    nodeIds(type) {
+    nodeIds(type: string): Promise<string[]> {
+        // No named functions inside a function run in the page: tsx (esbuild) would wrap them in a helper, __name,
+        // that only exists here.
         return this.evaluate((t) => {
-            const ids = [];
-            const collect = (n) => {
+            const ids: string[] = [];
+            RED.nodes.eachNode((n) => {
                 if (n.type === t) ids.push(n.id);
-            };
-            RED.nodes.eachNode(collect);
-            RED.nodes.eachConfig(collect);
+            });
+            RED.nodes.eachConfig((n) => {
+                if (n.type === t) ids.push(n.id);
+            });
             return ids;
         }, type);
     }
 
-    node(id) {
+    node(id: string): Locator {
         return this.page.locator(nodeSelector(id));
     }
 
     /** Drags a node from the palette onto the workspace at `position` (px from the chart's top left); returns its id. */
-    async dropFromPalette(type, position) {
+    async dropFromPalette(type: string, position: Point): Promise<string> {
         const before = await this.nodeIds(type);
         const source = this.paletteNode(type);
         await source.scrollIntoViewIfNeeded();
@@ -269,25 +356,25 @@ class Editor {
             },
             { t: type, known: before },
         );
-        const id = await handle.jsonValue();
+        const id = (await handle.jsonValue()) as string;
         await this.node(id).waitFor({ state: "visible" });
         return id;
     }
 
     /** Double-clicks a node in the workspace; resolves once its edit tray is open. */
-    async openEditDialog(id) {
+    async openEditDialog(id: string): Promise<Locator> {
         await this.node(id).locator("rect.red-ui-flow-node").dblclick();
         await this.page.locator(trayOk).waitFor({ state: "visible" });
         return this.settledTray();
     }
 
     /** The tray on top (the one being edited). */
-    topTray() {
+    topTray(): Locator {
         return this.page.locator(".red-ui-tray").last();
     }
 
     /** Waits until the top tray has slid fully in (right edge at 0, no transition running); returns it. */
-    async settledTray() {
+    async settledTray(): Promise<Locator> {
         await this.page.waitForFunction(() => {
             const trays = document.querySelectorAll(".red-ui-tray");
             const tray = trays[trays.length - 1];
@@ -297,19 +384,19 @@ class Editor {
     }
 
     /** Clicks Done in the node's edit tray and waits until it is gone. */
-    async closeEditDialog() {
+    async closeEditDialog(): Promise<void> {
         await this.page.locator(trayOk).click();
         await this.page.locator(trayOk).waitFor({ state: "detached" });
     }
 
     /** Clicks Add/Update in a config node's tray and waits until it is gone. */
-    async closeConfigDialog() {
+    async closeConfigDialog(): Promise<void> {
         await this.page.locator(configTrayOk).click();
         await this.page.locator(configTrayOk).waitFor({ state: "detached" });
     }
 
     /** Wires output `port` of `sourceId` to the input of `targetId` by dragging between the ports. */
-    async wire(sourceId, port, targetId) {
+    async wire(sourceId: string, port: number, targetId: string): Promise<void> {
         const from = this.node(sourceId).locator(".red-ui-flow-port-output").nth(port).locator(".red-ui-flow-port");
         const to = this.node(targetId).locator(".red-ui-flow-port-input .red-ui-flow-port");
         await from.dragTo(to, { steps: 10 });
@@ -320,12 +407,12 @@ class Editor {
     }
 
     /** The items of an editableList (e.g. "#node-input-rule-container") in the open dialog. */
-    listItems(listSelector) {
+    listItems(listSelector: string): Locator {
         return this.page.locator(`${listSelector} > ${LIST_ITEM}`);
     }
 
     /** Waits until an editableList shows `count` items (some dialogs build their list asynchronously). */
-    async waitForListLength(listSelector, count) {
+    async waitForListLength(listSelector: string, count: number): Promise<void> {
         await this.page.waitForFunction(
             ({ sel, n }) => document.querySelectorAll(sel).length === n,
             { sel: `${listSelector} > ${LIST_ITEM}`, n: count },
@@ -336,10 +423,10 @@ class Editor {
      * Drags item `from` of an editableList by its handle to the place of item `to` (to < from), as a user would:
      * press on the handle, move in small steps until the list's placeholder sits at `to`, release.
      */
-    async moveListItem(listSelector, from, to) {
+    async moveListItem(listSelector: string, from: number, to: number): Promise<void> {
         const items = this.listItems(listSelector);
-        const handle = await items.nth(from).locator(".red-ui-editableList-item-handle").boundingBox();
-        const target = await items.nth(to).boundingBox();
+        const handle = boxOf(await items.nth(from).locator(".red-ui-editableList-item-handle").boundingBox(), `the handle of item ${from}`);
+        const target = boxOf(await items.nth(to).boundingBox(), `item ${to}`);
         const x = handle.x + handle.width / 2;
         const y = handle.y + handle.height / 2;
         await this.page.mouse.move(x, y);
@@ -366,7 +453,7 @@ class Editor {
      * Links of a node's outputs: [{port, target}] sorted by port then target. (After the editor has remapped outputs,
      * as it does when a switch's rules move, sourcePort can be a numeric string, as with core switch.)
      */
-    links(sourceId) {
+    links(sourceId: string): Promise<{ port: number; target: string }[]> {
         return this.evaluate(
             (s) =>
                 RED.nodes
@@ -381,47 +468,47 @@ class Editor {
      * Clicks Deploy and waits until the runtime has the flows: the button turns back to disabled (nothing left to
      * deploy) and the runtime's revision equals the editor's.
      */
-    async deploy() {
+    async deploy(): Promise<void> {
         const button = this.page.locator("#red-ui-header-button-deploy");
         await this.page.waitForFunction(() => RED.nodes.dirty());
         await button.click();
         await this.page.waitForFunction(
-            () => !RED.nodes.dirty() && document.querySelector("#red-ui-header-button-deploy").classList.contains("disabled"),
+            () => !RED.nodes.dirty() && !!document.querySelector("#red-ui-header-button-deploy")?.classList.contains("disabled"),
         );
         const revision = await this.evaluate(() => RED.nodes.version());
-        const { rev } = await this.nodeRed.admin("GET", "/flows", undefined, { "Node-RED-API-Version": "v2" });
+        const { rev } = await this.nodeRed.admin<{ rev: string }>("GET", "/flows", undefined, { "Node-RED-API-Version": "v2" });
         if (rev !== revision) throw new Error(`deployed revision ${rev} differs from the editor's ${revision}`);
     }
 
     /** Waits until a node's status text in the workspace matches `pattern` (a RegExp source). */
-    async waitForStatus(id, pattern) {
+    async waitForStatus(id: string, pattern: RegExp): Promise<string> {
         const label = this.node(id).locator(".red-ui-flow-node-status-label");
         await this.page.waitForFunction(
             ({ sel, re }) => {
                 const el = document.querySelector(sel);
-                return !!el && new RegExp(re).test(el.textContent);
+                return !!el && new RegExp(re).test(el.textContent ?? "");
             },
             { sel: `${nodeSelector(id)} .red-ui-flow-node-status-label`, re: pattern.source },
         );
-        return label.textContent();
+        return (await label.textContent()) ?? "";
     }
 
     /** Shows the debug sidebar tab. */
-    async showDebugSidebar() {
+    async showDebugSidebar(): Promise<void> {
         await this.page.locator('#red-ui-sidebar a.red-ui-tab-link-button[href="#debug"]').click();
         await this.page.locator("#red-ui-tab-debug.active").waitFor({ state: "attached" });
     }
 
     /** The debug sidebar's messages from one debug node. */
-    debugMessages(debugNodeId) {
+    debugMessages(debugNodeId: string): Locator {
         return this.page.locator(`.red-ui-debug-msg.red-ui-debug-msg-node-${debugNodeId.replace(/\./g, "_")}`);
     }
 
     /** The workspace rectangle (page coordinates) around some nodes, with a margin: for screenshots of a flow. */
-    async flowClip(ids, margin = 40) {
-        const boxes = [];
+    async flowClip(ids: readonly string[], margin = 40): Promise<Clip> {
+        const boxes: Clip[] = [];
         for (const id of ids) {
-            boxes.push(await this.node(id).boundingBox());
+            boxes.push(boxOf(await this.node(id).boundingBox(), `node ${id}`));
         }
         const left = Math.min(...boxes.map((b) => b.x)) - margin;
         const top = Math.min(...boxes.map((b) => b.y)) - margin;
@@ -432,16 +519,17 @@ class Editor {
 }
 
 /**
- * POSTs a signed body to the runtime; while it answers 503 (flows are starting: the endpoint's own
- * "retry shortly"), tries again until `deadline` ms have passed. Resolves with the last answer.
+ * POSTs a body signed with `secret` to the runtime; while it answers 503 (flows are starting: the endpoint's own
+ * "retry shortly"), sends it again until it answers something else.
  */
-async function postSigned(url, body, signatureHeader, deadline = 30000) {
-    const until = Date.now() + deadline;
-    for (;;) {
-        const answer = await request("POST", url, body, { "Content-Type": "application/json", "Alocity-Signature": signatureHeader });
-        if (answer.status !== 503 || Date.now() > until) return answer;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+export function postSigned(url: string, body: string, secret: string): Promise<HttpAnswer> {
+    let last: HttpAnswer | undefined;
+    return eventually(
+        async () => {
+            last = await signedPost(url, body, { secret });
+            return last.status !== 503 && last;
+        },
+        () => `an answer other than 503 from ${url} (last: ${last?.status} ${last?.text})`,
+        STEP_TIMEOUT,
+    );
 }
-
-module.exports = { useEditorSession, launchChromium, Editor, postSigned, ARTIFACTS, STEP_TIMEOUT };

@@ -1,20 +1,22 @@
-"use strict";
-const assert = require("assert/strict");
-const {
-    splitList,
-    serialKey,
+import assert from "assert/strict";
+import {
     compileRule,
     compileRules,
     eventOfMessage,
-    ruleMatches,
-    routeMessage,
     outputCount,
-} = require("../../dist/src/core/event-rules.js");
-const { identifyEvent, EVENT_CODES } = require("../../dist/src/core/events.js");
-const { samplePayload } = require("../../dist/src/core/samples.js");
+    routeMessage,
+    ruleMatches,
+    serialKey,
+    splitList,
+    type EventRule,
+    type MessageEvent,
+    type SwitchConfig,
+} from "../../../src/core/event-rules";
+import { EVENT_CODES, identifyEvent } from "../../../src/core/events";
+import { samplePayload } from "../../../src/core/samples";
 
-const rule = (event, serial = "", value = "") => compileRule({ event, serial, value });
-const config = (rules, { otherwise = false, checkall = true } = {}) => ({ rules: compileRules(rules), otherwise, checkall });
+const rule = (event: string, serial = "", value = "") => compileRule({ event, serial, value });
+const config = (rules: readonly EventRule[], { otherwise = false, checkall = true } = {}): SwitchConfig => ({ rules: compileRules(rules), otherwise, checkall });
 
 describe("event-rules", () => {
     describe("splitList", () => {
@@ -58,22 +60,22 @@ describe("event-rules", () => {
         it("takes msg.alocity.event first, with the payload as it is", () => {
             const payload = { serialNumber: "X", lockState: "Locked" };
             const told = eventOfMessage({ alocity: { event: "door.state" }, topic: "lock.state", payload });
-            assert.equal(told.event, "door.state");
-            assert.equal(told.payload, payload);
+            assert.equal(told?.event, "door.state");
+            assert.equal(told?.payload, payload);
         });
         it("then msg.topic when it is an event code", () => {
             const payload = { serialNumber: "X", doorState: "Open" };
-            assert.equal(eventOfMessage({ topic: "lock.state", payload }).event, "lock.state");
-            assert.equal(eventOfMessage({ alocity: { event: "not a code" }, topic: "user.face", payload }).event, "user.face");
-            assert.equal(eventOfMessage({ alocity: "door.state", topic: "door/front", payload }).event, "door.state");
+            assert.equal(eventOfMessage({ topic: "lock.state", payload })?.event, "lock.state");
+            assert.equal(eventOfMessage({ alocity: { event: "not a code" }, topic: "user.face", payload })?.event, "user.face");
+            assert.equal(eventOfMessage({ alocity: "door.state", topic: "door/front", payload })?.event, "door.state");
         });
         it("else tells the payload exactly as identifyEvent does, for every sample event", () => {
             for (const code of EVENT_CODES) {
                 const payload = samplePayload(code);
                 const told = eventOfMessage({ topic: "", payload });
-                assert.equal(told.event, code);
-                assert.equal(told.event, identifyEvent(payload).event);
-                assert.equal(told.payload, payload);
+                assert.equal(told?.event, code);
+                assert.equal(told?.event, identifyEvent(payload).event);
+                assert.equal(told?.payload, payload);
             }
         });
         it("reads an envelope's code and uses its inner object", () => {
@@ -84,12 +86,12 @@ describe("event-rules", () => {
                 { type: "door.tamper", payload: inner },
             ]) {
                 const told = eventOfMessage({ payload: envelope });
-                assert.equal(told.event, "door.tamper");
-                assert.equal(told.payload, inner);
+                assert.equal(told?.event, "door.tamper");
+                assert.equal(told?.payload, inner);
             }
             const withTopic = eventOfMessage({ topic: "lock.state", payload: { event: "door.state", payload: inner } });
-            assert.equal(withTopic.event, "lock.state");
-            assert.equal(withTopic.payload, inner);
+            assert.equal(withTopic?.event, "lock.state");
+            assert.equal(withTopic?.payload, inner);
         });
         it("gives an empty payload when the payload is not an object but the code is known", () => {
             assert.deepEqual(eventOfMessage({ topic: "door.state", payload: "Open" }), { event: "door.state", payload: {} });
@@ -105,7 +107,7 @@ describe("event-rules", () => {
     });
 
     describe("ruleMatches", () => {
-        const doorOpen = { event: "door.state", payload: { serialNumber: "DOOR-2", doorState: "Open" } };
+        const doorOpen: MessageEvent = { event: "door.state", payload: { serialNumber: "DOOR-2", doorState: "Open" } };
 
         it("needs the same event", () => {
             assert.equal(ruleMatches(rule("door.state"), doorOpen), true);
@@ -127,7 +129,7 @@ describe("event-rules", () => {
             assert.equal(ruleMatches(rule("door.state", "1234"), { event: "door.state", payload: { serialNumber: 1234 } }), true);
         });
         it("filters on the main field of each event, case-insensitively", () => {
-            const cases = [
+            const cases: [string, Record<string, unknown>, string, string][] = [
                 ["door.state", { doorState: "Open" }, "closed, OPEN", "Closed"],
                 ["lock.state", { lockState: "Unlocked" }, "unlocked", "Locked"],
                 ["user.card", { action: "Created" }, "created", "Removed"],
@@ -142,7 +144,7 @@ describe("event-rules", () => {
             }
         });
         it("never matches a value filter when the event has no main field", () => {
-            const tamper = { event: "door.tamper", payload: { serialNumber: "DOOR-2", state: "Open" } };
+            const tamper: MessageEvent = { event: "door.tamper", payload: { serialNumber: "DOOR-2", state: "Open" } };
             assert.equal(ruleMatches(rule("door.tamper", "DOOR-2"), tamper), true);
             assert.equal(ruleMatches(rule("door.tamper", "", "Open"), tamper), false);
             assert.equal(ruleMatches(rule("accesslog.created", "", "0"), { event: "accesslog.created", payload: {} }), false);
@@ -150,7 +152,7 @@ describe("event-rules", () => {
     });
 
     describe("routeMessage", () => {
-        const rules = [
+        const rules: EventRule[] = [
             { event: "door.state" },
             { event: "door.state", serial: "DOOR-2", value: "Open" },
             { event: "lock.state" },
@@ -176,7 +178,7 @@ describe("event-rules", () => {
             assert.equal(untold.event, undefined);
             assert.deepEqual(untold.outputs, []);
             assert.deepEqual(routeMessage(config(rules, { otherwise: true }), { payload: "Open" }).outputs, [3]);
-            assert.equal(routeMessage(config(rules), doorTwoOpen).event.event, "door.state");
+            assert.equal(routeMessage(config(rules), doorTwoOpen).event?.event, "door.state");
         });
         it("counts one output per rule and one for otherwise", () => {
             assert.equal(outputCount(config(rules)), 3);

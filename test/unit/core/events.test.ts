@@ -1,7 +1,6 @@
-"use strict";
-const assert = require("assert");
-const { identifyEvent, inferEventFromShape, isEventCode, EVENT_CODES } = require("../../dist/src/core/events.js");
-const { SAMPLE_EVENTS, samplePayload } = require("../../dist/src/core/samples.js");
+import assert from "assert";
+import { EVENT_CODES, identifyEvent, inferEventFromShape, isEventCode, type KnownEventCode } from "../../../src/core/events";
+import { SAMPLE_EVENTS, samplePayload } from "../../../src/core/samples";
 
 describe("event catalogue", function () {
     it("lists the six documented codes", function () {
@@ -16,7 +15,7 @@ describe("event catalogue", function () {
     });
 
     describe("shape inference, most specific first", function () {
-        const cases = [
+        const cases: [Record<string, unknown>, KnownEventCode][] = [
             [{ serialNumber: "A", doorState: "Open" }, "door.state"],
             [{ serialNumber: "A", doorState: 3, lockState: 1 }, "door.state"],
             [{ serialNumber: "A", lockState: "Locked" }, "lock.state"],
@@ -56,7 +55,7 @@ describe("event catalogue", function () {
         for (const codeField of ["event", "eventType", "eventCode", "code", "type"]) {
             for (const bodyField of ["payload", "data"]) {
                 it(`takes the code from "${codeField}" and the event from "${bodyField}"`, function () {
-                    const body = { [codeField]: "lock.state", [bodyField]: inner, id: "delivery-1" };
+                    const body: Record<string, unknown> = { [codeField]: "lock.state", [bodyField]: inner, id: "delivery-1" };
                     assert.deepStrictEqual(identifyEvent(body), { event: "lock.state", payload: inner, inferred: false });
                 });
             }

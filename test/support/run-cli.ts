@@ -1,0 +1,39 @@
+// Runs the package's `alocity-webhook` bin as a user would: a child process of this Node.js.
+import { spawn } from "child_process";
+import path from "path";
+import { packageDir } from "./real-node-red";
+
+const manifest = require(path.join(packageDir, "package.json")) as { bin: Record<string, string> };
+/** The bin, compiled (dist/). */
+export const CLI = path.join(packageDir, manifest.bin["alocity-webhook"]);
+
+export interface CliResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+export interface CliOptions {
+    env?: Record<string, string>;
+    /** What stdin gets (a pipe, closed after it). */
+    input?: string | Buffer;
+}
+
+/**
+ * Resolves with the exit code and output of `alocity-webhook ...args`. ALOCITY_WEBHOOK_SECRET is not inherited
+ * unless `env` sets it.
+ */
+export function runCli(args: readonly string[], { env = {}, input }: CliOptions = {}): Promise<CliResult> {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    if (!("ALOCITY_WEBHOOK_SECRET" in env)) delete childEnv.ALOCITY_WEBHOOK_SECRET;
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, ...args], { env: childEnv });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(input);
+    });
+}

@@ -1,0 +1,128 @@
+// node-red-node-test-helper, typed, with the package's node modules loaded from their TypeScript sources, and what
+// the node tests need around it: requests to RED.httpNode, deploys that wait for the flows to start, and a way to
+// know that a node's messages have all been delivered.
+import { once } from "events";
+import type { EventEmitter } from "events";
+import type { Express } from "express";
+import supertest from "supertest";
+import { sign } from "../../src/core/signature";
+import type { NodeAPI, NodeRedNode } from "../../src/runtime/node-red";
+import signatureNode = require("../../nodes/alocity-signature");
+import webhookInNode = require("../../nodes/alocity-webhook-in");
+import type { Credentials, FlowNode } from "./test-flows";
+import { SECRET } from "./test-flows";
+import { within } from "./wait";
+
+/** A node module, as Node-RED loads it. */
+export type NodeModule = (RED: NodeAPI) => void;
+
+/** A deployed node, with the parts of Node-RED's Node the tests use besides NodeRedNode. */
+export interface HelperNode extends NodeRedNode {
+    wires: string[][];
+    receive(msg?: object): void;
+    _complete(msg: object, error?: unknown): void;
+}
+
+export type DeployType = "full" | "flows" | "nodes";
+
+/** The parts of node-red-node-test-helper (0.3) the tests use; the package ships no types. */
+interface NodeTestHelper {
+    init(runtimePath: string): void;
+    settings(userSettings?: Record<string, unknown>): Record<string, unknown>;
+    load(modules: NodeModule | readonly NodeModule[], flow: readonly FlowNode[], credentials?: Credentials): Promise<void>;
+    unload(): Promise<void>;
+    getNode(id: string): HelperNode | null | undefined;
+    startServer(): Promise<void>;
+    stopServer(): Promise<void>;
+    /** supertest on the admin app. */
+    request(): supertest.Agent;
+    /** Internal: the runtime's flows, and its event bus. */
+    _redNodes: { setFlows(flow: readonly FlowNode[], credentials: Credentials, type: DeployType): Promise<unknown> };
+    _events: EventEmitter;
+}
+
+export const helper = require("node-red-node-test-helper") as NodeTestHelper;
+helper.init(require.resolve("node-red"));
+
+let httpNode: Express | undefined;
+function keepHttpNode(RED: NodeAPI): void {
+    httpNode = RED.httpNode as Express;
+}
+
+/** The node modules to pass to helper.load: alocity-signature and alocity-webhook-in; add others after them. */
+export const modules: readonly NodeModule[] = [keepHttpNode, signatureNode, webhookInNode];
+export { webhookInNode };
+
+/** A supertest agent on the RED.httpNode express app of the flow loaded last (helper.request() is the admin app). */
+export function httpNodeRequest(): supertest.Agent {
+    if (!httpNode) throw new Error("no flow loaded yet");
+    return supertest(httpNode);
+}
+
+export interface WebhookPostOptions {
+    secret?: string;
+    timestamp?: number;
+    /** The Alocity-Signature header to send instead of a signature made with `secret`. */
+    header?: string;
+}
+
+/** A signed POST of `body` (an object, or the exact text or bytes to send) to RED.httpNode. */
+export function webhookPost(url: string, body: object | string | Buffer, { secret = SECRET, timestamp, header }: WebhookPostOptions = {}): supertest.Test {
+    const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
+    return httpNodeRequest()
+        .post(url)
+        .set("Content-Type", "application/json")
+        .set("Alocity-Signature", header ?? sign(secret, raw, timestamp))
+        // The bytes as they are (superagent's types say a serializer returns a string; it may return bytes).
+        .serialize((bytes: Buffer) => bytes as unknown as string)
+        .send(raw);
+}
+
+/** A deployed node; throws when there is none of that id. */
+export function nodeOf(id: string): HelperNode {
+    const node = helper.getNode(id);
+    if (!node) throw new Error(`no node ${id} is deployed`);
+    return node;
+}
+
+/**
+ * Deploys flows (as helper.setFlows does) and resolves once they have started. Unlike helper.setFlows, it listens for
+ * the start before deploying (a start that comes first is not missed) and has no deadline of 300 ms (which a
+ * loaded machine passes).
+ */
+export async function deploy(flow: readonly FlowNode[], type: DeployType = "full", creds: Credentials = {}): Promise<void> {
+    const started = once(helper._events, "flows:started");
+    await helper._redNodes.setFlows(flow, creds, type);
+    await within(started, `the flows to start after a ${type} deploy`);
+}
+
+/** The next message node `id` receives. */
+export function nextInput<T = Record<string, unknown>>(id: string): Promise<T> {
+    return within(once(nodeOf(id), "input").then(([msg]) => msg as T), `a message at node ${id}`);
+}
+
+/**
+ * Runs `action` and resolves with the messages node `toId` received meanwhile, once all that node `fromId` sent
+ * until then has been delivered: a sentinel sent from `fromId` after the action arrives after them (Node-RED
+ * delivers in order), and is left out.
+ */
+export async function receivedWhile(fromId: string, toId: string, action: () => Promise<void>): Promise<object[]> {
+    const to = nodeOf(toId);
+    const received: object[] = [];
+    const sentinel = { topic: "test.sentinel" };
+    const arrived = new Promise<void>((resolve) => {
+        const listener = (msg: object) => {
+            if ((msg as { topic?: unknown }).topic === sentinel.topic) {
+                to.off("input", listener);
+                resolve();
+            } else {
+                received.push(msg);
+            }
+        };
+        to.on("input", listener);
+    });
+    await action();
+    nodeOf(fromId).send(sentinel);
+    await within(arrived, `the sentinel from ${fromId} at ${toId}`);
+    return received;
+}
