@@ -9,9 +9,10 @@ const path = require("path");
 /**
  * @param {object} options
  * @param {string} options.userDir
- * @param {number} [options.port] 0 picks a free port
+ * @param {number} [options.port] 0 (the default): Node-RED listens on a free port, read from its log
  * @param {string} [options.host]
  * @param {string} [options.packageDir] the package to load (linked into userDir/node_modules)
+ * @param {string[]} [options.modules] more node module folders to link into userDir/node_modules
  * @param {boolean} [options.link] false: link nothing, the package is installed in userDir already (e.g. from its tarball)
  * @param {string} [options.redJs] Node-RED's red.js (default: the devDependency)
  * @param {string} [options.nodeBinary] the node executable (default: this one)
@@ -22,12 +23,14 @@ const path = require("path");
  */
 async function startNodeRed(options) {
     const host = options.host || "127.0.0.1";
-    const port = options.port === undefined || options.port === 0 ? await freePort(host) : options.port;
+    const port = options.port || 0;
     fs.mkdirSync(path.join(options.userDir, "node_modules"), { recursive: true });
-    if (options.link !== false) {
-        const link = path.join(options.userDir, "node_modules", "node-red-contrib-alocity");
+    const links = [...(options.link !== false ? [options.packageDir] : []), ...(options.modules || [])];
+    for (const moduleDir of links) {
+        const name = JSON.parse(fs.readFileSync(path.join(moduleDir, "package.json"), "utf8")).name;
+        const link = path.join(options.userDir, "node_modules", name);
         fs.rmSync(link, { recursive: true, force: true });
-        fs.symlinkSync(options.packageDir, link, "dir");
+        fs.symlinkSync(moduleDir, link, "dir");
     }
     if (!fs.existsSync(path.join(options.userDir, "package.json"))) {
         fs.writeFileSync(path.join(options.userDir, "package.json"), JSON.stringify({ name: "node-red-project", private: true }, null, 2));
@@ -50,6 +53,8 @@ async function startNodeRed(options) {
     child.stdout.on("data", onOutput);
     child.stderr.on("data", onOutput);
 
+    // "Server now running at http://127.0.0.1:<port>/": the port it listens on, which may have been chosen for it.
+    const listening = () => /Server now running at (https?:\/\/[^/\s]+)/.exec(log);
     await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
             // Whoever called us has no handle on the child yet: do not leave it running.
@@ -57,7 +62,7 @@ async function startNodeRed(options) {
             reject(new Error(`Node-RED did not start within 60 s:\n${log}`));
         }, 60000);
         const check = () => {
-            if (/Started flows/.test(log)) {
+            if (/Started flows/.test(log) && listening()) {
                 clearTimeout(timer);
                 child.stdout.off("data", check);
                 resolve();
@@ -70,10 +75,10 @@ async function startNodeRed(options) {
         });
     });
 
-    const url = `http://${host}:${port}`;
+    const url = listening()[1];
     return {
         url,
-        port,
+        port: Number(new URL(url).port),
         process: child,
         get log() {
             return log;
@@ -124,17 +129,6 @@ function request(method, url, body, headers = {}) {
         });
         req.on("error", reject);
         req.end(data);
-    });
-}
-
-function freePort(host) {
-    return new Promise((resolve, reject) => {
-        const server = require("net").createServer();
-        server.listen(0, host, () => {
-            const { port } = server.address();
-            server.close(() => resolve(port));
-        });
-        server.on("error", reject);
     });
 }
 

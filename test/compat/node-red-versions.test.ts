@@ -5,13 +5,12 @@
 import assert from "assert";
 import type { EventRule } from "../../src/core/event-rules";
 import { samplePayload } from "../../src/core/samples";
-import { eventSwitchFlow, SECRET, type FlowNode } from "../support/test-flows";
+import { eventSwitchFlow, NODE_TYPES, SECRET, type FlowNode } from "../support/test-flows";
 import { request, signedPost, type HttpAnswer } from "../support/http";
 import { nodeSets, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, ofRun, type Recorded, type RecordedMessage } from "../support/recorders";
 import { startOptions, TARGETS } from "./targets";
 
-const PACKAGE_TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
 const SERIAL = samplePayload("door.state").serialNumber;
 
 /** The switch's rules; output RULES.length is `otherwise`. */
@@ -91,7 +90,7 @@ for (const target of TARGETS) {
             assert.match(nodeRed.log, new RegExp(`Node\\.js {1,2}version: v${target.nodeMajor}\\.`));
             assert.deepStrictEqual(problemLines(nodeRed.log), []);
             const ours = (await nodeSets(nodeRed)).filter((set) => set.module === "node-red-contrib-alocity");
-            assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...PACKAGE_TYPES].sort());
+            assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...NODE_TYPES].sort());
             for (const set of ours) {
                 assert.strictEqual(set.enabled, true);
                 assert.strictEqual(set.err, undefined, `${set.id}: ${set.err}`);

@@ -98,3 +98,16 @@ export function startOptions(target: Target): StartOptions {
         nodeBinary: target.node ? path.join(target.node.packageDir, target.node.bin) : undefined,
     };
 }
+
+/**
+ * startNodeRed's options for a target's Node-RED embedded in an express 4 app of the user's
+ * (test/support/embedded-node-red.ts) instead of started by its red.js.
+ */
+export function embeddedStartOptions(target: Target): StartOptions {
+    return {
+        ...startOptions(target),
+        redJs: path.join(root, "test", "support", "embedded-node-red.ts"),
+        execArgv: ["--require", require.resolve("tsx/cjs")],
+        env: { EMBEDDED_NODE_RED: target.nodeRed?.packageDir ?? path.join(root, "node_modules", "node-red") },
+    };
+}

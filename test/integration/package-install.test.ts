@@ -7,7 +7,7 @@ import os from "os";
 import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/samples";
 import { sign } from "../../src/core/signature";
-import { SECRET } from "../support/test-flows";
+import { NODE_TYPES, SECRET } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
 import { logShows, nodeSets, packageDir, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { npm } from "../support/run-npm";
@@ -22,7 +22,6 @@ interface Manifest {
     devDependencies: Record<string, string>;
 }
 const PACKAGE = require(path.join(packageDir, "package.json")) as Manifest;
-const TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch"];
 /** What a copy of the working tree to pack from leaves out: installed, built or local-only things. */
 const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-red", "artifacts"]);
 
@@ -110,7 +109,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         assert.deepStrictEqual(problemLines(nodeRed.log), []);
         assert.doesNotMatch(nodeRed.log, new RegExp(`\\[warn\\].*${PACKAGE.name}`));
         const ours = (await nodeSets(nodeRed)).filter((set) => set.module === PACKAGE.name);
-        assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...TYPES].sort());
+        assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), [...NODE_TYPES].sort());
         for (const set of ours) {
             assert.strictEqual(set.enabled, true, `${set.id} enabled`);
             assert.strictEqual(set.err, undefined, `${set.id}: ${set.err}`);
@@ -120,7 +119,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
 
     it("serves the editor its node definitions, help, message catalogues and icons", async () => {
         const editorFiles = await request("GET", `${nodeRed.url}/nodes`, { headers: { Accept: "text/html" } });
-        for (const type of TYPES) {
+        for (const type of NODE_TYPES) {
             assert.match(editorFiles.text, new RegExp(`registerType\\(\\s*["']${type}["']`), `${type}'s editor definition`);
             assert.match(editorFiles.text, new RegExp(`data-help-name="${type}"`), `${type}'s help`);
             const icon = await request("GET", `${nodeRed.url}/icons/${PACKAGE.name}/${type}.svg`);
@@ -128,7 +127,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             assert.match(icon.text, /<svg[\s>]/);
         }
         const catalogues = await nodeRed.admin<Record<string, Record<string, unknown> | undefined>>("GET", "/nodes/messages?lng=en-US");
-        for (const type of TYPES) {
+        for (const type of NODE_TYPES) {
             const catalogue = catalogues[`${PACKAGE.name}/${type}`];
             assert.ok(catalogue && catalogue[type], `the message catalogue of ${type}`);
         }

@@ -33,6 +33,7 @@ interface ScriptOptions {
     host?: string;
     packageDir?: string;
     link?: boolean;
+    modules?: string[];
     redJs?: string;
     nodeBinary?: string;
     execArgv?: string[];
@@ -54,6 +55,8 @@ export interface StartOptions {
     /** Options for the node executable, before red.js (e.g. `--require tsx/cjs` for a starter written in TypeScript). */
     execArgv?: string[];
     env?: NodeJS.ProcessEnv;
+    /** More node module folders to link into the user directory (test fixtures). */
+    modules?: string[];
     /**
      * A user directory that already holds the package (installed, not linked): it is used as it is and kept.
      * By default a fresh temporary one is made, this working tree linked into it, and removed on stop().
@@ -61,45 +64,36 @@ export interface StartOptions {
     installedIn?: string;
 }
 
-/** A Node-RED log line that says a port was taken between our finding it free and Node-RED listening on it. */
-const PORT_TAKEN = /Error: port in use|EADDRINUSE/;
-const START_ATTEMPTS = 3;
-
-/**
- * Starts a real Node-RED on a free port of 127.0.0.1. The script finds a free port before Node-RED listens on it;
- * should another process take it in between, Node-RED says so and exits, and it is started again on another one.
- */
+/** Starts a real Node-RED on a port of 127.0.0.1 it chooses itself. */
 export async function startRealNodeRed(options: StartOptions = {}): Promise<NodeRedProcess> {
-    for (let attempt = 1; ; attempt++) {
-        const userDir = options.installedIn ?? fs.mkdtempSync(path.join(os.tmpdir(), "alocity-nr-"));
-        const removeUserDir = () => {
-            if (options.installedIn === undefined) fs.rmSync(userDir, { recursive: true, force: true });
-        };
-        let nodeRed: NodeRedProcess;
-        try {
-            nodeRed = await script.startNodeRed({
-                userDir,
-                port: 0,
-                packageDir,
-                link: options.installedIn === undefined,
-                settings: options.settings,
-                redJs: options.redJs,
-                nodeBinary: options.nodeBinary,
-                execArgv: options.execArgv,
-                env: options.env,
-            });
-        } catch (error) {
-            removeUserDir();
-            if (attempt < START_ATTEMPTS && error instanceof Error && PORT_TAKEN.test(error.message)) continue;
-            throw error;
-        }
-        const stop = nodeRed.stop.bind(nodeRed);
-        nodeRed.stop = async () => {
-            await stop();
-            removeUserDir();
-        };
-        return nodeRed;
+    const userDir = options.installedIn ?? fs.mkdtempSync(path.join(os.tmpdir(), "alocity-nr-"));
+    const removeUserDir = () => {
+        if (options.installedIn === undefined) fs.rmSync(userDir, { recursive: true, force: true });
+    };
+    let nodeRed: NodeRedProcess;
+    try {
+        nodeRed = await script.startNodeRed({
+            userDir,
+            port: 0,
+            packageDir,
+            link: options.installedIn === undefined,
+            modules: options.modules,
+            settings: options.settings,
+            redJs: options.redJs,
+            nodeBinary: options.nodeBinary,
+            execArgv: options.execArgv,
+            env: options.env,
+        });
+    } catch (error) {
+        removeUserDir();
+        throw error;
     }
+    const stop = nodeRed.stop.bind(nodeRed);
+    nodeRed.stop = async () => {
+        await stop();
+        removeUserDir();
+    };
+    return nodeRed;
 }
 
 /**

@@ -4,6 +4,9 @@ import { readoutNodes, recorderNode } from "./recorders";
 
 export const SECRET = "whsec-test-3f9a1c2e7b5d";
 
+/** The node types the package registers (spelled out: the tests check package.json against them). */
+export const NODE_TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch", "alocity-device-state", "alocity-home-assistant"];
+
 /** A node of a flow as deployed (and as the test helper loads it). */
 export interface FlowNode {
     id: string;

@@ -6,7 +6,7 @@ import type { EventEmitter } from "events";
 import type { Express } from "express";
 import supertest from "supertest";
 import { sign } from "../../src/core/signature";
-import type { NodeAPI, NodeRedNode } from "../../src/runtime/node-red";
+import type { NodeAPI, NodeRedNode, NodeStatus } from "../../src/runtime/node-red";
 import signatureNode = require("../../nodes/alocity-signature");
 import webhookInNode = require("../../nodes/alocity-webhook-in");
 import type { Credentials, FlowNode } from "./test-flows";
@@ -36,6 +36,8 @@ interface NodeTestHelper {
     stopServer(): Promise<void>;
     /** supertest on the admin app. */
     request(): supertest.Agent;
+    /** A spy on the runtime's log since the flow was loaded: each call's first argument is a LogEntry. */
+    log(): { args: unknown[][] };
     /** Internal: the runtime's flows, and its event bus. */
     _redNodes: { setFlows(flow: readonly FlowNode[], credentials: Credentials, type: DeployType): Promise<unknown> };
     _events: EventEmitter;
@@ -53,10 +55,15 @@ function keepHttpNode(RED: NodeAPI): void {
 export const modules: readonly NodeModule[] = [keepHttpNode, signatureNode, webhookInNode];
 export { webhookInNode };
 
+/** The RED.httpNode express app of the flow loaded last, e.g. to serve it from a server of the test's own. */
+export function httpNodeApp(): Express {
+    if (!httpNode) throw new Error("no flow loaded yet");
+    return httpNode;
+}
+
 /** A supertest agent on the RED.httpNode express app of the flow loaded last (helper.request() is the admin app). */
 export function httpNodeRequest(): supertest.Agent {
-    if (!httpNode) throw new Error("no flow loaded yet");
-    return supertest(httpNode);
+    return supertest(httpNodeApp());
 }
 
 export interface WebhookPostOptions {
@@ -76,6 +83,32 @@ export function webhookPost(url: string, body: object | string | Buffer, { secre
         // The bytes as they are (superagent's types say a serializer returns a string; it may return bytes).
         .serialize((bytes: Buffer) => bytes as unknown as string)
         .send(raw);
+}
+
+/** A line of the runtime's log, as a node writes it. Levels: 20 error, 30 warn, 40 info, 50 debug. */
+export interface LogEntry {
+    level: number;
+    type?: string;
+    id?: string;
+    msg?: unknown;
+}
+
+/** What nodes of a type have logged since the flow was loaded, at `minLevel` or more verbose. */
+export function logEntries(type: string, minLevel = 0): LogEntry[] {
+    return helper
+        .log()
+        .args.map((args) => args[0] as LogEntry)
+        .filter((entry) => entry?.type === type && entry.level >= minLevel);
+}
+
+/** Every status a deployed node has shown since the flow was loaded, in order. */
+export function statusesOf(id: string): NodeStatus[] {
+    const node = nodeOf(id);
+    const spy = node.status as unknown as { getCalls(): { thisValue: unknown; args: unknown[] }[] };
+    return spy
+        .getCalls()
+        .filter((call) => call.thisValue === node)
+        .map((call) => call.args[0] as NodeStatus);
 }
 
 /** A deployed node; throws when there is none of that id. */

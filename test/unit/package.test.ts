@@ -4,6 +4,7 @@ import fs from "fs";
 import path from "path";
 import { TARGETS } from "../compat/targets";
 import { packageDir as root } from "../support/real-node-red";
+import { NODE_TYPES } from "../support/test-flows";
 
 interface Manifest {
     license: string;
@@ -63,6 +64,7 @@ describe("package.json for the Flow Library", () => {
     });
 
     it("lists compiled node files, each built from a TypeScript source with an editor file", () => {
+        assert.deepStrictEqual(Object.keys(PACKAGE["node-red"].nodes).sort(), [...NODE_TYPES].sort());
         for (const [type, file] of Object.entries(PACKAGE["node-red"].nodes)) {
             assert.match(file, /^dist\/nodes\/[\w-]+\.js$/, type);
             assert.ok(fs.existsSync(path.join(root, "nodes", path.basename(file).replace(/\.js$/, ".ts"))), `${type}: its source`);
