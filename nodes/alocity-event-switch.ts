@@ -1,6 +1,6 @@
 import { compileRules, outputCount, routeMessage, type SwitchConfig } from "../src/core/event-rules";
 import { LogThrottle } from "../src/core/log-throttle";
-import { serveEventCatalogue } from "../src/runtime/catalogue-endpoint";
+import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
 import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
 
 interface EventSwitchDef extends NodeDef {
@@ -57,5 +57,5 @@ export = function (RED: NodeAPI) {
 
     RED.nodes.registerType("alocity-event-switch", AlocityEventSwitch);
 
-    serveEventCatalogue(RED);
+    serveEditorCatalogue(RED);
 };

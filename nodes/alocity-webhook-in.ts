@@ -1,7 +1,7 @@
 import { LogThrottle } from "../src/core/log-throttle";
 import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/signature";
-import { serveEventCatalogue } from "../src/runtime/catalogue-endpoint";
+import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
 import type { AlocitySignatureNode } from "../src/runtime/signature-config";
 import { testEventTargets } from "../src/runtime/test-event";
@@ -33,7 +33,7 @@ function clockTime(ms: number): string {
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.${key}`, substitutions);
     const testTargets = testEventTargets(RED);
-    serveEventCatalogue(RED);
+    serveEditorCatalogue(RED);
 
     function AlocityWebhookIn(this: NodeRedNode, def: WebhookInDef) {
         RED.nodes.createNode(this, def);

@@ -92,6 +92,14 @@ async function startNodeRed(options) {
                 return answer.text ? JSON.parse(answer.text) : undefined;
             });
         },
+        /**
+         * Answers the editor's first-run questions as a returning user has (the welcome tour seen, telemetry and its
+         * update notifications off), so that the editor opens with no dialog in the way.
+         */
+        async answerFirstRunQuestions() {
+            const { version } = await this.admin("GET", "/settings");
+            await this.admin("POST", "/settings/user", { telemetryEnabled: false, editor: { tours: { welcome: version } } });
+        },
         /** Deploys flows and waits until they are running. */
         async deploy(flows, type = "full") {
             const before = (log.match(/Started (modified )?flows|Started modified nodes/g) || []).length;

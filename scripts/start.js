@@ -24,18 +24,25 @@ function shellWord(text) {
     return /^[A-Za-z0-9_\/.:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
-function demoFlow(secret) {
+/** The demo flow with its key, and the address it is really served at in its comment. */
+function demoFlow(secret, baseUrl) {
     const examples = path.join(root, "examples", "demo.json");
     const nodes = JSON.parse(fs.readFileSync(examples, "utf8"));
-    return nodes.map((node) => (node.type === "alocity-signature" ? { ...node, credentials: { secret } } : node));
+    return nodes.map((node) => {
+        if (node.type === "alocity-signature") return { ...node, credentials: { secret } };
+        if (node.type === "comment") return { ...node, info: node.info.split("http://<this Node-RED>").join(baseUrl) };
+        return node;
+    });
 }
+
 
 async function main() {
     const { secret, generated } = demoSecret();
     const nodeRed = await startNodeRed({ userDir, port, host: "127.0.0.1", packageDir: root, inheritOutput: true });
     const current = await nodeRed.admin("GET", "/flows");
     const others = (current.flows || current).filter((node) => node.id !== DEMO_TAB && node.z !== DEMO_TAB && !String(node.id).startsWith("alocity-demo-"));
-    await nodeRed.admin("POST", "/flows", others.concat(demoFlow(secret)), { "Node-RED-Deployment-Type": "full" });
+    await nodeRed.admin("POST", "/flows", others.concat(demoFlow(secret, nodeRed.url)), { "Node-RED-Deployment-Type": "full" });
+    await nodeRed.answerFirstRunQuestions();
 
     const webhookUrl = `${nodeRed.url}/alocity`;
     const cli = path.relative(process.cwd(), path.join(root, "dist", "src", "cli.js")) || "dist/src/cli.js";

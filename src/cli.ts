@@ -10,7 +10,7 @@ import * as path from "path";
 import * as util from "util";
 import { EVENT_CODES, identifyEvent, isEventCode, isKnownEventCode } from "./core/events";
 import { parseEventBody } from "./core/receiver";
-import { SAMPLE_EVENTS } from "./core/samples";
+import { sampleWith } from "./core/samples";
 import { sign } from "./core/signature";
 
 const PROGRAM = "alocity-webhook";
@@ -27,18 +27,25 @@ Commands:
   send    POST a signed event to a webhook URL; prints the answer's status and body
   sign    print the Alocity-Signature header value for a body
 
-send:  ${PROGRAM} send --url URL --secret SECRET --event CODE [--timestamp T]
+send:  ${PROGRAM} send --url URL --secret SECRET --event CODE [--set FIELD=VALUE ...] [--timestamp T]
        ${PROGRAM} send --url URL --secret SECRET --file FILE [--event CODE] [--timestamp T]
   --url URL        the webhook URL, e.g. http://127.0.0.1:1880/alocity
-  --secret SECRET  the webhook's secret key (or set ${SECRET_VARIABLE})
+  --secret SECRET  the webhook's secret key; "-" reads it from standard input (see below)
   --event CODE     send a realistic sample of this event, one of:
                    ${EVENT_CODES.join(", ")}
+  --set F=V        with --event: set a field of the sample, e.g. --set serialNumber=ALO-2
+                   --set doorState=Closed (repeat it for more fields); a value takes the
+                   type of the sample's field (isConnected=false is a boolean)
   --file FILE      send this file's JSON instead, byte for byte (with --event: warns when
                    the file does not look like that event)
   --timestamp T    sign with this time, in epoch seconds, instead of now
 
 sign:  ${PROGRAM} sign --secret SECRET [--timestamp T] [--file FILE]
   --file FILE      the body to sign; without it, the body is read from standard input
+
+The secret: a --secret on the command line can be seen by other users in the process list
+and stays in your shell's history. Prefer the environment variable ${SECRET_VARIABLE},
+or --secret - to read it from standard input (one line; sign then needs --file).
 
   -h, --help       show this help
   --version        show the version
@@ -59,15 +66,22 @@ const OPTIONS = {
     event: { type: "string" },
     file: { type: "string" },
     timestamp: { type: "string" },
+    set: { type: "string", multiple: true },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean" },
 } as const;
 
-type Values = { [Name in keyof typeof OPTIONS]?: (typeof OPTIONS)[Name]["type"] extends "string" ? string : boolean };
+type Values = {
+    [Name in keyof typeof OPTIONS]?: (typeof OPTIONS)[Name] extends { multiple: true }
+        ? string[]
+        : (typeof OPTIONS)[Name]["type"] extends "string"
+          ? string
+          : boolean;
+};
 
 /** What the command takes, beyond --help. */
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
-    send: ["url", "secret", "event", "file", "timestamp"],
+    send: ["url", "secret", "event", "file", "timestamp", "set"],
     sign: ["secret", "file", "timestamp"],
 };
 
@@ -149,8 +163,9 @@ function parseCommandLine(argv: readonly string[]): { values: Values; positional
     }
 }
 
-function secretOf(values: Values, io: Io): string {
-    const given = values.secret ?? io.env[SECRET_VARIABLE];
+/** The secret: --secret, or from standard input with --secret -, or from the environment. */
+async function secretOf(values: Values, io: Io): Promise<string> {
+    const given = values.secret === "-" ? await secretFromStdin(io) : (values.secret ?? io.env[SECRET_VARIABLE]);
     if (given === undefined || given === "") {
         throw new UsageError(`no secret: give --secret SECRET or set ${SECRET_VARIABLE} (the webhook's secret key)`);
     }
@@ -163,6 +178,27 @@ function secretOf(values: Values, io: Io): string {
         io.stderr.write(`${PROGRAM}: note: removed whitespace around the secret\n`);
     }
     return secret;
+}
+
+/** The first line of standard input (typed, or piped in). */
+function secretFromStdin(io: Io): Promise<string> {
+    return new Promise((resolve, reject) => {
+        let text = "";
+        const finish = () => {
+            io.stdin.off("data", onData);
+            io.stdin.off("end", finish);
+            io.stdin.off("error", reject);
+            io.stdin.pause();
+            resolve(text.split(/\r?\n/)[0]);
+        };
+        const onData = (chunk: Buffer | string) => {
+            text += chunk.toString();
+            if (text.includes("\n")) finish();
+        };
+        io.stdin.on("data", onData);
+        io.stdin.on("end", finish);
+        io.stdin.on("error", reject);
+    });
 }
 
 function timestampOf(values: Values): number | undefined {
@@ -244,7 +280,10 @@ function bodyToSend(values: Values, io: Io): Buffer {
         if (!isKnownEventCode(event)) {
             throw new UsageError(`unknown event "${event}": known events are ${knownEvents()}`);
         }
-        return Buffer.from(JSON.stringify(SAMPLE_EVENTS[event]), "utf8");
+        return Buffer.from(JSON.stringify(sampleWith(event, fieldsToSet(values.set ?? []))), "utf8");
+    }
+    if (values.set !== undefined) {
+        throw new UsageError("--set changes a sample (--event): edit the file instead");
     }
     if (event !== undefined && !isEventCode(event)) {
         throw new UsageError(`"${event}" is not an event code (word.word); known events are ${knownEvents()}`);
@@ -262,10 +301,24 @@ function bodyToSend(values: Values, io: Io): Buffer {
     return rawBody;
 }
 
+/** The fields of `--set FIELD=VALUE` options. */
+function fieldsToSet(assignments: readonly string[]): Record<string, string> {
+    const fields: Record<string, string> = {};
+    for (const assignment of assignments) {
+        const equals = assignment.indexOf("=");
+        const field = assignment.slice(0, equals).trim();
+        if (equals < 0 || field === "") {
+            throw new UsageError(`--set takes FIELD=VALUE, e.g. --set doorState=Closed; got "${assignment}"`);
+        }
+        fields[field] = assignment.slice(equals + 1);
+    }
+    return fields;
+}
+
 async function send(values: Values, io: Io): Promise<number> {
     const url = webhookUrlOf(values);
     const rawBody = bodyToSend(values, io);
-    const header = sign(secretOf(values, io), rawBody, timestampOf(values));
+    const header = sign(await secretOf(values, io), rawBody, timestampOf(values));
     const answer = await post(url, rawBody, {
         "Content-Type": "application/json",
         "Content-Length": String(rawBody.length),
@@ -342,7 +395,10 @@ function connectionError(url: URL, error: NodeJS.ErrnoException): ConnectionErro
 }
 
 async function signCommand(values: Values, io: Io): Promise<number> {
-    const secret = secretOf(values, io);
+    if (values.secret === "-" && values.file === undefined) {
+        throw new UsageError("with --secret -, the secret comes from standard input: give the body with --file FILE");
+    }
+    const secret = await secretOf(values, io);
     const timestamp = timestampOf(values);
     let body: Buffer;
     if (values.file !== undefined) {

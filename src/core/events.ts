@@ -167,25 +167,23 @@ export function identifyEvent(body: Record<string, unknown>, givenEvent?: string
     return { event: inferEventFromShape(payload), payload, inferred: true };
 }
 
+/** The field each event is mostly about (an access log's result may come in any of ACCESS_RESULT_FIELDS). */
+export const MAIN_FIELDS: Readonly<Record<KnownEventCode, string>> = {
+    "accesslog.created": "result",
+    "door.healthcheck": "isConnected",
+    "door.state": "doorState",
+    "lock.state": "lockState",
+    "user.card": "action",
+    "user.face": "action",
+};
+
 /** The value an event is mostly about (door.state: doorState, ...), or undefined when it has none. */
 export function mainValueOf(event: string, payload: Record<string, unknown>): unknown {
-    switch (event) {
-        case "door.state":
-            return payload.doorState;
-        case "lock.state":
-            return payload.lockState;
-        case "user.card":
-        case "user.face":
-            return payload.action;
-        case "door.healthcheck":
-            return payload.isConnected;
-        case "accesslog.created": {
-            const field = ACCESS_RESULT_FIELDS.find((name) => has(payload, name));
-            return field === undefined ? undefined : payload[field];
-        }
-        default:
-            return undefined;
+    if (event === "accesslog.created") {
+        const field = ACCESS_RESULT_FIELDS.find((name) => has(payload, name));
+        return field === undefined ? undefined : payload[field];
     }
+    return isKnownEventCode(event) ? payload[MAIN_FIELDS[event]] : undefined;
 }
 
 /** The serial number of the device an event is about, when it has one. */

@@ -47,3 +47,35 @@ export const SAMPLE_EVENTS: { readonly [Code in KnownEventCode]: Readonly<EventP
 export function samplePayload<Code extends KnownEventCode>(event: Code): EventPayloads[Code] {
     return structuredClone(SAMPLE_EVENTS[event]) as EventPayloads[Code];
 }
+
+/**
+ * An event's sample with some fields set, e.g. `{ serialNumber: "ALO-2", doorState: "Closed" }` to try an alarm
+ * without Alocity. A value given as text takes the type of the sample's field it replaces ("false" for a boolean,
+ * "0" for a number); for a field the sample lacks, a JSON literal (a number, true, false, null) is read as such and
+ * anything else stays text.
+ */
+export function sampleWith(event: KnownEventCode, fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+    const sample: Record<string, unknown> = samplePayload(event);
+    for (const [field, value] of Object.entries(fields)) {
+        sample[field] = typeof value === "string" ? valueLike(sample[field], value) : value;
+    }
+    return sample;
+}
+
+/** `text` as a value of the same type as `like` where it reads as one. */
+function valueLike(like: unknown, text: string): unknown {
+    if (typeof like === "string") {
+        return text;
+    }
+    if (typeof like === "boolean" && /^(true|false)$/i.test(text.trim())) {
+        return text.trim().toLowerCase() === "true";
+    }
+    const literal = text.trim();
+    if (literal !== "" && (typeof like === "number" || like === undefined) && Number.isFinite(Number(literal))) {
+        return Number(literal);
+    }
+    if (like === undefined && /^(true|false|null)$/.test(literal)) {
+        return JSON.parse(literal);
+    }
+    return text;
+}

@@ -6,10 +6,11 @@
 const LITERAL_PATH = /^(\/[A-Za-z0-9._~%@-]*)+$/;
 
 /** Top-level paths of the editor's admin API (Node-RED 3.1 to 5.0). */
-const EDITOR_API_SEGMENTS = new Set([
+export const EDITOR_API_SEGMENTS: readonly string[] = [
     "auth", "comms", "context", "core", "credentials", "debug", "diagnostics", "flow", "flows", "icons", "inject",
     "library", "locales", "nodes", "plugins", "projects", "red", "settings", "theme", "types", "vendor",
-]);
+];
+const EDITOR_API = new Set(EDITOR_API_SEGMENTS);
 
 export class InvalidPathError extends Error {
     /** "invalid": not a literal path; "editor": it belongs to the editor's admin API. */
@@ -78,5 +79,5 @@ export function pathBelow(path: string, root: string): string | undefined {
 
 /** Whether a path below the editor's root is one of the editor's own API paths. */
 export function isEditorApiPath(pathBelowEditor: string): boolean {
-    return EDITOR_API_SEGMENTS.has(pathBelowEditor.split("/")[1]?.toLowerCase());
+    return EDITOR_API.has(pathBelowEditor.split("/")[1]?.toLowerCase());
 }

@@ -1,10 +1,14 @@
-import { EVENT_CODES, isKnownEventCode } from "../core/events";
-import { SAMPLE_EVENTS } from "../core/samples";
+import type { Request, Response } from "express";
+import { EVENT_CODES, isJsonObject, isKnownEventCode } from "../core/events";
+import { sampleWith } from "../core/samples";
 import { sign, SIGNATURE_HEADER } from "../core/signature";
 import type { NodeAPI } from "./node-red";
 import { webhookRoutesFor } from "./webhook-routes";
 
-/** The editor's "send test event" action: POST `{ event }` here. */
+/**
+ * The editor's "send test event" action: POST `{ event, fields? }` here; `fields` (text values) are set on the event's
+ * sample, e.g. `{ "serialNumber": "ALO-2", "doorState": "Closed" }`.
+ */
 export const TEST_EVENT_ROUTE = "/alocity-webhook-in/:id/test";
 export const TEST_EVENT_PERMISSION = "alocity-webhook-in.write";
 
@@ -17,7 +21,7 @@ export interface TestEventTarget {
 }
 
 /** Why a test event could not be sent. */
-export type TestEventError = "not-deployed" | "unknown-event" | "cannot-receive" | "not-serving" | "no-secret";
+export type TestEventError = "not-deployed" | "unknown-event" | "bad-fields" | "cannot-receive" | "not-serving" | "no-secret";
 
 /**
  * The endpoint's answer: a sent event gives the webhook's own answer (`status`, `body`); a refusal, an `error` code
@@ -30,6 +34,7 @@ export type TestEventAnswer =
 const ERROR_STATUS: Record<TestEventError, number> = {
     "not-deployed": 404,
     "unknown-event": 400,
+    "bad-fields": 400,
     "cannot-receive": 409,
     "not-serving": 409,
     "no-secret": 409,
@@ -65,7 +70,7 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
     targetsByAdminApp.set(RED.httpAdmin, registry);
 
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.test.${key}`, substitutions);
-    const refuse = (res: any, error: TestEventError, substitutions?: Record<string, unknown>, extra?: object) => {
+    const refuse = (res: Response, error: TestEventError, substitutions?: Record<string, unknown>, extra?: object) => {
         const answer: TestEventAnswer = { error, message: t(error, substitutions), ...extra };
         res.status(ERROR_STATUS[error]).json(answer);
     };
@@ -75,9 +80,10 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         return registry;
     }
 
-    RED.httpAdmin.post(TEST_EVENT_ROUTE, needsPermission, (req: any, res: any) => {
+    RED.httpAdmin.post(TEST_EVENT_ROUTE, needsPermission, (req: Request, res: Response) => {
         const id = String(req.params.id);
-        const event = req.body?.event;
+        const event: unknown = req.body?.event;
+        const fields = fieldsOf(req.body?.fields);
         const target = targets.get(id);
         if (target === undefined) {
             // A deployed node that is not registered stopped at a configuration error (e.g. HTTP endpoints disabled).
@@ -87,6 +93,9 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         if (!isKnownEventCode(event)) {
             return refuse(res, "unknown-event", { event: String(event ?? ""), events: EVENT_CODES.join(", ") }, { events: EVENT_CODES });
         }
+        if (fields === undefined) {
+            return refuse(res, "bad-fields", { max: MAX_FIELDS, length: MAX_FIELD_LENGTH });
+        }
         const path = target.servedPath();
         if (path === undefined) {
             return refuse(res, "not-serving");
@@ -95,7 +104,7 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         if (secret === undefined || secret === "") {
             return refuse(res, "no-secret");
         }
-        const rawBody = Buffer.from(JSON.stringify(SAMPLE_EVENTS[event]), "utf8");
+        const rawBody = Buffer.from(JSON.stringify(sampleWith(event, fields)), "utf8");
         const answer = webhookRoutesFor(RED).deliver(path, rawBody, {
             "content-type": "application/json",
             "content-length": String(rawBody.length),
@@ -108,4 +117,20 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         setImmediate(() => res.json(sent));
     });
     return registry;
+}
+
+const MAX_FIELDS = 20;
+const MAX_FIELD_LENGTH = 200;
+
+/** The fields to set on the sample: none, or an object of at most MAX_FIELDS texts; undefined for anything else. */
+function fieldsOf(value: unknown): Record<string, string> | undefined {
+    if (value === undefined || value === null) {
+        return {};
+    }
+    if (!isJsonObject(value)) {
+        return undefined;
+    }
+    const entries = Object.entries(value).filter(([, text]) => text !== "");
+    const fit = entries.length <= MAX_FIELDS && entries.every(([field, text]) => typeof text === "string" && field.length <= MAX_FIELD_LENGTH && text.length <= MAX_FIELD_LENGTH);
+    return fit ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
 }

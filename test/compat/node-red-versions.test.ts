@@ -97,8 +97,8 @@ for (const target of TARGETS) {
             }
         });
 
-        it("serves the event switch's catalogue to the editor (RED.auth on the admin app)", async () => {
-            const catalogue = await nodeRed.admin<{ events: string[]; values: Record<string, string[]> }>("GET", "/alocity-event-switch/catalogue");
+        it("serves the editor's catalogue (RED.auth on the admin app)", async () => {
+            const catalogue = await nodeRed.admin<{ events: string[]; values: Record<string, string[]> }>("GET", "/alocity-catalogue");
             assert.ok(catalogue.events.includes("door.state"), JSON.stringify(catalogue));
             assert.ok(catalogue.values["user.face"].includes("Enrolled"), JSON.stringify(catalogue));
         });

@@ -5,12 +5,13 @@ import assert from "assert";
 import type { KnownEventCode } from "../../src/core/events";
 import type { EventRule } from "../../src/core/event-rules";
 import { samplePayload } from "../../src/core/samples";
-import type { FlowNode } from "../support/test-flows";
+import { NODE_TYPES, type FlowNode } from "../support/test-flows";
 import type { NodeRedProcess } from "../support/real-node-red";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
 const SECRET = "whsec-editor-7d2e9b41c6a8";
-const PALETTE_TYPES = ["alocity-webhook-in", "alocity-event-switch"];
+/** Every type but the config node. */
+const PALETTE_TYPES = NODE_TYPES.filter((type) => type !== "alocity-signature");
 const CONFIG_TYPE = "alocity-signature";
 
 /** Sends a sample event, signed with SECRET, to a webhook path of the runtime; asserts it is accepted. */

@@ -113,6 +113,26 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
         assert.strictEqual(received.length, 0);
     });
 
+    it("sets the fields given on the sample: a chosen door state for a chosen serial", async function () {
+        await helper.load(modules, webhookFlow(), credentials());
+        const emitted = emittedAtOut();
+        const res = await sendTestEvent("in", { event: "door.state", fields: { serialNumber: "ALO-2", doorState: "Closed" } });
+        assert.strictEqual(res.body.status, 200, res.text);
+        assert.deepStrictEqual((await emitted).payload, { serialNumber: "ALO-2", doorState: "Closed" });
+    });
+
+    it("answers 400 bad-fields for fields that are not a few short texts, and sends nothing", async function () {
+        await helper.load(modules, webhookFlow(), credentials());
+        const received = await receivedDuring(async () => {
+            const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`f${i}`, "x"]));
+            for (const fields of [["ALO-2"], "ALO-2", { serialNumber: 2 }, { doorState: "x".repeat(201) }, many]) {
+                const res = await sendTestEvent("in", { event: "door.state", fields });
+                assert.deepStrictEqual([res.status, res.body.error], [400, "bad-fields"], JSON.stringify(fields));
+            }
+        });
+        assert.strictEqual(received.length, 0);
+    });
+
     it("answers 409 no-secret when the node has no secret, and sends nothing", async function () {
         await helper.load(modules, webhookFlow(), {});
         const received = await receivedDuring(async () => {
@@ -166,7 +186,7 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
         });
 
         it(`requires ${PERMISSION}: without it the answer is 403 and nothing is sent`, async function () {
-            assert.deepStrictEqual(asked, [PERMISSION, "alocity-event-switch.read"], "the test event and the event catalogue");
+            assert.deepStrictEqual(asked, [PERMISSION, "alocity-catalogue.read"], "the test event and the editor's catalogue");
             const received = await receivedDuring(async () => {
                 const res = await sendTestEvent("in", { event: "door.state" });
                 assert.strictEqual(res.status, 403);

@@ -22,6 +22,8 @@ export interface NodeRedProcess {
     readonly log: string;
     /** Calls the admin API; resolves with the parsed JSON answer; rejects on a status of 300 or more. */
     admin<T = unknown>(method: string, route: string, body?: unknown, headers?: OutgoingHttpHeaders): Promise<T>;
+    /** Answers the editor's first-run questions (welcome tour, telemetry) as a returning user has. */
+    answerFirstRunQuestions(): Promise<void>;
     /** Deploys flows and waits until they are running. */
     deploy(flows: readonly FlowNode[], type?: DeployType): Promise<void>;
     stop(): Promise<void>;
@@ -62,13 +64,19 @@ export interface StartOptions {
      * By default a fresh temporary one is made, this working tree linked into it, and removed on stop().
      */
     installedIn?: string;
+    /**
+     * A user directory to use and keep (this working tree linked into it): start Node-RED again with the same one to
+     * restart it on what it saved (flows, context). The caller removes it.
+     */
+    userDir?: string;
 }
 
 /** Starts a real Node-RED on a port of 127.0.0.1 it chooses itself. */
 export async function startRealNodeRed(options: StartOptions = {}): Promise<NodeRedProcess> {
-    const userDir = options.installedIn ?? fs.mkdtempSync(path.join(os.tmpdir(), "alocity-nr-"));
+    const kept = options.installedIn ?? options.userDir;
+    const userDir = kept ?? fs.mkdtempSync(path.join(os.tmpdir(), "alocity-nr-"));
     const removeUserDir = () => {
-        if (options.installedIn === undefined) fs.rmSync(userDir, { recursive: true, force: true });
+        if (kept === undefined) fs.rmSync(userDir, { recursive: true, force: true });
     };
     let nodeRed: NodeRedProcess;
     try {

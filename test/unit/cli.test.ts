@@ -94,7 +94,7 @@ describe("alocity-webhook (command)", function () {
             for (const flag of ["--help", "-h", "help"]) {
                 const { code, stdout } = await run([flag]);
                 assert.strictEqual(code, 0, flag);
-                for (const text of ["send --url URL", "sign --secret SECRET", "ALOCITY_WEBHOOK_SECRET", ...EVENT_CODES]) {
+                for (const text of ["send --url URL", "sign --secret SECRET", "ALOCITY_WEBHOOK_SECRET", "--set F=V", "process list", "--secret -", ...EVENT_CODES]) {
                     assert.ok(stdout.includes(text), `${flag}: "${text}" in\n${stdout}`);
                 }
             }
@@ -173,6 +173,18 @@ describe("alocity-webhook (command)", function () {
             assert.match(stderr, /ALOCITY_WEBHOOK_SECRET/);
         });
 
+        it("--secret - reads the secret from standard input (its first line), the body from --file", async function () {
+            const { code, stdout } = await run(["sign", "--secret", "-", "--timestamp", String(T), "--file", file("body.json", body)], { input: `${SECRET}\n` });
+            assert.strictEqual(code, 0);
+            assert.strictEqual(stdout, expectedHeader(SECRET, T, body) + "\n");
+        });
+
+        it("--secret - without --file exits 2: standard input cannot hold both", async function () {
+            const { code, stderr } = await run(["sign", "--secret", "-"], { input: `${SECRET}\n` });
+            assert.strictEqual(code, 2);
+            assert.match(stderr, /--file/);
+        });
+
         it("exits 2 for a file that does not exist", async function () {
             const missing = path.join(dir, "missing.json");
             const { code, stderr } = await run(["sign", "--secret", SECRET, "--file", missing]);
@@ -211,6 +223,30 @@ describe("alocity-webhook (command)", function () {
             const [request] = receiver.requests;
             assert.ok(request.body.equals(body), "the body arrives byte for byte");
             assert.strictEqual(request.headers["alocity-signature"], expectedHeader(SECRET, T, body));
+        });
+
+        it("--set changes fields of the sample, each value of the type of the field it replaces", async function () {
+            const door = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state", "--set", "serialNumber=ALO-2", "--set", "doorState=Closed"]);
+            assert.strictEqual(door.code, 0, door.stderr);
+            const health = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.healthcheck", "--set", "isConnected=false", "--set", "ipAddress="]);
+            assert.strictEqual(health.code, 0, health.stderr);
+            assert.deepStrictEqual(JSON.parse(receiver.requests[0].body.toString()), { serialNumber: "ALO-2", doorState: "Closed" });
+            assert.deepStrictEqual(JSON.parse(receiver.requests[1].body.toString()), { ...SAMPLE_EVENTS["door.healthcheck"], isConnected: false, ipAddress: "" });
+        });
+
+        it("exits 2 for a --set that is not FIELD=VALUE, or with --file, and sends nothing", async function () {
+            for (const args of [["--event", "door.state", "--set", "doorState"], ["--file", file("door.json", "{}"), "--set", "doorState=Open"]]) {
+                const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, ...args]);
+                assert.strictEqual(code, 2, args.join(" "));
+                assert.match(stderr, /--set/);
+            }
+            assert.strictEqual(receiver.requests.length, 0);
+        });
+
+        it("--secret - reads the secret from standard input", async function () {
+            const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", "-", "--event", "lock.state"], { input: `${SECRET}\r\n` });
+            assert.strictEqual(code, 0, stderr);
+            assert.strictEqual(verify(receiver.requests[0].headers["alocity-signature"], receiver.requests[0].body, [SECRET]).ok, true);
         });
 
         it("takes the secret from ALOCITY_WEBHOOK_SECRET", async function () {

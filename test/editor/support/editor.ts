@@ -20,6 +20,8 @@ export interface EditorNode {
     signature?: string;
     event?: string;
     valid?: boolean;
+    /** What makes the node invalid: property names, or the messages validators return (Node-RED 3.1 and later). */
+    validationErrors?: string[];
     tolerance?: number | string;
     credentials?: { secret?: string; has_secret?: boolean };
 }
@@ -40,11 +42,14 @@ interface RedEditor {
         filterNodes(filter: { type: string }): EditorNode[];
         filterLinks(filter: { source?: { id: string }; sourcePort?: number; target?: { id: string } }): EditorLink[];
         node(id: string): EditorNode | null;
+        remove(id: string): unknown;
         getType(type: string): NodeDefinition | undefined;
         dirty(): boolean;
         version(): string;
     };
     workspaces: { active(): string; show(id: string): void };
+    editor: { validateNode(node: EditorNode): boolean };
+    history: { pop(): void };
     view: {
         selection(): { nodes?: EditorNode[] };
         importNodes(nodes: FlowNode[], options: Record<string, boolean>): void;
@@ -211,17 +216,25 @@ export class Editor {
         page.on("pageerror", (error) => this.browserErrors.push(error.message));
     }
 
-    /**
-     * Opens the editor as a returning user would see it: the welcome tour and the telemetry question already
-     * answered (user settings, through the admin API), so that no modal stands in the way.
-     */
+    /** Opens the editor as a returning user would see it (as `npm start` does): no modal stands in the way. */
     static async open(context: BrowserContext, nodeRed: NodeRedProcess): Promise<Editor> {
-        const { version } = await nodeRed.admin<{ version: string }>("GET", "/settings");
-        await nodeRed.admin("POST", "/settings/user", { telemetryEnabled: false, editor: { tours: { welcome: version } } });
+        await nodeRed.answerFirstRunQuestions();
         const page = context.pages()[0] || (await context.newPage());
         const editor = new Editor(page, nodeRed);
         await page.goto(nodeRed.url + "/", { timeout: 120000 });
-        await page.waitForFunction(
+        await editor.loaded();
+        return editor;
+    }
+
+    /** Loads the editor again (e.g. after changing what the page may fetch) and waits until it is ready. */
+    async reload(): Promise<void> {
+        await this.page.reload({ timeout: 120000 });
+        await this.loaded();
+    }
+
+    /** Waits until the editor has loaded its nodes and flows. */
+    private async loaded(): Promise<void> {
+        await this.page.waitForFunction(
             () =>
                 window.RED && RED.nodes && RED.workspaces && RED.workspaces.active() &&
                 document.querySelector(".red-ui-palette-node") &&
@@ -232,7 +245,6 @@ export class Editor {
             undefined,
             { timeout: 120000 },
         );
-        return editor;
     }
 
 

@@ -1,0 +1,34 @@
+import type { Request, Response } from "express";
+import { EVENT_CODES, KNOWN_VALUES, MAIN_FIELDS } from "../core/events";
+import { EDITOR_API_SEGMENTS } from "../core/webhook-path";
+import type { NodeAPI } from "./node-red";
+
+/**
+ * What the package's edit dialogs take from the runtime, so that each list lives in one place in src/core: the event
+ * codes, the known values and the main field of each event, and the editor's own API paths (which no webhook may
+ * take).
+ */
+export const CATALOGUE_ROUTE = "/alocity-catalogue";
+/** Read permission: a read-only editor user may see it. */
+export const CATALOGUE_PERMISSION = "alocity-catalogue.read";
+
+export interface EditorCatalogue {
+    events: readonly string[];
+    values: typeof KNOWN_VALUES;
+    fields: typeof MAIN_FIELDS;
+    editorPaths: readonly string[];
+}
+
+const CATALOGUE: EditorCatalogue = { events: EVENT_CODES, values: KNOWN_VALUES, fields: MAIN_FIELDS, editorPaths: EDITOR_API_SEGMENTS };
+const servedOn = new WeakSet<object>();
+
+/** Serves the catalogue on `RED.httpAdmin`, once per admin app, whichever node module loads first. */
+export function serveEditorCatalogue(RED: Pick<NodeAPI, "httpAdmin" | "auth">): void {
+    if (!RED.auth || servedOn.has(RED.httpAdmin)) {
+        return;
+    }
+    servedOn.add(RED.httpAdmin);
+    RED.httpAdmin.get(CATALOGUE_ROUTE, RED.auth.needsPermission(CATALOGUE_PERMISSION), (_req: Request, res: Response) => {
+        res.json(CATALOGUE);
+    });
+}

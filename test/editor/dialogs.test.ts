@@ -1,0 +1,121 @@
+// The edit dialogs of alocity-webhook-in and alocity-event-switch in the real editor (chromium, playwright-core) of a
+// real Node-RED with default settings: what they say when a value is wrong or the runtime's catalogue is missing.
+import assert from "assert";
+import type { Route } from "playwright-core";
+import type { FlowNode } from "../support/test-flows";
+import { useEditorSession, type Editor } from "./support/editor";
+
+const TAB = "dialogs-tab";
+const WEBHOOK = "dialogs-webhook";
+const SWITCH = "dialogs-switch";
+const CATALOGUE = "**/alocity-catalogue";
+
+const flow: FlowNode[] = [
+    { id: TAB, type: "tab", label: "Dialogs" },
+    { id: "dialogs-signature", type: "alocity-signature", name: "dialogs key", tolerance: 300, credentials: { secret: "whsec-dialogs-7c1e" } },
+    { id: WEBHOOK, type: "alocity-webhook-in", z: TAB, name: "", url: "/alocity", signature: "dialogs-signature", event: "", x: 170, y: 100, wires: [[SWITCH]] },
+    {
+        id: SWITCH, type: "alocity-event-switch", z: TAB, name: "", checkall: true, otherwise: false, outputs: 2, x: 400, y: 100,
+        rules: [{ event: "door.state", serial: "", value: "" }, { event: "lock.state", serial: "", value: "" }],
+        wires: [["dialogs-door"], ["dialogs-lock"]],
+    },
+    { id: "dialogs-door", type: "debug", z: TAB, name: "door", active: true, tosidebar: true, complete: "payload", targetType: "msg", x: 620, y: 80, wires: [] },
+    { id: "dialogs-lock", type: "debug", z: TAB, name: "lock", active: true, tosidebar: true, complete: "payload", targetType: "msg", x: 620, y: 120, wires: [] },
+];
+
+/** A node's current state in the editor. */
+function nodeState(editor: Editor, id: string) {
+    return editor.evaluate((nodeId) => {
+        const node = RED.nodes.node(nodeId);
+        return { url: node?.url, valid: node?.valid, errors: node?.validationErrors ?? [], outputs: Number(node?.outputs) };
+    }, id);
+}
+
+describe("edit dialogs (chromium)", function () {
+    this.timeout(180000);
+    const session = useEditorSession({ flows: flow });
+    let editor: Editor;
+
+    before(async function () {
+        editor = session.editor;
+        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        await editor.node(WEBHOOK).waitFor({ state: "visible" });
+    });
+
+    afterEach(async function () {
+        await editor.page.unroute(CATALOGUE);
+        if (await editor.page.locator("#node-dialog-cancel").isVisible()) {
+            await editor.page.locator("#node-dialog-cancel").click();
+            await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+        }
+    });
+
+    it("gives a second webhook dropped from the palette a path of its own", async function () {
+        const second = await editor.dropFromPalette("alocity-webhook-in", { x: 170, y: 220 });
+        const third = await editor.dropFromPalette("alocity-webhook-in", { x: 170, y: 300 });
+        assert.deepStrictEqual([(await nodeState(editor, second)).url, (await nodeState(editor, third)).url], ["/alocity-2", "/alocity-3"]);
+        await editor.evaluate((ids) => ids.forEach((id) => RED.nodes.remove(id)), [second, third]);
+    });
+
+    it("shows the URL to register with a note on proxies, and refuses a path of the editor's own API, saying why", async function () {
+        await editor.openEditDialog(WEBHOOK);
+        assert.strictEqual(await editor.page.locator("#node-input-webhook-url").textContent(), `${session.nodeRed.url}/alocity`);
+        assert.match((await editor.page.locator("#alocity-webhook-in-url-tip").textContent()) ?? "", /as this browser sees Node-RED/);
+        await editor.type("#node-input-url", "/flows");
+        await editor.page.locator("#alocity-webhook-in-path-problem").filter({ hasText: "belongs to the Node-RED editor's own API" }).waitFor({ state: "visible" });
+        assert.strictEqual(await editor.page.locator("#node-input-webhook-url").textContent(), "");
+        await editor.closeEditDialog();
+        const state = await nodeState(editor, WEBHOOK);
+        assert.strictEqual(state.valid, false);
+        assert.ok(state.errors.some((error) => /editor's own API/.test(error)), JSON.stringify(state.errors));
+        await editor.evaluate(() => RED.history.pop());
+        assert.strictEqual((await nodeState(editor, WEBHOOK)).url, "/alocity");
+    });
+
+    it("says so and leaves Send off when the runtime's catalogue cannot be loaded", async function () {
+        await editor.page.route(CATALOGUE, (route: Route) => route.abort());
+        await editor.reload();
+        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        await editor.openEditDialog(WEBHOOK);
+        await editor.page.locator("#alocity-webhook-in-catalogue-failed").filter({ hasText: "could not be loaded" }).waitFor({ state: "visible" });
+        assert.strictEqual(await editor.page.locator("#alocity-webhook-in-test-send").isDisabled(), true);
+    });
+
+    it("explains an invalid switch rule, and keeps the wires right when 'otherwise' is ticked before the rules show", async function () {
+        const setSecondRule = (event: string) =>
+            editor.evaluate(
+                ({ id, value }) => {
+                    const node = RED.nodes.node(id);
+                    if (node?.rules) {
+                        node.rules[1].event = value;
+                        RED.editor.validateNode(node);
+                    }
+                },
+                { id: SWITCH, value: event },
+            );
+        await setSecondRule("not an event");
+        const invalid = await nodeState(editor, SWITCH);
+        assert.strictEqual(invalid.valid, false);
+        assert.deepStrictEqual(invalid.errors, ['Rule 2: "not an event" is not an event code (word.word, e.g. door.state).']);
+        await setSecondRule("lock.state");
+
+        // The catalogue is held back: the dialog opens without its rules, "otherwise" is ticked, Done.
+        let release: () => void = () => {};
+        const heldBack = new Promise<void>((resolve) => (release = resolve));
+        await editor.page.route(CATALOGUE, async (route: Route) => {
+            await heldBack;
+            await route.continue();
+        });
+        await editor.reload();
+        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        await editor.openEditDialog(SWITCH);
+        await editor.page.locator("#node-input-otherwise").check();
+        await editor.closeEditDialog();
+        release();
+        assert.strictEqual((await nodeState(editor, SWITCH)).outputs, 3);
+        assert.deepStrictEqual(await editor.links(SWITCH), [
+            { port: 0, target: "dialogs-door" },
+            { port: 1, target: "dialogs-lock" },
+        ]);
+    });
+});
