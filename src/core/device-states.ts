@@ -222,6 +222,15 @@ export class DeviceStates {
         return device === undefined ? undefined : copyStoredDevice(device);
     }
 
+    /**
+     * The device itself, as this instance keeps it, for a store that keeps the objects it is given (Node-RED's memory
+     * store, localfilesystem's cache): no copy per event, and no second set of records in the heap. It changes with
+     * every operation on the device: never change it, nor hand it out. Undefined for a device not known.
+     */
+    live(serialNumber: string): StoredDevice | undefined {
+        return this.devices.get(serialKey(serialNumber));
+    }
+
     /** What to store of every device; O(devices). */
     storedAll(): StoredDevice[] {
         return Array.from(this.devices.values(), copyStoredDevice);

@@ -8,6 +8,10 @@ export interface NodeRedNode extends EventEmitter {
     id: string;
     type: string;
     name?: string;
+    /** The flow (tab or subflow instance) the node is in. */
+    z?: string;
+    /** In a subflow instance: the node's id in the subflow (its context is kept under it and z). */
+    _alias?: string;
     credentials?: Record<string, string | undefined>;
     send(msg: unknown): void;
     status(status: NodeStatus | Record<string, never>): void;
@@ -15,9 +19,17 @@ export interface NodeRedNode extends EventEmitter {
     warn(message: unknown): void;
     error(message: unknown, msg?: unknown): void;
     debug(message: unknown): void;
+    /** The node's own context: deleted with the node; without contextStorage in settings.js, also when it is redeployed. */
+    context(): NodeContext;
     on(event: "input", listener: (msg: any, send: (msg: unknown) => void, done: (err?: Error) => void) => void): this;
     on(event: "close", listener: (removed: boolean, done: () => void) => void): this;
     on(event: string, listener: (...args: any[]) => void): this;
+}
+
+/** A context scope; `store` names a store of settings.js's contextStorage, undefined the default one. Keys are property paths. */
+export interface NodeContext {
+    get(key: string, store: string | undefined, callback: (error: Error | null | undefined, value?: unknown) => void): void;
+    set(key: string, value: unknown, store: string | undefined, callback: (error?: Error | null) => void): void;
 }
 
 export interface NodeStatus {
@@ -39,6 +51,8 @@ export interface NodeRedSettings {
     httpNodeMiddleware?: RequestHandler | RequestHandler[];
     apiMaxLength?: string | number;
     runtimeSyncDelivery?: boolean;
+    /** The context stores by name (settings.js); none: one memory store. */
+    contextStorage?: Record<string, unknown>;
     [setting: string]: unknown;
 }
 

@@ -1,0 +1,160 @@
+import { parseDeviceStateConfig } from "../src/core/device-config";
+import { DeviceStates, type DeviceStatus, type DeviceUpdate } from "../src/core/device-states";
+import { LogThrottle } from "../src/core/log-throttle";
+import { contextStoreOf, DeviceContext, type DeviceHandover } from "../src/runtime/device-context";
+import { DeviceTimers } from "../src/runtime/device-timers";
+import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
+import { ThrottledStatus } from "../src/runtime/throttled-status";
+
+type Send = (msg: unknown) => void;
+
+interface Arrival {
+    msg: Record<string, unknown>;
+    send: Send;
+    done: () => void;
+}
+
+/** What a `get` asks for: a serial number or name; undefined (every record) for anything else, or blank text. */
+function getQuery(payload: unknown): string | undefined {
+    return typeof payload === "string" && payload.trim() !== "" ? payload : undefined;
+}
+
+export = function (RED: NodeAPI) {
+    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-device-state.${key}`, substitutions);
+    const handover: DeviceHandover = new Map();
+
+    function statusOf({ devices, openDoors, alarms }: DeviceStatus): NodeStatus {
+        return {
+            fill: alarms > 0 ? "red" : "green",
+            shape: "dot",
+            text: t("status.summary", {
+                devices: t(devices === 1 ? "status.devices-one" : "status.devices-other", { count: devices }),
+                open: t("status.open", { count: openDoors }),
+                alarms: t(alarms === 1 ? "status.alarms-one" : "status.alarms-other", { count: alarms }),
+            }),
+        };
+    }
+
+    function AlocityDeviceState(this: NodeRedNode, def: NodeDef) {
+        RED.nodes.createNode(this, def);
+        const node = this;
+        const config = parseDeviceStateConfig(def);
+        const { store, unknown } = contextStoreOf(RED.settings, def.store);
+        const storeName = store ?? t("label.default-store");
+        const status = new ThrottledStatus(node);
+        const warnings = new LogThrottle(
+            (line) => node.warn(line),
+            (total, _counts, windowMs) => t("log.warnings-summary", { count: total, seconds: windowMs / 1000 }),
+        );
+        const storeErrors = new LogThrottle(
+            (line) => node.error(line),
+            (total, _counts, windowMs) => t("log.write-failed-summary", { count: total, store: storeName, seconds: windowMs / 1000 }),
+        );
+        if (unknown !== undefined) {
+            node.warn(t("log.unknown-store", { store: unknown }));
+        }
+        const context = new DeviceContext(node, store, handover, (operation, error) => {
+            if (operation === "read") {
+                node.error(t("log.read-failed", { store: storeName, error: error.message }));
+            } else {
+                storeErrors.report("write", () => t("log.write-failed", { store: storeName, error: error.message }));
+            }
+        });
+
+        let states: DeviceStates | undefined;
+        let arrivals: Arrival[] = [];
+        let shown = "";
+        let closed = false;
+
+        const showStatus = (current: DeviceStatus) => {
+            const key = `${current.devices} ${current.openDoors} ${current.alarms}`;
+            if (key !== shown) {
+                shown = key;
+                status.show(() => statusOf(current));
+            }
+        };
+
+        const timers = new DeviceTimers((serialNumber) => {
+            const update = states?.due(serialNumber, Date.now());
+            if (states !== undefined && update !== undefined) {
+                apply(states, update, (msgs) => node.send(msgs));
+            }
+        });
+
+        /** Stores what an operation did to a device, arms its timer for the next deadline and sends its messages. */
+        const apply = (loaded: DeviceStates, update: DeviceUpdate, send: Send) => {
+            const { serialNumber, changes, alarms } = update;
+            context.save(serialNumber, loaded.live(serialNumber));
+            timers.arm(serialNumber, update.deadline);
+            if (changes.length > 0 || alarms.length > 0) {
+                send([changes, alarms]);
+                showStatus(loaded.status());
+            }
+        };
+
+        const receive = (loaded: DeviceStates, { msg, send, done }: Arrival) => {
+            if (msg.topic === "get") {
+                msg.payload = loaded.get(getQuery(msg.payload));
+                send([msg, null]);
+            } else if (msg.topic === "forget") {
+                const update = loaded.forget(msg.payload, Date.now());
+                if (update === undefined) {
+                    warnings.report("forget-unknown", () => t("log.forget-unknown", { query: String(msg.payload) }));
+                } else {
+                    apply(loaded, update, send);
+                }
+            } else {
+                const outcome = loaded.handle(msg, Date.now());
+                if (outcome.kind === "device") {
+                    apply(loaded, outcome, send);
+                } else if (outcome.kind === "not-an-event") {
+                    warnings.report("not-an-event", () => t("log.not-an-event"));
+                }
+            }
+            done();
+        };
+
+        node.on("input", (msg, send, done) => {
+            const arrival = { msg: msg as Record<string, unknown>, send, done };
+            if (states === undefined) {
+                arrivals.push(arrival);
+            } else {
+                receive(states, arrival);
+            }
+        });
+
+        context.load((stored) => {
+            if (closed) return;
+            const loaded = new DeviceStates(config, stored);
+            for (const { serialNumber, deadline } of loaded.deadlines()) {
+                timers.arm(serialNumber, deadline);
+            }
+            showStatus(loaded.status());
+            states = loaded;
+            const waiting = arrivals;
+            arrivals = [];
+            for (const arrival of waiting) {
+                receive(loaded, arrival);
+            }
+        });
+        if (states === undefined) {
+            status.show(() => ({ fill: "grey", shape: "ring", text: t("status.loading") }));
+        }
+
+        node.on("close", (removed: boolean, done: () => void) => {
+            closed = true;
+            context.close(removed);
+            timers.clearAll();
+            for (const { done: dropped } of arrivals) {
+                dropped();
+            }
+            arrivals = [];
+            status.stop();
+            warnings.flush();
+            storeErrors.flush();
+            done();
+        });
+    }
+
+    RED.nodes.registerType("alocity-device-state", AlocityDeviceState);
+};
