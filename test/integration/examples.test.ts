@@ -8,6 +8,7 @@ import path from "path";
 import { SAMPLE_EVENTS, samplePayload } from "../../src/core/samples";
 import { SECRET, type FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
+import { useBroker } from "../support/mqtt-broker";
 import { logShows, nodeSets, occurrences, packageDir, problemLines, useNodeRed } from "../support/real-node-red";
 import { eventually } from "../support/wait";
 
@@ -90,6 +91,11 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         return { nodes, from };
     }
 
+    async function pressInject(inject: FlowNode): Promise<void> {
+        const pressed = await request("POST", `${session.nodeRed.url}/inject/${inject.id}`);
+        assert.strictEqual(pressed.status, 200, `the inject button: ${pressed.status} ${pressed.text}`);
+    }
+
     async function postAccepted(url: string, event: object): Promise<void> {
         const answer = await signedPost(session.nodeRed.url + url, event, { secret: SECRET });
         assert.strictEqual(answer.status, 200, `POST ${url}: ${answer.status} ${answer.text}`);
@@ -159,18 +165,19 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         await logShows(session.nodeRed, "doorState: 'Open'", from);
     });
 
-    it("01: a door left open raises the alert once the trigger's time is up", async () => {
+    it("01: a door left open raises the alert once its held-open time is up, and closing it says so", async () => {
         const { nodes, from } = await deployExample("01 - Alert when a door is left open.json", (flow) => {
-            // The same flow with the delay cut from 2 minutes to a moment.
-            const trigger = nodeOf(flow, "trigger");
-            Object.assign(trigger, { duration: "20", units: "ms" });
+            // The same flow with the held-open time cut from 2 minutes to a moment.
+            Object.assign(nodeOf(flow, "alocity-device-state"), { heldOpen: 0.05 });
             return flow;
         });
         await postAccepted(webhookPath(nodes), { serialNumber: "DOOR-7", doorState: "Open" });
         await logShows(session.nodeRed, "Door DOOR-7 has been open for 2 minutes", from);
+        await postAccepted(webhookPath(nodes), { serialNumber: "DOOR-7", doorState: "Closed" });
+        await logShows(session.nodeRed, "Door DOOR-7 is closed again", from);
     });
 
-    it("02: lock states are kept per door in flow context and shown", async () => {
+    it("02: the lock state of each door is kept, each change shown, and all of them on the inject button", async () => {
         const { nodes, from } = await deployExample("02 - Keep the lock state of each door.json");
         const url = webhookPath(nodes);
         await postAccepted(url, { serialNumber: "FRONT-1", lockState: "Unlocked" });
@@ -178,8 +185,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         await postAccepted(url, { serialNumber: "FRONT-1", lockState: "Locked" });
         await logShows(session.nodeRed, "FRONT-1: Locked", from);
         const before = session.nodeRed.log.length;
-        const pressed = await request("POST", `${session.nodeRed.url}/inject/${nodeOf(nodes, "inject").id}`);
-        assert.strictEqual(pressed.status, 200, `the inject button: ${pressed.status} ${pressed.text}`);
+        await pressInject(nodeOf(nodes, "inject"));
         // One debug message (one line written at once), both doors in it.
         await logShows(session.nodeRed, "'FRONT-1': 'Locked'", before);
         assert.match(session.nodeRed.log.slice(before), /'BACK-2': 'Locked'/);
@@ -211,12 +217,14 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         const { nodes, from } = await deployExample("04 - Alert when a controller disconnects.json");
         const url = webhookPath(nodes);
         const offline = { ...samplePayload("door.healthcheck"), serialNumber: "CTRL-3", isConnected: false, ipAddress: "" };
+        await postAccepted(url, { ...offline, isConnected: true, ipAddress: "10.0.0.3", firmwareVersion: "3.8.1" }); // connected: no alert
         await postAccepted(url, offline);
         await logShows(session.nodeRed, "Controller CTRL-3 lost its connection", from);
-        await postAccepted(url, offline); // the same state again: the filter holds it back
+        await postAccepted(url, offline); // the same state again: no second alert
         await postAccepted(url, { ...offline, isConnected: true, ipAddress: "10.0.0.3" });
         await logShows(session.nodeRed, "Controller CTRL-3 is connected", from);
-        assert.strictEqual(occurrences(session.nodeRed.log.slice(from), "lost its connection"), 1);
+        const log = session.nodeRed.log.slice(from);
+        assert.deepStrictEqual([occurrences(log, "lost its connection"), occurrences(log, "is connected")], [1, 1]);
     });
 
     it("05: face and card enrolments are announced", async () => {
@@ -230,5 +238,51 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         await logShows(session.nodeRed, `Face removed for user ${face.id}.`, from);
         await postAccepted(url, card);
         await logShows(session.nodeRed, `Card ${card.cardNumber} (facility ${card.facilityCode}) Created for user ${card.userId}.`, from);
+    });
+
+    it("06: door records are shown as they change and on the inject button, alarms on their own, and a door can be forgotten", async () => {
+        const { nodes, from } = await deployExample("06 - Door records and alarms.json");
+        const url = webhookPath(nodes);
+        const inject = (name: string) => nodes.find((node) => node.type === "inject" && node.name === name) ?? assert.fail(`an inject node "${name}"`);
+        await postAccepted(url, samplePayload("door.state"));
+        await logShows(session.nodeRed, "name: 'Main entrance'", from);
+        await postAccepted(url, { ...samplePayload("door.healthcheck"), isConnected: false, ipAddress: "" });
+        await logShows(session.nodeRed, "ALARM device.offline at Main entrance", from);
+        await postAccepted(url, { serialNumber: "ALO-DC-7", doorState: "Closed" });
+        await logShows(session.nodeRed, "serialNumber: 'ALO-DC-7'", from);
+
+        let before = session.nodeRed.log.length;
+        await pressInject(inject("show every door"));
+        // One debug message, an array of both records, sorted by name.
+        await logShows(session.nodeRed, "name: 'Main entrance'", before);
+        assert.match(session.nodeRed.log.slice(before), /serialNumber: 'ALO-DC-7'[^]*name: 'Main entrance'/);
+
+        before = session.nodeRed.log.length;
+        await pressInject(inject("forget Main entrance"));
+        await logShows(session.nodeRed, "cleared device.offline at Main entrance", before);
+        await logShows(session.nodeRed, "removed: true", before);
+    });
+
+    describe("07, with its broker node pointed at a real MQTT broker", () => {
+        const mqtt = useBroker();
+
+        it("07: deploys cleanly, and a signed door event ends up retained on the broker as discovery configs and states", async () => {
+            const { nodes } = await deployExample("07 - Doors in Home Assistant (MQTT discovery).json", (flow) => {
+                Object.assign(nodeOf(flow, "mqtt-broker"), { broker: "127.0.0.1", port: String(mqtt.broker.port) });
+                return flow;
+            });
+            await mqtt.broker.subscribed("homeassistant/status"); // the broker connection is up
+            await postAccepted(webhookPath(nodes), { serialNumber: "DOOR-9", doorState: "Open" });
+            await eventually(() => mqtt.broker.retained().has("alocity/DOOR-9/door"), "the door's state published");
+            const late = await mqtt.broker.subscriber();
+            try {
+                const [config] = await late.on("homeassistant/binary_sensor/alocity_DOOR-9/door/config");
+                const [state] = await late.on("alocity/DOOR-9/door");
+                assert.deepStrictEqual([config.retain, JSON.parse(config.payload).state_topic], [true, "alocity/DOOR-9/door"]);
+                assert.deepStrictEqual(state, { topic: "alocity/DOOR-9/door", payload: "ON", retain: true });
+            } finally {
+                await late.end();
+            }
+        });
     });
 });
