@@ -83,6 +83,19 @@ const OUR_RULES = ["door.state", "lock.state", "door.healthcheck", "user.card", 
 );
 
 /**
+ * alocity-webhook-in at `path`, followed by alocity-device-state keeping its records in context store `store` ("": the
+ * default), both its outputs unwired; or, without a store, by a junction: the same delivery of each message to a
+ * node, which does nothing with it.
+ */
+function webhookWithDeviceState(id, z, path, store) {
+    const next =
+        store === undefined
+            ? { id: `${id}-next`, type: "junction", z, wires: [[]] }
+            : { id: `${id}-next`, type: "alocity-device-state", z, name: "", devices: [], heldOpen: 60, forcedOpen: true, grace: 5, silentAfter: 0, store, wires: [[], []] };
+    return [{ id: `${id}-in`, type: "alocity-webhook-in", z, name: "", url: path, signature: "ours-signature", event: "", wires: [[next.id]] }, next];
+}
+
+/**
  * @param {object} options
  * @param {string} options.secret
  * @param {string} options.oursPath
@@ -91,8 +104,11 @@ const OUR_RULES = ["door.state", "lock.state", "door.healthcheck", "user.card", 
  * @param {string} options.handRolledPath
  * @param {boolean} options.eventSwitch whether alocity-event-switch is registered; if not, a no-op function node
  *   stands in for it (until the node lands)
+ * @param {{ webhook: string, devices: string, devicesFile: string, fileStore: string } | undefined} options.deviceState the
+ *   paths of the webhook followed by a junction, and by alocity-device-state in the default store and in `fileStore`;
+ *   undefined: none of them
  */
-function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwitch }) {
+function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwitch, deviceState }) {
     const z = "bench-tab";
     const afterOurs = eventSwitch
         ? {
@@ -145,6 +161,14 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
             wires: [["ours-switch"]],
         },
         afterOurs,
+        // The webhook without and with alocity-device-state
+        ...(deviceState
+            ? [
+                  ...webhookWithDeviceState("webhook", z, deviceState.webhook),
+                  ...webhookWithDeviceState("devices", z, deviceState.devices, ""),
+                  ...webhookWithDeviceState("devices-file", z, deviceState.devicesFile, deviceState.fileStore),
+              ]
+            : []),
         // Hand-rolled
         {
             id: "hr-in",

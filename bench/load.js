@@ -32,6 +32,36 @@ function nextSignedEvent(secret) {
     return { body, header: sign(secret, body) };
 }
 
+/**
+ * The n-th event of a fleet of `devices` door controllers: `{ event, payload }`. Event n comes from device n % devices
+ * (so any `devices` consecutive events reach every device once), of a kind that turns with each pass over the fleet:
+ * a door opening or closing, a lock locking or unlocking, a health check, a granted access. Every body differs.
+ */
+function deviceEvent(n, devices) {
+    const pass = Math.floor(n / devices);
+    const serialNumber = `ALO-BENCH-${n % devices}`;
+    const flip = Math.floor(pass / 4) % 2 === 0;
+    const sequence = `${RUN}-${n}`;
+    switch ((n + pass) % 4) {
+        case 0:
+            return { event: "door.state", payload: { serialNumber, doorState: flip ? "Open" : "Closed", sequence } };
+        case 1:
+            return { event: "lock.state", payload: { serialNumber, lockState: flip ? "Unlocked" : "Locked", sequence } };
+        case 2:
+            return { event: "door.healthcheck", payload: { ...SAMPLE_EVENTS["door.healthcheck"], serialNumber, sequence } };
+        default:
+            return { event: "accesslog.created", payload: { ...SAMPLE_EVENTS["accesslog.created"], serialNumber, id: guid(n) } };
+    }
+}
+
+let deviceCounter = 0;
+
+/** The next event of a fleet of `devices` (see deviceEvent): `{ body, header }`, signed now. */
+function nextDeviceEvent(secret, devices) {
+    const body = JSON.stringify(deviceEvent(deviceCounter++, devices).payload);
+    return { body, header: sign(secret, body) };
+}
+
 function percentile(sorted, p) {
     if (sorted.length === 0) return NaN;
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -48,9 +78,11 @@ const MAX_LATENCY_SAMPLES = 2_000_000;
  * @param {string} options.secret
  * @param {number} options.connections
  * @param {number} options.duration seconds
+ * @param {number} [options.amount] stop after this many requests instead
+ * @param {number} [options.devices] send the events of a fleet of this many devices (see deviceEvent) instead
  * @returns {Promise<object>} req/s, latency percentiles (ms, 2xx only, sub-millisecond resolution), counts
  */
-async function drive({ port, path: urlPath, secret, connections, duration }) {
+async function drive({ port, path: urlPath, secret, connections, duration, amount, devices }) {
     let latencies = new Float64Array(1 << 16);
     let recorded = 0;
     let duplicates = 0;
@@ -60,14 +92,14 @@ async function drive({ port, path: urlPath, secret, connections, duration }) {
         url: `http://127.0.0.1:${port}`,
         connections,
         pipelining: 1,
-        duration,
+        ...(amount === undefined ? { duration } : { amount }),
         timeout: 10,
         requests: [
             {
                 method: "POST",
                 path: urlPath,
                 setupRequest(request) {
-                    const { body, header } = nextSignedEvent(secret);
+                    const { body, header } = devices ? nextDeviceEvent(secret, devices) : nextSignedEvent(secret);
                     request.body = body;
                     request.headers["content-type"] = "application/json";
                     request.headers["alocity-signature"] = header;
@@ -119,4 +151,4 @@ async function drive({ port, path: urlPath, secret, connections, duration }) {
     };
 }
 
-module.exports = { drive, nextSignedEvent, percentile };
+module.exports = { drive, nextSignedEvent, deviceEvent, percentile };

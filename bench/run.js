@@ -5,7 +5,8 @@
 //
 //   --quick            a short run (about a minute, build included): what CI runs
 //   --profile          start Node-RED with --cpu-prof and print where its time went (numbers are then perturbed)
-//   --targets a,b      only some of: ours, hand-rolled, express, bare
+//   --targets a,b      only some of: ours, hand-rolled, express, bare, webhook, devices, devices-file (the last three:
+//                      alocity-device-state at 10,000 devices; see device-state.js)
 //   --rounds N  --duration S  --connections N   override the run's shape
 //
 // Everything listens on 127.0.0.1 only; every process started here is stopped before the end, also on Ctrl-C.
@@ -19,6 +20,7 @@ const { benchFlows } = require("./flows");
 const { drive, nextSignedEvent, percentile } = require("./load");
 const { summarise, format: formatProfile } = require("./profile");
 const { measureReplayGuard } = require("./replay-guard");
+const { deviceStateReport, DEVICES } = require("./device-state");
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS_DIR = path.join(__dirname, "results");
@@ -28,11 +30,18 @@ const TARGETS = {
     "hand-rolled": { label: "hand-rolled: http in -> function (crypto) -> switch -> http response", path: "/bench/hand-rolled" },
     express: { label: "express: express.raw + same verify", path: "/alocity" },
     bare: { label: "bare: node:http + same verify", path: "/alocity" },
+    // Fed the events of a fleet of DEVICES door controllers, after one event from each (see load.js deviceEvent).
+    webhook: { label: "webhook: alocity-webhook-in -> junction (each message delivered, nothing done)", path: "/bench/webhook", fleet: true },
+    devices: { label: "devices: alocity-webhook-in -> alocity-device-state (memory store)", path: "/bench/devices", fleet: true },
+    "devices-file": { label: "devices-file: alocity-webhook-in -> alocity-device-state (localfilesystem store)", path: "/bench/devices-file", fleet: true },
 };
+const DEVICE_STATE_TARGETS = ["webhook", "devices", "devices-file"];
+/** Node-RED's context stores: the default one in memory, and a persistent one for devices-file. */
+const CONTEXT_STORES = ["contextStorage.default.module=memory", "contextStorage.file.module=localfilesystem"];
 
 const SHAPES = {
     full: { rounds: 5, duration: 10, warmup: 3, connections: 10, acceptedForRss: 100_000, budgetSeconds: 15 * 60 },
-    quick: { rounds: 2, duration: 3, warmup: 1, connections: 10, acceptedForRss: 10_000, budgetSeconds: 75 },
+    quick: { rounds: 2, duration: 3, warmup: 1, connections: 10, acceptedForRss: 10_000, budgetSeconds: 90 },
 };
 
 function parseArgs(argv) {
@@ -228,7 +237,7 @@ async function main() {
 
     const ports = {};
     const pids = {};
-    const results = { ours: [], "hand-rolled": [], express: [], bare: [] };
+    const results = Object.fromEntries(Object.keys(TARGETS).map((name) => [name, []]));
     const rssSamples = [];
     let oursAccepted = 0;
     let profileDir;
@@ -246,12 +255,17 @@ async function main() {
             fs.mkdirSync(profileDir, { recursive: true });
             execArgv.push("--cpu-prof", "--cpu-prof-dir", profileDir);
         }
-        nodeRed = await startNodeRed({ userDir, port: 0, packageDir: ROOT, execArgv });
+        nodeRed = await startNodeRed({ userDir, port: 0, packageDir: ROOT, execArgv, settings: CONTEXT_STORES });
         started.push({ name: "Node-RED", stop: () => nodeRed.stop() });
         eventSwitch = await hasNodeType(nodeRed, "alocity-event-switch");
         if (!eventSwitch) {
             console.log("bench: alocity-event-switch is not registered in this build: a no-op function node stands in for it");
         }
+        if (!(await hasNodeType(nodeRed, "alocity-device-state"))) {
+            console.log("bench: alocity-device-state is not registered in this build: its targets are left out");
+            options.targets = options.targets.filter((name) => !DEVICE_STATE_TARGETS.includes(name));
+        }
+        const withDeviceState = options.targets.some((name) => DEVICE_STATE_TARGETS.includes(name));
         await nodeRed.deploy(
             benchFlows({
                 secret,
@@ -259,12 +273,15 @@ async function main() {
                 oursWarmupPath: TARGETS.ours.warmupPath,
                 handRolledPath: TARGETS["hand-rolled"].path,
                 eventSwitch,
+                deviceState: withDeviceState
+                    ? { webhook: TARGETS.webhook.path, devices: TARGETS.devices.path, devicesFile: TARGETS["devices-file"].path, fileStore: "file" }
+                    : undefined,
             }),
         );
-        ports.ours = nodeRed.port;
-        ports["hand-rolled"] = nodeRed.port;
-        pids.ours = nodeRed.process.pid;
-        pids["hand-rolled"] = nodeRed.process.pid;
+        for (const name of ["ours", "hand-rolled", ...DEVICE_STATE_TARGETS]) {
+            ports[name] = nodeRed.port;
+            pids[name] = nodeRed.process.pid;
+        }
         for (const name of ["express", "bare"]) {
             if (!options.targets.includes(name)) continue;
             const reference = await startReference(name, secret, TARGETS[name].path);
@@ -278,17 +295,23 @@ async function main() {
         if (options.targets.includes("ours")) oursAccepted += 1;
         nodeRedLogStart = nodeRed.log.length;
 
-        const run = async (name, duration, urlPath = TARGETS[name].path) => {
+        const run = async (name, duration, urlPath = TARGETS[name].path, amount = undefined) => {
             const cpuBefore = cpuSeconds(pids[name]);
-            const result = await drive({ port: ports[name], path: urlPath, secret, connections: shape.connections, duration });
+            const devices = TARGETS[name].fleet ? DEVICES : undefined;
+            const result = await drive({ port: ports[name], path: urlPath, secret, connections: shape.connections, duration, amount, devices });
             const cpuAfter = cpuSeconds(pids[name]);
             result.serverCpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
             return result;
         };
 
+        // The fleet's targets start at DEVICES devices, one event from each, which warms them up too.
+        for (const name of options.targets.filter((target) => TARGETS[target].fleet)) {
+            await run(name, undefined, TARGETS[name].path, DEVICES);
+        }
+
         // Warm-up: lets the JIT settle; not recorded. Ours warms up on a path of its own (same code, its own
         // duplicate cache), so that the measured path's cache starts empty: round 1 fills it, later rounds run at its cap.
-        for (const name of options.targets) {
+        for (const name of options.targets.filter((target) => !TARGETS[target].fleet)) {
             const warm = await run(name, shape.warmup, TARGETS[name].warmupPath);
             if (name === "ours") oursAccepted += warm.accepted;
         }
@@ -459,6 +482,12 @@ async function main() {
             `${replayGuard.ratio.toFixed(1)}x`,
         ]);
     }
+    const deviceState = deviceStateReport(summary);
+    if (deviceState.lines.length > 0) {
+        console.log("");
+        for (const line of deviceState.lines) console.log(line);
+        checks.push(...deviceState.checks);
+    }
     if (checks.length > 0) {
         console.log("");
         console.log("targets (measured, not asserted):");
@@ -510,6 +539,7 @@ async function main() {
                 checks: checks.map(([what, met, measured]) => ({ what, met, measured })),
                 rss: rssSamples,
                 replayGuard,
+                deviceState: deviceState.figures,
                 runs: Object.fromEntries(
                     Object.entries(results).map(([name, runs]) => [name, runs.map(({ latencySample, ...rest }) => rest)]),
                 ),
