@@ -6,7 +6,7 @@ import type { AlocityEventMessage } from "../../src/core/receiver";
 import { samplePayload } from "../../src/core/samples";
 import eventSwitchNode = require("../../nodes/alocity-event-switch");
 import { credentials, webhookFlow, type FlowNode } from "../support/test-flows";
-import { helper, modules, nextInput, nodeOf, webhookPost, type HelperNode } from "../support/test-helper";
+import { helper, modules, nextInput, nodeOf, useTestHelper, webhookPost, type HelperNode } from "../support/test-helper";
 
 const SWITCH = "switch";
 
@@ -98,9 +98,7 @@ function webhookMessage(event: string, payload?: Record<string, unknown>): Messa
 }
 
 describe("alocity-event-switch (test helper)", function () {
-    before(() => helper.startServer());
-    after(() => helper.stopServer());
-    afterEach(() => helper.unload());
+    useTestHelper();
 
     describe("events", () => {
         const everyEvent = EVENT_CODES.map((event) => ({ event, serial: "", value: "" }));

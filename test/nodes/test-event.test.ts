@@ -7,7 +7,7 @@ import type { AlocityEventMessage } from "../../src/core/receiver";
 import { SAMPLE_EVENTS } from "../../src/core/samples";
 import type { NodeAPI } from "../../src/runtime/node-red";
 import { credentials, SECRET, webhookFlow } from "../support/test-flows";
-import { deploy, helper, modules, nextInput, receivedWhile, webhookInNode, webhookPost, type NodeModule } from "../support/test-helper";
+import { deploy, helper, modules, nextInput, receivedWhile, useTestHelper, webhookInNode, webhookPost, type NodeModule } from "../support/test-helper";
 
 const PERMISSION = "alocity-webhook-in.write";
 
@@ -28,12 +28,7 @@ function assertNoSecret(res: Response) {
 }
 
 describe("alocity-webhook-in: send test event (admin endpoint)", function () {
-    before(() => helper.startServer());
-    after(() => helper.stopServer());
-    afterEach(async () => {
-        await helper.unload();
-        helper.settings({});
-    });
+    useTestHelper();
 
     for (const event of EVENT_CODES) {
         it(`sends a signed ${event} sample through the deployed node, which emits it with topic ${event}`, async function () {

@@ -18,6 +18,7 @@ import {
     nextInput,
     receivedWhile,
     statusesOf,
+    useTestHelper,
     webhookPost,
 } from "../support/test-helper";
 import { eventually } from "../support/wait";
@@ -53,12 +54,7 @@ function rawPost(body: string, { length = Buffer.byteLength(body), extraHeaders 
 }
 
 describe("alocity-webhook-in (test helper)", function () {
-    before(() => helper.startServer());
-    after(() => helper.stopServer());
-    afterEach(async () => {
-        await helper.unload();
-        helper.settings({});
-    });
+    useTestHelper();
 
     describe("accepted events", function () {
         it("sends a verified event with topic, payload and msg.alocity, and answers 200", async function () {

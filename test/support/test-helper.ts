@@ -1,6 +1,7 @@
 // node-red-node-test-helper, typed, with the package's node modules loaded from their TypeScript sources, and what
 // the node tests need around it: requests to RED.httpNode, deploys that wait for the flows to start, and a way to
 // know that a node's messages have all been delivered.
+import { randomUUID } from "crypto";
 import { once } from "events";
 import type { EventEmitter } from "events";
 import type { Express } from "express";
@@ -49,6 +50,19 @@ helper.init(require.resolve("node-red"));
 let httpNode: Express | undefined;
 function keepHttpNode(RED: NodeAPI): void {
     httpNode = RED.httpNode as Express;
+}
+
+/**
+ * Registers a suite's hooks for the test helper: its server started before the tests and stopped after them, and
+ * after each test the flows unloaded and the settings a test gave reset.
+ */
+export function useTestHelper(): void {
+    before(() => helper.startServer());
+    after(() => helper.stopServer());
+    afterEach(async () => {
+        await helper.unload();
+        helper.settings({});
+    });
 }
 
 /** The node modules to pass to helper.load: alocity-signature and alocity-webhook-in; add others after them. */
@@ -134,22 +148,25 @@ export function nextInput<T = Record<string, unknown>>(id: string): Promise<T> {
     return within(once(nodeOf(id), "input").then(([msg]) => msg as T), `a message at node ${id}`);
 }
 
+const SENTINEL_TOPIC = "test.sentinel";
+
 /**
  * Runs `action` and resolves with the messages node `toId` received meanwhile, once all that node `fromId` sent
  * until then has been delivered: a sentinel sent from `fromId` after the action arrives after them (Node-RED
- * delivers in order), and is left out.
+ * delivers in order), and is left out, as are the sentinels of earlier calls still on their way to other nodes.
  */
 export async function receivedWhile(fromId: string, toId: string, action: () => Promise<void>): Promise<object[]> {
     const to = nodeOf(toId);
     const received: object[] = [];
-    const sentinel = { topic: "test.sentinel" };
+    const sentinel = { topic: SENTINEL_TOPIC, sentinel: randomUUID() };
     const arrived = new Promise<void>((resolve) => {
-        const listener = (msg: object) => {
-            if ((msg as { topic?: unknown }).topic === sentinel.topic) {
-                to.off("input", listener);
-                resolve();
-            } else {
+        // Node-RED's Node wraps input listeners: removeListener undoes that, EventEmitter's off does not.
+        const listener = (msg: { topic?: unknown; sentinel?: unknown }) => {
+            if (msg.topic !== SENTINEL_TOPIC) {
                 received.push(msg);
+            } else if (msg.sentinel === sentinel.sentinel) {
+                to.removeListener("input", listener);
+                resolve();
             }
         };
         to.on("input", listener);

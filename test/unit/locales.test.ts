@@ -32,7 +32,7 @@ function isUsed(text: string, messagePath: string): boolean {
     if (text.includes(messagePath)) return true;
     const group = messagePath.slice(0, messagePath.lastIndexOf(".") + 1);
     const name = messagePath.slice(group.length);
-    const computed = text.includes(`${group}\${`) || text.includes(`"${group}" +`) || text.includes(`"${group}"+`);
+    const computed = [`${group}\${`, `${group}" +`, `${group}"+`].some((use) => text.includes(use));
     return group !== "" && computed && new RegExp(`["'\`]${name.replace(/[-.]/g, "\\$&")}["'\`]`).test(text);
 }
 

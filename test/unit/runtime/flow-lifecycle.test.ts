@@ -35,13 +35,18 @@ async function nextTurns(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A fake runtime whose flows have started, its lifecycle guard, and a next node. */
+function started() {
+    const runtime = fakeRuntime();
+    const lifecycle = new FlowLifecycle(runtime.events, runtime.hooks, "alocity-webhook-in");
+    runtime.events.emit("flows:started");
+    return { runtime, lifecycle, next: target() };
+}
+
 describe("flow lifecycle", function () {
     it("delivers a message still on its way before the next node closes", function () {
-        const runtime = fakeRuntime();
-        const lifecycle = new FlowLifecycle(runtime.events, runtime.hooks, "alocity-webhook-in");
-        runtime.events.emit("flows:started");
+        const { runtime, lifecycle, next } = started();
         assert.strictEqual(lifecycle.running, true);
-        const next = target();
         runtime.send("alocity-webhook-in", next, { n: 1 });
         runtime.events.emit("flows:stopping");
         next.close();
@@ -50,10 +55,7 @@ describe("flow lifecycle", function () {
     });
 
     it("delivers it once: the runtime's own delivery, still pending, then finds no node", async function () {
-        const runtime = fakeRuntime();
-        new FlowLifecycle(runtime.events, runtime.hooks, "alocity-webhook-in");
-        runtime.events.emit("flows:started");
-        const next = target();
+        const { runtime, next } = started();
         runtime.send("alocity-webhook-in", next, { n: 1 });
         runtime.events.emit("flows:stopping");
         await nextTurns();
@@ -61,10 +63,7 @@ describe("flow lifecycle", function () {
     });
 
     it("leaves other nodes' messages and delivered messages alone", async function () {
-        const runtime = fakeRuntime();
-        new FlowLifecycle(runtime.events, runtime.hooks, "alocity-webhook-in");
-        runtime.events.emit("flows:started");
-        const next = target();
+        const { runtime, next } = started();
         runtime.send("function", next, { other: true });
         runtime.send("alocity-webhook-in", next, { n: 2 });
         await nextTurns();
