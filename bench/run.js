@@ -407,22 +407,15 @@ async function main() {
         "ours/express": cpuRatio("ours", "express"),
         "ours/bare": cpuRatio("ours", "bare"),
     };
+    const listed = (all) =>
+        Object.entries(all)
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+            .join(", ");
     console.log("");
-    console.log(
-        "ratios (req/s): " +
-            Object.entries(ratios)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-                .join(", "),
-    );
+    console.log(`ratios (req/s): ${listed(ratios)}`);
     if (Object.values(cpuRatios).some((v) => v !== undefined)) {
-        console.log(
-            "ratios (requests per server CPU second, insensitive to other load on the machine): " +
-                Object.entries(cpuRatios)
-                    .filter(([, v]) => v !== undefined)
-                    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-                    .join(", "),
-        );
+        console.log(`ratios (requests per server CPU second, insensitive to other load on the machine): ${listed(cpuRatios)}`);
     }
 
     const checks = [];

@@ -1,4 +1,4 @@
-import { compileRules, outputCount, routeMessage, type SwitchConfig } from "../src/core/event-rules";
+import { outputCount, parseSwitchConfig, routeMessage } from "../src/core/event-rules";
 import { LogThrottle } from "../src/core/log-throttle";
 import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
 import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
@@ -10,24 +10,13 @@ interface EventSwitchDef extends NodeDef {
     outputs?: unknown;
 }
 
-/** A saved boolean; flows written by hand or by older editors may hold "true" / "false". */
-function flag(value: unknown, fallback: boolean): boolean {
-    if (value === true || value === "true") return true;
-    if (value === false || value === "false") return false;
-    return fallback;
-}
-
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-event-switch.${key}`, substitutions);
 
     function AlocityEventSwitch(this: NodeRedNode, def: EventSwitchDef) {
         RED.nodes.createNode(this, def);
         const node = this;
-        const config: SwitchConfig = {
-            rules: compileRules(def.rules),
-            otherwise: flag(def.otherwise, false),
-            checkall: flag(def.checkall, true),
-        };
+        const config = parseSwitchConfig(def);
         const outputs = outputCount(config);
 
         const dropLog = new LogThrottle(

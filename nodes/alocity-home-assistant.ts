@@ -1,33 +1,18 @@
-import fs from "fs";
-import path from "path";
 import {
     HomeAssistantPublisher,
     isDeviceRecord,
     originOf,
     parseTopicRoots,
     type MqttMessage,
-    type PackageInfo,
 } from "../src/core/home-assistant";
+import { packageInfo } from "../src/package-info";
 import { LogThrottle } from "../src/core/log-throttle";
 import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
-import { ThrottledStatus } from "../src/runtime/throttled-status";
+import { clockTime, ThrottledStatus } from "../src/runtime/throttled-status";
 
 interface HomeAssistantDef extends NodeDef {
     prefix?: unknown;
     base?: unknown;
-}
-
-/** This package's package.json: the nearest one above this file (in nodes/ as a source, in dist/nodes/ once built). */
-function readPackageInfo(): PackageInfo {
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        const file = path.join(dir, "package.json");
-        if (fs.existsSync(file)) {
-            return JSON.parse(fs.readFileSync(file, "utf8")) as PackageInfo;
-        }
-        if (path.dirname(dir) === dir) {
-            throw new Error(`no package.json above ${__dirname}`);
-        }
-    }
 }
 
 /**
@@ -49,13 +34,9 @@ function publishedFor(publisher: HomeAssistantPublisher, msg: { topic?: unknown;
     return publisher.isBirth(topic, payload) ? publisher.republish() : undefined;
 }
 
-function clockTime(ms: number): string {
-    return new Date(ms).toTimeString().slice(0, 8);
-}
-
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-home-assistant.${key}`, substitutions);
-    const origin = originOf(readPackageInfo());
+    const origin = originOf(packageInfo());
 
     function AlocityHomeAssistant(this: NodeRedNode, def: HomeAssistantDef) {
         RED.nodes.createNode(this, def);

@@ -5,7 +5,7 @@ import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
 import type { AlocitySignatureNode } from "../src/runtime/signature-config";
 import { testEventTargets } from "../src/runtime/test-event";
-import { ThrottledStatus } from "../src/runtime/throttled-status";
+import { clockTime, ThrottledStatus } from "../src/runtime/throttled-status";
 import { InvalidPathError } from "../src/core/webhook-path";
 import type { HttpAnswer } from "../src/runtime/http/answers";
 import type { IncomingWebhook } from "../src/runtime/path-owners";
@@ -25,10 +25,6 @@ const ANSWERS = {
     unauthorized: { status: 401, body: "Unauthorized" },
     noSecret: { status: 500, body: "Internal Server Error" },
 } satisfies Record<string, HttpAnswer>;
-
-function clockTime(ms: number): string {
-    return new Date(ms).toTimeString().slice(0, 8);
-}
 
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.${key}`, substitutions);

@@ -6,12 +6,12 @@
 import { readFileSync } from "fs";
 import * as http from "http";
 import * as https from "https";
-import * as path from "path";
 import * as util from "util";
 import { EVENT_CODES, identifyEvent, isEventCode, isKnownEventCode } from "./core/events";
 import { parseEventBody } from "./core/receiver";
 import { sampleWith } from "./core/samples";
 import { sign } from "./core/signature";
+import { packageInfo } from "./package-info";
 
 const PROGRAM = "alocity-webhook";
 const SECRET_VARIABLE = "ALOCITY_WEBHOOK_SECRET";
@@ -424,8 +424,7 @@ function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 function packageVersion(): string {
     try {
-        const manifest = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
-        return String(manifest.version);
+        return packageInfo().version;
     } catch {
         return "unknown";
     }

@@ -3,8 +3,8 @@
  * on it: what a door or lock state value means, and what a device is called. Knows nothing of Node-RED.
  */
 import type { DoorPosition, LockPosition } from "./device-record";
-import { serialKey, splitList } from "./event-rules";
-import { isJsonObject, valueMatches } from "./events";
+import { isJsonObject, serialKey, valueMatches } from "./events";
+import { savedFlag, splitList } from "./saved-values";
 
 export interface DeviceStateConfig {
     /** Friendly names by serial key (see serialKey). */
@@ -39,14 +39,6 @@ function durationMs(value: unknown, fallbackSeconds: number): number {
     return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackSeconds * 1000;
 }
 
-function flag(value: unknown, fallback: boolean): boolean {
-    if (typeof value === "boolean") {
-        return value;
-    }
-    const text = typeof value === "string" ? value.trim().toLowerCase() : "";
-    return text === "true" ? true : text === "false" ? false : fallback;
-}
-
 /** A comma-separated list of values; the fallback's when it has none. */
 function valueList(value: unknown, fallback: string): string[] {
     const values = splitList(value);
@@ -78,7 +70,7 @@ export function parseDeviceStateConfig(saved: unknown): DeviceStateConfig {
         openValues: valueList(props.openValues, DEVICE_STATE_DEFAULTS.openValues),
         lockedValues: valueList(props.lockedValues, DEVICE_STATE_DEFAULTS.lockedValues),
         heldOpenMs: durationMs(props.heldOpen, DEVICE_STATE_DEFAULTS.heldOpen),
-        forcedOpen: flag(props.forcedOpen, DEVICE_STATE_DEFAULTS.forcedOpen),
+        forcedOpen: savedFlag(props.forcedOpen, DEVICE_STATE_DEFAULTS.forcedOpen),
         graceMs: durationMs(props.grace, DEVICE_STATE_DEFAULTS.grace),
         silentAfterMs: durationMs(props.silentAfter, DEVICE_STATE_DEFAULTS.silentAfter),
     };

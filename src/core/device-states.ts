@@ -11,8 +11,7 @@ import { copyDeviceRecord, type DeviceRecord } from "./device-record";
 import { reportOf, type DeviceReport } from "./device-report";
 import { copyStoredDevice, newDevice, restoreDevice, type StoredDevice } from "./device-store";
 import { eventOfMessage, eventTimeOf } from "./event-message";
-import { serialKey } from "./event-rules";
-import { isJsonObject, type EventCode } from "./events";
+import { isJsonObject, serialKey, type EventCode } from "./events";
 
 /** What one operation did to one device: the messages for the two outputs, and when to call `due` for it next. */
 export interface DeviceUpdate {

@@ -3,9 +3,8 @@
  * outputs it goes to. Knows nothing of Node-RED.
  */
 import { eventOfMessage, type MessageEvent } from "./event-message";
-import { isJsonObject, mainValueOf, serialNumberOf, valueMatches } from "./events";
-
-export { eventOfMessage, type MessageEvent };
+import { isJsonObject, mainValueOf, serialKey, serialNumberOf, valueMatches } from "./events";
+import { savedFlag, splitList } from "./saved-values";
 
 /** A rule as saved in a flow: the event code, and comma-separated lists of serial numbers and values ("" = any). */
 export interface EventRule {
@@ -38,22 +37,6 @@ export interface Routing {
     outputs: number[];
 }
 
-/** The items of a comma-separated list, each trimmed, empty ones dropped. */
-export function splitList(text: unknown): string[] {
-    if (typeof text !== "string" && typeof text !== "number") {
-        return [];
-    }
-    return String(text)
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item !== "");
-}
-
-/** A serial number as compared: spaces ignored, case-insensitive. */
-export function serialKey(serial: string): string {
-    return serial.replace(/\s+/g, "").toLowerCase();
-}
-
 /** A saved rule, ready to match; anything unusable in it (a missing field, a wrong type) means "none" or "any". */
 export function compileRule(rule: unknown): CompiledRule {
     const saved = isJsonObject(rule) ? rule : {};
@@ -67,6 +50,11 @@ export function compileRule(rule: unknown): CompiledRule {
 /** A node's saved `rules`, ready to match (anything but an array: no rules). */
 export function compileRules(rules: unknown): CompiledRule[] {
     return Array.isArray(rules) ? rules.map(compileRule) : [];
+}
+
+/** A switch's saved properties (`rules`, `otherwise`, default false, and `checkall`, default true), ready to route. */
+export function parseSwitchConfig(saved: { rules?: unknown; otherwise?: unknown; checkall?: unknown }): SwitchConfig {
+    return { rules: compileRules(saved.rules), otherwise: savedFlag(saved.otherwise, false), checkall: savedFlag(saved.checkall, true) };
 }
 
 /** Whether a rule matches an event: the same code, the device in its serial list, the main value in its value list. */

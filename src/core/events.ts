@@ -192,6 +192,11 @@ export function serialNumberOf(payload: Record<string, unknown>): string | undef
     return typeof serial === "string" || typeof serial === "number" ? String(serial) : undefined;
 }
 
+/** A serial number as compared: spaces ignored, case-insensitive. */
+export function serialKey(serial: string): string {
+    return serial.replace(/\s+/g, "").toLowerCase();
+}
+
 function normalise(text: string): string {
     return text.trim().toLowerCase();
 }

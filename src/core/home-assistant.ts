@@ -17,6 +17,7 @@ import {
     type TopicRoots,
 } from "./home-assistant-entities";
 import { isJsonObject } from "./events";
+import type { PackageInfo } from "../package-info";
 
 export { ACCESS_EVENT_TYPES, topicId, type MqttMessage, type Origin, type TopicRoots } from "./home-assistant-entities";
 
@@ -40,12 +41,6 @@ function topicRoot(property: string, raw: unknown, fallback: string): string {
         );
     }
     return root || fallback;
-}
-
-export interface PackageInfo {
-    name: string;
-    version: string;
-    repository?: string | { url?: string };
 }
 
 /** The origin block for a package.json: its repository, as a web address, is where to ask for support. */

@@ -7,7 +7,8 @@ import { samplePayload } from "../../src/core/samples";
 import type { NodeAPI } from "../../src/runtime/node-red";
 import deviceStateNode = require("../../nodes/alocity-device-state");
 import type { FlowNode } from "../support/test-flows";
-import { deploy, helper, logEntries, nodeOf, receivedWhile, statusesOf, type HelperNode, type NodeModule } from "../support/test-helper";
+import { SENTINEL_EVENT } from "../support/recorders";
+import { deploy, helper, logEntries, nodeOf, receivedWhile, statusesOf, useTestHelper, type HelperNode, type NodeModule } from "../support/test-helper";
 import { eventually } from "../support/wait";
 
 const catalogue = require("../../nodes/locales/en-US/alocity-device-state.json") as Record<string, unknown>;
@@ -87,7 +88,7 @@ async function records(): Promise<DeviceRecord[]> {
 /** The messages the device-state nodes have passed to send() since the flow was loaded (the helper spies on send). */
 function deviceStateSends(node?: HelperNode): unknown[] {
     const spy = (Object.getPrototypeOf(nodeOf("all")) as HelperNode).send as unknown as { getCalls(): Array<{ thisValue: HelperNode; args: unknown[] }> };
-    const calls = spy.getCalls().filter(({ thisValue, args }) => thisValue.type === TYPE && (args[0] as { topic?: string }).topic !== "test.sentinel");
+    const calls = spy.getCalls().filter(({ thisValue, args }) => thisValue.type === TYPE && (args[0] as { topic?: string }).topic !== SENTINEL_EVENT);
     return calls.filter(({ thisValue }) => node === undefined || thisValue === node).map(({ args }) => args[0]);
 }
 
@@ -95,12 +96,7 @@ const logged = (level: number) => logEntries(TYPE).filter((entry) => entry.level
 const warnings = () => logged(WARN);
 
 describe("alocity-device-state (test helper)", function () {
-    before(() => helper.startServer());
-    after(() => helper.stopServer());
-    afterEach(async () => {
-        await helper.unload();
-        helper.settings({});
-    });
+    useTestHelper();
 
     describe("alarms", function () {
         it("raises door.held-open when a door stays open, and clears it when the door closes", async function () {

@@ -1,7 +1,8 @@
 import assert from "assert/strict";
 import { EventEmitter } from "events";
 import { blankDeviceRecord, type DeviceRecord } from "../../src/core/device-record";
-import { HomeAssistantPublisher, originOf, parseTopicRoots, type MqttMessage, type PackageInfo } from "../../src/core/home-assistant";
+import { HomeAssistantPublisher, originOf, parseTopicRoots, type MqttMessage } from "../../src/core/home-assistant";
+import type { PackageInfo } from "../../src/package-info";
 import homeAssistantNode = require("../../nodes/alocity-home-assistant");
 import { packageDir } from "../support/real-node-red";
 import type { FlowNode } from "../support/test-flows";

@@ -12,6 +12,7 @@ import signatureNode = require("../../nodes/alocity-signature");
 import webhookInNode = require("../../nodes/alocity-webhook-in");
 import type { Credentials, FlowNode } from "./test-flows";
 import { SECRET } from "./test-flows";
+import { SENTINEL_EVENT } from "./recorders";
 import { within } from "./wait";
 
 /** A node module, as Node-RED loads it. */
@@ -148,8 +149,6 @@ export function nextInput<T = Record<string, unknown>>(id: string): Promise<T> {
     return within(once(nodeOf(id), "input").then(([msg]) => msg as T), `a message at node ${id}`);
 }
 
-const SENTINEL_TOPIC = "test.sentinel";
-
 /**
  * Runs `action` and resolves with the messages node `toId` received meanwhile, once all that node `fromId` sent
  * until then has been delivered: a sentinel sent from `fromId` after the action arrives after them (Node-RED
@@ -158,11 +157,11 @@ const SENTINEL_TOPIC = "test.sentinel";
 export async function receivedWhile(fromId: string, toId: string, action: () => Promise<void>): Promise<object[]> {
     const to = nodeOf(toId);
     const received: object[] = [];
-    const sentinel = { topic: SENTINEL_TOPIC, sentinel: randomUUID() };
+    const sentinel = { topic: SENTINEL_EVENT, sentinel: randomUUID() };
     const arrived = new Promise<void>((resolve) => {
         // Node-RED's Node wraps input listeners: removeListener undoes that, EventEmitter's off does not.
         const listener = (msg: { topic?: unknown; sentinel?: unknown }) => {
-            if (msg.topic !== SENTINEL_TOPIC) {
+            if (msg.topic !== SENTINEL_EVENT) {
                 received.push(msg);
             } else if (msg.sentinel === sentinel.sentinel) {
                 to.removeListener("input", listener);

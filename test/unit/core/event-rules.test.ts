@@ -1,40 +1,22 @@
 import assert from "assert/strict";
+import type { MessageEvent } from "../../../src/core/event-message";
 import {
     compileRule,
     compileRules,
-    eventOfMessage,
     outputCount,
+    parseSwitchConfig,
     routeMessage,
     ruleMatches,
-    serialKey,
-    splitList,
     type EventRule,
-    type MessageEvent,
     type SwitchConfig,
 } from "../../../src/core/event-rules";
-import { EVENT_CODES, identifyEvent } from "../../../src/core/events";
+import { serialKey } from "../../../src/core/events";
 import { samplePayload } from "../../../src/core/samples";
 
 const rule = (event: string, serial = "", value = "") => compileRule({ event, serial, value });
 const config = (rules: readonly EventRule[], { otherwise = false, checkall = true } = {}): SwitchConfig => ({ rules: compileRules(rules), otherwise, checkall });
 
 describe("event-rules", () => {
-    describe("splitList", () => {
-        it("splits at commas, trims every item and drops empty ones", () => {
-            assert.deepEqual(splitList(" Open ,Closed,, Held Open ,"), ["Open", "Closed", "Held Open"]);
-        });
-        it("gives no items for an empty or blank list", () => {
-            assert.deepEqual(splitList(""), []);
-            assert.deepEqual(splitList(" , , "), []);
-        });
-        it("reads a number as one item and anything else as none", () => {
-            assert.deepEqual(splitList(7), ["7"]);
-            assert.deepEqual(splitList(undefined), []);
-            assert.deepEqual(splitList(null), []);
-            assert.deepEqual(splitList(["Open"]), []);
-        });
-    });
-
     describe("compileRule", () => {
         it("normalises serial numbers: spaces and case ignored", () => {
             assert.deepEqual(compileRule({ event: " door.state ", serial: "DOOR-2, alo dc 1 ,", value: "Open, Held Open" }), {
@@ -54,55 +36,10 @@ describe("event-rules", () => {
             assert.deepEqual(compileRules("door.state"), []);
             assert.equal(compileRules([{ event: "a.b" }, { event: "c.d" }]).length, 2);
         });
-    });
-
-    describe("eventOfMessage", () => {
-        it("takes msg.alocity.event first, with the payload as it is", () => {
-            const payload = { serialNumber: "X", lockState: "Locked" };
-            const told = eventOfMessage({ alocity: { event: "door.state" }, topic: "lock.state", payload });
-            assert.equal(told?.event, "door.state");
-            assert.equal(told?.payload, payload);
-        });
-        it("then msg.topic when it is an event code", () => {
-            const payload = { serialNumber: "X", doorState: "Open" };
-            assert.equal(eventOfMessage({ topic: "lock.state", payload })?.event, "lock.state");
-            assert.equal(eventOfMessage({ alocity: { event: "not a code" }, topic: "user.face", payload })?.event, "user.face");
-            assert.equal(eventOfMessage({ alocity: "door.state", topic: "door/front", payload })?.event, "door.state");
-        });
-        it("else tells the payload exactly as identifyEvent does, for every sample event", () => {
-            for (const code of EVENT_CODES) {
-                const payload = samplePayload(code);
-                const told = eventOfMessage({ topic: "", payload });
-                assert.equal(told?.event, code);
-                assert.equal(told?.event, identifyEvent(payload).event);
-                assert.equal(told?.payload, payload);
-            }
-        });
-        it("reads an envelope's code and uses its inner object", () => {
-            const inner = { serialNumber: "ALO-1", sensor: "case" };
-            for (const envelope of [
-                { event: "door.tamper", payload: inner },
-                { eventType: "door.tamper", data: inner },
-                { type: "door.tamper", payload: inner },
-            ]) {
-                const told = eventOfMessage({ payload: envelope });
-                assert.equal(told?.event, "door.tamper");
-                assert.equal(told?.payload, inner);
-            }
-            const withTopic = eventOfMessage({ topic: "lock.state", payload: { event: "door.state", payload: inner } });
-            assert.equal(withTopic?.event, "lock.state");
-            assert.equal(withTopic?.payload, inner);
-        });
-        it("gives an empty payload when the payload is not an object but the code is known", () => {
-            assert.deepEqual(eventOfMessage({ topic: "door.state", payload: "Open" }), { event: "door.state", payload: {} });
-            assert.deepEqual(eventOfMessage({ alocity: { event: "lock.state" }, payload: [1] }), { event: "lock.state", payload: {} });
-        });
-        it("cannot tell a message without a code whose payload is not an object", () => {
-            assert.equal(eventOfMessage({ payload: "door.state" }), undefined);
-            assert.equal(eventOfMessage({ topic: "door", payload: 42 }), undefined);
-            assert.equal(eventOfMessage({ topic: "door.state.open", payload: null }), undefined);
-            assert.equal(eventOfMessage({ payload: [{ doorState: "Open" }] }), undefined);
-            assert.equal(eventOfMessage(null), undefined);
+        it("reads a switch's saved properties, 'otherwise' off and 'checkall' on unless saved otherwise (also as text)", () => {
+            assert.deepEqual(parseSwitchConfig({}), { rules: [], otherwise: false, checkall: true });
+            const saved = parseSwitchConfig({ rules: [{ event: "door.state" }], otherwise: "true", checkall: "false" });
+            assert.deepEqual(saved, { rules: compileRules([{ event: "door.state" }]), otherwise: true, checkall: false });
         });
     });
 

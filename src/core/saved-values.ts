@@ -1,0 +1,24 @@
+/**
+ * Reading what a node saved in a flow: flows written by hand, by older editors or by other tools may hold text where
+ * a boolean or a number is expected. Knows nothing of Node-RED.
+ */
+
+/** The items of a comma-separated list, each trimmed, empty ones dropped. */
+export function splitList(text: unknown): string[] {
+    if (typeof text !== "string" && typeof text !== "number") {
+        return [];
+    }
+    return String(text)
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+}
+
+/** A saved boolean, also as the text "true" or "false" (case and spaces ignored); the fallback for anything else. */
+export function savedFlag(value: unknown, fallback: boolean): boolean {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    const text = typeof value === "string" ? value.trim().toLowerCase() : "";
+    return text === "true" ? true : text === "false" ? false : fallback;
+}
