@@ -213,4 +213,4 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
     ];
 }
 
-module.exports = { benchFlows, handRolledFunction };
+module.exports = { benchFlows, handRolledFunction, webhookWithDeviceState };

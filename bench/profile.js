@@ -82,6 +82,27 @@ function summarise(profile, top = 25) {
     };
 }
 
+/**
+ * The time (ms) of the samples whose stack holds a frame of a file matching `filePattern`: what code of that file, and
+ * everything it called, cost. Each sample counts once, however deep the file's frames are on its stack.
+ */
+function timeUnder(profile, filePattern) {
+    const parent = new Map();
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    for (const node of profile.nodes) for (const child of node.children || []) parent.set(child, node.id);
+    const under = new Map();
+    const isUnder = (id) => {
+        if (id === undefined) return false;
+        if (!under.has(id)) under.set(id, filePattern.test(byId.get(id).callFrame.url || "") || isUnder(parent.get(id)));
+        return under.get(id);
+    };
+    let us = 0;
+    for (let i = 0; i < profile.samples.length; i++) {
+        if (isUnder(profile.samples[i])) us += profile.timeDeltas[i] || 0;
+    }
+    return us / 1000;
+}
+
 function format(summary) {
     const lines = [];
     const pct = (v) => `${v.toFixed(1).padStart(5)} %`;
@@ -109,4 +130,4 @@ if (require.main === module) {
     console.log(format(summarise(JSON.parse(fs.readFileSync(file, "utf8")), Number(process.argv[3]) || 25)));
 }
 
-module.exports = { summarise, format };
+module.exports = { summarise, format, timeUnder };

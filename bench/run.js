@@ -20,7 +20,7 @@ const { benchFlows } = require("./flows");
 const { drive, nextSignedEvent, percentile } = require("./load");
 const { summarise, format: formatProfile } = require("./profile");
 const { measureReplayGuard } = require("./replay-guard");
-const { deviceStateReport, DEVICES } = require("./device-state");
+const { deviceStateReport, DEVICES, CONTEXT_STORES } = require("./device-state");
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS_DIR = path.join(__dirname, "results");
@@ -36,8 +36,6 @@ const TARGETS = {
     "devices-file": { label: "devices-file: alocity-webhook-in -> alocity-device-state (localfilesystem store)", path: "/bench/devices-file", fleet: true },
 };
 const DEVICE_STATE_TARGETS = ["webhook", "devices", "devices-file"];
-/** Node-RED's context stores: the default one in memory, and a persistent one for devices-file. */
-const CONTEXT_STORES = ["contextStorage.default.module=memory", "contextStorage.file.module=localfilesystem"];
 
 const SHAPES = {
     full: { rounds: 5, duration: 10, warmup: 3, connections: 10, acceptedForRss: 100_000, budgetSeconds: 15 * 60 },
@@ -475,7 +473,7 @@ async function main() {
             `${replayGuard.ratio.toFixed(1)}x`,
         ]);
     }
-    const deviceState = deviceStateReport(summary);
+    const deviceState = await deviceStateReport(summary, { secret, quick: options.quick });
     if (deviceState.lines.length > 0) {
         console.log("");
         for (const line of deviceState.lines) console.log(line);

@@ -63,13 +63,12 @@ export = function (RED: NodeAPI) {
 
         let states: DeviceStates | undefined;
         let arrivals: Arrival[] = [];
-        let shown = "";
+        let shown: DeviceStatus | undefined;
         let closed = false;
 
         const showStatus = (current: DeviceStatus) => {
-            const key = `${current.devices} ${current.openDoors} ${current.alarms}`;
-            if (key !== shown) {
-                shown = key;
+            if (shown?.devices !== current.devices || shown.openDoors !== current.openDoors || shown.alarms !== current.alarms) {
+                shown = current;
                 status.show(() => statusOf(current));
             }
         };
