@@ -11,8 +11,8 @@ const path = require("path");
 const { execFileSync } = require("child_process");
 const { startNodeRed } = require("../scripts/node-red-process");
 const { webhookWithDeviceState } = require("./flows");
-const { deviceEvent, drive } = require("./load");
-const { timeUnder } = require("./profile");
+const { deviceEvent, drive, processCpuSeconds } = require("./load");
+const { shareUnder } = require("./profile");
 
 const ROOT = path.resolve(__dirname, "..");
 /** Node-RED's context stores: the default one in memory, and a persistent one. */
@@ -111,6 +111,7 @@ function measureDeviceState() {
 async function measureInNodeRed({ store, events, connections, secret }) {
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-bench-devices-"));
     const profileDir = path.join(userDir, "profile");
+    let cpuSeconds = 0;
     const nodeRed = await startNodeRed({
         userDir,
         port: 0,
@@ -125,15 +126,18 @@ async function measureInNodeRed({ store, events, connections, secret }) {
             ...webhookWithDeviceState("devices", "devices-tab", "/devices", store),
         ]);
         const load = { port: nodeRed.port, path: "/devices", secret, connections, devices: DEVICES };
+        const mainThread = () => processCpuSeconds(nodeRed.process.pid, { mainThread: true });
+        const cpuBefore = mainThread();
         await drive({ ...load, amount: DEVICES });
         await drive({ ...load, amount: events });
+        cpuSeconds = mainThread() - cpuBefore;
     } finally {
         await nodeRed.stop();
     }
     try {
         const file = fs.readdirSync(profileDir).find((name) => name.endsWith(".cpuprofile"));
-        const ms = timeUnder(JSON.parse(fs.readFileSync(path.join(profileDir, file), "utf8")), NODE_FILES);
-        return { events: DEVICES + events, cpuMicrosPerEvent: (1000 * ms) / (DEVICES + events) };
+        const share = shareUnder(JSON.parse(fs.readFileSync(path.join(profileDir, file), "utf8")), NODE_FILES);
+        return { events: DEVICES + events, share, cpuMicrosPerEvent: (1e6 * share * cpuSeconds) / (DEVICES + events) };
     } finally {
         fs.rmSync(userDir, { recursive: true, force: true });
     }

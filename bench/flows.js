@@ -104,11 +104,8 @@ function webhookWithDeviceState(id, z, path, store) {
  * @param {string} options.handRolledPath
  * @param {boolean} options.eventSwitch whether alocity-event-switch is registered; if not, a no-op function node
  *   stands in for it (until the node lands)
- * @param {{ webhook: string, devices: string, devicesFile: string, fileStore: string } | undefined} options.deviceState the
- *   paths of the webhook followed by a junction, and by alocity-device-state in the default store and in `fileStore`;
- *   undefined: none of them
  */
-function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwitch, deviceState }) {
+function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwitch }) {
     const z = "bench-tab";
     const afterOurs = eventSwitch
         ? {
@@ -161,14 +158,6 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
             wires: [["ours-switch"]],
         },
         afterOurs,
-        // The webhook without and with alocity-device-state
-        ...(deviceState
-            ? [
-                  ...webhookWithDeviceState("webhook", z, deviceState.webhook),
-                  ...webhookWithDeviceState("devices", z, deviceState.devices, ""),
-                  ...webhookWithDeviceState("devices-file", z, deviceState.devicesFile, deviceState.fileStore),
-              ]
-            : []),
         // Hand-rolled
         {
             id: "hr-in",
@@ -213,4 +202,19 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
     ];
 }
 
-module.exports = { benchFlows, handRolledFunction, webhookWithDeviceState };
+/**
+ * The webhook followed by a junction, and by alocity-device-state in the default store and in `fileStore`, at the
+ * paths given.
+ */
+function deviceStateFlows({ secret, webhook, devices, devicesFile, fileStore }) {
+    const z = "bench-devices-tab";
+    return [
+        { id: z, type: "tab", label: "bench: alocity-device-state", disabled: false, info: "" },
+        { id: "ours-signature", type: "alocity-signature", name: "bench", tolerance: 300, credentials: { secret } },
+        ...webhookWithDeviceState("webhook", z, webhook),
+        ...webhookWithDeviceState("devices", z, devices, ""),
+        ...webhookWithDeviceState("devices-file", z, devicesFile, fileStore),
+    ];
+}
+
+module.exports = { benchFlows, deviceStateFlows, handRolledFunction, webhookWithDeviceState };

@@ -1,4 +1,5 @@
 "use strict";
+const fs = require("fs");
 // The load: unique signed Alocity events (every request its own body, timestamp and signature), driven by autocannon
 // used as a library.
 const crypto = require("crypto");
@@ -60,6 +61,36 @@ let deviceCounter = 0;
 function nextDeviceEvent(secret, devices) {
     const body = JSON.stringify(deviceEvent(deviceCounter++, devices).payload);
     return { body, header: sign(secret, body) };
+}
+
+const CLOCK_TICKS = (() => {
+    try {
+        return Number(require("child_process").execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+    } catch {
+        return 100;
+    }
+})();
+
+/**
+ * CPU seconds (user + system) a process has used so far, all its threads, or with `mainThread` its JavaScript thread
+ * only; undefined where /proc is missing. The server's CPU per request does not depend on what else runs on the
+ * machine, unlike req/s.
+ */
+function processCpuSeconds(pid, { mainThread = false } = {}) {
+    try {
+        const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function percentile(sorted, p) {
@@ -151,4 +182,4 @@ async function drive({ port, path: urlPath, secret, connections, duration, amoun
     };
 }
 
-module.exports = { drive, nextSignedEvent, deviceEvent, percentile };
+module.exports = { drive, nextSignedEvent, deviceEvent, median, percentile, processCpuSeconds };

@@ -83,10 +83,12 @@ function summarise(profile, top = 25) {
 }
 
 /**
- * The time (ms) of the samples whose stack holds a frame of a file matching `filePattern`: what code of that file, and
- * everything it called, cost. Each sample counts once, however deep the file's frames are on its stack.
+ * The share of a process's busy time that went to code of files matching `filePattern` and everything it called:
+ * samples whose stack holds such a frame, among the busy (not idle) samples from the first such one on (so that
+ * start-up, before that code first ran, is left out). A share of samples, unlike their wall-clock time, does not grow
+ * when the process waits for a CPU on a busy machine: multiply it by the process's CPU time to get CPU time.
  */
-function timeUnder(profile, filePattern) {
+function shareUnder(profile, filePattern) {
     const parent = new Map();
     const byId = new Map(profile.nodes.map((node) => [node.id, node]));
     for (const node of profile.nodes) for (const child of node.children || []) parent.set(child, node.id);
@@ -96,11 +98,17 @@ function timeUnder(profile, filePattern) {
         if (!under.has(id)) under.set(id, filePattern.test(byId.get(id).callFrame.url || "") || isUnder(parent.get(id)));
         return under.get(id);
     };
-    let us = 0;
-    for (let i = 0; i < profile.samples.length; i++) {
-        if (isUnder(profile.samples[i])) us += profile.timeDeltas[i] || 0;
+    let busy = 0;
+    let inside = 0;
+    for (const id of profile.samples) {
+        const name = byId.get(id).callFrame.functionName;
+        if (name === "(idle)") continue;
+        const sampleIsUnder = isUnder(id);
+        if (inside === 0 && !sampleIsUnder) continue;
+        busy++;
+        if (sampleIsUnder) inside++;
     }
-    return us / 1000;
+    return busy === 0 ? 0 : inside / busy;
 }
 
 function format(summary) {
@@ -130,4 +138,4 @@ if (require.main === module) {
     console.log(format(summarise(JSON.parse(fs.readFileSync(file, "utf8")), Number(process.argv[3]) || 25)));
 }
 
-module.exports = { summarise, format, timeUnder };
+module.exports = { summarise, format, shareUnder };

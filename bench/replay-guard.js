@@ -6,12 +6,9 @@ const crypto = require("crypto");
 const path = require("path");
 const { ReplayGuard, REPLAY_CACHE_LIMIT } = require(path.join(__dirname, "..", "dist", "src", "core", "replay-guard.js"));
 
-const BLOCK = 2000;
+const { median } = require("./load");
 
-function medianOf(values) {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-}
+const BLOCK = 2000;
 
 /**
  * @param {number} [blocksAtCap] how many blocks of 2,000 calls to time once the cache is full
@@ -40,8 +37,8 @@ function measureReplayGuard(blocksAtCap = 15) {
         throw new Error(`the duplicate cache holds ${guard.size} entries, over its cap of ${limit}`);
     }
     // The first blocks include the JIT warming up: leave them out of the filling figure.
-    const fillingMicros = medianOf(filling.slice(1));
-    const atCapMicros = medianOf(atCap);
+    const fillingMicros = median(filling.slice(1));
+    const atCapMicros = median(atCap);
     return { limit, size: guard.size, fillingMicros, atCapMicros, ratio: atCapMicros / fillingMicros };
 }
 

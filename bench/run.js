@@ -16,8 +16,8 @@ const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const { startNodeRed, request } = require("../scripts/node-red-process");
-const { benchFlows } = require("./flows");
-const { drive, nextSignedEvent, percentile } = require("./load");
+const { benchFlows, deviceStateFlows } = require("./flows");
+const { drive, median, nextSignedEvent, percentile, processCpuSeconds } = require("./load");
 const { summarise, format: formatProfile } = require("./profile");
 const { measureReplayGuard } = require("./replay-guard");
 const { deviceStateReport, DEVICES, CONTEXT_STORES } = require("./device-state");
@@ -110,28 +110,6 @@ function stopChild(child) {
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-}
-
-const CLOCK_TICKS = (() => {
-    try {
-        return Number(require("child_process").execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-    } catch {
-        return 100;
-    }
-})();
-
-/**
- * CPU seconds (user + system) a process has used so far; undefined where /proc is missing. The server's CPU per
- * request does not depend on what else runs on the machine, unlike req/s.
- */
-function cpuSeconds(pid) {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    } catch {
-        return undefined;
-    }
 }
 
 /** Resident set size of a process, in MB (Linux /proc; elsewhere ps). */
@@ -245,16 +223,20 @@ async function main() {
     let nodeRedLog = "";
     try {
         // Node-RED: default settings, a user directory of its own, this package linked in.
-        const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-bench-"));
-        started.push({ name: "user directory", stop: async () => fs.rmSync(userDir, { recursive: true, force: true }) });
+        const startBenchNodeRed = async (label, settings) => {
+            const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-bench-"));
+            started.push({ name: `${label} user directory`, stop: async () => fs.rmSync(userDir, { recursive: true, force: true }) });
+            const instance = await startNodeRed({ userDir, port: 0, packageDir: ROOT, execArgv, settings });
+            started.push({ name: label, stop: () => instance.stop() });
+            return instance;
+        };
         const execArgv = [];
         if (options.profile) {
             profileDir = path.join(RESULTS_DIR, `profile-${stamp}`);
             fs.mkdirSync(profileDir, { recursive: true });
             execArgv.push("--cpu-prof", "--cpu-prof-dir", profileDir);
         }
-        nodeRed = await startNodeRed({ userDir, port: 0, packageDir: ROOT, execArgv, settings: CONTEXT_STORES });
-        started.push({ name: "Node-RED", stop: () => nodeRed.stop() });
+        nodeRed = await startBenchNodeRed("Node-RED", []);
         eventSwitch = await hasNodeType(nodeRed, "alocity-event-switch");
         if (!eventSwitch) {
             console.log("bench: alocity-event-switch is not registered in this build: a no-op function node stands in for it");
@@ -263,7 +245,6 @@ async function main() {
             console.log("bench: alocity-device-state is not registered in this build: its targets are left out");
             options.targets = options.targets.filter((name) => !DEVICE_STATE_TARGETS.includes(name));
         }
-        const withDeviceState = options.targets.some((name) => DEVICE_STATE_TARGETS.includes(name));
         await nodeRed.deploy(
             benchFlows({
                 secret,
@@ -271,14 +252,23 @@ async function main() {
                 oursWarmupPath: TARGETS.ours.warmupPath,
                 handRolledPath: TARGETS["hand-rolled"].path,
                 eventSwitch,
-                deviceState: withDeviceState
-                    ? { webhook: TARGETS.webhook.path, devices: TARGETS.devices.path, devicesFile: TARGETS["devices-file"].path, fileStore: "file" }
-                    : undefined,
             }),
         );
-        for (const name of ["ours", "hand-rolled", ...DEVICE_STATE_TARGETS]) {
+        for (const name of ["ours", "hand-rolled"]) {
             ports[name] = nodeRed.port;
             pids[name] = nodeRed.process.pid;
+        }
+        // The device state targets in a Node-RED of their own (with a persistent context store too): their 30,000
+        // records and timers neither weigh on the other targets' heap nor take their CPU time.
+        if (options.targets.some((name) => DEVICE_STATE_TARGETS.includes(name))) {
+            const devicesNodeRed = await startBenchNodeRed("Node-RED for alocity-device-state", CONTEXT_STORES);
+            await devicesNodeRed.deploy(
+                deviceStateFlows({ secret, webhook: TARGETS.webhook.path, devices: TARGETS.devices.path, devicesFile: TARGETS["devices-file"].path, fileStore: "file" }),
+            );
+            for (const name of DEVICE_STATE_TARGETS) {
+                ports[name] = devicesNodeRed.port;
+                pids[name] = devicesNodeRed.process.pid;
+            }
         }
         for (const name of ["express", "bare"]) {
             if (!options.targets.includes(name)) continue;
@@ -294,10 +284,10 @@ async function main() {
         nodeRedLogStart = nodeRed.log.length;
 
         const run = async (name, duration, urlPath = TARGETS[name].path, amount = undefined) => {
-            const cpuBefore = cpuSeconds(pids[name]);
+            const cpuBefore = processCpuSeconds(pids[name]);
             const devices = TARGETS[name].fleet ? DEVICES : undefined;
             const result = await drive({ port: ports[name], path: urlPath, secret, connections: shape.connections, duration, amount, devices });
-            const cpuAfter = cpuSeconds(pids[name]);
+            const cpuAfter = processCpuSeconds(pids[name]);
             result.serverCpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
             return result;
         };
@@ -429,15 +419,21 @@ async function main() {
         const rssAtTarget = rssSamples.find((s) => s.accepted >= shape.acceptedForRss);
         const lastRss = rssSamples[rssSamples.length - 1];
         const firstRss = rssSamples[0];
-        if (ratios["ours/hand-rolled"] !== undefined) {
-            checks.push(["ours >= 1.5x hand-rolled (req/s)", ratios["ours/hand-rolled"] >= 1.5, `${ratios["ours/hand-rolled"].toFixed(2)}x`]);
-        }
-        if (cpuRatios["ours/hand-rolled"] !== undefined) {
-            checks.push([
-                "ours >= 2x hand-rolled by server CPU per request",
-                cpuRatios["ours/hand-rolled"] >= 2,
-                `${cpuRatios["ours/hand-rolled"].toFixed(2)}x (${fixed(ours.cpuMicrosPerRequest, 0)} us vs ${fixed(summary["hand-rolled"].cpuMicrosPerRequest, 0)} us)`,
-            ]);
+        // Ours and hand-rolled run back to back in each round: the ratio of each round's pair cancels most of the drift
+        // of a shared machine; the targets are judged on the median of the rounds' ratios.
+        const hand = results["hand-rolled"];
+        if (hand.length === results.ours.length && hand.length > 0) {
+            const rateRatios = results.ours.map((run, i) => run.requestsPerSecond / hand[i].requestsPerSecond);
+            const cpuRatioList = results.ours.map((run, i) => cpuPerRequest(hand[i]) / cpuPerRequest(run));
+            const perRound = (values) => `median of the rounds' ${values.map((v) => v.toFixed(2)).join(", ")}`;
+            checks.push(["ours >= 1.5x hand-rolled (req/s)", median(rateRatios) >= 1.5, `${median(rateRatios).toFixed(2)}x (${perRound(rateRatios)})`]);
+            if (cpuRatioList.every((ratio) => Number.isFinite(ratio))) {
+                checks.push([
+                    "ours >= 2x hand-rolled by server CPU per request",
+                    median(cpuRatioList) >= 2,
+                    `${median(cpuRatioList).toFixed(2)}x (${perRound(cpuRatioList)})`,
+                ]);
+            }
         }
         if (firstLastCpu !== undefined) {
             checks.push([

@@ -127,20 +127,17 @@ export class WebhookRoutes {
             return;
         }
         const receivedAt = Date.now();
-        const body = this.capture.bodyOf(req);
-        if (body === undefined) {
-            this.host.log.error(this.host._("alocity-webhook-in.log.body-consumed", { path: endpoint.owners.path }));
-            respond(res, ROUTE_ANSWERS.internalError);
-            return;
-        }
-        void body.then((read) => {
-            if (read.read) {
-                const answer = this.dispatch(endpoint, read.bytes, req.headers, receivedAt);
+        this.capture.withBody(req, (body) => {
+            if (body === undefined) {
+                this.host.log.error(this.host._("alocity-webhook-in.log.body-consumed", { path: endpoint.owners.path }));
+                respond(res, ROUTE_ANSWERS.internalError);
+            } else if (body.read) {
+                const answer = this.dispatch(endpoint, body.bytes, req.headers, receivedAt);
                 // The runtime hands a sent message to the next node on the next turn of the event loop:
                 // answer after that, so that a 200 is only ever given for a message already delivered.
                 setImmediate(() => respond(res, answer));
-            } else if (read.problem !== "aborted") {
-                respond(res, read.problem === "too-large" ? ROUTE_ANSWERS.tooLarge : ROUTE_ANSWERS.unreadable);
+            } else if (body.problem !== "aborted") {
+                respond(res, body.problem === "too-large" ? ROUTE_ANSWERS.tooLarge : ROUTE_ANSWERS.unreadable);
             }
         });
     }

@@ -13,7 +13,7 @@ import { readRequestBody, type RequestBody } from "./request-body";
 export class RawBodyCapture {
     /** The full paths (from the root app) whose bodies are kept, as path keys. */
     private readonly paths = new Set<string>();
-    private readonly bodies = new WeakMap<IncomingMessage, Promise<RequestBody>>();
+    private readonly bodies = new WeakMap<IncomingMessage, RequestBody>();
 
     constructor(
         private readonly httpNode: ExpressApp,
@@ -22,9 +22,10 @@ export class RawBodyCapture {
         useFirst(rootAppOf(httpNode), (req, _res, next) => {
             if (req.method === "POST" && this.paths.size > 0 && this.paths.has(this.keyOf(fullPathOf(req)))) {
                 markBodyRead(req);
-                const body = readRequestBody(req, this.limitBytes);
-                this.bodies.set(req, body);
-                body.then(() => next());
+                readRequestBody(req, this.limitBytes, (body) => {
+                    this.bodies.set(req, body);
+                    next();
+                });
                 return;
             }
             next();
@@ -39,13 +40,19 @@ export class RawBodyCapture {
         this.paths.delete(this.keyOf(fullPath));
     }
 
-    /** The body read at the top of the stack, or read now when nothing read it there (undefined: it was consumed). */
-    bodyOf(req: IncomingMessage): Promise<RequestBody> | undefined {
+    /**
+     * Hands over the body read at the top of the stack, or reads it now when nothing read it there; undefined when
+     * something consumed it first.
+     */
+    withBody(req: IncomingMessage, done: (body: RequestBody | undefined) => void): void {
         const captured = this.bodies.get(req);
         if (captured !== undefined) {
-            return captured;
+            done(captured);
+        } else if (req.readableEnded) {
+            done(undefined);
+        } else {
+            readRequestBody(req, this.limitBytes, done);
         }
-        return req.readableEnded ? undefined : readRequestBody(req, this.limitBytes);
     }
 
     private keyOf(path: string): string {

@@ -21,20 +21,20 @@ export function lingeringFor(limitBytes: number): Lingering {
 }
 
 /**
- * Reads a request's body, at most `limitBytes`. When it cannot be read, what the client still sends is read and
- * dropped (see Lingering) whoever answers, so that the answer reaches the client.
+ * Reads a request's body, at most `limitBytes`, and hands it to `done`. When it cannot be read, what the client still
+ * sends is read and dropped (see Lingering) whoever answers, so that the answer reaches the client.
  */
-export async function readRequestBody(req: IncomingMessage, limitBytes: number, lingering = lingeringFor(limitBytes)): Promise<RequestBody> {
-    try {
-        const bytes = await getRawBody(req, { length: req.headers["content-length"], limit: limitBytes });
-        return { read: true, bytes };
-    } catch (error) {
-        if ((error as { type?: string }).type === "request.aborted" || req.socket.destroyed) {
-            return { read: false, problem: "aborted" };
+export function readRequestBody(req: IncomingMessage, limitBytes: number, done: (body: RequestBody) => void, lingering = lingeringFor(limitBytes)): void {
+    getRawBody(req, { length: req.headers["content-length"], limit: limitBytes }, (error, bytes) => {
+        if (!error) {
+            done({ read: true, bytes });
+        } else if ((error as { type?: string }).type === "request.aborted" || req.socket.destroyed) {
+            done({ read: false, problem: "aborted" });
+        } else {
+            dropTheRest(req, lingering);
+            done({ read: false, problem: (error as { type?: string }).type === "entity.too.large" ? "too-large" : "unreadable" });
         }
-        dropTheRest(req, lingering);
-        return { read: false, problem: (error as { type?: string }).type === "entity.too.large" ? "too-large" : "unreadable" };
-    }
+    });
 }
 
 function dropTheRest(req: IncomingMessage, lingering: Lingering): void {

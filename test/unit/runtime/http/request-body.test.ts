@@ -8,13 +8,15 @@ import { eventually } from "../../../support/wait";
 
 const LIMIT = 1024;
 
+const read = (req: IncomingMessage, lingering?: Lingering) => new Promise<RequestBody>((done) => readRequestBody(req, LIMIT, done, lingering));
+
 /** A server that reads each body with readRequestBody and answers what it read (or 413 / 400). */
 async function bodyServer(lingering: Lingering): Promise<{ port: number; started: () => number; reads: RequestBody[]; close(): Promise<void> }> {
     const reads: RequestBody[] = [];
     let started = 0;
     const server = http.createServer(async (req, res) => {
         started++;
-        const body = await readRequestBody(req, LIMIT, lingering);
+        const body = await read(req, lingering);
         reads.push(body);
         if (body.read) res.end(body.bytes);
         else if (body.problem !== "aborted") res.writeHead(body.problem === "too-large" ? 413 : 400, { "Content-Length": 0 }).end();
@@ -79,6 +81,6 @@ describe("reading a request's body", function () {
             headers: { "content-length": "10" },
             socket: { destroyed: false },
         });
-        assert.deepStrictEqual(await readRequestBody(stream as unknown as IncomingMessage, LIMIT), { read: false, problem: "unreadable" });
+        assert.deepStrictEqual(await read(stream as unknown as IncomingMessage), { read: false, problem: "unreadable" });
     });
 });
