@@ -8,6 +8,8 @@ import { useEditorSession, type Editor } from "./support/editor";
 const TAB = "dialogs-tab";
 const WEBHOOK = "dialogs-webhook";
 const SWITCH = "dialogs-switch";
+const DEVICES = "dialogs-devices";
+const HOME_ASSISTANT = "dialogs-home-assistant";
 const CATALOGUE = "**/alocity-catalogue";
 
 const flow: FlowNode[] = [
@@ -21,13 +23,25 @@ const flow: FlowNode[] = [
     },
     { id: "dialogs-door", type: "debug", z: TAB, name: "door", active: true, tosidebar: true, complete: "payload", targetType: "msg", x: 620, y: 80, wires: [] },
     { id: "dialogs-lock", type: "debug", z: TAB, name: "lock", active: true, tosidebar: true, complete: "payload", targetType: "msg", x: 620, y: 120, wires: [] },
+    {
+        id: DEVICES, type: "alocity-device-state", z: TAB, name: "", devices: [], openValues: "Open", lockedValues: "Locked",
+        heldOpen: 60, forcedOpen: true, grace: 5, silentAfter: 0, store: "", x: 400, y: 220, wires: [[HOME_ASSISTANT], []],
+    },
+    { id: HOME_ASSISTANT, type: "alocity-home-assistant", z: TAB, name: "", prefix: "homeassistant", base: "alocity", x: 620, y: 220, wires: [[]] },
 ];
 
 /** A node's current state in the editor. */
 function nodeState(editor: Editor, id: string) {
     return editor.evaluate((nodeId) => {
         const node = RED.nodes.node(nodeId);
-        return { url: node?.url, valid: node?.valid, errors: node?.validationErrors ?? [], outputs: Number(node?.outputs) };
+        return {
+            url: node?.url,
+            devices: node?.devices,
+            valid: node?.valid,
+            errors: node?.validationErrors ?? [],
+            outputs: Number(node?.outputs),
+            outputLabels: [0, 1].map((port) => node && RED.nodes.getType(node.type)?.outputLabels?.call(node, port)),
+        };
     }, id);
 }
 
@@ -117,5 +131,30 @@ describe("edit dialogs (chromium)", function () {
             { port: 0, target: "dialogs-door" },
             { port: 1, target: "dialogs-lock" },
         ]);
+    });
+
+    it("edits alocity-device-state's names, says what is wrong with a duration, and labels its two outputs", async function () {
+        await editor.openEditDialog(DEVICES);
+        const names = editor.page.locator(".red-ui-editableList", { has: editor.page.locator("#node-input-devices-container") });
+        await names.locator(".red-ui-editableList-addButton").click();
+        await editor.type(editor.listItems("#node-input-devices-container").first().locator(".node-input-device-serial"), "ALO-DC-1");
+        await editor.type(editor.listItems("#node-input-devices-container").first().locator(".node-input-device-name"), "Front door");
+        await editor.type("#node-input-heldOpen", "-5");
+        assert.deepStrictEqual(await editor.page.locator("#node-input-store option").first().getAttribute("value"), "");
+        await editor.closeEditDialog();
+        const state = await nodeState(editor, DEVICES);
+        assert.deepStrictEqual(state.devices, [{ serial: "ALO-DC-1", name: "Front door" }]);
+        assert.strictEqual(state.valid, false);
+        assert.deepStrictEqual(state.errors, ["a number of seconds, 0 or more"]);
+        assert.deepStrictEqual(state.outputLabels, ["changes", "alarms"]);
+    });
+
+    it("says what is wrong with a Home Assistant discovery prefix that holds an MQTT wildcard", async function () {
+        await editor.openEditDialog(HOME_ASSISTANT);
+        await editor.type("#node-input-prefix", "home/#");
+        await editor.closeEditDialog();
+        const state = await nodeState(editor, HOME_ASSISTANT);
+        assert.strictEqual(state.valid, false);
+        assert.ok(state.errors.some((error) => /wildcard #/.test(error)), JSON.stringify(state.errors));
     });
 });

@@ -17,6 +17,7 @@ export interface EditorNode {
     rules?: { event: string }[];
     outputs?: number | string;
     url?: string;
+    devices?: { serial: string; name: string }[];
     signature?: string;
     event?: string;
     valid?: boolean;
@@ -32,6 +33,7 @@ interface EditorLink {
 }
 interface NodeDefinition {
     category: string;
+    outputLabels?: (this: EditorNode, port: number) => string;
     credentials?: Record<string, unknown>;
     set?: { module: string };
 }
