@@ -1,14 +1,14 @@
 import { LogThrottle } from "../src/core/log-throttle";
 import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/signature";
+import { InvalidPathError } from "../src/core/webhook-path";
 import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
+import type { HttpAnswer } from "../src/runtime/http/answers";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
+import type { IncomingWebhook } from "../src/runtime/path-owners";
 import type { AlocitySignatureNode } from "../src/runtime/signature-config";
 import { testEventTargets } from "../src/runtime/test-event";
 import { clockTime, ThrottledStatus } from "../src/runtime/throttled-status";
-import { InvalidPathError } from "../src/core/webhook-path";
-import type { HttpAnswer } from "../src/runtime/http/answers";
-import type { IncomingWebhook } from "../src/runtime/path-owners";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook-routes";
 
 interface WebhookInDef extends NodeDef {

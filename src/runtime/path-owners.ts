@@ -1,5 +1,5 @@
-import type { ReplayGuard } from "../core/replay-guard";
 import type { IncomingHttpHeaders } from "http";
+import type { ReplayGuard } from "../core/replay-guard";
 import type { HttpAnswer } from "./http/answers";
 
 export interface IncomingWebhook {
