@@ -150,7 +150,8 @@ function parseCommandLine(argv: readonly string[]): { values: Values; positional
     try {
         const parsed = util.parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
         return { values: parsed.values as Values, positionals: parsed.positionals };
-    } catch (error: any) {
+    } catch (caught) {
+        const error = caught as NodeJS.ErrnoException;
         const option = /'(-[^' ]+)/.exec(String(error?.message))?.[1];
         switch (error?.code) {
             case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
@@ -214,13 +215,14 @@ function timestampOf(values: Values): number | undefined {
 function readBodyFile(file: string): Buffer {
     try {
         return readFileSync(file);
-    } catch (error: any) {
+    } catch (caught) {
+        const error = caught as NodeJS.ErrnoException;
         const reasons: Record<string, string> = {
             ENOENT: "no such file",
             EISDIR: "it is a directory",
             EACCES: "permission denied",
         };
-        throw new UsageError(`cannot read ${file}: ${reasons[error?.code] ?? error?.message ?? error}`);
+        throw new UsageError(`cannot read ${file}: ${reasons[error?.code ?? ""] ?? error?.message ?? error}`);
     }
 }
 
@@ -245,8 +247,8 @@ function jsonErrorOf(rawBody: Buffer): string {
     try {
         JSON.parse(rawBody.toString("utf8").replace(/^\uFEFF/, ""));
         return "";
-    } catch (error: any) {
-        return String(error?.message ?? error);
+    } catch (error) {
+        return error instanceof Error ? error.message : String(error);
     }
 }
 
