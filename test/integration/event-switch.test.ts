@@ -16,12 +16,7 @@ const DEVICE = SAMPLE_EVENTS["door.state"].serialNumber;
 
 // One rule per event, then narrower ones (some matching the samples, some not), then otherwise.
 const RULES: EventRule[] = [
-    { event: "accesslog.created", serial: "", value: "" },
-    { event: "door.healthcheck", serial: "", value: "" },
-    { event: "door.state", serial: "", value: "" },
-    { event: "lock.state", serial: "", value: "" },
-    { event: "user.card", serial: "", value: "" },
-    { event: "user.face", serial: "", value: "" },
+    ...EVENT_CODES.map((event) => ({ event, serial: "", value: "" })),
     { event: "door.state", serial: `DOOR-9, ${DEVICE}`, value: "held open, open" },
     { event: "lock.state", serial: "", value: "Locked" },
     { event: "accesslog.created", serial: "", value: "Access Granted" },
