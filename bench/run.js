@@ -258,18 +258,6 @@ async function main() {
             ports[name] = nodeRed.port;
             pids[name] = nodeRed.process.pid;
         }
-        // The device state targets in a Node-RED of their own (with a persistent context store too): their 30,000
-        // records and timers neither weigh on the other targets' heap nor take their CPU time.
-        if (options.targets.some((name) => DEVICE_STATE_TARGETS.includes(name))) {
-            const devicesNodeRed = await startBenchNodeRed("Node-RED for alocity-device-state", CONTEXT_STORES);
-            await devicesNodeRed.deploy(
-                deviceStateFlows({ secret, webhook: TARGETS.webhook.path, devices: TARGETS.devices.path, devicesFile: TARGETS["devices-file"].path, fileStore: "file" }),
-            );
-            for (const name of DEVICE_STATE_TARGETS) {
-                ports[name] = devicesNodeRed.port;
-                pids[name] = devicesNodeRed.process.pid;
-            }
-        }
         for (const name of ["express", "bare"]) {
             if (!options.targets.includes(name)) continue;
             const reference = await startReference(name, secret, TARGETS[name].path);
@@ -277,11 +265,6 @@ async function main() {
             ports[name] = reference.port;
             pids[name] = reference.process.pid;
         }
-        for (const name of options.targets) {
-            await smokeCheck(name, ports[name], TARGETS[name].path, secret);
-        }
-        if (options.targets.includes("ours")) oursAccepted += 1;
-        nodeRedLogStart = nodeRed.log.length;
 
         const run = async (name, duration, urlPath = TARGETS[name].path, amount = undefined) => {
             const cpuBefore = processCpuSeconds(pids[name]);
@@ -292,48 +275,72 @@ async function main() {
             return result;
         };
 
-        // The fleet's targets start at DEVICES devices, one event from each, which warms them up too.
-        for (const name of options.targets.filter((target) => TARGETS[target].fleet)) {
-            await run(name, undefined, TARGETS[name].path, DEVICES);
-        }
-
-        // Warm-up: lets the JIT settle; not recorded. Ours warms up on a path of its own (same code, its own
-        // duplicate cache), so that the measured path's cache starts empty: round 1 fills it, later rounds run at its cap.
-        for (const name of options.targets.filter((target) => !TARGETS[target].fleet)) {
-            const warm = await run(name, shape.warmup, TARGETS[name].warmupPath);
-            if (name === "ours") oursAccepted += warm.accepted;
-        }
-        if (options.targets.includes("ours")) {
-            rssSamples.push({ after: "warm-up", accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
-        }
-
-        // Rounds: every target once per round, in an order that rotates, so none always runs first or last.
-        for (let round = 0; round < shape.rounds && !interrupted; round++) {
-            if (Date.now() > deadline) {
-                console.log(`bench: time budget spent, stopping after ${round} rounds`);
-                break;
-            }
-            const order = options.targets.map((_, i) => options.targets[(i + round) % options.targets.length]);
-            const line = [];
-            for (const name of order) {
-                const result = await run(name, shape.duration);
-                results[name].push({ round: round + 1, ...result });
-                line.push(`${name} ${Math.round(result.requestsPerSecond)}/s`);
-                if (name === "ours") {
-                    oursAccepted += result.accepted;
-                    rssSamples.push({ after: `round ${round + 1}`, accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+        // Two phases, each with rounds of its own: the receiver's targets, then the device state's, in a Node-RED of
+        // their own started for them (with a persistent context store too), so that their 30,000 records and the
+        // alarm timers that keep firing neither weigh on the first phase's heap nor take its CPU.
+        const phases = [
+            options.targets.filter((name) => !DEVICE_STATE_TARGETS.includes(name)),
+            options.targets.filter((name) => DEVICE_STATE_TARGETS.includes(name)),
+        ].filter((targets) => targets.length > 0);
+        for (const targets of phases) {
+            if (targets.some((name) => TARGETS[name].fleet)) {
+                const devicesNodeRed = await startBenchNodeRed("Node-RED for alocity-device-state", CONTEXT_STORES);
+                await devicesNodeRed.deploy(
+                    deviceStateFlows({ secret, webhook: TARGETS.webhook.path, devices: TARGETS.devices.path, devicesFile: TARGETS["devices-file"].path, fileStore: "file" }),
+                );
+                for (const name of DEVICE_STATE_TARGETS) {
+                    ports[name] = devicesNodeRed.port;
+                    pids[name] = devicesNodeRed.process.pid;
                 }
             }
-            console.log(`round ${round + 1}/${shape.rounds}: ${line.join(", ")}`);
-        }
+            for (const name of targets) {
+                await smokeCheck(name, ports[name], TARGETS[name].path, secret);
+            }
+            if (targets.includes("ours")) oursAccepted += 1;
+            nodeRedLogStart = nodeRed.log.length;
 
-        // Memory after the wanted number of accepted events: keep driving ours until there, within the budget.
-        if (options.targets.includes("ours")) {
-            for (let extra = 0; extra < 50 && oursAccepted < shape.acceptedForRss && !interrupted; extra++) {
-                if (Date.now() > deadline) break;
-                const result = await run("ours", Math.min(10, shape.duration));
-                oursAccepted += result.accepted;
-                rssSamples.push({ after: "top-up", accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+            // The fleet's targets start at DEVICES devices, one event from each, which warms them up too.
+            for (const name of targets.filter((target) => TARGETS[target].fleet)) {
+                await run(name, undefined, TARGETS[name].path, DEVICES);
+            }
+            // Warm-up: lets the JIT settle; not recorded. Ours warms up on a path of its own (same code, its own
+            // duplicate cache), so that the measured path's cache starts empty: round 1 fills it, later rounds run at its cap.
+            for (const name of targets.filter((target) => !TARGETS[target].fleet)) {
+                const warm = await run(name, shape.warmup, TARGETS[name].warmupPath);
+                if (name === "ours") oursAccepted += warm.accepted;
+            }
+            if (targets.includes("ours")) {
+                rssSamples.push({ after: "warm-up", accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+            }
+
+            // Rounds: every target once per round, in an order that rotates, so none always runs first or last.
+            for (let round = 0; round < shape.rounds && !interrupted; round++) {
+                if (Date.now() > deadline) {
+                    console.log(`bench: time budget spent, stopping after ${round} rounds`);
+                    break;
+                }
+                const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+                const line = [];
+                for (const name of order) {
+                    const result = await run(name, shape.duration);
+                    results[name].push({ round: round + 1, ...result });
+                    line.push(`${name} ${Math.round(result.requestsPerSecond)}/s`);
+                    if (name === "ours") {
+                        oursAccepted += result.accepted;
+                        rssSamples.push({ after: `round ${round + 1}`, accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+                    }
+                }
+                console.log(`round ${round + 1}/${shape.rounds}: ${line.join(", ")}`);
+            }
+
+            // Memory after the wanted number of accepted events: keep driving ours until there, within the budget.
+            if (targets.includes("ours")) {
+                for (let extra = 0; extra < 50 && oursAccepted < shape.acceptedForRss && !interrupted; extra++) {
+                    if (Date.now() > deadline) break;
+                    const result = await run("ours", Math.min(10, shape.duration));
+                    oursAccepted += result.accepted;
+                    rssSamples.push({ after: "top-up", accepted: oursAccepted, rssMb: rssMb(nodeRed.process.pid) });
+                }
             }
         }
     } finally {
