@@ -134,10 +134,13 @@ export class DeviceChanges {
         }
         const record = this.device.record;
         const changed = CHANGE_FIELDS.filter((field) => this.changed.includes(field));
-        this.changes.push({ topic: record.name, payload: copyDeviceRecord(record), previous: this.before, changed });
+        // One copy of the record after the step, for its change message and its alarms' messages: they go out in one
+        // send, and Node-RED gives each message after the first a copy of its own when outputs are wired.
+        const after = copyDeviceRecord(record);
+        this.changes.push({ topic: record.name, payload: after, previous: this.before, changed });
         for (const { alarm, active, since } of this.steps) {
             const { serialNumber, name } = record;
-            this.alarms.push({ topic: alarm, payload: { alarm, active, serialNumber, name, since, device: copyDeviceRecord(record) } });
+            this.alarms.push({ topic: alarm, payload: { alarm, active, serialNumber, name, since, device: after } });
         }
         this.before = undefined;
         this.changed = [];
