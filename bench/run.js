@@ -219,7 +219,8 @@ async function main() {
     let profileDir;
     let nodeRed;
     let eventSwitch = false;
-    let nodeRedLogStart = 0;
+    /** Each Node-RED, and where its log starts to count (after the smoke check's refused request). */
+    const logged = [];
     let nodeRedLog = "";
     try {
         // Node-RED: default settings, a user directory of its own, this package linked in.
@@ -278,13 +279,14 @@ async function main() {
         // Two phases, each with rounds of its own: the receiver's targets, then the device state's, in a Node-RED of
         // their own started for them (with a persistent context store too), so that their 30,000 records and the
         // alarm timers that keep firing neither weigh on the first phase's heap nor take its CPU.
+        let devicesNodeRed;
         const phases = [
             options.targets.filter((name) => !DEVICE_STATE_TARGETS.includes(name)),
             options.targets.filter((name) => DEVICE_STATE_TARGETS.includes(name)),
         ].filter((targets) => targets.length > 0);
         for (const targets of phases) {
             if (targets.some((name) => TARGETS[name].fleet)) {
-                const devicesNodeRed = await startBenchNodeRed("Node-RED for alocity-device-state", CONTEXT_STORES);
+                devicesNodeRed = await startBenchNodeRed("Node-RED for alocity-device-state", CONTEXT_STORES);
                 await devicesNodeRed.deploy(
                     deviceStateFlows({ secret, webhook: TARGETS.webhook.path, devices: TARGETS.devices.path, devicesFile: TARGETS["devices-file"].path, fileStore: "file" }),
                 );
@@ -297,7 +299,8 @@ async function main() {
                 await smokeCheck(name, ports[name], TARGETS[name].path, secret);
             }
             if (targets.includes("ours")) oursAccepted += 1;
-            nodeRedLogStart = nodeRed.log.length;
+            const instance = targets.some((name) => TARGETS[name].fleet) ? devicesNodeRed : nodeRed;
+            logged.push({ instance, from: instance.log.length });
 
             // The fleet's targets start at DEVICES devices, one event from each, which warms them up too.
             for (const name of targets.filter((target) => TARGETS[target].fleet)) {
@@ -346,7 +349,7 @@ async function main() {
     } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
-        nodeRedLog = nodeRed ? nodeRed.log.slice(nodeRedLogStart) : "";
+        nodeRedLog = logged.map(({ instance, from }) => instance.log.slice(from)).join("\n");
         await stopAll();
     }
 

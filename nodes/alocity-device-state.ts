@@ -1,7 +1,7 @@
 import { parseDeviceStateConfig } from "../src/core/device-config";
 import { DeviceStates, type DeviceStatus, type DeviceUpdate } from "../src/core/device-states";
 import { LogThrottle } from "../src/core/log-throttle";
-import { contextStoreOf, DeviceContext, type DeviceHandover } from "../src/runtime/device-context";
+import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-context";
 import { DeviceTimers } from "../src/runtime/device-timers";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
 import { ThrottledStatus } from "../src/runtime/throttled-status";
@@ -21,7 +21,7 @@ function getQuery(payload: unknown): string | undefined {
 
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-device-state.${key}`, substitutions);
-    const handover: DeviceHandover = new Map();
+    const handover = newDeviceHandover(RED.events);
 
     function statusOf({ devices, openDoors, alarms }: DeviceStatus): NodeStatus {
         return {
@@ -80,12 +80,18 @@ export = function (RED: NodeAPI) {
             }
         });
 
-        /** Stores what an operation did to a device, arms its timer for the next deadline and sends its messages. */
-        const apply = (loaded: DeviceStates, update: DeviceUpdate, send: Send) => {
+        /**
+         * Stores what an operation did to a device (an event refreshes its lastSeen even when it changes nothing; a
+         * timer that finds nothing due changes nothing), arms its timer for the next deadline and sends its messages.
+         */
+        const apply = (loaded: DeviceStates, update: DeviceUpdate, send: Send, fromEvent = false) => {
             const { serialNumber, changes, alarms } = update;
-            context.save(serialNumber, loaded.live(serialNumber));
+            const changed = changes.length > 0 || alarms.length > 0;
+            if (changed || fromEvent) {
+                context.save(serialNumber, update.device);
+            }
             timers.arm(serialNumber, update.deadline);
-            if (changes.length > 0 || alarms.length > 0) {
+            if (changed) {
                 send([changes, alarms]);
                 showStatus(loaded.status());
             }
@@ -105,7 +111,7 @@ export = function (RED: NodeAPI) {
             } else {
                 const outcome = loaded.handle(msg, Date.now());
                 if (outcome.kind === "device") {
-                    apply(loaded, outcome, send);
+                    apply(loaded, outcome, send, true);
                 } else if (outcome.kind === "not-an-event") {
                     warnings.report("not-an-event", () => t("log.not-an-event"));
                 }
@@ -125,6 +131,7 @@ export = function (RED: NodeAPI) {
         context.load((stored) => {
             if (closed) return;
             const loaded = new DeviceStates(config, stored);
+            context.adopt(loaded.devicesToStore());
             for (const { serialNumber, deadline } of loaded.deadlines()) {
                 timers.arm(serialNumber, deadline);
             }

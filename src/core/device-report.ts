@@ -4,6 +4,7 @@
 import type { LastAccess } from "./device-record";
 import type { MessageEvent } from "./event-message";
 import { mainValueOf, serialNumberOf, valueMatches } from "./events";
+import { booleanValue, textOrNumber } from "./saved-values";
 
 export interface DeviceReport {
     serialNumber: string;
@@ -25,18 +26,10 @@ const NAME_FIELDS = ["doorName", "deviceName"];
 const USER_FIELDS = ["userName", "fullName", "userId"];
 const GRANTED = ["Access Granted"];
 
-function scalar(value: unknown): string | number | undefined {
-    return typeof value === "string" || (typeof value === "number" && Number.isFinite(value)) ? value : undefined;
-}
-
-function booleanOf(value: unknown): boolean | undefined {
-    return typeof value === "boolean" ? value : undefined;
-}
-
 /** The first of the fields that holds a number or text that is not blank, as text. */
 function firstText(payload: Record<string, unknown>, fields: readonly string[]): string | undefined {
     for (const field of fields) {
-        const value = scalar(payload[field]);
+        const value = textOrNumber(payload[field]);
         if (value !== undefined && String(value).trim() !== "") {
             return String(value).trim();
         }
@@ -46,7 +39,7 @@ function firstText(payload: Record<string, unknown>, fields: readonly string[]):
 
 /** An access log as the record keeps it; the result is told as the event switch tells it ("Access Granted" is 0). */
 export function accessOf(payload: Record<string, unknown>, at: number): LastAccess {
-    const result = scalar(mainValueOf("accesslog.created", payload)) ?? null;
+    const result = textOrNumber(mainValueOf("accesslog.created", payload)) ?? null;
     return {
         granted: valueMatches("accesslog.created", result, GRANTED),
         result,
@@ -65,16 +58,16 @@ export function reportOf(event: MessageEvent, at: number): DeviceReport | undefi
     const report: DeviceReport = { serialNumber, at, name: firstText(payload, NAME_FIELDS) };
     switch (event.event) {
         case "door.state":
-            report.doorState = scalar(payload.doorState);
+            report.doorState = textOrNumber(payload.doorState);
             break;
         case "lock.state":
-            report.lockState = scalar(payload.lockState);
+            report.lockState = textOrNumber(payload.lockState);
             break;
         case "door.healthcheck":
-            report.connected = booleanOf(payload.isConnected);
+            report.connected = booleanValue(payload.isConnected);
             report.firmwareVersion = firstText(payload, ["firmwareVersion"]);
             report.ipAddress = firstText(payload, ["ipAddress"]);
-            report.databaseActive = booleanOf(payload.databaseActive);
+            report.databaseActive = booleanValue(payload.databaseActive);
             break;
         case "accesslog.created":
             report.access = accessOf(payload, at);

@@ -9,7 +9,7 @@ import { DeviceChanges, type AlarmMessage, type ChangeMessage, type DeviceCounts
 import { deviceNameOf, doorPositionOf, lockPositionOf, type DeviceStateConfig } from "./device-config";
 import { copyDeviceRecord, type DeviceRecord } from "./device-record";
 import { reportOf, type DeviceReport } from "./device-report";
-import { copyStoredDevice, newDevice, restoreDevice, type StoredDevice } from "./device-store";
+import { newDevice, restoreDevice, type StoredDevice } from "./device-store";
 import { eventOfMessage, eventTimeOf } from "./event-message";
 import { isJsonObject, serialKey, type EventCode } from "./events";
 
@@ -22,6 +22,11 @@ export interface DeviceUpdate {
     alarms: AlarmMessage[];
     /** Local clock, epoch ms; null: no timer needed (nothing pending, or the device is forgotten). */
     deadline: number | null;
+    /**
+     * The device as this instance keeps it (see `devices`), to store; undefined once it is forgotten. It changes with
+     * every operation on the device: never change it, nor hand it out.
+     */
+    device: StoredDevice | undefined;
 }
 
 /**
@@ -207,7 +212,7 @@ export class DeviceStates {
         }
         changes.remove();
         changes.commit();
-        return { serialNumber: record.serialNumber, changes: changes.changes, alarms: changes.alarms, deadline: null };
+        return { serialNumber: record.serialNumber, changes: changes.changes, alarms: changes.alarms, deadline: null, device: undefined };
     }
 
     /** The number of devices, open doors and active alarms; O(1). */
@@ -215,24 +220,17 @@ export class DeviceStates {
         return { ...this.counts };
     }
 
-    /** What to store of a device (plain JSON, sharing nothing with the live state); undefined for a device not known. */
-    stored(serialNumber: string): StoredDevice | undefined {
-        const device = this.devices.get(serialKey(serialNumber));
-        return device === undefined ? undefined : copyStoredDevice(device);
-    }
-
     /**
-     * The device itself, as this instance keeps it, for a store that keeps the objects it is given (Node-RED's memory
-     * store, localfilesystem's cache): no copy per event, and no second set of records in the heap. It changes with
-     * every operation on the device: never change it, nor hand it out. Undefined for a device not known.
+     * Every device as this instance keeps it, by its serial number as written, for a store that keeps the objects it
+     * is given (Node-RED's memory store, localfilesystem's cache): no copy per event, and no second set of records in
+     * the heap. They change with every operation: never change them, nor hand them out. O(devices).
      */
-    live(serialNumber: string): StoredDevice | undefined {
-        return this.devices.get(serialKey(serialNumber));
-    }
-
-    /** What to store of every device; O(devices). */
-    storedAll(): StoredDevice[] {
-        return Array.from(this.devices.values(), copyStoredDevice);
+    devicesToStore(): Record<string, StoredDevice> {
+        const devices: Record<string, StoredDevice> = {};
+        for (const device of this.devices.values()) {
+            devices[device.record.serialNumber] = device;
+        }
+        return devices;
     }
 
     private add(key: string, device: StoredDevice): StoredDevice {
@@ -249,6 +247,7 @@ export class DeviceStates {
             changes: changes.changes,
             alarms: changes.alarms,
             deadline: nextDeadline(device, this.config),
+            device,
         };
     }
 

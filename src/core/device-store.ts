@@ -6,13 +6,13 @@ import {
     ALARM_CODES,
     blankDeviceRecord,
     CHANGE_FIELDS,
-    copyDeviceRecord,
     type AlarmCode,
     type DeviceRecord,
     type LastAccess,
     type ReportedField,
 } from "./device-record";
 import { isJsonObject } from "./events";
+import { booleanValue, finiteNumber, textOrNumber } from "./saved-values";
 
 /** A door that opened while locked, not explained yet by an unlock or a granted access (see device-alarms). */
 export interface ForcedOpenCheck {
@@ -50,24 +50,10 @@ export function newDevice(serialNumber: string): StoredDevice {
     };
 }
 
-/** A copy that shares nothing with the device, to store. */
-export function copyStoredDevice(device: StoredDevice): StoredDevice {
-    const { watch } = device;
-    return {
-        record: copyDeviceRecord(device.record),
-        watch: {
-            ...watch,
-            since: { ...watch.since },
-            forcedOpenCheck: watch.forcedOpenCheck && { ...watch.forcedOpenCheck },
-            reportedAt: { ...watch.reportedAt },
-        },
-    };
-}
-
 const REPORTED_FIELDS = CHANGE_FIELDS.filter((field): field is ReportedField => field !== "name" && field !== "alarms");
 
 function time(value: unknown): number | null {
-    return typeof value === "number" && Number.isFinite(value) ? value : null;
+    return finiteNumber(value) ?? null;
 }
 
 function text(value: unknown): string | null {
@@ -75,11 +61,11 @@ function text(value: unknown): string | null {
 }
 
 function scalar(value: unknown): string | number | null {
-    return typeof value === "string" || time(value) !== null ? (value as string | number) : null;
+    return textOrNumber(value) ?? null;
 }
 
 function booleanOf(value: unknown): boolean | null {
-    return typeof value === "boolean" ? value : null;
+    return booleanValue(value) ?? null;
 }
 
 function oneOf<Value extends string>(value: unknown, values: readonly Value[], fallback: Value): Value {

@@ -3,6 +3,7 @@
  * switch and the device-state node. Knows nothing of Node-RED.
  */
 import { identifyEvent, isEventCode, isJsonObject, type EventCode } from "./events";
+import { finiteNumber } from "./saved-values";
 
 /** What a message says of its event: the code, and the event object its serial number and values come from. */
 export interface MessageEvent {
@@ -34,10 +35,6 @@ export function eventOfMessage(msg: unknown): MessageEvent | undefined {
     }
     const identified = identifyEvent(payload, topic);
     return { event: identified.event, payload: identified.payload };
-}
-
-function finiteNumber(value: unknown): number | undefined {
-    return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
 /**

@@ -19,10 +19,10 @@ import {
 import { isJsonObject } from "./events";
 import type { PackageInfo } from "../package-info";
 
-export { ACCESS_EVENT_TYPES, topicId, type MqttMessage, type Origin, type TopicRoots } from "./home-assistant-entities";
+export type { MqttMessage, Origin, TopicRoots } from "./home-assistant-entities";
 
-export const DEFAULT_PREFIX = "homeassistant";
-export const DEFAULT_BASE = "alocity";
+const DEFAULT_PREFIX = "homeassistant";
+const DEFAULT_BASE = "alocity";
 
 /**
  * The node's saved prefix and base as topic roots: trimmed, without leading or trailing slashes, the default

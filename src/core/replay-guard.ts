@@ -40,8 +40,11 @@ export class ReplayGuard {
         return this.seen.size;
     }
 
-    /** Entries expire in arrival order while the tolerance stays the same; after a change, the bound still holds. */
-    private forgetExpired(nowMs: number): void {
+    /**
+     * Forgets the deliveries that have expired (also done by every remember()). Entries expire in arrival order while
+     * the tolerance stays the same; after a change, the bound still holds.
+     */
+    forgetExpired(nowMs = Date.now()): void {
         while (this.head < this.queue.length && this.queue[this.head].expiresAt < nowMs) {
             this.forgetOldest();
         }

@@ -1,7 +1,23 @@
 /**
- * Reading what a node saved in a flow: flows written by hand, by older editors or by other tools may hold text where
- * a boolean or a number is expected. Knows nothing of Node-RED.
+ * Reading values of unknown shape: what a node saved in a flow (flows written by hand, by older editors or by other
+ * tools may hold text where a boolean or a number is expected), what an event carries, what a store gives back.
+ * Knows nothing of Node-RED.
  */
+
+/** A finite number, else undefined. */
+export function finiteNumber(value: unknown): number | undefined {
+    return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** A text or a finite number (as Alocity's enumerations may come), else undefined. */
+export function textOrNumber(value: unknown): string | number | undefined {
+    return typeof value === "string" ? value : finiteNumber(value);
+}
+
+/** A boolean, else undefined. */
+export function booleanValue(value: unknown): boolean | undefined {
+    return typeof value === "boolean" ? value : undefined;
+}
 
 /** The items of a comma-separated list, each trimmed, empty ones dropped. */
 export function splitList(text: unknown): string[] {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from "events";
 import type { StoredDevice } from "../core/device-store";
 import { isJsonObject } from "../core/events";
 import type { NodeContext, NodeRedNode, NodeRedSettings } from "./node-red";
@@ -12,9 +13,27 @@ export type StoredDevices = Record<string, StoredDevice>;
 /**
  * The stored devices of closed nodes, by node, for the node that replaces each one in a redeploy. Node-RED deletes a
  * redeployed node's context when settings.js configures no contextStorage; what is handed over here survives that.
- * One per runtime (the node module's registration), so that one runtime's nodes never see another's.
+ * One per registration of the node module, so that one runtime's nodes never see another's; emptied when flows have
+ * started, so that what no node took over (a node moved to another flow, whose context is another one) is not kept.
  */
 export type DeviceHandover = Map<string, StoredDevices>;
+
+/** The handovers of each runtime (known by its event bus), emptied by one listener when its flows have started. */
+const handoversByRuntime = new WeakMap<EventEmitter, Set<DeviceHandover>>();
+
+/** A handover for one registration of the node module in a runtime. */
+export function newDeviceHandover(events: EventEmitter): DeviceHandover {
+    let handovers = handoversByRuntime.get(events);
+    if (handovers === undefined) {
+        const all = new Set<DeviceHandover>();
+        events.on("flows:started", () => all.forEach((handover) => handover.clear()));
+        handoversByRuntime.set(events, all);
+        handovers = all;
+    }
+    const handover: DeviceHandover = new Map();
+    handovers.add(handover);
+    return handover;
+}
 
 /** What a node's `store` property names, checked against settings.js: undefined is the default store. */
 export interface ContextStoreChoice {
@@ -69,14 +88,13 @@ export class DeviceContext {
 
     /**
      * Hands the stored devices over, at once when the node replaces one closed in a redeploy, else once the store has
-     * answered (which may be later); none when the read fails.
+     * answered (which may be later); none when the read fails. The node then adopts its own (see adopt).
      */
     load(loaded: (stored: StoredDevices) => void): void {
         const kept = this.handover.get(this.scope);
         if (kept !== undefined) {
             this.handover.delete(this.scope);
             this.devices = kept;
-            this.context.set(DEVICES_KEY, kept, this.store, this.written);
             loaded(kept);
             return;
         }
@@ -88,6 +106,15 @@ export class DeviceContext {
             this.devices = devices;
             loaded(devices);
         });
+    }
+
+    /**
+     * Puts the devices the node keeps in place of those read back (which it has made its own), so that the heap holds
+     * one set of records: the store keeps the node's objects from then on.
+     */
+    adopt(devices: StoredDevices): void {
+        this.devices = devices;
+        this.context.set(DEVICES_KEY, devices, this.store, this.written);
     }
 
     /** Stores a device as it is now (undefined removes it); only once loaded. */

@@ -2,10 +2,10 @@ import type { IncomingHttpHeaders } from "http";
 import type { NextFunction, Request, Response } from "express";
 import { byteSize } from "../core/byte-size";
 import { ReplayGuard } from "../core/replay-guard";
-import { InvalidPathError, isEditorApiPath, joinPath, normalisePath, pathBelow, pathKey } from "../core/webhook-path";
+import { InvalidPathError, isEditorApiPath, joinPath, normalisePath, pathBelow, pathKey, type PathMatching } from "../core/webhook-path";
 import { FlowLifecycle } from "./flow-lifecycle";
 import { respond, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
-import { hasRouteFor, mountPathOf, rootAppOf } from "./http/express-apps";
+import { hasRouteFor, mountPathOf, pathMatchingOf, rootAppOf } from "./http/express-apps";
 import { RawBodyCapture } from "./http/raw-body-capture";
 import type { NodeAPI } from "./node-red";
 import { PathOwners, type PathOwner } from "./path-owners";
@@ -39,14 +39,15 @@ export class WebhookRoutes {
     /** By path key; an endpoint, like its express route, stays once made, and answers only while it is live. */
     private readonly endpoints = new Map<string, Endpoint>();
     private readonly capture: RawBodyCapture;
-    private readonly limitBytes: number;
+    /** How RED.httpNode's router compares paths, so that two paths it tells apart are two endpoints. */
+    private readonly matching: PathMatching;
 
     constructor(
         private readonly host: RoutesHost,
         private readonly lifecycle: FlowLifecycle,
     ) {
-        this.limitBytes = byteSize(host.settings.apiMaxLength) ?? DEFAULT_LIMIT_BYTES;
-        this.capture = new RawBodyCapture(host.httpNode, this.limitBytes);
+        this.matching = pathMatchingOf(host.httpNode);
+        this.capture = new RawBodyCapture(host.httpNode, this.matching, byteSize(host.settings.apiMaxLength) ?? DEFAULT_LIMIT_BYTES);
         lifecycle.onStarted(() => this.afterDeploy());
     }
 
@@ -56,7 +57,7 @@ export class WebhookRoutes {
         if (this.belongsToEditor(path)) {
             throw new InvalidPathError(path, "editor");
         }
-        const endpoint = this.endpoints.get(pathKey(path)) ?? this.addEndpoint(path);
+        const endpoint = this.endpoints.get(pathKey(path, this.matching)) ?? this.addEndpoint(path);
         endpoint.owners.claim(owner);
         if (!endpoint.live) {
             endpoint.live = true;
@@ -78,7 +79,7 @@ export class WebhookRoutes {
 
     /** Sends a request through a path's owner as if it had come over HTTP (the editor's test action). */
     deliver(url: string, rawBody: Buffer, headers: IncomingHttpHeaders): HttpAnswer {
-        const endpoint = this.endpoints.get(pathKey(normalisePath(url)));
+        const endpoint = this.endpoints.get(pathKey(normalisePath(url), this.matching));
         if (endpoint === undefined || !endpoint.live) {
             return ROUTE_ANSWERS.notFound;
         }
@@ -92,7 +93,7 @@ export class WebhookRoutes {
             live: false,
             replayGuard: new ReplayGuard(),
         };
-        this.endpoints.set(pathKey(path), endpoint);
+        this.endpoints.set(pathKey(path, this.matching), endpoint);
         const handler = (req: Request, res: Response, next: NextFunction) => this.onRequest(endpoint, req, res, next);
         const middleware = this.host.settings.httpNodeMiddleware;
         // httpNodeMiddleware runs in the route, as for core `http in`.
@@ -109,10 +110,15 @@ export class WebhookRoutes {
         }
     }
 
+    /** After a deploy: who serves each path; the memory of a path no longer served keeps what has not expired. */
     private afterDeploy(): void {
+        const now = Date.now();
         for (const endpoint of this.endpoints.values()) {
             if (endpoint.live) {
                 this.settle(endpoint);
+            }
+            if (!endpoint.live) {
+                endpoint.replayGuard.forgetExpired(now);
             }
         }
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "http";
-import { pathKey } from "../../core/webhook-path";
-import { markBodyRead, pathMatchingOf, rootAppOf, useFirst, type ExpressApp } from "./express-apps";
+import { pathKey, type PathMatching } from "../../core/webhook-path";
+import { markBodyRead, rootAppOf, useFirst, type ExpressApp } from "./express-apps";
 import { readRequestBody, type RequestBody } from "./request-body";
 
 /**
@@ -15,8 +15,10 @@ export class RawBodyCapture {
     private readonly paths = new Set<string>();
     private readonly bodies = new WeakMap<IncomingMessage, RequestBody>();
 
+    /** `matching`: how the router of `httpNode` compares paths. */
     constructor(
-        private readonly httpNode: ExpressApp,
+        httpNode: ExpressApp,
+        private readonly matching: PathMatching,
         private readonly limitBytes: number,
     ) {
         useFirst(rootAppOf(httpNode), (req, _res, next) => {
@@ -56,7 +58,7 @@ export class RawBodyCapture {
     }
 
     private keyOf(path: string): string {
-        return pathKey(path, pathMatchingOf(this.httpNode));
+        return pathKey(path, this.matching);
     }
 }
 

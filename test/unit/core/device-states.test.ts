@@ -416,7 +416,7 @@ describe("device states", function () {
     describe("restart", function () {
         /** The devices stored by one run and read back, as JSON, by the next, which has `config`. */
         function restart(states: DeviceStates, config: Record<string, unknown> = {}): DeviceStates {
-            return setup(config, JSON.parse(JSON.stringify(states.storedAll())));
+            return setup(config, JSON.parse(JSON.stringify(states.devicesToStore())));
         }
 
         it("restores every record flagged restored, sending nothing, its active alarms kept and not raised again", function () {
@@ -468,7 +468,7 @@ describe("device states", function () {
         it("reads back bare records and an object of stored devices, skipping what is not a device", function () {
             const states = setup();
             sendAll(states, door("Open"), health({ isConnected: false }));
-            const [stored] = states.storedAll();
+            const [stored] = Object.values(states.devicesToStore());
             const bare = setup({}, { one: stored.record, two: null, three: { record: {} }, four: "x" });
             assert.deepStrictEqual(bare.status(), { devices: 1, openDoors: 1, alarms: 1 });
             const online = send(bare, health({ isConnected: true }, T0 + 1000));

@@ -5,6 +5,15 @@ const NOW_S = 1_795_900_000;
 const NOW_MS = NOW_S * 1000 + 250;
 
 describe("replay guard", function () {
+    it("forgets expired deliveries when asked, keeping those that could still verify", function () {
+        const guard = new ReplayGuard();
+        guard.remember(NOW_S, "old", 300, NOW_MS);
+        guard.remember(NOW_S, "new", 300, NOW_MS + 300_000);
+        guard.forgetExpired(NOW_MS + 600_001);
+        assert.strictEqual(guard.size, 1);
+        assert.strictEqual(guard.remember(NOW_S, "new", 300, NOW_MS + 600_001), false, "the newer one is still known");
+    });
+
     it("forgets a delivery after twice the tolerance", function () {
         const guard = new ReplayGuard();
         assert.strictEqual(guard.remember(NOW_S, "sig", 300, NOW_MS), true);

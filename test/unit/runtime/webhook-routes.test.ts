@@ -168,6 +168,18 @@ describe("webhook routes", function () {
             assert.deepStrictEqual([other.status, other.body], [200, { parsed: { e: 5 } }], "another route's body is left to it");
         });
 
+        it("with case-sensitive routing, serves /Doors and /doors as two paths, each with its node", async function () {
+            const apps = nodeRedApps({ beforeMounts: (root) => root.set("case sensitive routing", true) });
+            const upper = owner("upper");
+            const lower = owner("lower");
+            apps.routes.claim("/Doors", upper);
+            apps.routes.claim("/doors", lower);
+            apps.events.emit("flows:started");
+            assert.deepStrictEqual([upper.told, lower.told], [["serving /Doors"], ["serving /doors"]]);
+            assert.strictEqual((await postJson(apps.root, "/Doors", "1")).text, "upper:1");
+            assert.strictEqual((await postJson(apps.root, "/doors", "2")).text, "lower:2");
+        });
+
         it("serves its path as express routes it: case and a trailing slash ignored by default, a doubled slash not", async function () {
             const apps = serving();
             for (const path of ["/ALOCITY", "/alocity/"]) {
