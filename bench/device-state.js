@@ -23,11 +23,12 @@ const NODE_FILES = /[\\/](nodes[\\/]alocity-device-state|src[\\/]runtime[\\/]dev
 const DEVICES = 10_000;
 const EVENTS = 100_000;
 
-/** Just enough of Node-RED for the node: registerType, createNode, a node's send, status, log and context. */
+/** Just enough of Node-RED for the node: its event bus, registerType, createNode, a node's send, status, log and context. */
 function makeNode(definition) {
     let Constructor;
     const RED = {
         settings: {},
+        events: new EventEmitter(),
         _: (key) => key,
         nodes: {
             registerType: (_type, constructor) => (Constructor = constructor),
