@@ -30,6 +30,9 @@ export type HeaderParseResult =
  */
 export function parseSignatureHeader(header: unknown): HeaderParseResult {
     if (Array.isArray(header)) {
+        if (!header.every((value) => typeof value === "string")) {
+            return { ok: false, reason: "malformed-header", detail: "a value of the header is not text" };
+        }
         header = header.join(",");
     }
     if (typeof header !== "string" || header.trim() === "") {

@@ -132,6 +132,8 @@ describe("signature core", function () {
             "a sig in base64url": `t:${NOW_S},sig:${sig.replace(/\+/g, "-").replace(/\//g, "_")}x`,
             "a sig without its padding": `t:${NOW_S},sig:${sig.slice(0, -1)}`,
             "the wrong separator": `t=${NOW_S};sig=${sig}`,
+            "a value sent twice that is not text": [`t:${NOW_S}`, 42],
+            "a value that cannot be made text": [{ toString: {} }],
         };
         for (const [name, value] of Object.entries(malformed)) {
             it(`calls a header with ${name} malformed`, function () {
