@@ -88,8 +88,8 @@ export class HomeAssistantPublisher {
 
     /** Whether a received message is Home Assistant's birth message, on which to call `republish`. */
     isBirth(topic: unknown, payload: unknown): boolean {
-        const text = Buffer.isBuffer(payload) ? payload.toString("utf8") : String(payload);
-        return topic === this.statusTopic && text.trim() === "online";
+        const text = Buffer.isBuffer(payload) ? payload.toString("utf8") : payload;
+        return topic === this.statusTopic && typeof text === "string" && text.trim() === "online";
     }
 
     /** The devices known (announced and not removed). */

@@ -362,6 +362,8 @@ describe("home-assistant core", function () {
             assert.strictEqual(ha.isBirth("homeassistant/status", Buffer.from("online")), true);
             assert.strictEqual(ha.isBirth("homeassistant/status", "offline"), false);
             assert.strictEqual(ha.isBirth("other/status", "online"), false);
+            assert.strictEqual(ha.isBirth("homeassistant/status", { toString: {} }), false);
+            assert.strictEqual(ha.isBirth("homeassistant/status", Object.create(null)), false);
         });
 
         it("republishes every config, then every state, as last published, and no access event", function () {
