@@ -19,6 +19,13 @@ function getQuery(payload: unknown): string | undefined {
     return typeof payload === "string" && payload.trim() !== "" ? payload : undefined;
 }
 
+/** What a value is, in a log line. */
+function typeName(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    return typeof value === "object" ? "an object" : typeof value;
+}
+
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-device-state.${key}`, substitutions);
     const handover = newDeviceHandover(RED.events);
@@ -97,17 +104,25 @@ export = function (RED: NodeAPI) {
             }
         };
 
+        const forget = (loaded: DeviceStates, query: unknown, send: Send) => {
+            if (typeof query !== "string" && typeof query !== "number") {
+                warnings.report("forget-not-a-name", () => t("log.forget-not-a-name", { type: typeName(query) }));
+                return;
+            }
+            const update = loaded.forget(query, Date.now());
+            if (update === undefined) {
+                warnings.report("forget-unknown", () => t("log.forget-unknown", { query }));
+            } else {
+                apply(loaded, update, send);
+            }
+        };
+
         const receive = (loaded: DeviceStates, { msg, send, done }: Arrival) => {
             if (msg.topic === "get") {
                 msg.payload = loaded.get(getQuery(msg.payload));
                 send([msg, null]);
             } else if (msg.topic === "forget") {
-                const update = loaded.forget(msg.payload, Date.now());
-                if (update === undefined) {
-                    warnings.report("forget-unknown", () => t("log.forget-unknown", { query: String(msg.payload) }));
-                } else {
-                    apply(loaded, update, send);
-                }
+                forget(loaded, msg.payload, send);
             } else {
                 const outcome = loaded.handle(msg, Date.now());
                 if (outcome.kind === "device") {

@@ -1,10 +1,11 @@
 import {
     HomeAssistantPublisher,
-    isDeviceRecord,
+    deviceRecordOf,
     originOf,
     parseTopicRoots,
     type MqttMessage,
 } from "../src/core/home-assistant";
+import type { DeviceRecord } from "../src/core/device-record";
 import { packageInfo } from "../src/package-info";
 import { LogThrottle } from "../src/core/log-throttle";
 import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
@@ -22,11 +23,13 @@ interface HomeAssistantDef extends NodeDef {
  */
 function publishedFor(publisher: HomeAssistantPublisher, msg: { topic?: unknown; payload?: unknown; changed?: unknown }): MqttMessage[] | undefined {
     const { topic, payload } = msg;
-    if (isDeviceRecord(payload)) {
-        return Array.isArray(msg.changed) ? publisher.update(payload) : publisher.updateAll([payload]);
+    const record = deviceRecordOf(payload);
+    if (record !== undefined) {
+        return Array.isArray(msg.changed) ? publisher.update(record) : publisher.updateAll([record]);
     }
-    if (Array.isArray(payload) && payload.every(isDeviceRecord)) {
-        return publisher.updateAll(payload);
+    const records = Array.isArray(payload) ? payload.map(deviceRecordOf) : [];
+    if (Array.isArray(payload) && records.every((each): each is DeviceRecord => each !== undefined)) {
+        return publisher.updateAll(records);
     }
     if (topic === "get" && payload === null) {
         return [];

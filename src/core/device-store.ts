@@ -112,6 +112,19 @@ function recordOf(saved: Record<string, unknown>, serialNumber: string): DeviceR
     };
 }
 
+/**
+ * A record as a message carries it (alocity-device-state's, or one made by hand), read as a stored one is: anything
+ * unusable in it reads as unknown. Undefined without a serial number.
+ */
+export function readDeviceRecord(value: unknown): DeviceRecord | undefined {
+    const serialNumber = isJsonObject(value) ? text(value.serialNumber) : null;
+    if (!isJsonObject(value) || !serialNumber?.trim()) {
+        return undefined;
+    }
+    const record = { ...recordOf(value, serialNumber), restored: value.restored === true };
+    return value.removed === true ? { ...record, removed: true } : record;
+}
+
 /** When an active alarm's condition began, for a record stored without it: when its field last changed. */
 function sinceOf(record: DeviceRecord, alarm: AlarmCode): number {
     switch (alarm) {

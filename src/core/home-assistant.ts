@@ -4,6 +4,7 @@
  * `mqtt out` node. Knows nothing of Node-RED or of an MQTT client.
  */
 import type { DeviceRecord, LastAccess } from "./device-record";
+import { readDeviceRecord } from "./device-store";
 import {
     DeviceTopics,
     ENTITIES,
@@ -51,14 +52,15 @@ export function originOf(pkg: PackageInfo): Origin {
     return url && /^https?:\/\//.test(url) ? { ...origin, support_url: url } : origin;
 }
 
-/** Whether a message's payload looks like a DeviceRecord (a change message's, or one of a `get` answer's). */
-export function isDeviceRecord(value: unknown): value is DeviceRecord {
-    return (
-        isJsonObject(value) &&
-        typeof value.serialNumber === "string" &&
-        typeof value.name === "string" &&
-        Array.isArray(value.alarms)
-    );
+/**
+ * A message's payload as a DeviceRecord, when it looks like one (a change message's, or one of a `get` answer's): a
+ * serial number, a name and alarms. Read as a stored record is, so that a field that is missing or of another type (in
+ * a record made by hand) reads as unknown rather than breaking what is published.
+ */
+export function deviceRecordOf(value: unknown): DeviceRecord | undefined {
+    const looksLikeOne =
+        isJsonObject(value) && typeof value.serialNumber === "string" && typeof value.name === "string" && Array.isArray(value.alarms);
+    return looksLikeOne ? readDeviceRecord(value) : undefined;
 }
 
 /** What has been published for one device. */

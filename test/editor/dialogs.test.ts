@@ -95,6 +95,39 @@ describe("edit dialogs (chromium)", function () {
         assert.strictEqual(await editor.page.locator("#alocity-webhook-in-test-send").isDisabled(), true);
     });
 
+    it("fills only the dialog still open when a held-back catalogue arrives, so Send posts once", async function () {
+        let release: () => void = () => {};
+        const heldBack = new Promise<void>((resolve) => (release = resolve));
+        await editor.page.route(CATALOGUE, async (route: Route) => {
+            await heldBack;
+            await route.continue();
+        });
+        await editor.reload();
+        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        await editor.openEditDialog(WEBHOOK);
+        await editor.page.locator("#node-dialog-cancel").click();
+        await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+        await editor.openEditDialog(WEBHOOK);
+        release();
+        const send = editor.page.locator("#alocity-webhook-in-test-send:not([disabled])");
+        await send.waitFor({ state: "visible" });
+        const events = await editor.page.locator("#alocity-webhook-in-test-event option").allTextContents();
+        assert.deepStrictEqual(events, [...new Set(events)], "each event once");
+        await editor.evaluate(() => {
+            const ajax = $.ajax;
+            const page = window as unknown as { testPosts: number };
+            page.testPosts = 0;
+            $.ajax = (options) => {
+                if (String(options.url).endsWith("/test")) page.testPosts++;
+                return ajax.call($, options);
+            };
+        });
+        const answered = editor.page.waitForResponse((response) => response.url().endsWith("/test"));
+        await send.click();
+        await answered;
+        assert.strictEqual(await editor.evaluate(() => (window as unknown as { testPosts: number }).testPosts), 1);
+    });
+
     it("explains an invalid switch rule, and keeps the wires right when 'otherwise' is ticked before the rules show", async function () {
         const setSecondRule = (event: string) =>
             editor.evaluate(

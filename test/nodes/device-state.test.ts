@@ -183,6 +183,9 @@ describe("alocity-device-state (test helper)", function () {
             assert.deepEqual((await records()).map((record) => record.serialNumber), ["B-1"]);
             assert.deepEqual(await sentFor({ topic: "forget", payload: "A-1" }), []);
             assert.match(warnings().join("\n"), /forget: no device has the serial number or name "A-1"/);
+            assert.deepEqual(await sentFor({ topic: "forget", payload: Object.create(null) }), []);
+            assert.match(warnings().join("\n"), /forget: msg.payload must be the serial number or name of a device \(text\), not an object/);
+            assert.deepEqual((await records()).map((record) => record.serialNumber), ["B-1"]);
         });
     });
 

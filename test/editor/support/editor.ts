@@ -61,13 +61,17 @@ interface JQueryLite {
     length: number;
     trigger(event: string): JQueryLite;
 }
+interface JQueryStaticLite {
+    (selector: string): JQueryLite;
+    ajax(options: { url?: string }): unknown;
+}
 declare global {
     interface Window {
         RED?: RedEditor;
-        $?: (selector: string) => JQueryLite;
+        $?: JQueryStaticLite;
     }
     const RED: RedEditor;
-    const $: (selector: string) => JQueryLite;
+    const $: JQueryStaticLite;
 }
 
 /** A rectangle of the page. */

@@ -2,7 +2,7 @@ import assert from "assert";
 import { blankDeviceRecord, type DeviceRecord, type LastAccess } from "../../../src/core/device-record";
 import {
     HomeAssistantPublisher,
-    isDeviceRecord,
+    deviceRecordOf,
     originOf,
     parseTopicRoots,
     type MqttMessage,
@@ -441,13 +441,27 @@ describe("home-assistant core", function () {
         });
     });
 
-    describe("isDeviceRecord", function () {
+    describe("deviceRecordOf", function () {
         it("tells a device record from other payloads", function () {
-            assert.strictEqual(isDeviceRecord(record()), true);
+            assert.deepStrictEqual(deviceRecordOf(record()), record());
+            assert.deepStrictEqual(deviceRecordOf({ ...record(), removed: true }), { ...record(), removed: true });
             const invalid = { serialNumber: 1, name: "x", alarms: [] };
             for (const other of [null, "ALO-1", [record()], { serialNumber: "ALO-1" }, invalid]) {
-                assert.strictEqual(isDeviceRecord(other), false, JSON.stringify(other));
+                assert.strictEqual(deviceRecordOf(other), undefined, JSON.stringify(other));
             }
+        });
+
+        it("reads what a record made by hand lacks, or holds of another type, as unknown", function () {
+            const handMade = { serialNumber: "ALO-1", name: "Front door", alarms: ["door.held-open", 7], door: "open", firmwareVersion: 10n, changedAt: null, lastAccess: { at: "now" } };
+            const read = deviceRecordOf(handMade);
+            assert.deepStrictEqual(read, { ...blankDeviceRecord("ALO-1"), name: "Front door", door: "open", alarms: ["door.held-open"], lastSeen: 0 });
+            const ha = publisher();
+            const messages = ha.update(read as DeviceRecord);
+            assert.deepStrictEqual(topicsOf(messages).filter((topic) => topic.endsWith("/config")), [
+                "homeassistant/binary_sensor/alocity_ALO-1/door/config",
+                "homeassistant/binary_sensor/alocity_ALO-1/alarm/config",
+                "homeassistant/event/alocity_ALO-1/access/config",
+            ]);
         });
     });
 });
