@@ -197,8 +197,8 @@ export class DeviceStates {
      * The `forget` command, `now`: drops the device whose serial number or name `query` is, clearing its active alarms,
      * and yields its last change message (`payload.removed: true`); undefined when there is no such device.
      */
-    forget(query: unknown, now: number): DeviceUpdate | undefined {
-        const device = typeof query === "string" || typeof query === "number" ? this.find(String(query)) : undefined;
+    forget(query: string | number, now: number): DeviceUpdate | undefined {
+        const device = this.find(String(query));
         if (device === undefined) {
             return undefined;
         }

@@ -45,6 +45,24 @@ function nodeState(editor: Editor, id: string) {
     }, id);
 }
 
+/** Reloads the editor and shows the test tab. */
+async function reloadOnTab(editor: Editor): Promise<void> {
+    await editor.reload();
+    await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+}
+
+/** Reloads the editor with the runtime's catalogue held back until the returned function is called. */
+async function reloadWithCatalogueHeldBack(editor: Editor): Promise<() => void> {
+    let release: () => void = () => {};
+    const heldBack = new Promise<void>((resolve) => (release = resolve));
+    await editor.page.route(CATALOGUE, async (route: Route) => {
+        await heldBack;
+        await route.continue();
+    });
+    await reloadOnTab(editor);
+    return release;
+}
+
 describe("edit dialogs (chromium)", function () {
     this.timeout(180000);
     const session = useEditorSession({ flows: flow });
@@ -88,22 +106,14 @@ describe("edit dialogs (chromium)", function () {
 
     it("says so and leaves Send off when the runtime's catalogue cannot be loaded", async function () {
         await editor.page.route(CATALOGUE, (route: Route) => route.abort());
-        await editor.reload();
-        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        await reloadOnTab(editor);
         await editor.openEditDialog(WEBHOOK);
         await editor.page.locator("#alocity-webhook-in-catalogue-failed").filter({ hasText: "could not be loaded" }).waitFor({ state: "visible" });
         assert.strictEqual(await editor.page.locator("#alocity-webhook-in-test-send").isDisabled(), true);
     });
 
     it("fills only the dialog still open when a held-back catalogue arrives, so Send posts once", async function () {
-        let release: () => void = () => {};
-        const heldBack = new Promise<void>((resolve) => (release = resolve));
-        await editor.page.route(CATALOGUE, async (route: Route) => {
-            await heldBack;
-            await route.continue();
-        });
-        await editor.reload();
-        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        const release = await reloadWithCatalogueHeldBack(editor);
         await editor.openEditDialog(WEBHOOK);
         await editor.page.locator("#node-dialog-cancel").click();
         await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
@@ -147,14 +157,7 @@ describe("edit dialogs (chromium)", function () {
         await setSecondRule("lock.state");
 
         // The catalogue is held back: the dialog opens without its rules, "otherwise" is ticked, Done.
-        let release: () => void = () => {};
-        const heldBack = new Promise<void>((resolve) => (release = resolve));
-        await editor.page.route(CATALOGUE, async (route: Route) => {
-            await heldBack;
-            await route.continue();
-        });
-        await editor.reload();
-        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
+        const release = await reloadWithCatalogueHeldBack(editor);
         await editor.openEditDialog(SWITCH);
         await editor.page.locator("#node-input-otherwise").check();
         await editor.closeEditDialog();
