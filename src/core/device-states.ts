@@ -1,7 +1,7 @@
 /**
  * The core of alocity-device-state: a live record per device built from Alocity events, and the alarms it raises.
- * Knows nothing of Node-RED: the adapter passes the time in (`now`, local clock, epoch ms), owns one timer per device
- * (armed for the deadline each operation returns, calling `due` when it fires) and stores what `stored` gives.
+ * Knows nothing of Node-RED: the adapter passes the time in (`now`, local clock, epoch ms), keeps a deadline per device
+ * (the one each operation returns; it calls `due` for the device when it comes) and stores what `stored` gives.
  * Every operation on one device does O(1) work, however many devices there are.
  */
 import { doorClosed, doorOpened, nextDeadline, openingExplained, settleDue } from "./device-alarms";

@@ -1,43 +1,53 @@
+import { DeadlineQueue } from "../core/deadline-queue";
+
 /** setTimeout's longest delay; a later deadline is waited for in steps of it. */
 const LONGEST_DELAY_MS = 2 ** 31 - 1;
 
-interface Armed {
-    deadline: number;
-    timer: NodeJS.Timeout;
-}
-
 /**
- * One timer per device, for the deadline the device-state core gives (local clock, epoch ms); when it fires, `fire` is
- * called with the device's serial number and the caller arms the device's next deadline. A timer is only ever set
- * again for a sooner deadline: one set for a deadline that has moved later, or gone (the door closed), is kept and
- * fires for nothing (the core finds nothing due). So a door that opens and closes all day sets a timer now and then,
- * not at every event.
+ * The deadlines the device-state core gives (local clock, epoch ms), one per device, served by one timer for the
+ * earliest of them: when a device's deadline comes, `fire` is called with its serial number and the caller arms the
+ * device's next deadline. A deadline is only ever moved sooner: one that has moved later, or gone (the door closed),
+ * is kept and fires for nothing (the core finds nothing due). So a door that opens and closes all day costs a heap
+ * entry now and then, not a timer at every event.
  */
 export class DeviceTimers {
-    private readonly armed = new Map<string, Armed>();
+    private readonly deadlines = new DeadlineQueue();
+    private timer: NodeJS.Timeout | undefined;
+    /** The deadline the timer is set for; Infinity when it is not set. */
+    private timerDeadline = Infinity;
 
     constructor(private readonly fire: (serialNumber: string) => void) {}
 
-    /** Makes sure the device's timer fires by `deadline`; null: no deadline. */
+    /** Makes sure `fire` is called for the device by `deadline`; null: no deadline. */
     arm(serialNumber: string, deadline: number | null, now = Date.now()): void {
-        const current = this.armed.get(serialNumber);
-        if (deadline === null || (current !== undefined && current.deadline <= deadline)) {
-            return;
+        if (deadline !== null && this.deadlines.schedule(serialNumber, deadline) && deadline < this.timerDeadline) {
+            this.setTimer(deadline, now);
         }
-        if (current !== undefined) {
-            clearTimeout(current.timer);
-        }
-        const timer = setTimeout(() => {
-            this.armed.delete(serialNumber);
-            this.fire(serialNumber);
-        }, Math.min(Math.max(deadline - now, 0), LONGEST_DELAY_MS));
-        this.armed.set(serialNumber, { deadline, timer });
     }
 
     clearAll(): void {
-        for (const { timer } of this.armed.values()) {
-            clearTimeout(timer);
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.timerDeadline = Infinity;
+        this.deadlines.clear();
+    }
+
+    private setTimer(deadline: number, now: number): void {
+        clearTimeout(this.timer);
+        this.timerDeadline = deadline;
+        this.timer = setTimeout(() => this.fireDue(), Math.min(Math.max(deadline - now, 0), LONGEST_DELAY_MS));
+    }
+
+    private fireDue(): void {
+        this.timer = undefined;
+        this.timerDeadline = Infinity;
+        // Taken before any is fired: a device armed again while they fire waits for the next timer, however soon.
+        for (const serialNumber of this.deadlines.takeDue(Date.now())) {
+            this.fire(serialNumber);
         }
-        this.armed.clear();
+        const next = this.deadlines.next();
+        if (next !== undefined && next < this.timerDeadline) {
+            this.setTimer(next, Date.now());
+        }
     }
 }
