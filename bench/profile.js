@@ -83,12 +83,13 @@ function summarise(profile, top = 25) {
 }
 
 /**
- * The share of a process's busy time that went to code of files matching `filePattern` and everything it called:
- * samples whose stack holds such a frame, among the busy (not idle) samples from the first such one on (so that
- * start-up, before that code first ran, is left out). A share of samples, unlike their wall-clock time, does not grow
- * when the process waits for a CPU on a busy machine: multiply it by the process's CPU time to get CPU time.
+ * The share of a process's busy time between `from` and `to` (microseconds of the monotonic clock, which is the clock
+ * of a profile's timestamps and of process.hrtime() in every process of the machine) that went to code of files
+ * matching `filePattern` and everything it called: of the busy (not idle) samples taken in that window, those whose
+ * stack holds such a frame. A share of samples, unlike their wall-clock time, does not grow when the process waits for
+ * a CPU on a busy machine: multiply it by the process's CPU time over the same window to get CPU time.
  */
-function shareUnder(profile, filePattern) {
+function shareUnder(profile, filePattern, { from, to }) {
     const parent = new Map();
     const byId = new Map(profile.nodes.map((node) => [node.id, node]));
     for (const node of profile.nodes) for (const child of node.children || []) parent.set(child, node.id);
@@ -100,15 +101,15 @@ function shareUnder(profile, filePattern) {
     };
     let busy = 0;
     let inside = 0;
-    for (const id of profile.samples) {
-        const name = byId.get(id).callFrame.functionName;
-        if (name === "(idle)") continue;
-        const sampleIsUnder = isUnder(id);
-        if (inside === 0 && !sampleIsUnder) continue;
+    let at = profile.startTime;
+    for (let i = 0; i < profile.samples.length; i++) {
+        at += profile.timeDeltas[i];
+        const id = profile.samples[i];
+        if (at < from || at > to || byId.get(id).callFrame.functionName === "(idle)") continue;
         busy++;
-        if (sampleIsUnder) inside++;
+        if (isUnder(id)) inside++;
     }
-    return busy === 0 ? 0 : inside / busy;
+    return { busy, inside, share: busy === 0 ? 0 : inside / busy };
 }
 
 function format(summary) {
