@@ -6,7 +6,6 @@ export { sign, verify, parseSignatureHeader, computeSignature, SIGNATURE_HEADER,
 export type { VerifyOptions, VerifyResult, RejectionReason, ParsedSignatureHeader, HeaderParseResult } from "./core/signature";
 export {
     EVENT_CODES,
-    ACCESS_RESULT_TYPES,
     KNOWN_VALUES,
     identifyEvent,
     inferEventFromShape,
@@ -26,6 +25,8 @@ export type {
     UserFacePayload,
     IdentifiedEvent,
 } from "./core/events";
+export { ACCESS_RESULT_TYPES, readAccessResult } from "./core/access-results";
+export type { AccessResult, AccessResultKind } from "./core/access-results";
 export { SAMPLE_EVENTS, samplePayload } from "./core/samples";
 export { parseEventBody } from "./core/receiver";
 export type { AlocityEventMessage } from "./core/receiver";

@@ -21,9 +21,17 @@ function withinGrace(time: number | null, openedAt: number, config: DeviceStateC
     return time !== null && Math.abs(time - openedAt) <= config.graceMs;
 }
 
-/** The door opened at `at` (event time), arriving `now`: starts the forced-open check when it opened locked, unexplained. */
+/**
+ * The door was reported open at `at` (event time), arriving `now`. Unless it was open already (reported open, then
+ * with a value nobody listed), it opened: the held-open time starts, and the forced-open check when it opened locked,
+ * unexplained.
+ */
 export function doorOpened(device: StoredDevice, config: DeviceStateConfig, at: number, now: number): void {
     const { record, watch } = device;
+    if (watch.openSince !== null) {
+        return;
+    }
+    watch.openSince = now;
     if (!config.forcedOpen || record.lock !== "locked" || watch.forcedOpenCheck !== null) {
         return;
     }
@@ -33,8 +41,9 @@ export function doorOpened(device: StoredDevice, config: DeviceStateConfig, at: 
     watch.forcedOpenCheck = { openedAt: at, arrivedAt: now };
 }
 
-/** The door closed: the alarms of an open door end. */
-export function doorClosed(changes: DeviceChanges): void {
+/** The door was reported closed: the alarms of an open door end. */
+export function doorClosed(device: StoredDevice, changes: DeviceChanges): void {
+    device.watch.openSince = null;
     changes.clear("door.held-open");
     changes.clear("door.forced-open");
 }
@@ -53,16 +62,11 @@ function forcedOpenDue(watch: DeviceWatch, config: DeviceStateConfig): number | 
     return config.forcedOpen && check !== null ? check.arrivedAt + config.graceMs + SIGNED_TIME_RESOLUTION_MS : undefined;
 }
 
-/** When an open door opened (local clock). */
-function openedAt(record: DeviceRecord): number {
-    return record.changedAt.door ?? record.lastSeen;
-}
-
-function heldOpenDue(record: DeviceRecord, config: DeviceStateConfig): number | undefined {
-    if (config.heldOpenMs === 0 || record.door !== "open" || record.alarms.includes("door.held-open")) {
+function heldOpenDue({ record, watch }: StoredDevice, config: DeviceStateConfig): number | undefined {
+    if (config.heldOpenMs === 0 || watch.openSince === null || record.alarms.includes("door.held-open")) {
         return undefined;
     }
-    return openedAt(record) + config.heldOpenMs;
+    return watch.openSince + config.heldOpenMs;
 }
 
 function silentDue(record: DeviceRecord, config: DeviceStateConfig): number | undefined {
@@ -76,7 +80,7 @@ function silentDue(record: DeviceRecord, config: DeviceStateConfig): number | un
 export function nextDeadline(device: StoredDevice, config: DeviceStateConfig): number | null {
     const deadline = Math.min(
         forcedOpenDue(device.watch, config) ?? Infinity,
-        heldOpenDue(device.record, config) ?? Infinity,
+        heldOpenDue(device, config) ?? Infinity,
         silentDue(device.record, config) ?? Infinity,
     );
     return deadline === Infinity ? null : deadline;
@@ -96,13 +100,13 @@ export function settleDue(device: StoredDevice, config: DeviceStateConfig, chang
         watch.forcedOpenCheck = null;
         changes.raise("door.forced-open", check.arrivedAt);
         changes.commit();
-        if (record.door !== "open") {
+        if (watch.openSince === null) {
             changes.clear("door.forced-open");
             changes.commit();
         }
     }
-    if (isDue(heldOpenDue(record, config), now)) {
-        changes.raise("door.held-open", openedAt(record));
+    if (watch.openSince !== null && isDue(heldOpenDue(device, config), now)) {
+        changes.raise("door.held-open", watch.openSince);
         changes.commit();
     }
     if (isDue(silentDue(record, config), now)) {

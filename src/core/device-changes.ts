@@ -85,6 +85,21 @@ export class DeviceChanges {
         return true;
     }
 
+    /** Starts or ends a lockdown reported at `at` (event time), unless the report is stale; whether the record changed. */
+    updateLockdown(active: boolean, by: string | null, at: number): boolean {
+        const record = this.device.record;
+        if (this.isStale("lockdown", at)) {
+            return false;
+        }
+        this.device.watch.reportedAt.lockdown = at;
+        if (record.lockdown === active && record.lockdownBy === by) {
+            return false;
+        }
+        this.set("lockdown", active);
+        record.lockdownBy = by;
+        return true;
+    }
+
     set<Field extends ReportedField | "name">(field: Field, value: DeviceRecord[Field]): void {
         const record = this.device.record;
         this.begin(field);

@@ -9,10 +9,14 @@ import { savedFlag, splitList } from "./saved-values";
 export interface DeviceStateConfig {
     /** Friendly names by serial key (see serialKey). */
     names: ReadonlyMap<string, string>;
-    /** doorState values that mean open, as written (never empty); any other value means closed. */
+    /** doorState values that mean open, as written (never empty). */
     openValues: readonly string[];
-    /** lockState values that mean locked, as written (never empty); any other value means unlocked. */
+    /** doorState values that mean closed (never empty); a value in neither list means unknown. */
+    closedValues: readonly string[];
+    /** lockState values that mean locked (never empty). */
     lockedValues: readonly string[];
+    /** lockState values that mean unlocked (never empty); a value in neither list means unknown. */
+    unlockedValues: readonly string[];
     /** How long a door may stay open before door.held-open, ms; 0 = never. */
     heldOpenMs: number;
     /** Whether a door opening while its lock is locked raises door.forced-open. */
@@ -26,7 +30,9 @@ export interface DeviceStateConfig {
 /** The defaults of the saved properties, in their saved units (seconds). */
 export const DEVICE_STATE_DEFAULTS = {
     openValues: "Open",
+    closedValues: "Closed",
     lockedValues: "Locked",
+    unlockedValues: "Unlocked",
     heldOpen: 60,
     forcedOpen: true,
     grace: 5,
@@ -60,15 +66,17 @@ function deviceNames(rows: unknown): Map<string, string> {
 }
 
 /**
- * The node's saved properties (`devices`, `openValues`, `lockedValues`, `heldOpen`, `forcedOpen`, `grace`,
- * `silentAfter`), parsed; a missing or unusable value takes its default.
+ * The node's saved properties (`devices`, `openValues`, `closedValues`, `lockedValues`, `unlockedValues`, `heldOpen`,
+ * `forcedOpen`, `grace`, `silentAfter`), parsed; a missing or unusable value takes its default.
  */
 export function parseDeviceStateConfig(saved: unknown): DeviceStateConfig {
     const props = isJsonObject(saved) ? saved : {};
     return {
         names: deviceNames(props.devices),
         openValues: valueList(props.openValues, DEVICE_STATE_DEFAULTS.openValues),
+        closedValues: valueList(props.closedValues, DEVICE_STATE_DEFAULTS.closedValues),
         lockedValues: valueList(props.lockedValues, DEVICE_STATE_DEFAULTS.lockedValues),
+        unlockedValues: valueList(props.unlockedValues, DEVICE_STATE_DEFAULTS.unlockedValues),
         heldOpenMs: durationMs(props.heldOpen, DEVICE_STATE_DEFAULTS.heldOpen),
         forcedOpen: savedFlag(props.forcedOpen, DEVICE_STATE_DEFAULTS.forcedOpen),
         graceMs: durationMs(props.grace, DEVICE_STATE_DEFAULTS.grace),
@@ -76,14 +84,40 @@ export function parseDeviceStateConfig(saved: unknown): DeviceStateConfig {
     };
 }
 
-/** What a doorState value means: compared as text with the open values, case ignored. */
+/** The properties that list what a door's or a lock's raw values mean, by the field that carries the value. */
+export const POSITION_LISTS = {
+    doorState: ["openValues", "closedValues"],
+    lockState: ["lockedValues", "unlockedValues"],
+} as const;
+export type PositionField = keyof typeof POSITION_LISTS;
+
+/** What a doorState value means: open, closed, or unknown when it is in neither list (compared as text, case ignored). */
 export function doorPositionOf(config: DeviceStateConfig, doorState: string | number): DoorPosition {
-    return valueMatches("door.state", doorState, config.openValues) ? "open" : "closed";
+    return positionOf(doorState, "door.state", config.openValues, config.closedValues, "open", "closed");
 }
 
-/** What a lockState value means: compared as text with the locked values, case ignored. */
+/** What a lockState value means: locked, unlocked, or unknown when it is in neither list. */
 export function lockPositionOf(config: DeviceStateConfig, lockState: string | number): LockPosition {
-    return valueMatches("lock.state", lockState, config.lockedValues) ? "locked" : "unlocked";
+    return positionOf(lockState, "lock.state", config.lockedValues, config.unlockedValues, "locked", "unlocked");
+}
+
+function positionOf<Position extends string>(
+    value: string | number,
+    event: string,
+    first: readonly string[],
+    second: readonly string[],
+    firstPosition: Position,
+    secondPosition: Position,
+): Position | "unknown" {
+    if (valueMatches(event, value, first)) return firstPosition;
+    return valueMatches(event, value, second) ? secondPosition : "unknown";
+}
+
+/** The values a field's two lists both hold (as compared: trimmed, case ignored), as written in the first list. */
+export function valuesInBothLists(config: DeviceStateConfig, field: PositionField): string[] {
+    const [first, second] = field === "doorState" ? [config.openValues, config.closedValues] : [config.lockedValues, config.unlockedValues];
+    const event = field === "doorState" ? "door.state" : "lock.state";
+    return first.filter((value) => valueMatches(event, value, second));
 }
 
 /** A device's name: its configured name, else the last doorName / deviceName of its events, else its serial number. */

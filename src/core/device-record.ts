@@ -6,7 +6,7 @@
 export type DoorPosition = "open" | "closed" | "unknown";
 export type LockPosition = "locked" | "unlocked" | "unknown";
 
-export const ALARM_CODES = ["door.held-open", "door.forced-open", "device.offline", "device.silent"] as const;
+export const ALARM_CODES = ["door.held-open", "door.forced-open", "device.offline", "device.silent", "device.lockdown"] as const;
 export type AlarmCode = (typeof ALARM_CODES)[number];
 
 /** The fields whose changes a change message names in `msg.changed`. */
@@ -18,6 +18,8 @@ export const CHANGE_FIELDS = [
     "ipAddress",
     "databaseActive",
     "lastAccess",
+    "lockdown",
+    "lastDoorbell",
     "name",
     "alarms",
 ] as const;
@@ -25,10 +27,11 @@ export type ChangeField = (typeof CHANGE_FIELDS)[number];
 /** The fields an event reports (a device's name and alarms are the node's own doing). */
 export type ReportedField = Exclude<ChangeField, "name" | "alarms">;
 
+/** The last access attempt: an access log whose result is not a lockdown or a doorbell. */
 export interface LastAccess {
     /** Whether the access log's result is Access Granted. */
     granted: boolean;
-    /** The result as Alocity sent it (a number or a name); null when the log had none. */
+    /** The result as Alocity sent it (a number or a name). */
     result: string | number | null;
     /** The first of userName, fullName, userId present; null when none is. */
     user: string | null;
@@ -50,6 +53,12 @@ export interface DeviceRecord {
     ipAddress: string | null;
     databaseActive: boolean | null;
     lastAccess: LastAccess | null;
+    /** True after a Lockdown Start access log, false after a Lockdown End; null before either. */
+    lockdown: boolean | null;
+    /** The user the Lockdown Start log names, while in lockdown; else null. */
+    lockdownBy: string | null;
+    /** When the doorbell was last pressed (event time, epoch ms: the signed time, else the arrival time); null before. */
+    lastDoorbell: number | null;
     /** The codes of the alarms active now. */
     alarms: AlarmCode[];
     /** Per field: epoch ms of its last change, on the node's clock (when the event that changed it arrived). */
@@ -88,6 +97,9 @@ export function blankDeviceRecord(serialNumber: string): DeviceRecord {
         ipAddress: null,
         databaseActive: null,
         lastAccess: null,
+        lockdown: null,
+        lockdownBy: null,
+        lastDoorbell: null,
         alarms: [],
         changedAt: {},
         lastSeen: 0,

@@ -1,10 +1,17 @@
 /**
  * What one Alocity event says about the device it comes from, read from its payload once. Knows nothing of Node-RED.
  */
+import { accessResultOf } from "./access-results";
 import type { LastAccess } from "./device-record";
 import type { MessageEvent } from "./event-message";
-import { mainValueOf, serialNumberOf, valueMatches } from "./events";
+import { serialNumberOf } from "./events";
 import { booleanValue, textOrNumber } from "./saved-values";
+
+/** A lockdown's start (by the user its log names, else null) or end. */
+export interface LockdownReport {
+    active: boolean;
+    by: string | null;
+}
 
 export interface DeviceReport {
     serialNumber: string;
@@ -19,12 +26,18 @@ export interface DeviceReport {
     /** Only when not empty: a connection-change report's "" does not erase a known address. */
     ipAddress?: string;
     databaseActive?: boolean;
+    /** An access log of an access attempt. */
     access?: LastAccess;
+    /** An access log of a lockdown's start or end. */
+    lockdown?: LockdownReport;
+    /** An access log of a doorbell press. */
+    doorbell?: true;
+    /** An access log without a result: it says nothing but that the device is there. */
+    noResult?: true;
 }
 
 const NAME_FIELDS = ["doorName", "deviceName"];
 const USER_FIELDS = ["userName", "fullName", "userId"];
-const GRANTED = ["Access Granted"];
 
 /** The first of the fields that holds a number or text that is not blank, as text. */
 function firstText(payload: Record<string, unknown>, fields: readonly string[]): string | undefined {
@@ -37,15 +50,28 @@ function firstText(payload: Record<string, unknown>, fields: readonly string[]):
     return undefined;
 }
 
-/** An access log as the record keeps it; the result is told as the event switch tells it ("Access Granted" is 0). */
-export function accessOf(payload: Record<string, unknown>, at: number): LastAccess {
-    const result = textOrNumber(mainValueOf("accesslog.created", payload)) ?? null;
-    return {
-        granted: valueMatches("accesslog.created", result, GRANTED),
-        result,
-        user: firstText(payload, USER_FIELDS) ?? null,
-        at,
-    };
+/** What an access log reports: an attempt, a lockdown's start or end, a doorbell press, or (no result) nothing. */
+function readAccessLog(report: DeviceReport, payload: Record<string, unknown>): void {
+    const result = accessResultOf(payload);
+    const user = firstText(payload, USER_FIELDS) ?? null;
+    switch (result?.kind) {
+        case undefined:
+            report.noResult = true;
+            report.name = undefined;
+            break;
+        case "attempt":
+            report.access = { granted: result.granted, result: result.value, user, at: report.at };
+            break;
+        case "lockdown-start":
+            report.lockdown = { active: true, by: user };
+            break;
+        case "lockdown-end":
+            report.lockdown = { active: false, by: null };
+            break;
+        case "doorbell":
+            report.doorbell = true;
+            break;
+    }
 }
 
 /** What an event says about its device, happened at `at`; undefined when it names no device (no serialNumber). */
@@ -70,7 +96,7 @@ export function reportOf(event: MessageEvent, at: number): DeviceReport | undefi
             report.databaseActive = booleanValue(payload.databaseActive);
             break;
         case "accesslog.created":
-            report.access = accessOf(payload, at);
+            readAccessLog(report, payload);
             break;
     }
     return report;

@@ -6,7 +6,7 @@
  */
 import { doorClosed, doorOpened, nextDeadline, openingExplained, settleDue } from "./device-alarms";
 import { DeviceChanges, type AlarmMessage, type ChangeMessage, type DeviceCounts } from "./device-changes";
-import { deviceNameOf, doorPositionOf, lockPositionOf, type DeviceStateConfig } from "./device-config";
+import { deviceNameOf, doorPositionOf, lockPositionOf, type DeviceStateConfig, type PositionField } from "./device-config";
 import { copyDeviceRecord, type DeviceRecord } from "./device-record";
 import { reportOf, type DeviceReport } from "./device-report";
 import { newDevice, restoreDevice, type StoredDevice } from "./device-store";
@@ -30,10 +30,19 @@ export interface DeviceUpdate {
 }
 
 /**
+ * What the adapter should tell the user of an event it applied: a door or lock state in neither of its field's lists
+ * (read as unknown), or an access log without a result (it changed nothing but lastSeen).
+ */
+export type DeviceNotice = { kind: "unlisted"; field: PositionField; value: string | number } | { kind: "no-result" };
+
+/**
  * What a message was: not an Alocity event (the adapter warns); an event that concerns no device (it has no
  * serialNumber, as user.card and user.face: not an error, nothing changes); or an event from a device.
  */
-export type EventOutcome = { kind: "not-an-event" } | { kind: "no-device"; event: EventCode } | ({ kind: "device" } & DeviceUpdate);
+export type EventOutcome =
+    | { kind: "not-an-event" }
+    | { kind: "no-device"; event: EventCode }
+    | ({ kind: "device"; notices: DeviceNotice[] } & DeviceUpdate);
 
 export type DeviceStatus = Readonly<DeviceCounts>;
 
@@ -64,8 +73,15 @@ function updatePosition<Field extends "door" | "lock">(
     return changed;
 }
 
-/** Applies what an event says to its device, and starts or ends the alarms that follows from it. */
-function applyReport(device: StoredDevice, report: DeviceReport, config: DeviceStateConfig, changes: DeviceChanges, now: number): void {
+/** Applies what an event says to its device, and starts or ends the alarms that follow from it. */
+function applyReport(
+    device: StoredDevice,
+    report: DeviceReport,
+    config: DeviceStateConfig,
+    changes: DeviceChanges,
+    now: number,
+    notices: DeviceNotice[],
+): void {
     const { record, watch } = device;
     const at = report.at;
     changes.clear("device.silent");
@@ -76,17 +92,23 @@ function applyReport(device: StoredDevice, report: DeviceReport, config: DeviceS
     }
     if (report.doorState !== undefined) {
         const door = doorPositionOf(config, report.doorState);
+        if (door === "unknown") {
+            notices.push({ kind: "unlisted", field: "doorState", value: report.doorState });
+        }
         if (updatePosition(device, changes, "door", door, report.doorState, at)) {
+            // A value nobody listed raises nothing and clears nothing.
             if (door === "open") {
                 doorOpened(device, config, at, now);
-            } else {
-                doorClosed(changes);
+            } else if (door === "closed") {
+                doorClosed(device, changes);
             }
         }
     }
     if (report.lockState !== undefined) {
         const lock = lockPositionOf(config, report.lockState);
-        if (lock === "unlocked") {
+        if (lock === "unknown") {
+            notices.push({ kind: "unlisted", field: "lockState", value: report.lockState });
+        } else if (lock === "unlocked") {
             openingExplained(device, "unlockedAt", at, config);
         }
         updatePosition(device, changes, "lock", lock, report.lockState, at);
@@ -105,6 +127,17 @@ function applyReport(device: StoredDevice, report: DeviceReport, config: DeviceS
         openingExplained(device, "grantedAt", at, config);
     }
     changes.update("lastAccess", report.access, at);
+    if (report.lockdown !== undefined && changes.updateLockdown(report.lockdown.active, report.lockdown.by, at)) {
+        if (report.lockdown.active) {
+            changes.raise("device.lockdown", now);
+        } else {
+            changes.clear("device.lockdown");
+        }
+    }
+    changes.update("lastDoorbell", report.doorbell ? at : undefined, at);
+    if (report.noResult) {
+        notices.push({ kind: "no-result" });
+    }
 }
 
 export class DeviceStates {
@@ -148,11 +181,12 @@ export class DeviceStates {
             // What fell due before this event arrived is settled first, as if the timer had fired on time.
             settleDue(device, this.config, changes, now);
         }
-        applyReport(device, report, this.config, changes, now);
+        const notices: DeviceNotice[] = [];
+        applyReport(device, report, this.config, changes, now, notices);
         device.record.lastSeen = now;
         device.record.restored = false;
         changes.commit();
-        return { kind: "device", ...this.update(device, changes) };
+        return { kind: "device", notices, ...this.update(device, changes) };
     }
 
     /** A device's timer fired `now`: the alarms that are due (nothing when none is yet); undefined for a device not known. */

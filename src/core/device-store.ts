@@ -27,6 +27,11 @@ export interface DeviceWatch {
     /** Per active alarm: when its condition began, local clock, epoch ms. */
     since: Partial<Record<AlarmCode, number>>;
     forcedOpenCheck: ForcedOpenCheck | null;
+    /**
+     * When the door last opened, local clock, epoch ms; null once it is reported closed (and before it opens). A door
+     * state nobody listed leaves it as it is: an open door's alarms wait for the door to be reported closed.
+     */
+    openSince: number | null;
     /** Event time of the device's last granted access, epoch ms. */
     grantedAt: number | null;
     /** Event time of the device's last report of its lock unlocked, epoch ms. */
@@ -46,7 +51,7 @@ export interface StoredDevice {
 export function newDevice(serialNumber: string): StoredDevice {
     return {
         record: blankDeviceRecord(serialNumber),
-        watch: { since: {}, forcedOpenCheck: null, grantedAt: null, unlockedAt: null, reportedAt: {}, eventName: null },
+        watch: { since: {}, forcedOpenCheck: null, openSince: null, grantedAt: null, unlockedAt: null, reportedAt: {}, eventName: null },
     };
 }
 
@@ -105,6 +110,9 @@ function recordOf(saved: Record<string, unknown>, serialNumber: string): DeviceR
         ipAddress: text(saved.ipAddress),
         databaseActive: booleanOf(saved.databaseActive),
         lastAccess: lastAccessOf(saved.lastAccess),
+        lockdown: booleanOf(saved.lockdown),
+        lockdownBy: text(saved.lockdownBy),
+        lastDoorbell: time(saved.lastDoorbell),
         alarms: alarms.filter((alarm, index): alarm is AlarmCode => ALARM_CODES.includes(alarm) && alarms.indexOf(alarm) === index),
         changedAt: timesOf(saved.changedAt, CHANGE_FIELDS),
         lastSeen: time(saved.lastSeen) ?? 0,
@@ -135,6 +143,8 @@ function sinceOf(record: DeviceRecord, alarm: AlarmCode): number {
             return record.changedAt.connected ?? record.lastSeen;
         case "device.silent":
             return record.lastSeen;
+        case "device.lockdown":
+            return record.changedAt.lockdown ?? record.lastSeen;
     }
 }
 
@@ -165,6 +175,7 @@ export function restoreDevice(stored: unknown): StoredDevice | undefined {
         watch: {
             since,
             forcedOpenCheck: forcedOpenCheckOf(watch.forcedOpenCheck),
+            openSince: "openSince" in watch ? time(watch.openSince) : record.door === "open" ? (record.changedAt.door ?? record.lastSeen) : null,
             grantedAt: time(watch.grantedAt),
             unlockedAt: time(watch.unlockedAt),
             reportedAt: timesOf(watch.reportedAt, REPORTED_FIELDS),

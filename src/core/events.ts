@@ -2,6 +2,7 @@
  * The Alocity event catalogue: codes, payload types, and telling events apart.
  * Knows nothing of Node-RED: the receiver and the event switch both use it.
  */
+import { ACCESS_RESULT_LABELS, ACCESS_RESULT_TYPES, accessResultKey, accessResultOf } from "./access-results";
 
 export const EVENT_CODES = [
     "accesslog.created",
@@ -78,28 +79,17 @@ export interface EventPayloads {
     "user.face": UserFacePayload;
 }
 
-/** Access log result types, as Alocity documents them. */
-export const ACCESS_RESULT_TYPES: Readonly<Record<string, number>> = {
-    "Access Granted": 0,
-    "Not Schedule": 1,
-    "Unknown User": 2,
-    "Device In Lockdown": 3,
-    "Non-Live User": 4,
-    "Card Format Error": 6,
-    "Lockdown Start": 7,
-    "Lockdown End": 8,
-    Doorbell: 9,
-};
-
-/** Field names an access log's result may come in, most likely first (the model is not public). */
-export const ACCESS_RESULT_FIELDS = ["result", "resultType", "accessResult", "accessLogResult", "accessResultType", "accessLogResultType"];
-
 /** The documented values of each event's main field, for suggestions; other values are never refused. */
 export const KNOWN_VALUES: Readonly<Partial<Record<KnownEventCode, readonly string[]>>> = {
     "door.healthcheck": ["true", "false"],
     "user.card": ["Created"],
     "user.face": ["Enrolled", "Updated", "Removed"],
     "accesslog.created": Object.keys(ACCESS_RESULT_TYPES),
+};
+
+/** How the editor labels a known value in its suggestions, where it says more than the value: results with their numbers. */
+export const KNOWN_VALUE_LABELS: Readonly<Partial<Record<KnownEventCode, Readonly<Record<string, string>>>>> = {
+    "accesslog.created": ACCESS_RESULT_LABELS,
 };
 
 const EVENT_CODE_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -180,8 +170,7 @@ export const MAIN_FIELDS: Readonly<Record<KnownEventCode, string>> = {
 /** The value an event is mostly about (door.state: doorState, ...), or undefined when it has none. */
 export function mainValueOf(event: string, payload: Record<string, unknown>): unknown {
     if (event === "accesslog.created") {
-        const field = ACCESS_RESULT_FIELDS.find((name) => has(payload, name));
-        return field === undefined ? undefined : payload[field];
+        return accessResultOf(payload)?.value;
     }
     return isKnownEventCode(event) ? payload[MAIN_FIELDS[event]] : undefined;
 }
@@ -201,18 +190,9 @@ function normalise(text: string): string {
     return text.trim().toLowerCase();
 }
 
-/** "Access Granted", "AccessGranted" and "access_granted" all name result 0. */
-function resultName(text: string): string {
-    return text.replace(/[\s_-]+/g, "").toLowerCase();
-}
-
-const RESULT_NUMBER_BY_NAME = new Map(
-    Object.entries(ACCESS_RESULT_TYPES).map(([name, code]) => [resultName(name), String(code)]),
-);
-
 /**
  * Whether an event's main value is one of the wanted values: compared as text, case-insensitively;
- * for access logs a result type's name and its number are the same value ("Access Granted" is 0).
+ * for access logs a result type's name and its number are the same value ("Access Granted" is 0, "Doorbell" 9).
  */
 export function valueMatches(event: string, actual: unknown, wanted: readonly string[]): boolean {
     if (wanted.length === 0) {
@@ -221,10 +201,7 @@ export function valueMatches(event: string, actual: unknown, wanted: readonly st
     if (actual === undefined || actual === null || typeof actual === "object") {
         return false;
     }
-    const canonical =
-        event === "accesslog.created"
-            ? (text: string) => RESULT_NUMBER_BY_NAME.get(resultName(text)) ?? normalise(text)
-            : normalise;
+    const canonical = event === "accesslog.created" ? accessResultKey : normalise;
     const actualText = canonical(String(actual));
     return wanted.some((value) => canonical(value) === actualText);
 }

@@ -3,7 +3,6 @@
  * their states. Knows nothing of Node-RED: the publisher in home-assistant.ts decides when each goes out.
  */
 import type { AlarmCode, DeviceRecord, LastAccess } from "./device-record";
-import { valueMatches } from "./events";
 
 export interface MqttMessage {
     topic: string;
@@ -25,7 +24,7 @@ export interface TopicRoots {
     base: string;
 }
 
-export const ACCESS_EVENT_TYPES = ["granted", "denied", "doorbell"] as const;
+export const ACCESS_EVENT_TYPES = ["granted", "denied"] as const;
 export type AccessEventType = (typeof ACCESS_EVENT_TYPES)[number];
 
 /** The alarms the alarm entity is on for; device.offline is the connectivity entity's. */
@@ -165,9 +164,6 @@ export function stateMessages(entity: EntityDefinition, record: DeviceRecord, to
 }
 
 export function accessEventType(access: LastAccess): AccessEventType {
-    if (valueMatches("accesslog.created", access.result, ["Doorbell"])) {
-        return "doorbell";
-    }
     return access.granted ? "granted" : "denied";
 }
 

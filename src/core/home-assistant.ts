@@ -3,6 +3,7 @@
  * configs, the retained states and the access events, for the alocity-home-assistant node to send to an
  * `mqtt out` node. Knows nothing of Node-RED or of an MQTT client.
  */
+import { readAccessResult } from "./access-results";
 import type { DeviceRecord, LastAccess } from "./device-record";
 import { readDeviceRecord } from "./device-store";
 import {
@@ -168,13 +169,16 @@ export class HomeAssistantPublisher {
     }
 }
 
-/** The record's last access when it differs from the one last seen and may fire; remembers it either way. */
+/**
+ * The record's last access when it differs from the one last seen and may fire; remembers it either way. Only an
+ * access attempt fires: a record made by hand may hold a lockdown, a doorbell or no result in lastAccess.
+ */
 function newAccess(record: DeviceRecord, published: Published, mayFire: boolean): LastAccess | null {
     const access = record.lastAccess;
     const key = access && JSON.stringify([access.at, access.result, access.user]);
     const isNew = key !== null && key !== published.access;
     published.access = key;
-    return mayFire && isNew ? access : null;
+    return mayFire && isNew && readAccessResult(access?.result)?.kind === "attempt" ? access : null;
 }
 
 /**

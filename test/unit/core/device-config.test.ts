@@ -5,13 +5,16 @@ import {
     doorPositionOf,
     lockPositionOf,
     parseDeviceStateConfig,
+    valuesInBothLists,
 } from "../../../src/core/device-config";
 
 describe("device-state configuration", function () {
     const defaults = {
         names: new Map(),
         openValues: ["Open"],
+        closedValues: ["Closed"],
         lockedValues: ["Locked"],
+        unlockedValues: ["Unlocked"],
         heldOpenMs: 60_000,
         forcedOpen: true,
         graceMs: 5000,
@@ -74,10 +77,23 @@ describe("device-state configuration", function () {
         ]);
     });
 
-    it("tells door and lock positions from their values, case ignored, numbers as text", function () {
-        const config = parseDeviceStateConfig({ openValues: "open,1", lockedValues: "LOCKED" });
-        assert.deepStrictEqual(["OPEN", 1, "1", 0, "Closed"].map((value) => doorPositionOf(config, value)), ["open", "open", "open", "closed", "closed"]);
-        assert.deepStrictEqual(["locked", "Unlocked", 0].map((value) => lockPositionOf(config, value)), ["locked", "unlocked", "unlocked"]);
+    it("tells door and lock positions from their values, case ignored, numbers as text; a value in neither list is unknown", function () {
+        const config = parseDeviceStateConfig({ openValues: "open,1", closedValues: "0, Closed", lockedValues: "LOCKED" });
+        assert.deepStrictEqual(
+            ["OPEN", 1, "1", 0, " closed ", "Ajar", 2].map((value) => doorPositionOf(config, value)),
+            ["open", "open", "open", "closed", "closed", "unknown", "unknown"],
+        );
+        assert.deepStrictEqual(
+            ["locked", "Unlocked", 0, "Secured"].map((value) => lockPositionOf(config, value)),
+            ["locked", "unlocked", "unknown", "unknown"],
+        );
+    });
+
+    it("finds the values a field's two lists both hold, as they are compared", function () {
+        const config = parseDeviceStateConfig({ openValues: "Open, 1, Ajar", closedValues: " AJAR ,Closed,1", lockedValues: "Locked", unlockedValues: "Unlocked" });
+        assert.deepStrictEqual(valuesInBothLists(config, "doorState"), ["1", "Ajar"]);
+        assert.deepStrictEqual(valuesInBothLists(config, "lockState"), []);
+        assert.strictEqual(doorPositionOf(config, "ajar"), "open", "the open list is read first");
     });
 
     it("names a device as configured, else by its events' name, else by its serial number", function () {

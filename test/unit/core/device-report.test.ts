@@ -1,5 +1,5 @@
 import assert from "assert";
-import { accessOf, reportOf } from "../../../src/core/device-report";
+import { reportOf } from "../../../src/core/device-report";
 import { EVENT_CODES } from "../../../src/core/events";
 import { samplePayload } from "../../../src/core/samples";
 
@@ -47,7 +47,9 @@ describe("device reports", function () {
     });
 
     it("takes the user of an access log from the first of userName, fullName, userId that is not blank", function () {
-        const users = [{ userName: " ", fullName: "Sam Lee", userId: "u-2" }, { userId: 17 }, {}].map((fields) => accessOf(fields, AT).user);
+        const users = [{ userName: " ", fullName: "Sam Lee", userId: "u-2" }, { userId: 17 }, {}].map(
+            (fields) => reportOf({ event: "accesslog.created", payload: { serialNumber: "A", result: 2, ...fields } }, AT)?.access?.user,
+        );
         assert.deepStrictEqual(users, ["Sam Lee", "17", null]);
     });
 

@@ -38,12 +38,38 @@ describe("stored devices", function () {
             watch: {
                 since: { "device.offline": AT, "door.held-open": AT + 5 },
                 forcedOpenCheck: null,
+                openSince: null,
                 grantedAt: null,
                 unlockedAt: null,
                 reportedAt: {},
                 eventName: null,
             },
         });
+    });
+
+    it("reads back a lockdown, its alarm and the last doorbell; a lockdown alarm stored without its time began when lockdown changed", function () {
+        const restored = restoreDevice({
+            serialNumber: "ALO-3",
+            lockdown: true,
+            lockdownBy: "Dana",
+            lastDoorbell: AT - 60_000,
+            alarms: ["device.lockdown"],
+            changedAt: { lockdown: AT - 1000 },
+            lastSeen: AT,
+        });
+        assert.deepStrictEqual(
+            [restored?.record.lockdown, restored?.record.lockdownBy, restored?.record.lastDoorbell, restored?.record.alarms, restored?.watch.since],
+            [true, "Dana", AT - 60_000, ["device.lockdown"], { "device.lockdown": AT - 1000 }],
+        );
+        const unusable = restoreDevice({ serialNumber: "ALO-3", lockdown: "yes", lockdownBy: 5, lastDoorbell: "today" })?.record;
+        assert.deepStrictEqual([unusable?.lockdown, unusable?.lockdownBy, unusable?.lastDoorbell], [null, null, null]);
+    });
+
+    it("knows since when a door stored open by an older version has been open: when its door last changed", function () {
+        const stored = { record: { serialNumber: "ALO-4", door: "open", changedAt: { door: AT }, lastSeen: AT + 9 }, watch: { since: {} } };
+        assert.strictEqual(restoreDevice(stored)?.watch.openSince, AT);
+        assert.strictEqual(restoreDevice({ ...stored, watch: { openSince: null } })?.watch.openSince, null);
+        assert.strictEqual(restoreDevice({ ...stored.record, door: "closed" })?.watch.openSince, null);
     });
 
     it("reads nothing without a serial number", function () {

@@ -91,7 +91,7 @@ const CONFIGS = [
         name: "Alarm",
         own: { device_class: "problem", ...BINARY, json_attributes_topic: "alocity/ALO-1/alarm/attributes" },
     },
-    { component: "event", object: "access", name: "Access", own: { event_types: ["granted", "denied", "doorbell"] } },
+    { component: "event", object: "access", name: "Access", own: { event_types: ["granted", "denied"] } },
 ];
 const ALL_CONFIG_TOPICS = CONFIGS.map(({ component, object }) => configTopic(component, object));
 const RETAINED_STATE_TOPICS = ["door", "lock", "connectivity", "alarm", "alarm/attributes"].map(
@@ -284,8 +284,7 @@ describe("home-assistant core", function () {
             ["granted", { granted: true, result: 0 }],
             ["denied", { granted: false, result: 2 }],
             ["denied", { granted: false, result: "Unknown User" }],
-            ["doorbell", { granted: false, result: 9 }],
-            ["doorbell", { granted: false, result: "Doorbell" }],
+            ["denied", { granted: false, result: 12 }],
         ];
         for (const [eventType, access] of results) {
             it(`fires ${eventType} for the result ${JSON.stringify(access.result)}, not retained`, function () {
@@ -300,6 +299,14 @@ describe("home-assistant core", function () {
                 ]);
             });
         }
+
+        it("fires nothing for a lockdown, a doorbell or no result in a record made by hand", function () {
+            const ha = publisher();
+            ha.update(record());
+            for (const [index, result] of [7, "Lockdown End", 9, null].entries()) {
+                assert.deepStrictEqual(ha.update(accessed({ granted: false, result }, { lastSeen: NOW + index })), [], String(result));
+            }
+        });
 
         it("fires a new access once, whatever else changes after", function () {
             const ha = publisher();
@@ -343,7 +350,7 @@ describe("home-assistant core", function () {
             assert.ok(topicsOf(messages).includes(configTopic("event", "access")));
             const sameAccess = ha.update(accessed({ granted: true, result: 0 }, { door: "open" }));
             assert.deepStrictEqual(topicsOf(sameAccess), [configTopic("binary_sensor", "door"), "alocity/ALO-1/door"]);
-            const nextAccess = ha.update(accessed({ result: 9, at: NOW + 5 }, { door: "open" }));
+            const nextAccess = ha.update(accessed({ result: 1, at: NOW + 5 }, { door: "open" }));
             assert.deepStrictEqual(topicsOf(nextAccess), ["alocity/ALO-1/access"]);
         });
 
