@@ -2,7 +2,7 @@
  * Alocity's access-log results: the documented result types, and what one log's result means (an access attempt,
  * a lockdown starting or ending, a doorbell press, or no result at all). Knows nothing of Node-RED.
  */
-import { textOrNumber } from "./saved-values";
+import { textOrNumber, valueKey } from "./saved-values";
 
 /** Access log result types, as Alocity documents them ("Standard Values"); 5 is not documented. */
 export const ACCESS_RESULT_TYPES: Readonly<Record<string, number>> = {
@@ -104,7 +104,7 @@ export function accessResultOf(payload: Record<string, unknown>): AccessResult |
 /** The text a result value is compared as: its number where it has one ("Access Granted" and "0" are both "0"). */
 export function accessResultKey(value: string): string {
     const code = accessResultCode(value);
-    return code === undefined ? value.trim().toLowerCase() : String(code);
+    return code === undefined ? valueKey(value) : String(code);
 }
 
 /** The suggestion labels of the documented results, each with its number: "Lockdown Start (7)". */

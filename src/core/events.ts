@@ -3,6 +3,7 @@
  * Knows nothing of Node-RED: the receiver and the event switch both use it.
  */
 import { ACCESS_RESULT_LABELS, ACCESS_RESULT_TYPES, accessResultKey, accessResultOf } from "./access-results";
+import { valueKey } from "./saved-values";
 
 export const EVENT_CODES = [
     "accesslog.created",
@@ -186,9 +187,6 @@ export function serialKey(serial: string): string {
     return serial.replace(/\s+/g, "").toLowerCase();
 }
 
-function normalise(text: string): string {
-    return text.trim().toLowerCase();
-}
 
 /**
  * Whether an event's main value is one of the wanted values: compared as text, case-insensitively;
@@ -201,7 +199,7 @@ export function valueMatches(event: string, actual: unknown, wanted: readonly st
     if (actual === undefined || actual === null || typeof actual === "object") {
         return false;
     }
-    const canonical = event === "accesslog.created" ? accessResultKey : normalise;
+    const canonical = event === "accesslog.created" ? accessResultKey : valueKey;
     const actualText = canonical(String(actual));
     return wanted.some((value) => canonical(value) === actualText);
 }

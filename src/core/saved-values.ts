@@ -30,6 +30,11 @@ export function splitList(text: unknown): string[] {
         .filter((item) => item !== "");
 }
 
+/** A value of a comma-separated list as it is compared: trimmed, case ignored. */
+export function valueKey(text: string): string {
+    return text.trim().toLowerCase();
+}
+
 /** A saved boolean, also as the text "true" or "false" (case and spaces ignored); the fallback for anything else. */
 export function savedFlag(value: unknown, fallback: boolean): boolean {
     if (typeof value === "boolean") {

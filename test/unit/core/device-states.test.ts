@@ -1,59 +1,26 @@
 import assert from "assert";
-import { parseDeviceStateConfig } from "../../../src/core/device-config";
-import { blankDeviceRecord, type DeviceRecord } from "../../../src/core/device-record";
-import { DeviceStates, type DeviceUpdate } from "../../../src/core/device-states";
+import { blankDeviceRecord } from "../../../src/core/device-record";
+import type { DeviceStates } from "../../../src/core/device-states";
 import { samplePayload } from "../../../src/core/samples";
-
-const SERIAL = "ALO-DC-1";
-/** When the first event of a test was signed: a whole second, epoch ms. */
-const T0 = 1_795_900_000_000;
-/** How long after its signing an event arrives. */
-const DELAY = 300;
-/** When an event signed at T0 arrives. */
-const A = T0 + DELAY;
-
-/** A message as alocity-webhook-in sends it, of an event signed at `signedAt` (epoch ms, a whole second). */
-function event(code: string, fields: Record<string, unknown>, signedAt: number, serialNumber = SERIAL) {
-    const alocity = { event: code, timestamp: signedAt / 1000, receivedAt: signedAt + DELAY, inferred: false };
-    return { topic: code, payload: { serialNumber, ...fields }, alocity };
-}
-type Message = ReturnType<typeof event>;
-
-const door = (doorState: unknown, signedAt = T0, serial = SERIAL) => event("door.state", { doorState }, signedAt, serial);
-const lock = (lockState: unknown, signedAt = T0) => event("lock.state", { lockState }, signedAt);
-const access = (result: unknown, signedAt = T0, fields = {}) => event("accesslog.created", { result, ...fields }, signedAt);
-const health = (fields: Record<string, unknown>, signedAt = T0) =>
-    event("door.healthcheck", { firmwareVersion: "3.8.2", databaseActive: true, isConnected: true, ipAddress: "10.0.0.7", ...fields }, signedAt);
-
-function setup(config: Record<string, unknown> = {}, stored?: unknown): DeviceStates {
-    return new DeviceStates(parseDeviceStateConfig(config), stored);
-}
-
-/** Handles a message that arrives `now` (by default when it says it was received); it must be an event from a device. */
-function send(states: DeviceStates, msg: Message, now = msg.alocity.receivedAt): DeviceUpdate {
-    const outcome = states.handle(msg, now);
-    assert.ok(outcome.kind === "device", `a device event, not ${outcome.kind}`);
-    return outcome;
-}
-
-/** Handles each message in turn; the last one's update. */
-function sendAll(states: DeviceStates, ...messages: Message[]): DeviceUpdate {
-    return messages.map((msg) => send(states, msg)).pop()!;
-}
-
-const changedOf = (update: DeviceUpdate | undefined) => update?.changes.map((change) => change.changed);
-const alarmsOf = (update: DeviceUpdate | undefined) =>
-    update?.alarms.map(({ topic, payload }) => [topic, payload.active ? "raised" : "cleared", payload.since]);
-
-function record(states: DeviceStates, query: string = SERIAL): DeviceRecord {
-    const found = states.get(query);
-    assert.ok(found !== null && !Array.isArray(found), `a record for ${query}`);
-    return found;
-}
-
-function assertNothing(update: DeviceUpdate | undefined): void {
-    assert.deepStrictEqual([update?.changes, update?.alarms], [[], []]);
-}
+import {
+    A,
+    access,
+    alarmsOf,
+    assertNothing,
+    changedOf,
+    DELAY,
+    door,
+    event,
+    health,
+    lock,
+    record,
+    send,
+    sendAll,
+    SERIAL,
+    setup,
+    T0,
+    type Message,
+} from "../../support/device-events";
 
 describe("device states", function () {
     describe("records", function () {
