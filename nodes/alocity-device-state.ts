@@ -1,6 +1,8 @@
-import { parseDeviceStateConfig } from "../src/core/device-config";
-import { DeviceStates, type DeviceStatus, type DeviceUpdate } from "../src/core/device-states";
+import { POSITION_LISTS, parseDeviceStateConfig, valuesInBothLists, type PositionField } from "../src/core/device-config";
+import { DeviceStates, type DeviceNotice, type DeviceStatus, type DeviceUpdate } from "../src/core/device-states";
 import { LogThrottle } from "../src/core/log-throttle";
+import { UnlistedValues } from "../src/core/unlisted-values";
+import { ArrivalQueue } from "../src/runtime/arrival-queue";
 import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-context";
 import { DeviceTimers } from "../src/runtime/device-timers";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
@@ -11,12 +13,22 @@ type Send = (msg: unknown) => void;
 interface Arrival {
     msg: Record<string, unknown>;
     send: Send;
-    done: () => void;
+    done: (error?: Error) => void;
 }
 
-/** What a `get` asks for: a serial number or name; undefined (every record) for anything else, or blank text. */
-function getQuery(payload: unknown): string | undefined {
-    return typeof payload === "string" && payload.trim() !== "" ? payload : undefined;
+/** Events that may wait for the context store to answer; beyond, the oldest is dropped. */
+const MAX_WAITING_EVENTS = 10_000;
+/** How long the context store may take to answer before the node says so. */
+const STORE_ANSWER_MS = 30_000;
+
+/** What a `get` or `forget` names: a serial number or name, as text (a number is the serial number written out). */
+function deviceQuery(payload: unknown): string | undefined {
+    const query = typeof payload === "number" && Number.isFinite(payload) ? String(payload) : payload;
+    return typeof query === "string" && query.trim() !== "" ? query : undefined;
+}
+
+function isCommand(msg: Record<string, unknown>): boolean {
+    return msg.topic === "get" || msg.topic === "forget";
 }
 
 /** What a value is, in a log line. */
@@ -30,16 +42,24 @@ export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-device-state.${key}`, substitutions);
     const handover = newDeviceHandover(RED.events);
 
-    function statusOf({ devices, openDoors, alarms }: DeviceStatus): NodeStatus {
-        return {
-            fill: alarms > 0 ? "red" : "green",
-            shape: "dot",
-            text: t("status.summary", {
-                devices: t(devices === 1 ? "status.devices-one" : "status.devices-other", { count: devices }),
-                open: t("status.open", { count: openDoors }),
-                alarms: t(alarms === 1 ? "status.alarms-one" : "status.alarms-other", { count: alarms }),
-            }),
-        };
+    function statusOf({ devices, openDoors, alarms }: DeviceStatus, unlisted: UnlistedValues): NodeStatus {
+        const summary = t("status.summary", {
+            devices: t(devices === 1 ? "status.devices-one" : "status.devices-other", { count: devices }),
+            open: t("status.open", { count: openDoors }),
+            alarms: t(alarms === 1 ? "status.alarms-one" : "status.alarms-other", { count: alarms }),
+        });
+        const last = unlisted.last;
+        if (last === undefined) {
+            return { fill: alarms > 0 ? "red" : "green", shape: "dot", text: summary };
+        }
+        const note = unlisted.size > 1 ? t("status.unlisted-other", { count: unlisted.size }) : t("status.unlisted-one", { field: last.field, value: last.value });
+        return { fill: alarms > 0 ? "red" : "yellow", shape: "dot", text: `${summary} · ${note}` };
+    }
+
+    /** The log line for a value nobody listed: the value, and the properties to add it to. */
+    function unlistedLine(node: NodeRedNode, serialNumber: string, field: PositionField, value: string | number): string {
+        const [first, second] = POSITION_LISTS[field];
+        return t("log.unlisted", { serial: serialNumber, field, value: JSON.stringify(value), first, second, node: node.name || node.id });
     }
 
     function AlocityDeviceState(this: NodeRedNode, def: NodeDef) {
@@ -60,6 +80,13 @@ export = function (RED: NodeAPI) {
         if (unknown !== undefined) {
             node.warn(t("log.unknown-store", { store: unknown }));
         }
+        for (const field of Object.keys(POSITION_LISTS) as PositionField[]) {
+            const both = valuesInBothLists(config, field);
+            if (both.length > 0) {
+                const [first, second] = POSITION_LISTS[field];
+                node.warn(t("log.in-both-lists", { values: both.join(", "), first, second }));
+            }
+        }
         const context = new DeviceContext(node, store, handover, (operation, error) => {
             if (operation === "read") {
                 node.error(t("log.read-failed", { store: storeName, error: error.message }));
@@ -69,14 +96,25 @@ export = function (RED: NodeAPI) {
         });
 
         let states: DeviceStates | undefined;
-        let arrivals: Arrival[] = [];
-        let shown: DeviceStatus | undefined;
+        const arrivals = new ArrivalQueue<Arrival>(MAX_WAITING_EVENTS, ({ done }) => {
+            if (arrivals.dropped === 1) {
+                node.warn(t("log.dropping", { store: storeName, count: MAX_WAITING_EVENTS }));
+            }
+            done(new Error(t("log.dropped", { store: storeName, count: MAX_WAITING_EVENTS })));
+        });
+        const unlisted = new UnlistedValues();
+        let shown: { counts: DeviceStatus; unlisted: UnlistedValues["last"] } | undefined;
         let closed = false;
 
-        const showStatus = (current: DeviceStatus) => {
-            if (shown?.devices !== current.devices || shown.openDoors !== current.openDoors || shown.alarms !== current.alarms) {
-                shown = current;
-                status.show(() => statusOf(current));
+        const showStatus = (counts: DeviceStatus) => {
+            const same =
+                shown?.counts.devices === counts.devices &&
+                shown.counts.openDoors === counts.openDoors &&
+                shown.counts.alarms === counts.alarms &&
+                shown.unlisted === unlisted.last;
+            if (!same) {
+                shown = { counts, unlisted: unlisted.last };
+                status.show(() => statusOf(counts, unlisted));
             }
         };
 
@@ -104,9 +142,27 @@ export = function (RED: NodeAPI) {
             }
         };
 
-        const forget = (loaded: DeviceStates, query: unknown, send: Send) => {
-            if (typeof query !== "string" && typeof query !== "number") {
-                warnings.report("forget-not-a-name", () => t("log.forget-not-a-name", { type: typeName(query) }));
+        const tell = (loaded: DeviceStates, serialNumber: string, notices: readonly DeviceNotice[]) => {
+            for (const notice of notices) {
+                if (notice.kind === "no-result") {
+                    node.debug(t("log.no-result", { serial: serialNumber }));
+                    continue;
+                }
+                const { field, value } = notice;
+                const met = unlisted.meet(field, value);
+                if (met === "new") {
+                    node.warn(unlistedLine(node, serialNumber, field, value));
+                } else if (met === "not-remembered") {
+                    warnings.report("unlisted", () => unlistedLine(node, serialNumber, field, value));
+                }
+                showStatus(loaded.status());
+            }
+        };
+
+        const forget = (loaded: DeviceStates, payload: unknown, send: Send) => {
+            const query = deviceQuery(payload);
+            if (query === undefined) {
+                warnings.report("forget-not-a-name", () => t("log.forget-not-a-name", { type: typeName(payload) }));
                 return;
             }
             const update = loaded.forget(query, Date.now());
@@ -119,13 +175,14 @@ export = function (RED: NodeAPI) {
 
         const receive = (loaded: DeviceStates, { msg, send, done }: Arrival) => {
             if (msg.topic === "get") {
-                msg.payload = loaded.get(getQuery(msg.payload));
+                msg.payload = loaded.get(deviceQuery(msg.payload));
                 send([msg, null]);
             } else if (msg.topic === "forget") {
                 forget(loaded, msg.payload, send);
             } else {
                 const outcome = loaded.handle(msg, Date.now());
                 if (outcome.kind === "device") {
+                    tell(loaded, outcome.serialNumber, outcome.notices);
                     apply(loaded, outcome, send, true);
                 } else if (outcome.kind === "not-an-event") {
                     warnings.report("not-an-event", () => t("log.not-an-event"));
@@ -137,13 +194,19 @@ export = function (RED: NodeAPI) {
         node.on("input", (msg, send, done) => {
             const arrival = { msg: msg as Record<string, unknown>, send, done };
             if (states === undefined) {
-                arrivals.push(arrival);
+                arrivals.push(arrival, isCommand(arrival.msg) ? "command" : "event");
             } else {
                 receive(states, arrival);
             }
         });
 
+        const storeSilent = setTimeout(() => {
+            node.error(t("log.store-silent", { store: storeName, seconds: STORE_ANSWER_MS / 1000, waiting: arrivals.waitingEvents, max: MAX_WAITING_EVENTS }));
+            status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) }));
+        }, STORE_ANSWER_MS);
+
         context.load((stored) => {
+            clearTimeout(storeSilent);
             if (closed) return;
             const loaded = new DeviceStates(config, stored);
             context.adopt(loaded.devicesToStore());
@@ -152,10 +215,12 @@ export = function (RED: NodeAPI) {
             }
             showStatus(loaded.status());
             states = loaded;
-            const waiting = arrivals;
-            arrivals = [];
-            for (const arrival of waiting) {
+            const dropped = arrivals.dropped;
+            for (const arrival of arrivals.takeAll()) {
                 receive(loaded, arrival);
+            }
+            if (dropped > 0) {
+                node.warn(t("log.dropped-count", { count: dropped, store: storeName }));
             }
         });
         if (states === undefined) {
@@ -164,12 +229,12 @@ export = function (RED: NodeAPI) {
 
         node.on("close", (removed: boolean, done: () => void) => {
             closed = true;
+            clearTimeout(storeSilent);
             context.close(removed);
             timers.clearAll();
-            for (const { done: dropped } of arrivals) {
+            for (const { done: dropped } of arrivals.takeAll()) {
                 dropped();
             }
-            arrivals = [];
             status.stop();
             warnings.flush();
             storeErrors.flush();

@@ -1,99 +1,30 @@
-// alocity-device-state in the test helper's runtime, with real timers (short durations, waits on conditions): its
-// "changes" output is wired to a helper node "changes", its "alarms" output to "alarms", and both to "all".
+// alocity-device-state in the test helper's runtime (see test/support/device-state-node.ts).
 import assert from "assert/strict";
 import type { AlarmMessage, ChangeMessage } from "../../src/core/device-changes";
 import type { DeviceRecord } from "../../src/core/device-record";
 import { samplePayload } from "../../src/core/samples";
-import type { NodeAPI } from "../../src/runtime/node-red";
-import deviceStateNode = require("../../nodes/alocity-device-state");
-import type { FlowNode } from "../support/test-flows";
-import { SENTINEL_EVENT } from "../support/recorders";
-import { deploy, helper, logEntries, nodeOf, receivedWhile, statusesOf, useTestHelper, type HelperNode, type NodeModule } from "../support/test-helper";
+import {
+    alarmsIn,
+    deviceState,
+    deviceStateSends,
+    door,
+    isAlarm,
+    get,
+    granted,
+    health,
+    load,
+    lock,
+    nowSeconds,
+    received,
+    records,
+    send,
+    sentFor,
+    STATE,
+    stateFlow,
+    warnings,
+} from "../support/device-state-node";
+import { deploy, helper, nodeOf, statusesOf, useTestHelper } from "../support/test-helper";
 import { eventually } from "../support/wait";
-
-const catalogue = require("../../nodes/locales/en-US/alocity-device-state.json") as Record<string, unknown>;
-const STATE = "state";
-const TYPE = "alocity-device-state";
-const ERROR = 20;
-const WARN = 30;
-
-/** The node module, with RED._ translating from the en-US catalogue (the test helper's RED._ returns the key). */
-const deviceState: NodeModule = (RED: NodeAPI) => {
-    const translate = (key: string, substitutions: Record<string, unknown> = {}) => {
-        const text: unknown = key.split(".").reduce<unknown>((part, name) => (part as Record<string, unknown> | undefined)?.[name], catalogue);
-        return typeof text === "string" ? text.replace(/__(\w+)__/g, (_, name: string) => String(substitutions[name])) : key;
-    };
-    deviceStateNode(Object.assign(Object.create(RED) as NodeAPI, { _: translate }));
-};
-
-function stateFlow(props: Record<string, unknown> = {}, id = STATE): FlowNode[] {
-    return [
-        { id, type: TYPE, name: "", ...props, wires: [["changes", "all"], ["alarms", "all"]] },
-        { id: "changes", type: "helper" },
-        { id: "alarms", type: "helper" },
-        { id: "all", type: "helper" },
-    ];
-}
-
-function load(props: Record<string, unknown> = {}, id = STATE): Promise<void> {
-    return helper.load(deviceState, stateFlow(props, id));
-}
-
-/** Every message the (current) helper node `id` receives from now on. */
-function received<T = ChangeMessage>(id: string): T[] {
-    const messages: T[] = [];
-    nodeOf(id).on("input", (msg: T) => messages.push(msg));
-    return messages;
-}
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** A message as alocity-webhook-in sends it, signed at `signedAt` (epoch s). */
-function event(code: string, serialNumber: string, fields: Record<string, unknown>, signedAt = nowSeconds()) {
-    return { topic: code, payload: { serialNumber, ...fields }, alocity: { event: code, timestamp: signedAt, receivedAt: Date.now(), inferred: false } };
-}
-const door = (serial: string, doorState: string, signedAt?: number) => event("door.state", serial, { doorState }, signedAt);
-const lock = (serial: string, lockState: string, signedAt?: number) => event("lock.state", serial, { lockState }, signedAt);
-const granted = (serial: string, signedAt?: number) => event("accesslog.created", serial, { result: "Access Granted", userName: "Ada" }, signedAt);
-const health = (serial: string, isConnected: boolean) =>
-    event("door.healthcheck", serial, { isConnected, firmwareVersion: "3.8.2", databaseActive: true, ipAddress: isConnected ? "10.0.0.7" : "" });
-
-function send(...messages: object[]): void {
-    for (const msg of messages) nodeOf(STATE).receive(msg);
-}
-
-/** What the node sent on both outputs while `messages` were handled (in order), once all of it has arrived. */
-async function sentFor(...messages: object[]): Promise<Array<ChangeMessage | AlarmMessage>> {
-    return (await receivedWhile(STATE, "all", async () => send(...messages))) as Array<ChangeMessage | AlarmMessage>;
-}
-
-const isAlarm = (msg: ChangeMessage | AlarmMessage): msg is AlarmMessage => "alarm" in msg.payload;
-const alarmsIn = (messages: Array<ChangeMessage | AlarmMessage>) =>
-    messages.filter(isAlarm).map(({ topic, payload }) => [topic, payload.serialNumber, payload.active ? "raised" : "cleared"]);
-
-/**
- * The answer to a `get` (the message `msg` itself, at "changes"). Every wait is on "all": a sentinel sent to wait on
- * "changes" would still be on its way to "all" when the wait is over.
- */
-async function get(payload?: unknown, msg: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-    const answers = await sentFor(Object.assign(msg, { topic: "get", payload }));
-    assert.equal(answers.length, 1, `one answer: ${JSON.stringify(answers)}`);
-    return answers[0] as unknown as Record<string, unknown>;
-}
-
-async function records(): Promise<DeviceRecord[]> {
-    return (await get()).payload as DeviceRecord[];
-}
-
-/** The messages the device-state nodes have passed to send() since the flow was loaded (the helper spies on send). */
-function deviceStateSends(node?: HelperNode): unknown[] {
-    const spy = (Object.getPrototypeOf(nodeOf("all")) as HelperNode).send as unknown as { getCalls(): Array<{ thisValue: HelperNode; args: unknown[] }> };
-    const calls = spy.getCalls().filter(({ thisValue, args }) => thisValue.type === TYPE && (args[0] as { topic?: string }).topic !== SENTINEL_EVENT);
-    return calls.filter(({ thisValue }) => node === undefined || thisValue === node).map(({ args }) => args[0]);
-}
-
-const logged = (level: number) => logEntries(TYPE).filter((entry) => entry.level === level).map((entry) => String(entry.msg));
-const warnings = () => logged(WARN);
 
 describe("alocity-device-state (test helper)", function () {
     useTestHelper();
@@ -171,6 +102,9 @@ describe("alocity-device-state (test helper)", function () {
             assert.equal(((await get("back DOOR")).payload as DeviceRecord).serialNumber, "B-1");
             assert.equal((await get("no such door")).payload, null);
             assert.equal(((await get("")).payload as DeviceRecord[]).length, 3, "blank text: every record");
+            await sentFor(door("12345", "Closed"));
+            assert.equal(((await get(12345)).payload as DeviceRecord).serialNumber, "12345", "a number is a serial number written out");
+            assert.equal((await get(999)).payload, null);
         });
 
         it("forget: drops a device with a last change message and its active alarms cleared", async function () {
@@ -184,8 +118,11 @@ describe("alocity-device-state (test helper)", function () {
             assert.deepEqual(await sentFor({ topic: "forget", payload: "A-1" }), []);
             assert.match(warnings().join("\n"), /forget: no device has the serial number or name "A-1"/);
             assert.deepEqual(await sentFor({ topic: "forget", payload: Object.create(null) }), []);
-            assert.match(warnings().join("\n"), /forget: msg.payload must be the serial number or name of a device \(text\), not an object/);
+            assert.match(warnings().join("\n"), /forget: msg.payload must be the serial number or name of a device \(text, or a number .*\), not an object/);
             assert.deepEqual((await records()).map((record) => record.serialNumber), ["B-1"]);
+            await sentFor(door("12345", "Closed"));
+            const [forgotten] = (await sentFor({ topic: "forget", payload: 12345 })) as ChangeMessage[];
+            assert.deepEqual([forgotten.topic, forgotten.payload.removed], ["12345", true]);
         });
     });
 
@@ -252,79 +189,6 @@ describe("alocity-device-state (test helper)", function () {
             // The closed node's timer was due first: had it survived, it would have fired by now.
             await eventually(() => alarms.length === 1, "door.held-open from the new node");
             assert.equal(deviceStateSends(old).length, 1, "the old node sent its change, then nothing");
-        });
-    });
-
-    describe("an asynchronous context store", function () {
-        /** A context store whose reads are answered only once the test opens it (as a store over the network might). One node uses it: scopes are ignored. */
-        class GatedStore {
-            readonly values: Record<string, unknown> = {};
-            private waiting: Array<() => void> | undefined = [];
-            failWith: Error | undefined;
-
-            get(_scope: string, key: string, callback: (error?: Error, value?: unknown) => void): void {
-                const answer = () => (this.failWith ? callback(this.failWith) : callback(undefined, this.values[key]));
-                if (this.waiting) this.waiting.push(answer);
-                else setImmediate(answer);
-            }
-            set(_scope: string, key: string, value: unknown, callback?: (error?: Error) => void): void {
-                if (!this.failWith) this.values[key] = structuredClone(value);
-                callback?.(this.failWith);
-            }
-            keys(_scope: string, callback: (error: undefined, keys: string[]) => void): void {
-                callback(undefined, Object.keys(this.values));
-            }
-            async delete(): Promise<void> {}
-            async clean(): Promise<void> {}
-            async open(): Promise<void> {}
-            async close(): Promise<void> {}
-            /** Answers the reads held so far, in order, and every later one on a later turn. */
-            release(): void {
-                const waiting = this.waiting ?? [];
-                this.waiting = undefined;
-                for (const answer of waiting) answer();
-            }
-        }
-
-        /** Loads the flow with `gated` as settings.js's only context store (the test helper does not load stores itself). */
-        async function loadWith(gated: GatedStore, props: Record<string, unknown> = {}): Promise<void> {
-            helper.settings({ contextStorage: { gated: { module: () => gated } } });
-            const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
-            const loadStores: NodeModule = () => redNodes.loadContextsPlugin();
-            await helper.load([loadStores, deviceState], stateFlow({ store: "gated", ...props }));
-        }
-
-        it("handles the messages that arrive while the records are read, in order, once they are", async function () {
-            const gated = new GatedStore();
-            const now = Date.now();
-            gated.values.devices = { "DOOR-1": { record: { serialNumber: "DOOR-1", door: "open", doorState: "Open", changedAt: { door: now }, lastSeen: now } } };
-            await loadWith(gated);
-            assert.deepEqual(statusesOf(STATE).at(-1), { fill: "grey", shape: "ring", text: "reading the stored records" });
-            const changes = received("changes");
-            send(door("DOOR-1", "Closed"), door("DOOR-2", "Open"), { topic: "get" });
-            gated.release();
-            await eventually(() => changes.length === 3, () => `three messages, now ${JSON.stringify(changes)}`);
-            const [closed, opened, answer] = changes;
-            assert.deepEqual([closed.topic, closed.previous?.door, closed.previous?.restored, closed.payload.door], ["DOOR-1", "open", true, "closed"]);
-            assert.deepEqual([opened.topic, opened.previous], ["DOOR-2", null]);
-            assert.deepEqual((answer.payload as unknown as DeviceRecord[]).map((record) => [record.serialNumber, record.door]), [
-                ["DOOR-1", "closed"],
-                ["DOOR-2", "open"],
-            ]);
-            const storedSerials = () => Object.keys((gated.values.devices ?? {}) as object).sort().join();
-            await eventually(() => storedSerials() === "DOOR-1,DOOR-2", () => `both devices stored (a moment after the change), now ${storedSerials()}`);
-        });
-
-        it("logs what it could not read or write, and carries on with the records in memory", async function () {
-            const gated = new GatedStore();
-            gated.failWith = new Error("store unreachable");
-            await loadWith(gated);
-            gated.release();
-            assert.deepEqual(alarmsIn(await sentFor(health("CTRL-1", false))), [["device.offline", "CTRL-1", "raised"]]);
-            const errors = await eventually(() => logged(ERROR).length >= 2 && logged(ERROR), "a read and a write error logged");
-            assert.match(errors[0], /^Could not read the stored device records from the context store "gated": store unreachable\./);
-            assert.match(errors[1], /^Could not store the device records in the context store "gated": store unreachable\./);
-            assert.equal((await records()).length, 1);
         });
     });
 });
