@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { EVENT_CODES, KNOWN_VALUES, MAIN_FIELDS } from "../core/events";
+import { EVENT_CODES, KNOWN_VALUE_LABELS, KNOWN_VALUES, MAIN_FIELDS } from "../core/events";
 import { EDITOR_API_SEGMENTS } from "../core/webhook-path";
 import type { NodeAPI } from "./node-red";
 
@@ -15,11 +15,19 @@ export const CATALOGUE_PERMISSION = "alocity-catalogue.read";
 export interface EditorCatalogue {
     events: readonly string[];
     values: typeof KNOWN_VALUES;
+    /** How the suggestions show a value where it says more than the value ("Lockdown Start (7)"). */
+    labels: typeof KNOWN_VALUE_LABELS;
     fields: typeof MAIN_FIELDS;
     editorPaths: readonly string[];
 }
 
-const CATALOGUE: EditorCatalogue = { events: EVENT_CODES, values: KNOWN_VALUES, fields: MAIN_FIELDS, editorPaths: EDITOR_API_SEGMENTS };
+const CATALOGUE: EditorCatalogue = {
+    events: EVENT_CODES,
+    values: KNOWN_VALUES,
+    labels: KNOWN_VALUE_LABELS,
+    fields: MAIN_FIELDS,
+    editorPaths: EDITOR_API_SEGMENTS,
+};
 const servedOn = new WeakSet<object>();
 
 /** Serves the catalogue on `RED.httpAdmin`, once per admin app, whichever node module loads first. */

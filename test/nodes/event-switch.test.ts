@@ -1,6 +1,6 @@
 import assert from "assert/strict";
 import type { EventRule } from "../../src/core/event-rules";
-import { EVENT_CODES, isKnownEventCode, KNOWN_VALUES, MAIN_FIELDS, type KnownEventCode } from "../../src/core/events";
+import { EVENT_CODES, isKnownEventCode, KNOWN_VALUE_LABELS, KNOWN_VALUES, MAIN_FIELDS, type KnownEventCode } from "../../src/core/events";
 import { EDITOR_API_SEGMENTS } from "../../src/core/webhook-path";
 import type { AlocityEventMessage } from "../../src/core/receiver";
 import { samplePayload } from "../../src/core/samples";
@@ -293,10 +293,12 @@ describe("alocity-event-switch (test helper)", function () {
             assert.deepEqual(answer.body, {
                 events: [...EVENT_CODES],
                 values: JSON.parse(JSON.stringify(KNOWN_VALUES)),
+                labels: JSON.parse(JSON.stringify(KNOWN_VALUE_LABELS)),
                 fields: { ...MAIN_FIELDS },
                 editorPaths: [...EDITOR_API_SEGMENTS],
             });
             assert.deepEqual(answer.body.values["user.face"], ["Enrolled", "Updated", "Removed"]);
+            assert.equal(answer.body.labels["accesslog.created"]["Lockdown Start"], "Lockdown Start (7)");
         });
     });
 
