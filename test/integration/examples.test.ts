@@ -240,7 +240,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         await logShows(session.nodeRed, `Card ${card.cardNumber} (facility ${card.facilityCode}) Created for user ${card.userId}.`, from);
     });
 
-    it("06: door records are shown as they change and on the inject button, alarms on their own, and a door can be forgotten", async () => {
+    it("06: door records are shown as they change and on the inject button, alarms (a lockdown among them) and doorbells on their own, and a door can be forgotten", async () => {
         const { nodes, from } = await deployExample("06 - Door records and alarms.json");
         const url = webhookPath(nodes);
         const inject = (name: string) => nodes.find((node) => node.type === "inject" && node.name === name) ?? assert.fail(`an inject node "${name}"`);
@@ -250,6 +250,10 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         await logShows(session.nodeRed, "ALARM device.offline at Main entrance", from);
         await postAccepted(url, { serialNumber: "ALO-DC-7", doorState: "Closed" });
         await logShows(session.nodeRed, "serialNumber: 'ALO-DC-7'", from);
+        await postAccepted(url, { ...samplePayload("accesslog.created"), serialNumber: "ALO-DC-20220415", result: 7, resultName: "Lockdown Start" });
+        await logShows(session.nodeRed, "ALARM device.lockdown at Main entrance", from);
+        await postAccepted(url, { ...samplePayload("accesslog.created"), serialNumber: "ALO-DC-20220415", id: "doorbell-1", result: 9, resultName: "Doorbell" });
+        await logShows(session.nodeRed, "Doorbell at Main entrance", from);
 
         let before = session.nodeRed.log.length;
         await pressInject(inject("show every door"));
@@ -260,6 +264,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         before = session.nodeRed.log.length;
         await pressInject(inject("forget Main entrance"));
         await logShows(session.nodeRed, "cleared device.offline at Main entrance", before);
+        await logShows(session.nodeRed, "cleared device.lockdown at Main entrance", before);
         await logShows(session.nodeRed, "removed: true", before);
     });
 

@@ -77,9 +77,9 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             assert.ok(packed.files.includes(PACKAGE.main), `the main module ${PACKAGE.main}`);
         });
 
-        it("holds the examples, README, LICENSE and package.json", () => {
+        it("holds the examples, README, CHANGELOG, LICENSE and package.json", () => {
             const examples = fs.readdirSync(path.join(packageDir, "examples")).filter((file) => file.endsWith(".json"));
-            for (const expected of ["package.json", "README.md", "LICENSE", ...examples.map((file) => `examples/${file}`)]) {
+            for (const expected of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", ...examples.map((file) => `examples/${file}`)]) {
                 assert.ok(packed.files.includes(expected), `${expected} is in the tarball`);
             }
         });
