@@ -173,6 +173,29 @@ describe("alocity-device-state in a real Node-RED", function () {
         });
     });
 
+    describe("reports read exactly", function () {
+        const session = useNodeRed({ flows: deviceStateFlow({ heldOpen: 60 }) });
+
+        it("reads a value nobody listed as unknown with one warning naming the property, a lockdown as an alarm, a doorbell as no access", async function () {
+            const { nodeRed } = session;
+            await post(nodeRed, { serialNumber: "ALO-9", doorState: "Ajar" });
+            await post(nodeRed, { serialNumber: "ALO-9", result: "Access Granted", userName: "Dana" });
+            await post(nodeRed, { serialNumber: "ALO-9", result: 7, userName: "Sam" });
+            await post(nodeRed, { serialNumber: "ALO-9", result: "Doorbell" });
+            await post(nodeRed, { serialNumber: "ALO-9", doorState: "AJAR" });
+            const { alarms } = await changesAndAlarms(nodeRed);
+            assert.deepEqual(summary({ alarms }).alarms, [["device.lockdown", "ALO-9", "raised"]]);
+            const record = await records<DeviceRecord>(nodeRed, "ALO-9");
+            assert.deepEqual(
+                [record.door, record.doorState, record.lastAccess?.user, record.lockdown, record.lockdownBy, typeof record.lastDoorbell],
+                ["unknown", "AJAR", "Dana", true, "Sam", "number"],
+            );
+            const warnings = problemsOnceStarting(nodeRed).filter((line) => /in neither openValues nor closedValues/.test(line));
+            assert.equal(warnings.length, 1, warnings.join("\n"));
+            assert.match(warnings[0], /Add "Ajar" to openValues or closedValues/);
+        });
+    });
+
     describe("10,000 devices", function () {
         const DEVICES = 10_000;
         const session = useNodeRed({ flows: deviceStateFlow({ heldOpen: 60, recordChanges: false }) });
