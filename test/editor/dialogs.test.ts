@@ -169,7 +169,21 @@ describe("edit dialogs (chromium)", function () {
         ]);
     });
 
-    it("edits alocity-device-state's names, says what is wrong with a duration, and labels its two outputs", async function () {
+    it("suggests Alocity's access results with their numbers for an access-log rule, and fills in the name", async function () {
+        await editor.openEditDialog(SWITCH);
+        const rule = editor.listItems("#node-input-rule-container").first();
+        await rule.locator(".node-input-rule-event").selectOption("accesslog.created");
+        const value = rule.locator(".node-input-rule-value");
+        await value.click();
+        await value.pressSequentially("7");
+        const suggestions = editor.page.locator(".red-ui-autoComplete-container");
+        await suggestions.getByText("Lockdown Start (7)").waitFor({ state: "visible" });
+        assert.deepStrictEqual(await suggestions.locator("li").allInnerTexts(), ["Lockdown Start (7)"]);
+        await value.press("Enter");
+        assert.strictEqual(await value.inputValue(), "Lockdown Start");
+    });
+
+    it("edits alocity-device-state's names, fills the lists an older flow lacks, says what is wrong with a duration, and labels its outputs", async function () {
         await editor.openEditDialog(DEVICES);
         const names = editor.page.locator(".red-ui-editableList", { has: editor.page.locator("#node-input-devices-container") });
         await names.locator(".red-ui-editableList-addButton").click();
@@ -177,6 +191,11 @@ describe("edit dialogs (chromium)", function () {
         await editor.type(editor.listItems("#node-input-devices-container").first().locator(".node-input-device-name"), "Front door");
         await editor.type("#node-input-heldOpen", "-5");
         assert.deepStrictEqual(await editor.page.locator("#node-input-store option").first().getAttribute("value"), "");
+        assert.deepStrictEqual(
+            [await editor.page.locator("#node-input-closedValues").inputValue(), await editor.page.locator("#node-input-unlockedValues").inputValue()],
+            ["Closed", "Unlocked"],
+            "a flow saved before these lists existed shows their defaults",
+        );
         await editor.closeEditDialog();
         const state = await nodeState(editor, DEVICES);
         assert.deepStrictEqual(state.devices, [{ serial: "ALO-DC-1", name: "Front door" }]);
