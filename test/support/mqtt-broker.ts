@@ -12,6 +12,16 @@ export interface MqttPublish {
     retain: boolean;
 }
 
+/** The topics of messages, in order. */
+export function topicsOf(messages: readonly MqttPublish[]): string[] {
+    return messages.map((message) => message.topic);
+}
+
+/** The payload of the first message on `topic`. */
+export function payloadOf(messages: readonly MqttPublish[], topic: string): string | undefined {
+    return messages.find((message) => message.topic === topic)?.payload;
+}
+
 export class TestBroker {
     /** Every PUBLISH a client sent the broker, in order, with its retain flag as sent. */
     readonly published: MqttPublish[] = [];
