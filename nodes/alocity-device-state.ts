@@ -152,7 +152,7 @@ export = function (RED: NodeAPI) {
                 const met = unlisted.meet(field, value);
                 if (met === "new") {
                     node.warn(unlistedLine(node, serialNumber, field, value));
-                } else if (met === "not-remembered") {
+                } else if (met === "full") {
                     warnings.report("unlisted", () => unlistedLine(node, serialNumber, field, value));
                 }
                 showStatus(loaded.status());

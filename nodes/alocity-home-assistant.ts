@@ -1,41 +1,13 @@
-import {
-    HomeAssistantPublisher,
-    deviceRecordOf,
-    originOf,
-    parseTopicRoots,
-    type MqttMessage,
-} from "../src/core/home-assistant";
-import type { DeviceRecord } from "../src/core/device-record";
+import { HomeAssistantPublisher, originOf, type MqttMessage } from "../src/core/home-assistant";
+import { bridgeTopic } from "../src/core/home-assistant-entities";
+import { parseSettings, readInput, type HomeAssistantSettings, type SavedSettings } from "../src/core/home-assistant-inputs";
+import { FirstSightings } from "../src/core/first-sightings";
 import { packageInfo } from "../src/package-info";
 import { LogThrottle } from "../src/core/log-throttle";
 import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
 import { clockTime, ThrottledStatus } from "../src/runtime/throttled-status";
 
-interface HomeAssistantDef extends NodeDef {
-    prefix?: unknown;
-    base?: unknown;
-}
-
-/**
- * What a message asks the publisher for: undefined when it is none of the node's three inputs. A record with
- * `msg.changed` is a change; one without is a `get` answer for one device, which must not fire its last access again;
- * `get`'s answer for a device it does not know (null) publishes nothing.
- */
-function publishedFor(publisher: HomeAssistantPublisher, msg: { topic?: unknown; payload?: unknown; changed?: unknown }): MqttMessage[] | undefined {
-    const { topic, payload } = msg;
-    const record = deviceRecordOf(payload);
-    if (record !== undefined) {
-        return Array.isArray(msg.changed) ? publisher.update(record) : publisher.updateAll([record]);
-    }
-    const records = Array.isArray(payload) ? payload.map(deviceRecordOf) : [];
-    if (Array.isArray(payload) && records.every((each): each is DeviceRecord => each !== undefined)) {
-        return publisher.updateAll(records);
-    }
-    if (topic === "get" && payload === null) {
-        return [];
-    }
-    return publisher.isBirth(topic, payload) ? publisher.republish() : undefined;
-}
+type HomeAssistantDef = NodeDef & SavedSettings;
 
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-home-assistant.${key}`, substitutions);
@@ -44,25 +16,52 @@ export = function (RED: NodeAPI) {
     function AlocityHomeAssistant(this: NodeRedNode, def: HomeAssistantDef) {
         RED.nodes.createNode(this, def);
         const node = this;
-        let publisher: HomeAssistantPublisher;
+        let settings: HomeAssistantSettings;
         try {
-            publisher = new HomeAssistantPublisher(parseTopicRoots(def.prefix, def.base), origin);
+            settings = parseSettings(def);
         } catch (error) {
             node.status({ fill: "red", shape: "ring", text: t("status.bad-topic") });
             node.error(t("log.bad-topic", { problem: (error as Error).message }));
             node.on("input", (_msg, _send, done) => done());
             return;
         }
+        const publisher = new HomeAssistantPublisher(settings, origin);
+        const topics = { birth: settings.birthTopic, bridge: bridgeTopic(settings) };
         const status = new ThrottledStatus(node);
         const unexpectedLog = new LogThrottle(
             (line) => node.warn(line),
             (total, _counts, windowMs) => t("log.unexpected-summary", { count: total, seconds: windowMs / 1000 }),
         );
+        const otherTopics = new FirstSightings();
+
+        /** What the message makes the node publish; undefined when it is none of what the node expects. */
+        function publishedFor(msg: object): MqttMessage[] | undefined {
+            const input = readInput(msg, settings);
+            switch (input.kind) {
+                case "records":
+                    return input.live ? input.records.flatMap((record) => publisher.update(record)) : publisher.updateAll(input.records);
+                case "republish":
+                    return publisher.republish();
+                case "nothing":
+                    return [];
+                case "other-topic": {
+                    // One warning per topic (an mqtt in node wired in by mistake would fill the log); past the
+                    // topics remembered, the throttled warning.
+                    const sighting = otherTopics.sight(input.topic);
+                    if (sighting === "new") {
+                        node.warn(t("log.other-topic", { topic: input.topic, ...topics }));
+                    }
+                    return sighting === "full" ? undefined : [];
+                }
+                case "unexpected":
+                    return undefined;
+            }
+        }
 
         node.on("input", (msg, send, done) => {
-            const published = publishedFor(publisher, msg);
+            const published = publishedFor(msg);
             if (published === undefined) {
-                unexpectedLog.report("unexpected", () => t("log.unexpected", { status: publisher.statusTopic }));
+                unexpectedLog.report("unexpected", () => t("log.unexpected", topics));
             } else if (published.length > 0) {
                 send([published.map(({ topic, payload, retain }) => ({ topic, payload, retain }))]);
                 const count = publisher.size;

@@ -1,49 +1,23 @@
 /**
- * Home Assistant MQTT discovery for the devices alocity-device-state keeps: computes the retained discovery
- * configs, the retained states and the access events, for the alocity-home-assistant node to send to an
- * `mqtt out` node. Knows nothing of Node-RED or of an MQTT client.
+ * Home Assistant MQTT discovery for the devices alocity-device-state keeps: computes the retained device discovery
+ * messages, the retained states and availability, and the access and doorbell events, for the alocity-home-assistant
+ * node to send to an `mqtt out` node. Knows nothing of Node-RED or of an MQTT client.
  */
-import { readAccessResult } from "./access-results";
-import type { DeviceRecord, LastAccess } from "./device-record";
-import { readDeviceRecord } from "./device-store";
+import type { ChangeField, DeviceRecord } from "./device-record";
 import {
     DeviceTopics,
-    ENTITIES,
     accessEventMessage,
-    configMessage,
-    deviceBlock,
+    deviceMessage,
+    doorbellEventMessage,
     retained,
     stateMessages,
     type MqttMessage,
     type Origin,
     type TopicRoots,
 } from "./home-assistant-entities";
-import { isJsonObject } from "./events";
 import type { PackageInfo } from "../package-info";
 
 export type { MqttMessage, Origin, TopicRoots } from "./home-assistant-entities";
-
-const DEFAULT_PREFIX = "homeassistant";
-const DEFAULT_BASE = "alocity";
-
-/**
- * The node's saved prefix and base as topic roots: trimmed, without leading or trailing slashes, the default
- * when empty. Throws when one holds an MQTT wildcard, which no published topic may contain.
- */
-export function parseTopicRoots(prefix: unknown, base: unknown): TopicRoots {
-    return { prefix: topicRoot("prefix", prefix, DEFAULT_PREFIX), base: topicRoot("base", base, DEFAULT_BASE) };
-}
-
-function topicRoot(property: string, raw: unknown, fallback: string): string {
-    const root = typeof raw === "string" ? raw.trim().replace(/^\/+|\/+$/g, "") : "";
-    const wildcard = /[+#]/.exec(root)?.[0];
-    if (wildcard !== undefined) {
-        throw new Error(
-            `The ${property} "${root}" contains the MQTT wildcard "${wildcard}", which a published topic cannot hold.`,
-        );
-    }
-    return root || fallback;
-}
 
 /** The origin block for a package.json: its repository, as a web address, is where to ask for support. */
 export function originOf(pkg: PackageInfo): Origin {
@@ -53,27 +27,16 @@ export function originOf(pkg: PackageInfo): Origin {
     return url && /^https?:\/\//.test(url) ? { ...origin, support_url: url } : origin;
 }
 
-/**
- * A message's payload as a DeviceRecord, when it looks like one (a change message's, or one of a `get` answer's): a
- * serial number, a name and alarms. Read as a stored record is, so that a field that is missing or of another type (in
- * a record made by hand) reads as unknown rather than breaking what is published.
- */
-export function deviceRecordOf(value: unknown): DeviceRecord | undefined {
-    const looksLikeOne =
-        isJsonObject(value) && typeof value.serialNumber === "string" && typeof value.name === "string" && Array.isArray(value.alarms);
-    return looksLikeOne ? readDeviceRecord(value) : undefined;
-}
-
-/** What has been published for one device. */
+/** What has been worked out for one device: the latest of each message, whether or not `mqtt out` could send it. */
 interface Published {
-    /** The device block the configs carry, as JSON: when it changes, every announced entity is announced again. */
-    device: string;
-    /** The config of each announced entity, by object. */
-    configs: Map<string, MqttMessage>;
-    /** The retained states and attributes last published, by topic. */
+    /** The device discovery message. */
+    config: MqttMessage;
+    /** The retained states, attributes and availability, by topic. */
     states: Map<string, MqttMessage>;
     /** The last access seen, as [at, result, user] JSON. */
     access: string | null;
+    /** The time of the last doorbell press seen. */
+    doorbell: number | null;
 }
 
 export class HomeAssistantPublisher {
@@ -83,17 +46,6 @@ export class HomeAssistantPublisher {
         private readonly roots: TopicRoots,
         private readonly origin: Origin,
     ) {}
-
-    /** Where Home Assistant announces itself (birth: `online`). */
-    get statusTopic(): string {
-        return `${this.roots.prefix}/status`;
-    }
-
-    /** Whether a received message is Home Assistant's birth message, on which to call `republish`. */
-    isBirth(topic: unknown, payload: unknown): boolean {
-        const text = Buffer.isBuffer(payload) ? payload.toString("utf8") : payload;
-        return topic === this.statusTopic && typeof text === "string" && text.trim() === "online";
-    }
 
     /** The devices known (announced and not removed). */
     get size(): number {
@@ -105,87 +57,70 @@ export class HomeAssistantPublisher {
         return record.removed ? this.remove(record.serialNumber) : this.publish(record, true);
     }
 
-    /** alocity-device-state's answer to `get`: like `update` for each record, but it never fires an access event. */
+    /** alocity-device-state's answer to `get`: like `update` for each record, but it never fires an event. */
     updateAll(records: readonly DeviceRecord[]): MqttMessage[] {
-        return records.flatMap((record) =>
-            record.removed ? this.remove(record.serialNumber) : this.publish(record, false),
-        );
+        return records.flatMap((record) => (record.removed ? this.remove(record.serialNumber) : this.publish(record, false)));
     }
 
-    /** Every config, then every retained state, known: for Home Assistant's birth. No access event. */
+    /**
+     * Every device message, then every retained state, as last worked out (also what `mqtt out` dropped while it was
+     * not connected): for Home Assistant's birth and for Node-RED's own reconnection. No event.
+     */
     republish(): MqttMessage[] {
         const devices = [...this.devices.values()];
-        const configs = devices.flatMap((device) => [...device.configs.values()]);
-        return [...configs, ...devices.flatMap((device) => [...device.states.values()])];
+        return [...devices.map((device) => device.config), ...devices.flatMap((device) => [...device.states.values()])];
     }
 
     /*
-     * The access entity is announced with the device's first record, as the alarm entity (always known) is,
-     * rather than with its first access: Home Assistant subscribes to a state topic only once it has processed
-     * the config, so an event sent right behind a brand-new config is likely lost. Announced early, the entity
-     * listens when accesses come; only an access that is the very first record of a device can be missed.
+     * Events go out behind the device message that announces their entity. Home Assistant subscribes to a state
+     * topic only once it has processed the device message, so an event right behind a brand-new device message may
+     * be missed: only an event that is the very first record of a device can be.
      */
     private publish(record: DeviceRecord, live: boolean): MqttMessage[] {
         const topics = new DeviceTopics(this.roots, record.serialNumber);
         const seen = this.devices.get(record.serialNumber);
-        const published = seen ?? { device: "", configs: new Map(), states: new Map(), access: null };
+        const config = deviceMessage(record, topics, this.origin);
+        const published = seen ?? { config, states: new Map(), access: null, doorbell: null };
         this.devices.set(record.serialNumber, published);
-        const device = deviceBlock(record, topics);
-        const deviceJson = JSON.stringify(device);
-        const deviceChanged = deviceJson !== published.device;
-        published.device = deviceJson;
 
-        const configs: MqttMessage[] = [];
-        const states: MqttMessage[] = [];
-        for (const entity of ENTITIES) {
-            const announced = published.configs.has(entity.object);
-            if (!announced && entity.isOn?.(record) === null) {
-                continue;
-            }
-            if (!announced || deviceChanged) {
-                const config = configMessage(entity, topics, device, this.origin);
-                published.configs.set(entity.object, config);
-                configs.push(config);
-            }
-            for (const state of stateMessages(entity, record, topics)) {
-                if (published.states.get(state.topic)?.payload !== state.payload) {
-                    published.states.set(state.topic, state);
-                    states.push(state);
-                }
+        const messages: MqttMessage[] = [];
+        if (seen === undefined || seen.config.payload !== config.payload) {
+            published.config = config;
+            messages.push(config);
+        }
+        for (const state of stateMessages(record, topics)) {
+            if (published.states.get(state.topic)?.payload !== state.payload) {
+                published.states.set(state.topic, state);
+                messages.push(state);
             }
         }
-        const mayFire = live && (seen !== undefined || accessCameWithLatestEvent(record));
-        const access = newAccess(record, published, mayFire);
-        return [...configs, ...states, ...(access ? [accessEventMessage(access, topics)] : [])];
+        const mayFire = (field: ChangeField) => live && (seen !== undefined || cameWithLatestEvent(record, field));
+        const access = record.lastAccess;
+        const accessKey = access && JSON.stringify([access.at, access.result, access.user]);
+        if (access && accessKey !== published.access && mayFire("lastAccess")) {
+            const event = accessEventMessage(access, topics);
+            if (event) messages.push(event);
+        }
+        if (record.lastDoorbell !== null && record.lastDoorbell !== published.doorbell && mayFire("lastDoorbell")) {
+            messages.push(doorbellEventMessage(topics));
+        }
+        published.access = accessKey;
+        published.doorbell = record.lastDoorbell;
+        return messages;
     }
 
-    /** Empties every config and retained state of the device, which removes it from Home Assistant; forgets it. */
+    /** Empties every retained message of the device, which removes it from Home Assistant; forgets it. */
     private remove(serialNumber: string): MqttMessage[] {
         this.devices.delete(serialNumber);
-        const topics = new DeviceTopics(this.roots, serialNumber);
-        const configs = ENTITIES.map((entity) => retained(topics.config(entity), ""));
-        const states = ENTITIES.flatMap((entity) => topics.retainedTopics(entity)).map((topic) => retained(topic, ""));
-        return [...configs, ...states];
+        return new DeviceTopics(this.roots, serialNumber).retainedTopics().map((topic) => retained(topic, ""));
     }
 }
 
 /**
- * The record's last access when it differs from the one last seen and may fire; remembers it either way. Only an
- * access attempt fires: a record made by hand may hold a lockdown, a doorbell or no result in lastAccess.
+ * Whether a field changed with the device's latest event. A device first seen (since a restart) has nothing to compare
+ * with: its last access or doorbell fires only when it is what this change is about, not an old one.
  */
-function newAccess(record: DeviceRecord, published: Published, mayFire: boolean): LastAccess | null {
-    const access = record.lastAccess;
-    const key = access && JSON.stringify([access.at, access.result, access.user]);
-    const isNew = key !== null && key !== published.access;
-    published.access = key;
-    return mayFire && isNew && readAccessResult(access?.result)?.kind === "attempt" ? access : null;
-}
-
-/**
- * Whether the last access changed with the device's latest event. A device first seen (since a restart) has no
- * access to compare with: its last access fires only when it is what this change is about, not an old one.
- */
-function accessCameWithLatestEvent(record: DeviceRecord): boolean {
-    const changedAt = record.changedAt.lastAccess;
+function cameWithLatestEvent(record: DeviceRecord, field: ChangeField): boolean {
+    const changedAt = record.changedAt[field];
     return changedAt !== undefined && changedAt >= record.lastSeen;
 }

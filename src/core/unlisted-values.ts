@@ -3,10 +3,8 @@
  * each is told to the user once. Knows nothing of Node-RED.
  */
 import type { PositionField } from "./device-config";
+import { FirstSightings } from "./first-sightings";
 import { valueKey } from "./saved-values";
-
-/** How many distinct values a node remembers; values met beyond it are told again, through the log's throttle. */
-export const UNLISTED_VALUES_REMEMBERED = 1000;
 
 export interface UnlistedValue {
     field: PositionField;
@@ -14,26 +12,26 @@ export interface UnlistedValue {
 }
 
 export class UnlistedValues {
-    private readonly seen = new Set<string>();
+    private readonly sightings = new FirstSightings();
+    private count = 0;
     /** The last new value met, as received. */
     last: UnlistedValue | undefined;
 
-    /** Meets a value: whether it is new (compared as the lists compare: trimmed, case ignored) and remembered now. */
-    meet(field: PositionField, value: string | number): "new" | "known" | "not-remembered" {
-        const key = `${field}:${valueKey(String(value))}`;
-        if (this.seen.has(key)) {
-            return "known";
+    /**
+     * Meets a value: `new` the first time (compared as the lists compare: trimmed, case ignored), `known` after;
+     * `full` for a value met once a thousand are remembered (it is told again, through the log's throttle).
+     */
+    meet(field: PositionField, value: string | number): "new" | "known" | "full" {
+        const met = this.sightings.sight(`${field}:${valueKey(String(value))}`);
+        if (met === "new") {
+            this.count++;
+            this.last = { field, value };
         }
-        if (this.seen.size >= UNLISTED_VALUES_REMEMBERED) {
-            return "not-remembered";
-        }
-        this.seen.add(key);
-        this.last = { field, value };
-        return "new";
+        return met;
     }
 
-    /** How many distinct values were met (at most UNLISTED_VALUES_REMEMBERED). */
+    /** How many distinct values were met and remembered. */
     get size(): number {
-        return this.seen.size;
+        return this.count;
     }
 }

@@ -204,12 +204,18 @@ describe("edit dialogs (chromium)", function () {
         assert.deepStrictEqual(state.outputLabels, ["changes", "alarms"]);
     });
 
-    it("says what is wrong with a Home Assistant discovery prefix that holds an MQTT wildcard", async function () {
-        await editor.openEditDialog(HOME_ASSISTANT);
+    it("says where Home Assistant sets its birth topic, and what is wrong with a topic that holds an MQTT wildcard", async function () {
+        const tray = await editor.openEditDialog(HOME_ASSISTANT);
+        // A flow saved before the birth topic existed: empty, the runtime's default shown as the placeholder.
+        const birthTopic = tray.locator("#node-input-birthTopic");
+        assert.deepStrictEqual([await birthTopic.inputValue(), await birthTopic.getAttribute("placeholder")], ["", "homeassistant/status"]);
+        assert.match(await tray.locator(".form-tips").first().innerText(), /independent of the discovery prefix[^]*Advanced mode/);
         await editor.type("#node-input-prefix", "home/#");
+        await editor.type(birthTopic, "homeassistant/+");
         await editor.closeEditDialog();
         const state = await nodeState(editor, HOME_ASSISTANT);
         assert.strictEqual(state.valid, false);
-        assert.ok(state.errors.some((error) => /wildcard #/.test(error)), JSON.stringify(state.errors));
+        assert.ok(state.errors.some((error) => /discovery prefix[^]*wildcard #/.test(error)), JSON.stringify(state.errors));
+        assert.ok(state.errors.some((error) => /birth topic[^]*wildcard \+/.test(error)), JSON.stringify(state.errors));
     });
 });

@@ -6,47 +6,23 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { SAMPLE_EVENTS, samplePayload } from "../../src/core/samples";
-import { SECRET, type FlowNode } from "../support/test-flows";
+import { EXAMPLES_DIR, SECRET, asDeployed, nodeOfType as nodeOf, readExample, type FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
-import { useBroker } from "../support/mqtt-broker";
+import { HomeAssistantView } from "../support/home-assistant-view";
+import { useBroker, type TestBroker } from "../support/mqtt-broker";
 import { logShows, nodeSets, occurrences, packageDir, problemLines, useNodeRed } from "../support/real-node-red";
 import { eventually } from "../support/wait";
 
-const EXAMPLES_DIR = path.join(packageDir, "examples");
 const PACKAGE = require(path.join(packageDir, "package.json")) as { name: string };
 const CONFIG_TYPES = ["alocity-signature"];
 const AUDIT_FILE = "alocity-access.log";
 
-function readExample(file: string): FlowNode[] {
-    return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")) as FlowNode[];
-}
-
 const exampleFiles = fs.readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith(".json")).sort();
 
-/**
- * An example as a user deploys it: imported into a tab of its own, the webhook's secret key pasted into the
- * config node, and (for the test) every debug node also writing to the log, where the test can see it.
- */
-function asDeployed(nodes: readonly FlowNode[], tabId: string): FlowNode[] {
-    const tabs = new Set(nodes.filter((node) => node.type === "tab").map((node) => node.id));
-    let intoTab = false;
-    const deployed = nodes.map((node) => {
-        const copy = structuredClone(node);
-        if (copy.z !== undefined && !tabs.has(copy.z)) {
-            copy.z = tabId;
-            intoTab = true;
-        }
-        if (copy.type === "alocity-signature") copy.credentials = { secret: SECRET };
-        if (copy.type === "debug") copy.console = true;
-        return copy;
-    });
-    return intoTab ? [{ id: tabId, type: "tab", label: tabId }, ...deployed] : deployed;
-}
-
-function nodeOf(nodes: readonly FlowNode[], type: string): FlowNode {
-    const found = nodes.find((node) => node.type === type);
-    assert.ok(found, `a ${type} node`);
-    return found;
+/** Asserts what Home Assistant starting now (a client connecting late) shows of an entity: "<name>: <state>". */
+async function homeAssistantSees(broker: TestBroker, uniqueId: string, shown: string): Promise<void> {
+    const entity = new HomeAssistantView().receiveAll(await broker.retainedNow()).entity(uniqueId);
+    assert.strictEqual(`${entity.name}: ${entity.state}`, shown, uniqueId);
 }
 
 function webhookPath(nodes: readonly FlowNode[]): string {
@@ -271,23 +247,22 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
     describe("07, with its broker node pointed at a real MQTT broker", () => {
         const mqtt = useBroker();
 
-        it("07: deploys cleanly, and a signed door event ends up retained on the broker as discovery configs and states", async () => {
+        it("07: a signed door event reaches Home Assistant as a device, available while Node-RED is connected (birth), unavailable once it is not (close)", async () => {
             const { nodes } = await deployExample("07 - Doors in Home Assistant (MQTT discovery).json", (flow) => {
                 Object.assign(nodeOf(flow, "mqtt-broker"), { broker: "127.0.0.1", port: String(mqtt.broker.port) });
                 return flow;
             });
-            await mqtt.broker.subscribed("homeassistant/status"); // the broker connection is up
+            // Both mqtt in nodes subscribed, the broker node's birth retained: the broker connection is up.
+            await mqtt.broker.subscribed("homeassistant/status");
+            await mqtt.broker.subscribed("alocity/status");
+            await eventually(() => mqtt.broker.retained().get("alocity/status") === "online", "the broker node's birth, retained");
             await postAccepted(webhookPath(nodes), { serialNumber: "DOOR-9", doorState: "Open" });
             await eventually(() => mqtt.broker.retained().has("alocity/DOOR-9/door"), "the door's state published");
-            const late = await mqtt.broker.subscriber();
-            try {
-                const [config] = await late.on("homeassistant/binary_sensor/alocity_DOOR-9/door/config");
-                const [state] = await late.on("alocity/DOOR-9/door");
-                assert.deepStrictEqual([config.retain, JSON.parse(config.payload).state_topic], [true, "alocity/DOOR-9/door"]);
-                assert.deepStrictEqual(state, { topic: "alocity/DOOR-9/door", payload: "ON", retain: true });
-            } finally {
-                await late.end();
-            }
+            await homeAssistantSees(mqtt.broker, "alocity_DOOR-9_door", "DOOR-9: on");
+            // Deploying something else closes the broker node: its close message says Node-RED is gone.
+            await session.nodeRed.deploy([], "full");
+            await eventually(() => mqtt.broker.retained().get("alocity/status") === "offline", "the broker node's close message, retained");
+            await homeAssistantSees(mqtt.broker, "alocity_DOOR-9_door", "DOOR-9: unavailable");
         });
     });
 });

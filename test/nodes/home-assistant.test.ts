@@ -1,9 +1,12 @@
 import assert from "assert/strict";
 import { EventEmitter } from "events";
-import { blankDeviceRecord, type DeviceRecord } from "../../src/core/device-record";
-import { HomeAssistantPublisher, originOf, parseTopicRoots, type MqttMessage } from "../../src/core/home-assistant";
+import type { DeviceRecord } from "../../src/core/device-record";
+import { originOf, type MqttMessage } from "../../src/core/home-assistant";
 import type { PackageInfo } from "../../src/package-info";
 import homeAssistantNode = require("../../nodes/alocity-home-assistant");
+import { CONFIG, accessedRecord as accessed, deviceRecord as record, publisher, rungRecord as rung } from "../support/device-records";
+import { seenByHomeAssistant } from "../support/home-assistant-view";
+import { topicsOf } from "../support/mqtt-broker";
 import { packageDir } from "../support/real-node-red";
 import type { FlowNode } from "../support/test-flows";
 import { helper, logEntries, nodeOf, receivedWhile, statusesOf, useTestHelper, type LogEntry } from "../support/test-helper";
@@ -15,27 +18,16 @@ const WARN = 30;
 const ERROR = 20;
 const PACKAGE = require(`${packageDir}/package.json`) as PackageInfo;
 
-function flow(props: { prefix?: string; base?: string } = {}): FlowNode[] {
+function flow(props: { prefix?: string; base?: string; birthTopic?: string } = {}): FlowNode[] {
     return [
-        { id: HA, type: TYPE, name: "", prefix: "homeassistant", base: "alocity", ...props, wires: [["out"]] },
+        { id: HA, type: TYPE, name: "", prefix: "homeassistant", base: "alocity", birthTopic: "homeassistant/status", ...props, wires: [["out"]] },
         { id: "out", type: "helper" },
     ];
-}
-
-function record(fields: Partial<DeviceRecord> = {}): DeviceRecord {
-    return { ...blankDeviceRecord("ALO-1"), name: "Front door", lastSeen: Date.now(), ...fields };
 }
 
 /** A message of alocity-device-state's changes output. */
 function change(payload: DeviceRecord): object {
     return { topic: payload.name, payload, previous: null, changed: ["door"] };
-}
-
-/** A record whose last access came with its latest event, as after an access log. */
-function accessed(fields: Partial<DeviceRecord> = {}): DeviceRecord {
-    const at = Date.now();
-    const lastAccess = { granted: true, result: 0, user: "Ann", at };
-    return record({ lastAccess, changedAt: { lastAccess: at }, lastSeen: at, ...fields });
 }
 
 /** What the node sent for `msg`, once it has all arrived, without the ids the runtime adds. */
@@ -45,10 +37,6 @@ async function publish(msg: object): Promise<MqttMessage[]> {
         const { _msgid, ...message } = sent as MqttMessage & { _msgid?: string };
         return message;
     });
-}
-
-function topicsOf(messages: readonly MqttMessage[]): string[] {
-    return messages.map((message) => message.topic);
 }
 
 function warnings(): unknown[] {
@@ -74,62 +62,69 @@ describe("alocity-home-assistant (test helper)", function () {
     useTestHelper();
 
     describe("inputs", () => {
-        it("publishes a change of alocity-device-state as the core computes it: one message per publish, configs first", async () => {
+        it("publishes a change of alocity-device-state as the core computes it: one message per publish, the device message first", async () => {
             await helper.load(homeAssistantNode, flow());
-            const core = new HomeAssistantPublisher(parseTopicRoots("homeassistant", "alocity"), originOf(PACKAGE));
-            for (const payload of [record({ door: "open", lock: "locked" }), accessed({ door: "closed", lock: "unlocked" })]) {
+            const core = publisher();
+            for (const payload of [record({ door: "open", lock: "locked" }), accessed({ result: 0 }, { door: "closed", lock: "unlocked" }), rung(Date.now())]) {
                 const sent = await publish(change(payload));
                 assert.ok(sent.length > 0);
                 assert.deepEqual(sent, core.update(payload));
             }
         });
 
-        it("sends each message as topic, a string payload and retain, nothing else", async () => {
+        it("sends each message as topic, a string payload and retain, nothing else, that Home Assistant takes", async () => {
             await helper.load(homeAssistantNode, flow());
-            const sent = await publish(change(accessed({ door: "open" })));
+            const sent = await publish(change(accessed({ granted: true, result: 0 }, { door: "open" })));
             for (const message of sent) {
                 assert.deepEqual(Object.keys(message).sort(), ["payload", "retain", "topic"]);
-                assert.equal(typeof message.topic, "string");
                 assert.equal(typeof message.payload, "string");
                 assert.equal(typeof message.retain, "boolean");
             }
-            const configs = sent.filter((message) => message.topic.endsWith("/config"));
-            assert.deepEqual(topicsOf(sent.slice(0, configs.length)), topicsOf(configs), "configs first");
-            assert.deepEqual(JSON.parse(configs[0].payload).origin, originOf(PACKAGE));
-            assert.deepEqual(sent.at(-1), {
-                topic: "alocity/ALO-1/access",
-                payload: JSON.stringify({ event_type: "granted", user: "Ann", result: 0 }),
-                retain: false,
-            });
+            assert.equal(sent[0].topic, CONFIG);
+            assert.deepEqual(JSON.parse(sent[0].payload).o, originOf(PACKAGE));
+            const view = seenByHomeAssistant(sent);
+            assert.equal(view.entity("alocity_ALO-1_door").state, "on");
+            assert.deepEqual(view.entity("alocity_ALO-1_access").events, [{ event_type: "granted", user: "Ann", result: "Access Granted" }]);
         });
 
-        it("publishes a get answer (every record, or one) retained, without firing an access", async () => {
+        it("publishes a get answer (every record, or one) retained, without firing an event", async () => {
             await helper.load(homeAssistantNode, flow());
-            const sent = await publish({ topic: "get", payload: [accessed({ door: "open" }), record({ serialNumber: "ALO-2", lock: "locked" })] });
-            assert.ok(sent.some((message) => message.topic === "homeassistant/binary_sensor/alocity_ALO-2/lock/config"));
-            assert.ok(sent.every((message) => message.retain), "no access event");
-            const one = await publish({ topic: "get", payload: accessed({ serialNumber: "ALO-3" }) });
-            assert.ok(one.length > 0 && one.every((message) => message.retain), "no access event for one record");
+            const sent = await publish({ topic: "get", payload: [accessed({ granted: true, result: 0 }, { door: "open" }), record({ serialNumber: "ALO-2", lock: "locked" })] });
+            assert.ok(topicsOf(sent).includes("homeassistant/device/alocity_ALO-2/config"));
+            assert.ok(sent.every((message) => message.retain), "no event");
+            const one = await publish({ topic: "get", payload: rung(Date.now(), { serialNumber: "ALO-3" }) });
+            assert.ok(one.length > 0 && one.every((message) => message.retain), "no event for one record");
             assert.deepEqual(await publish({ topic: "get", payload: [] }), []);
             assert.deepEqual(await publish({ topic: "get", payload: null }), [], "the answer for a device not known");
             assert.deepEqual(warnings(), []);
         });
 
-        it("publishes every config, then every state, again on Home Assistant's birth message; no access event", async () => {
-            await helper.load(homeAssistantNode, flow({ prefix: "ha" }));
-            await publish(change(accessed({ door: "open" })));
-            await publish(change(record({ serialNumber: "ALO-2", lock: "locked" })));
-            const again = await publish({ topic: "ha/status", payload: "online" });
-            const configs = again.filter((message) => message.topic.endsWith("/config"));
-            assert.equal(configs.length, 6);
-            assert.deepEqual(again.slice(0, 6), configs);
-            assert.ok(again.length > 6 && again.every((message) => message.retain));
-            assert.deepEqual(await publish({ topic: "ha/status", payload: "offline" }), []);
+        for (const [source, topic] of [["Home Assistant's birth topic", "hass/status"], ["the bridge topic (Node-RED's broker node's birth)", "site/status"]]) {
+            it(`publishes every device message, then every state, again on online on ${source}; nothing for offline`, async () => {
+                await helper.load(homeAssistantNode, flow({ prefix: "ha", base: "site", birthTopic: "hass/status" }));
+                await publish(change(accessed({ granted: true, result: 0 }, { door: "open" })));
+                await publish(change(record({ serialNumber: "ALO-2", lock: "locked" })));
+                const again = await publish({ topic, payload: "online" });
+                assert.deepEqual(topicsOf(again.slice(0, 2)), ["ha/device/alocity_ALO-1/config", "ha/device/alocity_ALO-2/config"]);
+                assert.ok(again.length > 2 && again.every((message) => message.retain));
+                assert.equal(seenByHomeAssistant(again, { prefix: "ha", base: "site" }).entity("alocity_ALO-1_door").state, "on");
+                assert.deepEqual(await publish({ topic, payload: "offline" }), []);
+                assert.deepEqual(warnings(), []);
+            });
+        }
+
+        it("ignores messages on any other topic (the prefix's status is not the birth topic) with one warning per topic", async () => {
+            await helper.load(homeAssistantNode, flow({ prefix: "ha", birthTopic: "hass/status" }));
+            await publish(change(record({ door: "open" })));
+            for (const msg of [{ topic: "ha/status", payload: "online" }, { topic: "ha/status", payload: "online" }, { topic: "zigbee2mqtt/bridge/state", payload: "online" }, { topic: "ha/status", payload: "offline" }]) {
+                assert.deepEqual(await publish(msg), [], JSON.stringify(msg));
+            }
+            assert.deepEqual(warnings(), ["alocity-home-assistant.log.other-topic", "alocity-home-assistant.log.other-topic"]);
         });
 
         it("warns of anything else, saying what it expects, at most five lines per 10 s, then a summary", async () => {
             await helper.load(homeAssistantNode, flow());
-            const others = [{ payload: "online" }, { topic: "homeassistant/status", payload: "offline" }, { payload: { serialNumber: "ALO-1" } }, { payload: [record(), 1] }];
+            const others = [{ payload: "online" }, { topic: "", payload: "online" }, { payload: { serialNumber: "ALO-1" } }, { payload: [record(), 1] }];
             for (let round = 0; round < 2; round++) {
                 for (const msg of others) {
                     assert.deepEqual(await publish({ ...msg }), [], JSON.stringify(msg));
@@ -141,7 +136,7 @@ describe("alocity-home-assistant (test helper)", function () {
     });
 
     describe("configuration", () => {
-        for (const [property, value] of [["prefix", "homeassistant/#"], ["base", "alocity/+/doors"]] as const) {
+        for (const [property, value] of [["prefix", "homeassistant/#"], ["base", "alocity/+/doors"], ["birthTopic", "homeassistant/+"]] as const) {
             it(`refuses a ${property} with an MQTT wildcard: red status, an error in the log, nothing published`, async () => {
                 await helper.load(homeAssistantNode, flow({ [property]: value }));
                 assert.deepEqual(statusesOf(HA), [{ fill: "red", shape: "ring", text: "alocity-home-assistant.status.bad-topic" }]);
@@ -152,11 +147,11 @@ describe("alocity-home-assistant (test helper)", function () {
             });
         }
 
-        it("takes the defaults for an empty prefix and base", async () => {
-            await helper.load(homeAssistantNode, flow({ prefix: " ", base: "" }));
+        it("takes the defaults for an empty prefix, base and birth topic (a flow saved before the birth topic existed)", async () => {
+            await helper.load(homeAssistantNode, [{ id: HA, type: TYPE, name: "", prefix: " ", base: "", wires: [["out"]] }, { id: "out", type: "helper" }]);
             const sent = await publish(change(record({ door: "open" })));
-            assert.ok(topicsOf(sent).includes("homeassistant/binary_sensor/alocity_ALO-1/door/config"));
-            assert.ok(topicsOf(sent).includes("alocity/ALO-1/door"));
+            assert.deepEqual(topicsOf(sent).slice(0, 3), [CONFIG, "alocity/ALO-1/availability", "alocity/ALO-1/door"]);
+            assert.equal((await publish({ topic: "homeassistant/status", payload: "online" })).length, sent.length);
         });
     });
 

@@ -98,10 +98,21 @@ export async function startRealNodeRed(options: StartOptions = {}): Promise<Node
     }
     const stop = nodeRed.stop.bind(nodeRed);
     nodeRed.stop = async () => {
-        await stop();
+        // A process killed by a signal has a signalCode, not an exitCode: stop() would wait for an exit long past.
+        if (nodeRed.process.exitCode === null && nodeRed.process.signalCode === null) await stop();
         removeUserDir();
     };
     return nodeRed;
+}
+
+/** Kills a Node-RED as a crash or `kill -9` would (SIGKILL: no close handler runs); resolves once it is gone. */
+export async function killNodeRed(nodeRed: NodeRedProcess): Promise<void> {
+    const child = nodeRed.process;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+    });
 }
 
 /**

@@ -1,5 +1,10 @@
-// Flows the tests deploy: for the test helper (webhookFlow, credentials) and for a real Node-RED (eventSwitchFlow).
+// Flows the tests deploy: for the test helper (webhookFlow, credentials) and for a real Node-RED (eventSwitchFlow, the
+// examples as a user deploys them).
+import assert from "assert";
+import fs from "fs";
+import path from "path";
 import type { EventRule } from "../../src/core/event-rules";
+import { packageDir } from "./real-node-red";
 import { readoutNodes, recorderNode } from "./recorders";
 
 export const SECRET = "whsec-test-3f9a1c2e7b5d";
@@ -85,4 +90,38 @@ export function eventSwitchFlow({ rules, run, url = "/alocity", withWebhook = tr
         ...outputs.map((output) => recorderNode(`rec-${output}`, `${run}/out${output}`, { y: 60 + 40 * output })),
         ...readoutNodes(),
     ];
+}
+
+export const EXAMPLES_DIR = path.join(packageDir, "examples");
+
+/** An example flow (Import > Examples), as its file holds it. */
+export function readExample(file: string): FlowNode[] {
+    return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")) as FlowNode[];
+}
+
+/**
+ * An example as a user deploys it: imported into a tab of its own, the webhook's secret key pasted into the
+ * config node, and (for the test) every debug node also writing to the log, where the test can see it.
+ */
+export function asDeployed(nodes: readonly FlowNode[], tabId: string): FlowNode[] {
+    const tabs = new Set(nodes.filter((node) => node.type === "tab").map((node) => node.id));
+    let intoTab = false;
+    const deployed = nodes.map((node) => {
+        const copy = structuredClone(node);
+        if (copy.z !== undefined && !tabs.has(copy.z)) {
+            copy.z = tabId;
+            intoTab = true;
+        }
+        if (copy.type === "alocity-signature") copy.credentials = { secret: SECRET };
+        if (copy.type === "debug") copy.console = true;
+        return copy;
+    });
+    return intoTab ? [{ id: tabId, type: "tab", label: tabId }, ...deployed] : deployed;
+}
+
+/** The first node of a type in a flow; fails when there is none. */
+export function nodeOfType(nodes: readonly FlowNode[], type: string): FlowNode {
+    const found = nodes.find((node) => node.type === type);
+    assert.ok(found, `a ${type} node`);
+    return found;
 }
