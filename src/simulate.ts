@@ -4,6 +4,7 @@
  */
 import { randomInt } from "crypto";
 import {
+    INCIDENT_ALARMS,
     MAX_DOOR_SECONDS,
     MAX_DOORS,
     MAX_SECONDS,
@@ -152,11 +153,13 @@ export async function playSimulation(simulation: Simulation, player: Player): Pr
             `seed ${options.seed} (--seed ${options.seed} plays it again): ${requests.length} requests to ${player.url.href}\n`,
     );
     for (const incident of incidents) {
-        out.write(`  ${clock(incident.from)}  ${incident.serialNumber} (${nameOf.get(incident.serialNumber)}): ${INCIDENTS[incident.kind](incident, clock)}\n`);
+        const alarm = INCIDENT_ALARMS[incident.kind];
+        const what = `${INCIDENTS[incident.kind](incident, clock)}${alarm === null ? "" : ` (${alarm})`}`;
+        out.write(`  ${clock(incident.from)}  ${incident.serialNumber} (${nameOf.get(incident.serialNumber)}): ${what}\n`);
     }
     const width = {
-        serial: Math.max(...doors.map((door) => door.serialNumber.length)),
-        reports: Math.max(...requests.map((request) => request.reports.length)),
+        serial: doors.reduce((widest, door) => Math.max(widest, door.serialNumber.length), 0),
+        reports: requests.reduce((widest, request) => Math.max(widest, request.reports.length), 0),
     };
     const signer = new Signer(player.secret);
     /** The requests not answered 2xx: how many, by answer ("401 Unauthorized", "no answer"). */

@@ -8,7 +8,7 @@
 import { seededRandom, type SeededRandom } from "./seeded-random";
 import { HELD_LOCK_MS, HELD_OPEN_MS, Timeline, type Episode, type Incident, type SimulatedDoor, type SimulatedRequest } from "./simulated-traffic";
 
-export type { Incident, IncidentKind, SimulatedDoor, SimulatedRequest } from "./simulated-traffic";
+export { INCIDENT_ALARMS, type Incident, type IncidentKind, type SimulatedDoor, type SimulatedRequest } from "./simulated-traffic";
 
 export interface SimulationOptions {
     doors: number;

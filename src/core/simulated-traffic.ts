@@ -4,6 +4,7 @@
  * Node-RED or HTTP; core/building-simulation decides when each happens.
  */
 import { ACCESS_RESULT_TYPES } from "./access-results";
+import type { AlarmCode } from "./device-record";
 import type { KnownEventCode } from "./events";
 import { samplePayload } from "./samples";
 import type { SeededRandom } from "./seeded-random";
@@ -14,6 +15,15 @@ export interface SimulatedDoor {
 }
 
 export type IncidentKind = "held-open" | "forced-open" | "offline" | "lockdown" | "doorbell";
+
+/** The alarm alocity-device-state raises for each incident (a doorbell sets the record's lastDoorbell, no alarm). */
+export const INCIDENT_ALARMS: Readonly<Record<IncidentKind, AlarmCode | null>> = {
+    "held-open": "door.held-open",
+    "forced-open": "door.forced-open",
+    offline: "device.offline",
+    lockdown: "device.lockdown",
+    doorbell: null,
+};
 
 export interface Incident {
     kind: IncidentKind;
