@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: a local Node-RED (the devDependency, default settings) on 127.0.0.1 with this package loaded
-// and a demo flow deployed: alocity-webhook-in at /alocity wired to debug nodes.
+// and a demo flow deployed: alocity-webhook-in at /alocity wired to debug nodes and to an alocity-device-state node
+// that names the doors `alocity-webhook simulate` plays. PORT chooses the port (0: any free one), ALOCITY_DEMO_DIR
+// the user directory (default .node-red).
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -8,7 +10,7 @@ const path = require("path");
 const { startNodeRed } = require("./node-red-process");
 
 const root = path.resolve(__dirname, "..");
-const userDir = path.join(root, ".node-red");
+const userDir = path.resolve(process.env.ALOCITY_DEMO_DIR || path.join(root, ".node-red"));
 const port = Number(process.env.PORT || 1880);
 const DEMO_TAB = "alocity-demo-tab";
 
@@ -46,13 +48,18 @@ async function main() {
 
     const webhookUrl = `${nodeRed.url}/alocity`;
     const cli = path.relative(process.cwd(), path.join(root, "dist", "src", "cli.js")) || "dist/src/cli.js";
+    const command = `ALOCITY_WEBHOOK_SECRET=${shellWord(secret)} node ${shellWord(cli)}`;
     console.log(`
   Node-RED editor:  ${nodeRed.url}/
   Webhook URL:      ${webhookUrl}
   Webhook secret:   ${generated ? secret + "   (generated: set ALOCITY_WEBHOOK_SECRET to choose one)" : "from ALOCITY_WEBHOOK_SECRET"}
 
-  Send a signed test event (then watch the debug sidebar):
-    ALOCITY_WEBHOOK_SECRET=${shellWord(secret)} node ${shellWord(cli)} send --url ${webhookUrl} --event door.state
+  Watch a building come alive: open the editor, open the Doors tab in its sidebar, and run this in
+  another terminal (6 doors for 2 minutes; their alarms also show in the debug sidebar):
+    ${command} simulate --url ${webhookUrl}
+
+  Or send one signed test event (then watch the debug sidebar):
+    ${command} send --url ${webhookUrl} --event door.state
 
   Stop with Ctrl+C.
 `);

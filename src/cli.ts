@@ -12,6 +12,7 @@ import { parseEventBody } from "./core/receiver";
 import { sampleWith } from "./core/samples";
 import { sign } from "./core/signature";
 import { packageInfo } from "./package-info";
+import { playSimulation, SIMULATE_USAGE, simulationOf } from "./simulate";
 
 const PROGRAM = "alocity-webhook";
 const SECRET_VARIABLE = "ALOCITY_WEBHOOK_SECRET";
@@ -21,11 +22,12 @@ const TIMESTAMP = /^[0-9]{1,15}$/;
 const USAGE = `Usage: ${PROGRAM} <command> [options]
 
 Sends signed test events to an Alocity webhook receiver (such as Node-RED's alocity-webhook-in),
-or signs a body for curl, exactly the way Alocity signs its webhooks.
+plays a whole building's traffic, or signs a body for curl, exactly the way Alocity signs its webhooks.
 
 Commands:
-  send    POST a signed event to a webhook URL; prints the answer's status and body
-  sign    print the Alocity-Signature header value for a body
+  send      POST a signed event to a webhook URL; prints the answer's status and body
+  sign      print the Alocity-Signature header value for a body
+  simulate  play a building of doors sending signed events to a webhook URL, in real time
 
 send:  ${PROGRAM} send --url URL --secret SECRET --event CODE [--set FIELD=VALUE ...] [--timestamp T]
        ${PROGRAM} send --url URL --secret SECRET --file FILE [--event CODE] [--timestamp T]
@@ -43,6 +45,7 @@ send:  ${PROGRAM} send --url URL --secret SECRET --event CODE [--set FIELD=VALUE
 sign:  ${PROGRAM} sign --secret SECRET [--timestamp T] [--file FILE]
   --file FILE      the body to sign; without it, the body is read from standard input
 
+${SIMULATE_USAGE}
 The secret: a --secret on the command line can be seen by other users in the process list
 and stays in your shell's history. Prefer the environment variable ${SECRET_VARIABLE},
 or --secret - to read it from standard input (one line; sign then needs --file).
@@ -50,11 +53,12 @@ or --secret - to read it from standard input (one line; sign then needs --file).
   -h, --help       show this help
   --version        show the version
 
-Exit status: 0 success (send: a 2xx answer); 1 a non-2xx answer or a connection error;
-2 a usage or input error.
+Exit status: 0 success (send: a 2xx answer; simulate: every request answered 2xx); 1 a non-2xx
+answer or a connection error; 2 a usage or input error.
 
 Examples:
   ${PROGRAM} send --url http://127.0.0.1:1880/alocity --secret "$SECRET" --event door.state
+  ${PROGRAM} simulate --url http://127.0.0.1:1880/alocity --secret - < secret.txt
   body='{"serialNumber":"ALO-1","doorState":"Open"}'
   curl -X POST http://127.0.0.1:1880/alocity -H 'Content-Type: application/json' \\
     -H "Alocity-Signature: $(printf %s "$body" | ${PROGRAM} sign --secret "$SECRET")" --data-binary "$body"
@@ -67,6 +71,10 @@ const OPTIONS = {
     file: { type: "string" },
     timestamp: { type: "string" },
     set: { type: "string", multiple: true },
+    doors: { type: "string" },
+    for: { type: "string" },
+    "hold-open": { type: "string" },
+    seed: { type: "string" },
     help: { type: "boolean", short: "h" },
     version: { type: "boolean" },
 } as const;
@@ -83,6 +91,7 @@ type Values = {
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
     send: ["url", "secret", "event", "file", "timestamp", "set"],
     sign: ["secret", "file", "timestamp"],
+    simulate: ["url", "secret", "doors", "for", "hold-open", "seed"],
 };
 
 /** A mistake in how the command was called, or in its input: exit status 2. */
@@ -131,7 +140,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     const allowed = COMMAND_OPTIONS[command];
     if (allowed === undefined) {
-        throw new UsageError(`unknown command "${command}": use send or sign (see ${PROGRAM} --help)`);
+        throw new UsageError(`unknown command "${command}": use send, sign or simulate (see ${PROGRAM} --help)`);
     }
     if (extra.length > 0) {
         throw new UsageError(`unexpected argument "${extra[0]}" (see ${PROGRAM} --help)`);
@@ -139,6 +148,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     const misplaced = (Object.keys(values) as (keyof Values)[]).find((name) => !allowed.includes(name));
     if (misplaced !== undefined) {
         throw new UsageError(`${command} does not take --${misplaced} (see ${PROGRAM} --help)`);
+    }
+    if (command === "simulate") {
+        return simulate(values, io);
     }
     return command === "send" ? send(values, io) : signCommand(values, io);
 }
@@ -256,9 +268,9 @@ function knownEvents(): string {
     return EVENT_CODES.join(", ");
 }
 
-function webhookUrlOf(values: Values): URL {
+function webhookUrlOf(values: Values, command = "send"): URL {
     if (values.url === undefined || values.url === "") {
-        throw new UsageError("send needs --url URL, e.g. --url http://127.0.0.1:1880/alocity");
+        throw new UsageError(`${command} needs --url URL, e.g. --url http://127.0.0.1:1880/alocity`);
     }
     let url: URL;
     try {
@@ -394,6 +406,23 @@ function connectionError(url: URL, error: NodeJS.ErrnoException): ConnectionErro
         default:
             return new ConnectionError(`cannot send to ${url.href}: ${error.message}`);
     }
+}
+
+async function simulate(values: Values, io: Io): Promise<number> {
+    const url = webhookUrlOf(values, "simulate");
+    const run = simulationOf(values);
+    if ("problem" in run) {
+        throw new UsageError(run.problem);
+    }
+    return playSimulation(run.simulation, {
+        url,
+        secret: await secretOf(values, io),
+        out: io.stdout,
+        err: io.stderr,
+        post: (body, headers) => post(url, body, headers),
+        hint: (status) => HINTS[status],
+        userAgent: `${PROGRAM}/${packageVersion()}`,
+    });
 }
 
 async function signCommand(values: Values, io: Io): Promise<number> {

@@ -5,6 +5,8 @@ import { randomUUID } from "crypto";
 import fs from "fs";
 import os from "os";
 import path from "path";
+import { SIMULATION_DEFAULTS, simulatedDoors } from "../../src/core/building-simulation";
+import { DEVICE_STATE_DEFAULTS } from "../../src/core/device-config";
 import { SAMPLE_EVENTS, samplePayload } from "../../src/core/samples";
 import { EXAMPLES_DIR, SECRET, asDeployed, nodeOfType as nodeOf, readExample, type FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
@@ -139,6 +141,22 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         const { nodes, from } = await deployExample("demo.json");
         await postAccepted(webhookPath(nodes), SAMPLE_EVENTS["door.state"]);
         await logShows(session.nodeRed, "doorState: 'Open'", from);
+    });
+
+    it("demo.json: a doors node behind the webhook names the simulated doors, held open after 30 s, its alarms in the debug sidebar", async () => {
+        const demo = readExample("demo.json");
+        const doors = nodeOf(demo, "alocity-device-state");
+        assert.ok(nodeOf(demo, "alocity-webhook-in").wires?.[0].includes(doors.id), "the webhook feeds the doors node");
+        const simulated = simulatedDoors(SIMULATION_DEFAULTS.doors).map(({ serialNumber, name }) => ({ serial: serialNumber, name }));
+        assert.deepStrictEqual(doors.devices, simulated, "the doors `alocity-webhook simulate` plays, named");
+        const { heldOpen, ...defaults } = DEVICE_STATE_DEFAULTS;
+        assert.deepStrictEqual([doors.heldOpen, ...Object.keys(defaults).map((key) => doors[key])], [30, ...Object.values(defaults)], "otherwise the node's defaults");
+        const alarmNodes = (doors.wires?.[1] ?? []).map((id) => demo.find((node) => node.id === id));
+        assert.ok(alarmNodes.some((node) => node?.type === "debug" && node.active && node.tosidebar), "the alarms go to an active debug node");
+
+        const { nodes, from } = await deployExample("demo.json");
+        await postAccepted(webhookPath(nodes), { ...samplePayload("door.healthcheck"), serialNumber: "ALO-SIM-03", isConnected: false, ipAddress: "" });
+        await logShows(session.nodeRed, "ALARM device.offline at Loading dock (ALO-SIM-03)", from);
     });
 
     it("01: a door left open raises the alert once its held-open time is up, and closing it says so", async () => {

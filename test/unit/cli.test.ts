@@ -3,13 +3,12 @@
 import assert from "assert";
 import crypto from "crypto";
 import fs from "fs";
-import http, { type IncomingHttpHeaders } from "http";
-import type { AddressInfo } from "net";
 import os from "os";
 import path from "path";
 import { EVENT_CODES } from "../../src/core/events";
 import { SAMPLE_EVENTS } from "../../src/core/samples";
 import { verify } from "../../src/core/signature";
+import { closedPort, startReceiver, stopReceiver, type Receiver } from "../support/recording-receiver";
 import { CLI, runCli as run } from "../support/run-cli";
 import { packageDir } from "../support/real-node-red";
 
@@ -22,52 +21,6 @@ const T = 1767225600;
 function expectedHeader(secret: string, t: number, body: string | Buffer): string {
     const sig = crypto.createHmac("sha256", secret).update(`${t}.`).update(body).digest("base64");
     return `t:${t},sig:${sig}`;
-}
-
-interface ReceivedRequest {
-    method: string | undefined;
-    url: string | undefined;
-    headers: IncomingHttpHeaders;
-    body: Buffer;
-}
-
-interface Receiver {
-    server: http.Server;
-    url: string;
-    requests: ReceivedRequest[];
-    /** What it answers. */
-    answer: { status: number; body: string };
-}
-
-/** A local receiver on a port of its own (port 0) that records requests and answers with `answer`. */
-async function startReceiver(): Promise<Receiver> {
-    const requests: ReceivedRequest[] = [];
-    const server = http.createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-            requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
-            res.writeHead(receiver.answer.status, { "Content-Type": "text/plain" });
-            res.end(receiver.answer.body);
-        });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const receiver: Receiver = {
-        server,
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alocity`,
-        requests,
-        answer: { status: 200, body: "accepted" },
-    };
-    return receiver;
-}
-
-/** A port nothing listens on (it was free a moment ago, and nothing of ours takes it). */
-async function closedPort(): Promise<number> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    return port;
 }
 
 describe("alocity-webhook (command)", function () {
@@ -90,11 +43,11 @@ describe("alocity-webhook (command)", function () {
     });
 
     describe("help and usage errors", function () {
-        it("--help and -h print the usage with both commands, every event and the secret variable", async function () {
+        it("--help and -h print the usage with every command, every event and the secret variable", async function () {
             for (const flag of ["--help", "-h", "help"]) {
                 const { code, stdout } = await run([flag]);
                 assert.strictEqual(code, 0, flag);
-                for (const text of ["send --url URL", "sign --secret SECRET", "ALOCITY_WEBHOOK_SECRET", "--set F=V", "process list", "--secret -", ...EVENT_CODES]) {
+                for (const text of ["send --url URL", "sign --secret SECRET", "simulate --url URL", "--hold-open SECONDS", "--seed S", "ALOCITY_WEBHOOK_SECRET", "--set F=V", "process list", "--secret -", ...EVENT_CODES]) {
                     assert.ok(stdout.includes(text), `${flag}: "${text}" in\n${stdout}`);
                 }
             }
@@ -198,7 +151,7 @@ describe("alocity-webhook (command)", function () {
         beforeEach(async () => {
             receiver = await startReceiver();
         });
-        afterEach(() => new Promise((resolve) => receiver.server.close(resolve)));
+        afterEach(() => stopReceiver(receiver));
 
         for (const event of EVENT_CODES) {
             it(`posts a signed ${event} sample and prints the answer`, async function () {
