@@ -3,6 +3,7 @@ import { DeviceStates, type DeviceStatus, type DeviceUpdate } from "../src/core/
 import { LogThrottle } from "../src/core/log-throttle";
 import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-context";
 import { DeviceTimers } from "../src/runtime/device-timers";
+import { doorsFeedFor } from "../src/runtime/doors-feed";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
 import { ThrottledStatus } from "../src/runtime/throttled-status";
 
@@ -29,6 +30,7 @@ function typeName(value: unknown): string {
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-device-state.${key}`, substitutions);
     const handover = newDeviceHandover(RED.events);
+    const doors = doorsFeedFor(RED);
 
     function statusOf({ devices, openDoors, alarms }: DeviceStatus): NodeStatus {
         return {
@@ -72,6 +74,7 @@ export = function (RED: NodeAPI) {
         let arrivals: Arrival[] = [];
         let shown: DeviceStatus | undefined;
         let closed = false;
+        const sidebar = doors.add(node, () => states);
 
         const showStatus = (current: DeviceStatus) => {
             if (shown?.devices !== current.devices || shown.openDoors !== current.openDoors || shown.alarms !== current.alarms) {
@@ -96,6 +99,7 @@ export = function (RED: NodeAPI) {
             const changed = changes.length > 0 || alarms.length > 0;
             if (changed || fromEvent) {
                 context.save(serialNumber, update.device);
+                sidebar.changed(serialNumber);
             }
             timers.arm(serialNumber, update.deadline);
             if (changed) {
@@ -152,6 +156,7 @@ export = function (RED: NodeAPI) {
             }
             showStatus(loaded.status());
             states = loaded;
+            sidebar.changedAll();
             const waiting = arrivals;
             arrivals = [];
             for (const arrival of waiting) {
@@ -164,6 +169,7 @@ export = function (RED: NodeAPI) {
 
         node.on("close", (removed: boolean, done: () => void) => {
             closed = true;
+            sidebar.remove();
             context.close(removed);
             timers.clearAll();
             for (const { done: dropped } of arrivals) {
