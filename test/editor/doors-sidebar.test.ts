@@ -1,6 +1,8 @@
 // The Doors sidebar in the real editor (chromium, playwright-core) of a real Node-RED with default settings: the
 // records of a deployed alocity-device-state node, kept up to date from signed events without a reload.
 import assert from "assert";
+import { DOORS_CHANGES_TOPIC } from "../../src/runtime/doors-feed";
+import { connectComms } from "../support/editor-comms";
 import { request } from "../support/http";
 import { eventually } from "../support/wait";
 import { useEditorSession, type Editor } from "./support/editor";
@@ -129,6 +131,41 @@ describe("the Doors sidebar (chromium)", function () {
         rows = await waitForRows(editor, BUILDING.node, (all) => all[0]?.alarms === "device.offline" && all[1]?.alarms === "", "the back door's lockdown to end");
         assert.deepStrictEqual(rows.map((row) => row.serial), ["ALO-D-03", UNNAMED, "ALO-D-02", "ALO-D-01"]);
         assert.deepStrictEqual([rows[2].alarms, rows[2].alarmed, rows[2].values[LOCKDOWN]], ["", false, "off"]);
+    });
+
+    it("fetches everything again once the editor reconnects: a change told while it was away is not lost", async function () {
+        // The page's websockets, kept; while `held`, a new one goes to a closed port (refused, as if the runtime were away).
+        // (A script as text: a function of this file would be compiled with a helper the page does not have.)
+        await editor.page.addInitScript(`(() => {
+            const Native = window.WebSocket;
+            const comms = { sockets: [], held: false };
+            window.WebSocket = Object.assign(function (url, protocols) {
+                const socket = new Native(comms.held ? "ws://127.0.0.1:9/comms" : url, protocols);
+                comms.sockets.push(socket);
+                return socket;
+            }, { prototype: Native.prototype, CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+            window.heldComms = comms;
+        })();`);
+        await editor.reload();
+        await showDoorsTab(editor);
+        await waitForRows(editor, BUILDING.node, (all) => all.length === 4, "the cards after the reload");
+        const watcher = await connectComms(session.nodeRed.url, { topics: [DOORS_CHANGES_TOPIC] });
+        try {
+            await editor.evaluate(() => {
+                const { heldComms } = window as unknown as { heldComms: { sockets: WebSocket[]; held: boolean } };
+                heldComms.held = true;
+                heldComms.sockets.forEach((socket) => socket.close());
+            });
+            const before = fetches.length;
+            await send(lock("ALO-D-01", "Locked"));
+            await eventually(() => watcher.messages.some((m) => JSON.stringify(m.data).includes("ALO-D-01")), "the change told on the comms");
+            assert.notStrictEqual((await doorRows(editor, BUILDING.node)).find((row) => row.serial === "ALO-D-01")?.values[LOCK], "locked", "not seen while away");
+            await editor.evaluate(() => Object.assign((window as unknown as { heldComms: { held: boolean } }).heldComms, { held: false }));
+            await waitForRows(editor, BUILDING.node, (all) => all.find((row) => row.serial === "ALO-D-01")?.values[LOCK] === "locked", "the change shown after the reconnection");
+            assert.ok(fetches.slice(before).some((url) => !new URL(url).searchParams.has("node")), `everything fetched: ${fetches.slice(before).join("\n")}`);
+        } finally {
+            await watcher.close();
+        }
     });
 
     it("filters the cards by name or serial number", async function () {
