@@ -1,12 +1,4 @@
-// Node-RED with adminAuth: its users (settings), and access tokens got as the editor gets them (POST /auth/token).
-import assert from "assert/strict";
-import path from "path";
-import { request } from "./http";
-
-/** bcryptjs as Node-RED's editor API uses it to check passwords (it ships no types here). */
-const bcrypt = require(require.resolve("bcryptjs", { paths: [path.dirname(require.resolve("@node-red/editor-api"))] })) as {
-    hashSync(password: string, rounds: number): string;
-};
+// Node-RED with adminAuth: scripts/admin-auth.js (shared with the benchmark), typed, and a token per user.
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -16,22 +8,21 @@ export interface AdminUser {
     permissions: string | string[];
 }
 
+const script = require("../../scripts/admin-auth") as {
+    adminAuthSetting(users: readonly AdminUser[], password: string): string;
+    accessToken(url: string, user: AdminUser, password: string): Promise<string>;
+};
+
 /** The `-D adminAuth=...` setting for a real Node-RED: these users, each with PASSWORD. */
 export function adminAuthSetting(users: readonly AdminUser[]): string {
-    const password = bcrypt.hashSync(PASSWORD, 8);
-    return `adminAuth=${JSON.stringify({ type: "credentials", users: users.map((user) => ({ ...user, password })) })}`;
+    return script.adminAuthSetting(users, PASSWORD);
 }
 
 /** An access token per user, each with all of the user's permissions. */
 export async function accessTokens(nodeRed: { url: string }, users: readonly AdminUser[]): Promise<Record<string, string>> {
     const tokens: Record<string, string> = {};
-    for (const { username, permissions } of users) {
-        const scope = Array.isArray(permissions) ? permissions.join(" ") : permissions;
-        const answer = await request("POST", `${nodeRed.url}/auth/token`, {
-            body: { client_id: "node-red-admin", grant_type: "password", scope, username, password: PASSWORD },
-        });
-        assert.equal(answer.status, 200, answer.text);
-        tokens[username] = (JSON.parse(answer.text) as { access_token: string }).access_token;
+    for (const user of users) {
+        tokens[user.username] = await script.accessToken(nodeRed.url, user, PASSWORD);
     }
     return tokens;
 }
