@@ -24,9 +24,15 @@
         this.t = function (key, substitutions) {
             return translate("alocity-device-state." + key, substitutions);
         };
-        this.view = new window.alocityDoors.View(this.t, function (id) {
-            if (RED.nodes.node(id)) RED.view.reveal(id);
-        });
+        this.view = new window.alocityDoors.View(
+            this.t,
+            function (id) {
+                if (RED.nodes.node(id)) RED.view.reveal(id);
+            },
+            function () {
+                return self.now();
+            }
+        );
         /** Per node: the newest version heard of; an answer of an older one is dropped. */
         this.latest = Object.create(null);
         /** What is to be fetched: everything, or per node its whole records or some serial numbers. */
@@ -58,7 +64,7 @@
         };
         this.ticker = setInterval(function () {
             if (self.visible()) {
-                self.view.tick(self.now());
+                self.view.tick();
                 self.pump();
             }
         }, TICK_MS);
@@ -137,7 +143,6 @@
     Sidebar.prototype.apply = function (answer, scope) {
         performance.mark(APPLY + ":start");
         if (typeof answer.now === "number") this.offset = answer.now - Date.now();
-        var now = this.now();
         var seen = Object.create(null);
         var nodes = Array.isArray(answer.nodes) ? answer.nodes : [];
         for (var i = 0; i < nodes.length; i++) {
@@ -153,7 +158,7 @@
             }
             group = group || this.view.addGroup(node.id);
             group.version = node.version;
-            this.view.update(group, node, asked, now);
+            this.view.update(group, node, asked);
         }
         for (var id in this.view.groups) {
             if (!seen[id] && (scope.all || id === scope.id)) this.view.removeGroup(id);

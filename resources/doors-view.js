@@ -3,6 +3,9 @@
 (function () {
     "use strict";
     var NAME_ORDER = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+    /** Cards added to the page per frame when a group's first answer holds many. */
+    var CHUNK = 100;
+    var DATE = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
     function element(tag, className, parent) {
         var el = document.createElement(tag);
@@ -39,12 +42,27 @@
         return Number(b.alarmed) - Number(a.alarmed) || NAME_ORDER.compare(a.name, b.name) || NAME_ORDER.compare(a.serial, b.serial);
     }
 
+    /** The order's key of a record not shown yet. */
+    function orderOf(record) {
+        return { record: record, alarmed: record.alarms.length > 0, name: record.name || record.serialNumber, serial: record.serialNumber };
+    }
+
     /**
      * `t(key, substitutions)` translates a key of the alocity-device-state catalogue; `reveal(id)` shows a node in
-     * its flow. `view.element` is the list to put in the sidebar.
+     * its flow; `now()` is the runtime's time. `view.element` is the list to put in the sidebar.
      */
-    function DoorsView(t, reveal) {
-        this.t = t;
+    function DoorsView(t, reveal, now) {
+        this.now = now;
+        // Thousands of cards say the same few words: each is translated once.
+        var words = Object.create(null);
+        this.t = function (key, substitutions) {
+            if (substitutions !== undefined) return t(key, substitutions);
+            return words[key] !== undefined ? words[key] : (words[key] = t(key));
+        };
+        this.counted = function (key, count) {
+            var id = key + "|" + count;
+            return words[id] !== undefined ? words[id] : (words[id] = t(key, { count: count }));
+        };
         this.reveal = reveal;
         this.element = element("div", "alocity-doors-groups");
         this.empty = element("div", "alocity-doors-note", this.element);
@@ -90,6 +108,7 @@
     DoorsView.prototype.removeGroup = function (id) {
         var group = this.groups[id];
         if (group) {
+            cancelAnimationFrame(group.frame);
             group.el.remove();
             delete this.groups[id];
             this.showEmpty();
@@ -100,19 +119,33 @@
      * Applies what the runtime answered for a group: its name and records. `asked` is null when the answer holds every
      * record (a row not in it is gone), else the serial numbers asked for (those not in it are gone).
      */
-    DoorsView.prototype.update = function (group, answer, asked, now) {
+    DoorsView.prototype.update = function (group, answer, asked) {
+        this.finish(group);
         setText(group.title, answer.name || this.t("label.node"));
-        var fresh = group.size === 0;
+        if (group.size === 0) {
+            // A group's first records: in order, CHUNK cards a frame, so that a thousand never hold the page up.
+            group.queue = answer.records.map(orderOf).sort(compare);
+            this.renderSome(group);
+        } else {
+            this.apply(group, answer.records, asked);
+        }
+        setText(group.note, answer.loading ? this.t("doors.loading") : answer.records.length === 0 && group.size === 0 ? this.t("doors.no-devices") : "");
+        group.note.style.display = group.note.textContent ? "" : "none";
+        this.count(group);
+    };
+
+    /** Updates the rows of the records given, adds the new ones where the order wants them, removes those gone. */
+    DoorsView.prototype.apply = function (group, records, asked) {
+        var now = this.now();
         var seen = Object.create(null);
-        var added = [];
-        for (var i = 0; i < answer.records.length; i++) {
-            var record = answer.records[i];
+        for (var i = 0; i < records.length; i++) {
+            var record = records[i];
             seen[record.serialNumber] = true;
             var row = group.rows[record.serialNumber];
             if (row === undefined) {
                 row = this.addRow(group, record);
                 this.fill(row, record, now);
-                added.push(row);
+                this.place(group, row);
             } else {
                 this.fill(row, record, now);
                 if (row.moved) this.place(group, row);
@@ -122,18 +155,32 @@
         for (var j = 0; j < gone.length; j++) {
             if (!seen[gone[j]] && group.rows[gone[j]]) this.removeRow(group, gone[j]);
         }
-        if (fresh) {
-            // A group's first answer: its rows in order, added to the page at once.
-            added.sort(compare);
-            var fragment = document.createDocumentFragment();
-            for (var k = 0; k < added.length; k++) fragment.appendChild(added[k].el);
-            group.body.appendChild(fragment);
-        } else {
-            for (var m = 0; m < added.length; m++) this.place(group, added[m]);
+    };
+
+    /** Adds the next CHUNK cards of a group's first records to the page, and asks for a frame for the rest. */
+    DoorsView.prototype.renderSome = function (group, all) {
+        var view = this;
+        var now = this.now();
+        var fragment = document.createDocumentFragment();
+        var next = group.queue.splice(0, all ? group.queue.length : CHUNK);
+        for (var i = 0; i < next.length; i++) {
+            var row = this.addRow(group, next[i].record);
+            this.fill(row, next[i].record, now);
+            fragment.appendChild(row.el);
         }
-        setText(group.note, answer.loading ? this.t("doors.loading") : group.size === 0 ? this.t("doors.no-devices") : "");
-        group.note.style.display = group.note.textContent ? "" : "none";
+        group.body.appendChild(fragment);
         this.count(group);
+        group.frame = group.queue.length === 0 ? undefined : requestAnimationFrame(function () {
+            view.renderSome(group);
+        });
+    };
+
+    /** Adds what is left of a group's first records at once (before anything else changes it). */
+    DoorsView.prototype.finish = function (group) {
+        if (group.queue && group.queue.length > 0) {
+            cancelAnimationFrame(group.frame);
+            this.renderSome(group, true);
+        }
     };
 
     DoorsView.prototype.addRow = function (group, record) {
@@ -215,31 +262,42 @@
         this.filterRow(row);
     };
 
-    /** The relative times of a row, as of `now` (the runtime's clock). */
+    /** The relative times of a row, as of `now` (the runtime's clock); text is made only when it changes. */
     DoorsView.prototype.times = function (row, now) {
         var record = row.record;
         var access = record.lastAccess;
-        if (access) {
-            var text = this.t(access.granted ? "doors.access.granted" : "doors.access.denied", { user: access.user || this.t("doors.access.nobody"), when: this.ago(access.at, now) });
-            show(row.access, text, true, new Date(access.at).toLocaleString() + (access.result === null ? "" : " · " + access.result), !access.granted);
-        } else {
-            show(row.access, this.t("doors.access.none"), false);
+        var when = access ? this.ago(access.at, now) : "";
+        var accessKey = access ? [access.at, access.granted, access.user, access.result, when].join("|") : "";
+        if (row.accessKey !== accessKey) {
+            row.accessKey = accessKey;
+            if (access) {
+                var text = this.t(access.granted ? "doors.access.granted" : "doors.access.denied", { user: access.user || this.t("doors.access.nobody"), when: when });
+                show(row.access, text, true, DATE.format(access.at) + (access.result === null ? "" : " · " + access.result), !access.granted);
+            } else {
+                show(row.access, this.t("doors.access.none"), false);
+            }
         }
-        show(row.seen, this.ago(record.lastSeen, now), record.lastSeen > 0, record.lastSeen > 0 ? new Date(record.lastSeen).toLocaleString() : "");
+        var seen = this.ago(record.lastSeen, now);
+        if (row.seenText !== seen || row.seenAt !== record.lastSeen) {
+            row.seenText = seen;
+            row.seenAt = record.lastSeen;
+            show(row.seen, seen, record.lastSeen > 0, record.lastSeen > 0 ? DATE.format(record.lastSeen) : "");
+        }
     };
 
     DoorsView.prototype.ago = function (at, now) {
         var seconds = Math.max(0, Math.floor((now - at) / 1000));
         if (!(at > 0)) return this.t("doors.ago.never");
         if (seconds < 5) return this.t("doors.ago.now");
-        if (seconds < 60) return this.t("doors.ago.seconds", { count: seconds });
-        if (seconds < 3600) return this.t("doors.ago.minutes", { count: Math.floor(seconds / 60) });
-        if (seconds < 86400) return this.t("doors.ago.hours", { count: Math.floor(seconds / 3600) });
-        return this.t("doors.ago.days", { count: Math.floor(seconds / 86400) });
+        if (seconds < 60) return this.counted("doors.ago.seconds", seconds);
+        if (seconds < 3600) return this.counted("doors.ago.minutes", Math.floor(seconds / 60));
+        if (seconds < 86400) return this.counted("doors.ago.hours", Math.floor(seconds / 3600));
+        return this.counted("doors.ago.days", Math.floor(seconds / 86400));
     };
 
-    /** Moves every relative time on to `now`. */
-    DoorsView.prototype.tick = function (now) {
+    /** Moves every relative time on to now. */
+    DoorsView.prototype.tick = function () {
+        var now = this.now();
         for (var id in this.groups) {
             var rows = this.groups[id].rows;
             for (var serial in rows) this.times(rows[serial], now);
