@@ -104,20 +104,24 @@
         }
     };
 
+    /** Takes what to fetch next off the pending work: everything, or one node (whole, or some serial numbers). */
+    Sidebar.prototype.next = function () {
+        if (this.pending.all) {
+            this.pending = { all: false, nodes: Object.create(null) };
+            return { all: true };
+        }
+        var id = Object.keys(this.pending.nodes)[0];
+        if (id === undefined) return undefined;
+        var node = this.pending.nodes[id];
+        delete this.pending.nodes[id];
+        return { id: id, serials: node.whole ? null : Object.keys(node.serials) };
+    };
+
     /** Sends the next request, when none is on its way and the tab is shown (what comes meanwhile waits, merged). */
     Sidebar.prototype.pump = function () {
         if (this.request || !this.visible() || Date.now() < this.retryAt) return;
-        var scope;
-        if (this.pending.all) {
-            scope = { all: true };
-        } else {
-            var id = Object.keys(this.pending.nodes)[0];
-            if (id === undefined) return;
-            var node = this.pending.nodes[id];
-            scope = { id: id, serials: node.whole ? null : Object.keys(node.serials) };
-        }
-        this.pending = scope.all ? { all: false, nodes: Object.create(null) } : this.pending;
-        if (!scope.all) delete this.pending.nodes[scope.id];
+        var scope = this.next();
+        if (scope === undefined) return;
         var self = this;
         var data = scope.all ? {} : { node: scope.id, serial: scope.serials || [] };
         this.request = $.ajax({ url: ROUTE, data: data, traditional: true, dataType: "json", cache: false });

@@ -1,40 +1,22 @@
-// The Doors sidebar's view (node-red-contrib-alocity): a group per alocity-device-state node, a card per device.
-// Each card is built once and then updated field by field; a card moves only when its alarms change.
+// The Doors sidebar's view (node-red-contrib-alocity): a group per alocity-device-state node, a card per device
+// (doors-card.js). A card moves only when its alarms change.
 (function () {
     "use strict";
     var NAME_ORDER = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
     /** Cards added to the page per frame when a group's first answer holds many. */
     var CHUNK = 100;
-    var DATE = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+    /** doors-card.js's Cards (the scripts load in any order: looked up when used). */
+    function cards() {
+        return window.alocityDoors.Cards;
+    }
 
     function element(tag, className, parent) {
-        var el = document.createElement(tag);
-        if (className) el.className = className;
-        if (parent) parent.appendChild(el);
-        return el;
+        return cards().element(tag, className, parent);
     }
 
     function setText(el, text) {
-        if (el.textContent !== text) el.textContent = text;
-    }
-
-    /** A label and a value cell in a card's grid; returns the value. */
-    function field(grid, label, wide) {
-        element("span", "alocity-doors-label", grid).textContent = label;
-        return element("span", "alocity-doors-value" + (wide ? " alocity-doors-wide" : ""), grid);
-    }
-
-    /** Shows a value, greyed when it is not known, marked when it deserves attention (open, unlocked...). */
-    function show(el, text, known, title, attention) {
-        setText(el, text);
-        el.classList.toggle("alocity-doors-unknown", !known);
-        el.classList.toggle("alocity-doors-attention", !!attention);
-        if (el.title !== (title || "")) el.title = title || "";
-    }
-
-    /** A raw doorState or lockState, for a value's tooltip. */
-    function raw(value) {
-        return value === null || value === undefined ? "" : String(value);
+        cards().setText(el, text);
     }
 
     /** Rows with an active alarm first, then by name, then by serial number. */
@@ -63,6 +45,7 @@
             var id = key + "|" + count;
             return words[id] !== undefined ? words[id] : (words[id] = t(key, { count: count }));
         };
+        this.cards = new (cards())(this.t, this.counted);
         this.reveal = reveal;
         this.element = element("div", "alocity-doors-groups");
         this.empty = element("div", "alocity-doors-note", this.element);
@@ -184,32 +167,16 @@
     };
 
     DoorsView.prototype.addRow = function (group, record) {
-        var el = element("div", "alocity-doors-device");
-        var head = element("div", "alocity-doors-device-head", el);
-        var alarmsEl = element("div", "alocity-doors-alarms", el);
-        var grid = element("div", "alocity-doors-fields", el);
-        var t = this.t;
-        var row = {
-            serial: record.serialNumber,
-            name: "",
-            alarmed: false,
-            alarmsKey: undefined,
-            record: record,
-            el: el,
-            nameEl: element("div", "alocity-doors-device-name", head),
-            serialEl: element("div", "alocity-doors-device-serial", head),
-            alarmsEl: alarmsEl,
-            door: field(grid, t("doors.field.door")),
-            lock: field(grid, t("doors.field.lock")),
-            online: field(grid, t("doors.field.online")),
-            lockdown: field(grid, t("doors.field.lockdown")),
-            access: field(grid, t("doors.field.last-access"), true),
-            seen: field(grid, t("doors.field.last-seen"), true)
-        };
-        el.setAttribute("data-serial", record.serialNumber);
+        var row = this.cards.create(record);
         group.rows[record.serialNumber] = row;
         group.size++;
         return row;
+    };
+
+    /** Writes a record into its row, and applies the filter to it. */
+    DoorsView.prototype.fill = function (row, record, now) {
+        this.cards.fill(row, record, now);
+        this.filterRow(row);
     };
 
     DoorsView.prototype.removeRow = function (group, serial) {
@@ -232,75 +199,12 @@
         if (group.body.lastChild !== row.el) group.body.appendChild(row.el);
     };
 
-    /** Writes what changed of a record into its row; marks the row to move when its alarms changed. */
-    DoorsView.prototype.fill = function (row, record, now) {
-        var t = this.t;
-        var alarms = record.alarms || [];
-        var alarmsKey = alarms.join(" ");
-        row.record = record;
-        row.name = record.name || record.serialNumber;
-        setText(row.nameEl, row.name);
-        setText(row.serialEl, record.serialNumber);
-        row.serialEl.style.display = row.name === record.serialNumber ? "none" : "";
-        if (alarmsKey !== row.alarmsKey) {
-            row.moved = row.alarmsKey !== undefined;
-            row.alarmsKey = alarmsKey;
-            row.alarmed = alarms.length > 0;
-            row.el.setAttribute("data-alarms", alarmsKey);
-            row.el.classList.toggle("alocity-doors-alarmed", row.alarmed);
-            row.alarmsEl.textContent = "";
-            for (var i = 0; i < alarms.length; i++) {
-                element("span", "alocity-doors-alarm", row.alarmsEl).textContent = t("doors.alarm." + alarms[i]);
-            }
-        }
-        show(row.door, t("doors.door." + record.door), record.door !== "unknown", raw(record.doorState), record.door === "open");
-        show(row.lock, t("doors.lock." + record.lock), record.lock !== "unknown", raw(record.lockState), record.lock === "unlocked");
-        show(row.online, t(record.connected === null ? "doors.unknown" : record.connected ? "doors.yes" : "doors.no"), record.connected !== null, "", record.connected === false);
-        var lockdown = record.lockdown === null ? "doors.unknown" : record.lockdown ? (record.lockdownBy ? "doors.lockdown.on-by" : "doors.lockdown.on") : "doors.lockdown.off";
-        show(row.lockdown, t(lockdown, { user: record.lockdownBy }), record.lockdown !== null, "", record.lockdown === true);
-        this.times(row, now);
-        this.filterRow(row);
-    };
-
-    /** The relative times of a row, as of `now` (the runtime's clock); text is made only when it changes. */
-    DoorsView.prototype.times = function (row, now) {
-        var record = row.record;
-        var access = record.lastAccess;
-        var when = access ? this.ago(access.at, now) : "";
-        var accessKey = access ? [access.at, access.granted, access.user, access.result, when].join("|") : "";
-        if (row.accessKey !== accessKey) {
-            row.accessKey = accessKey;
-            if (access) {
-                var text = this.t(access.granted ? "doors.access.granted" : "doors.access.denied", { user: access.user || this.t("doors.access.nobody"), when: when });
-                show(row.access, text, true, DATE.format(access.at) + (access.result === null ? "" : " · " + access.result), !access.granted);
-            } else {
-                show(row.access, this.t("doors.access.none"), false);
-            }
-        }
-        var seen = this.ago(record.lastSeen, now);
-        if (row.seenText !== seen || row.seenAt !== record.lastSeen) {
-            row.seenText = seen;
-            row.seenAt = record.lastSeen;
-            show(row.seen, seen, record.lastSeen > 0, record.lastSeen > 0 ? DATE.format(record.lastSeen) : "");
-        }
-    };
-
-    DoorsView.prototype.ago = function (at, now) {
-        var seconds = Math.max(0, Math.floor((now - at) / 1000));
-        if (!(at > 0)) return this.t("doors.ago.never");
-        if (seconds < 5) return this.t("doors.ago.now");
-        if (seconds < 60) return this.counted("doors.ago.seconds", seconds);
-        if (seconds < 3600) return this.counted("doors.ago.minutes", Math.floor(seconds / 60));
-        if (seconds < 86400) return this.counted("doors.ago.hours", Math.floor(seconds / 3600));
-        return this.counted("doors.ago.days", Math.floor(seconds / 86400));
-    };
-
     /** Moves every relative time on to now. */
     DoorsView.prototype.tick = function () {
         var now = this.now();
         for (var id in this.groups) {
             var rows = this.groups[id].rows;
-            for (var serial in rows) this.times(rows[serial], now);
+            for (var serial in rows) this.cards.times(rows[serial], now);
         }
     };
 
