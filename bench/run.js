@@ -6,7 +6,8 @@
 //   --quick            a short run (about a minute, build included): what CI runs
 //   --profile          start Node-RED with --cpu-prof and print where its time went (numbers are then perturbed)
 //   --targets a,b      only some of: ours, hand-rolled, express, bare, webhook, devices, devices-file (the last three:
-//                      alocity-device-state at 10,000 devices; see device-state.js)
+//                      alocity-device-state at 10,000 devices; see device-state.js; with devices, the Doors sidebar's
+//                      feed and its speed in chromium are measured too: doors-feed.js, doors-sidebar.js)
 //   --rounds N  --duration S  --connections N   override the run's shape
 //
 // Everything listens on 127.0.0.1 only; every process started here is stopped before the end, also on Ctrl-C.
@@ -21,6 +22,8 @@ const { drive, median, nextSignedEvent, percentile, processCpuSeconds } = requir
 const { summarise, format: formatProfile } = require("./profile");
 const { measureReplayGuard } = require("./replay-guard");
 const { deviceStateReport, DEVICES, CONTEXT_STORES } = require("./device-state");
+const { doorsFeedReport } = require("./doors-feed");
+const { doorsSidebarReport } = require("./doors-sidebar");
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS_DIR = path.join(__dirname, "results");
@@ -480,10 +483,21 @@ async function main() {
         ]);
     }
     const deviceState = await deviceStateReport(summary, { secret, quick: options.quick });
-    if (deviceState.lines.length > 0) {
+    // The Doors sidebar: what its feed costs the webhook (Node-RED with adminAuth, of its own) and its speed in chromium.
+    const doors = { figures: {}, lines: [], checks: [] };
+    if (summary.devices) {
+        const { rounds, duration, warmup, connections } = shape;
+        for (const report of [await doorsFeedReport({ secret, devices: DEVICES, rounds: Math.max(rounds, 4), duration, warmup, connections }), await doorsSidebarReport()]) {
+            Object.assign(doors.figures, report.figures);
+            doors.lines.push(...report.lines);
+            doors.checks.push(...report.checks);
+        }
+    }
+    for (const report of [deviceState, doors]) {
+        if (report.lines.length === 0) continue;
         console.log("");
-        for (const line of deviceState.lines) console.log(line);
-        checks.push(...deviceState.checks);
+        for (const line of report.lines) console.log(line);
+        checks.push(...report.checks);
     }
     if (checks.length > 0) {
         console.log("");
@@ -537,6 +551,7 @@ async function main() {
                 rss: rssSamples,
                 replayGuard,
                 deviceState: deviceState.figures,
+                doors: doors.figures,
                 runs: Object.fromEntries(
                     Object.entries(results).map(([name, runs]) => [name, runs.map(({ latencySample, ...rest }) => rest)]),
                 ),

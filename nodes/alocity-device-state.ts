@@ -5,6 +5,7 @@ import { UnlistedValues } from "../src/core/unlisted-values";
 import { ArrivalQueue } from "../src/runtime/arrival-queue";
 import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-context";
 import { DeviceTimers } from "../src/runtime/device-timers";
+import { doorsFeedFor } from "../src/runtime/doors-feed";
 import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
 import { ThrottledStatus } from "../src/runtime/throttled-status";
 
@@ -41,6 +42,7 @@ function typeName(value: unknown): string {
 export = function (RED: NodeAPI) {
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-device-state.${key}`, substitutions);
     const handover = newDeviceHandover(RED.events);
+    const doors = doorsFeedFor(RED);
 
     function statusOf({ devices, openDoors, alarms }: DeviceStatus, unlisted: UnlistedValues): NodeStatus {
         const summary = t("status.summary", {
@@ -105,6 +107,7 @@ export = function (RED: NodeAPI) {
         const unlisted = new UnlistedValues();
         let shown: { counts: DeviceStatus; unlisted: UnlistedValues["last"] } | undefined;
         let closed = false;
+        const sidebar = doors.add(node, () => states);
 
         const showStatus = (counts: DeviceStatus) => {
             const same =
@@ -134,6 +137,7 @@ export = function (RED: NodeAPI) {
             const changed = changes.length > 0 || alarms.length > 0;
             if (changed || fromEvent) {
                 context.save(serialNumber, update.device);
+                sidebar.changed(serialNumber);
             }
             timers.arm(serialNumber, update.deadline);
             if (changed) {
@@ -215,6 +219,7 @@ export = function (RED: NodeAPI) {
             }
             showStatus(loaded.status());
             states = loaded;
+            sidebar.changedAll();
             const dropped = arrivals.dropped;
             for (const arrival of arrivals.takeAll()) {
                 receive(loaded, arrival);
@@ -230,6 +235,7 @@ export = function (RED: NodeAPI) {
         node.on("close", (removed: boolean, done: () => void) => {
             closed = true;
             clearTimeout(storeSilent);
+            sidebar.remove();
             context.close(removed);
             timers.clearAll();
             for (const { done: dropped } of arrivals.takeAll()) {

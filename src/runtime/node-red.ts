@@ -71,6 +71,8 @@ export interface NodeAPI {
     events: EventEmitter;
     hooks?: Hooks;
     auth?: { needsPermission(permission: string): RequestHandler };
+    /** Pushes to every connected editor, whatever its user's permissions; `retain`: also to each editor that connects later. */
+    comms?: { publish(topic: string, data: unknown, retain?: boolean): void };
     log: { debug(message: unknown): void; warn(message: unknown): void; info(message: unknown): void; error(message: unknown): void };
     _(key: string, substitutions?: Record<string, unknown>): string;
 }

@@ -9,6 +9,9 @@ import { eventSwitchFlow, NODE_TYPES, SECRET, type FlowNode } from "../support/t
 import { request, signedPost, type HttpAnswer } from "../support/http";
 import { nodeSets, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, ofRun, type Recorded, type RecordedMessage } from "../support/recorders";
+import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/doors-feed";
+import { connectComms } from "../support/editor-comms";
+import { eventually } from "../support/wait";
 import { startOptions, TARGETS } from "./targets";
 
 const SERIAL = samplePayload("door.state").serialNumber;
@@ -101,6 +104,25 @@ for (const target of TARGETS) {
             const catalogue = await nodeRed.admin<{ events: string[]; values: Record<string, string[]> }>("GET", "/alocity-catalogue");
             assert.ok(catalogue.events.includes("door.state"), JSON.stringify(catalogue));
             assert.ok(catalogue.values["user.face"].includes("Enrolled"), JSON.stringify(catalogue));
+        });
+
+        it("feeds the Doors sidebar: the records by GET /alocity-doors, which devices changed on the comms (RED.comms)", async () => {
+            await nodeRed.deploy([
+                { id: "doors-tab", type: "tab", label: "doors" },
+                { id: "doors-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
+                { id: "doors-in", type: "alocity-webhook-in", z: "doors-tab", name: "", url: "/alocity/doors", signature: "doors-sig", event: "", wires: [["doors-state"]] },
+                { id: "doors-state", type: "alocity-device-state", z: "doors-tab", name: "Doors", devices: [], heldOpen: 60, store: "", wires: [[], []] },
+            ]);
+            const comms = await connectComms(nodeRed.url, { topics: [DOORS_NODES_TOPIC, DOORS_CHANGES_TOPIC] });
+            try {
+                await eventually(() => comms.messages.some((m) => m.topic === DOORS_NODES_TOPIC), "the deployed nodes on the comms");
+                assert.strictEqual((await post(nodeRed, "/alocity/doors", JSON.stringify(samplePayload("door.state")))).status, 200);
+                await eventually(() => comms.messages.some((m) => m.topic === DOORS_CHANGES_TOPIC && JSON.stringify(m.data).includes(SERIAL)), "a notice naming the door");
+                const { nodes } = await nodeRed.admin<DoorsAnswer>("GET", `/alocity-doors?serial=${SERIAL}`);
+                assert.deepStrictEqual(nodes.map((n) => [n.id, n.name, n.records.map((r) => [r.serialNumber, r.door])]), [["doors-state", "Doors", [[SERIAL, "open"]]]]);
+            } finally {
+                await comms.close();
+            }
         });
 
         it("delivers each signed event to exactly the switch outputs whose rules match", async () => {

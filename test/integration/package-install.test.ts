@@ -77,9 +77,11 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             assert.ok(packed.files.includes(PACKAGE.main), `the main module ${PACKAGE.main}`);
         });
 
-        it("holds the examples, README, CHANGELOG, LICENSE and package.json", () => {
+        it("holds the examples, the editor's resources, README, CHANGELOG, LICENSE and package.json", () => {
             const examples = fs.readdirSync(path.join(packageDir, "examples")).filter((file) => file.endsWith(".json"));
-            for (const expected of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", ...examples.map((file) => `examples/${file}`)]) {
+            const resources = fs.readdirSync(path.join(packageDir, "resources")).map((file) => `resources/${file}`);
+            assert.ok(resources.length > 0);
+            for (const expected of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", ...examples.map((file) => `examples/${file}`), ...resources]) {
                 assert.ok(packed.files.includes(expected), `${expected} is in the tarball`);
             }
         });
@@ -125,6 +127,15 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             const icon = await request("GET", `${nodeRed.url}/icons/${PACKAGE.name}/${type}.svg`);
             assert.strictEqual(icon.status, 200, `${type}.svg`);
             assert.match(icon.text, /<svg[\s>]/);
+        }
+        // The package's resources/ (the Doors sidebar's scripts, which the editor files load, and styles) are served.
+        const resources = fs.readdirSync(path.join(packageDir, "resources"));
+        const scripts = [...editorFiles.text.matchAll(/<script[^>]* src="resources\/([^"]+)"/g)].map((match) => match[1]);
+        assert.deepStrictEqual(scripts.sort(), resources.filter((file) => file.endsWith(".js")).map((file) => `${PACKAGE.name}/${file}`).sort());
+        for (const file of resources) {
+            const served = await request("GET", `${nodeRed.url}/resources/${PACKAGE.name}/${file}`);
+            assert.strictEqual(served.status, 200, file);
+            assert.strictEqual(served.text, fs.readFileSync(path.join(packageDir, "resources", file), "utf8"));
         }
         const catalogues = await nodeRed.admin<Record<string, Record<string, unknown> | undefined>>("GET", "/nodes/messages?lng=en-US");
         for (const type of NODE_TYPES) {

@@ -1,20 +1,14 @@
 // The test tools against a real Node-RED with adminAuth on: the `alocity-webhook` command over HTTP, and the editor's
 // "send test event" endpoint, which needs a user with the alocity-webhook-in.write permission.
 import assert from "assert/strict";
-import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/samples";
 import { runCli } from "../support/run-cli";
 import type { FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
+import { accessTokens, adminAuthSetting } from "../support/admin-auth";
 import { logShows, occurrences, useNodeRed } from "../support/real-node-red";
 
-/** bcryptjs as Node-RED's editor API uses it to check passwords (it ships no types here). */
-const bcrypt = require(require.resolve("bcryptjs", { paths: [path.dirname(require.resolve("@node-red/editor-api"))] })) as {
-    hashSync(password: string, rounds: number): string;
-};
-
 const SECRET = "whsec-tools-8e3f0c5a91d2";
-const PASSWORD = "correct horse battery staple";
 const WEBHOOK_PATH = "/alocity-tools";
 const USERS = [
     { username: "admin", permissions: "*" },
@@ -33,20 +27,12 @@ const flows: FlowNode[] = [
 
 describe("test tools in a real Node-RED with adminAuth", function () {
     this.timeout(120000);
-    const password = bcrypt.hashSync(PASSWORD, 8);
-    const adminAuth = { type: "credentials", users: USERS.map((user) => ({ ...user, password })) };
-    const session = useNodeRed({ settings: [`adminAuth=${JSON.stringify(adminAuth)}`] });
-    const tokens: Record<string, string> = {};
+    const session = useNodeRed({ settings: [adminAuthSetting(USERS)] });
+    let tokens: Record<string, string> = {};
 
     before(async function () {
         const { nodeRed } = session;
-        for (const { username, permissions } of USERS) {
-            const answer = await request("POST", `${nodeRed.url}/auth/token`, {
-                body: { client_id: "node-red-admin", grant_type: "password", scope: permissions, username, password: PASSWORD },
-            });
-            assert.equal(answer.status, 200, answer.text);
-            tokens[username] = (JSON.parse(answer.text) as { access_token: string }).access_token;
-        }
+        tokens = await accessTokens(nodeRed, USERS);
         const from = nodeRed.log.length;
         await nodeRed.admin("POST", "/flows", flows, { "Node-RED-Deployment-Type": "full", Authorization: `Bearer ${tokens.admin}` });
         await logShows(nodeRed, "Started flows", from);

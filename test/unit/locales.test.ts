@@ -7,14 +7,14 @@ import { packageDir } from "../support/real-node-red";
 
 const LOCALES = path.join(packageDir, "nodes", "locales", "en-US");
 
-/** Every file a message can be used from: the node adapters, their dialogs and the runtime code they call. */
+/** Every file a message can be used from: the node adapters, their dialogs, the runtime code they call and the editor's resources. */
 function sources(): string {
     const files = (dir: string): string[] =>
         fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
             const full = path.join(dir, entry.name);
-            return entry.isDirectory() ? (entry.name === "locales" ? [] : files(full)) : /\.(ts|html)$/.test(entry.name) ? [full] : [];
+            return entry.isDirectory() ? (entry.name === "locales" ? [] : files(full)) : /\.(ts|html|js)$/.test(entry.name) ? [full] : [];
         });
-    return [...files(path.join(packageDir, "nodes")), ...files(path.join(packageDir, "src"))].map((file) => fs.readFileSync(file, "utf8")).join("\n");
+    return ["nodes", "src", "resources"].flatMap((dir) => files(path.join(packageDir, dir))).map((file) => fs.readFileSync(file, "utf8")).join("\n");
 }
 
 /** The dotted paths of a catalogue's messages, below the node type: "log.no-match", ... */
@@ -25,15 +25,19 @@ function messagePaths(tree: Record<string, unknown>, prefix = ""): string[] {
 }
 
 /**
- * Whether a message is used: its path stands in the sources as a whole ("log.no-match"), or its group is used with
- * a computed name (`reason.${...}`, "test." + ...) and its last part stands as a word of its own (a reason code).
+ * Whether a message is used: its path stands in the sources as a whole ("log.no-match"), or a group of it is used
+ * with a computed name (`reason.${...}`, "test." + ...) and the rest of its path stands as a word of its own (a reason
+ * code, an alarm code such as "door.held-open").
  */
 function isUsed(text: string, messagePath: string): boolean {
     if (text.includes(messagePath)) return true;
-    const group = messagePath.slice(0, messagePath.lastIndexOf(".") + 1);
-    const name = messagePath.slice(group.length);
-    const computed = [`${group}\${`, `${group}" +`, `${group}"+`].some((use) => text.includes(use));
-    return group !== "" && computed && new RegExp(`["'\`]${name.replace(/[-.]/g, "\\$&")}["'\`]`).test(text);
+    const dots = [...messagePath.matchAll(/\./g)].map((match) => match.index);
+    return dots.some((dot) => {
+        const group = messagePath.slice(0, dot + 1);
+        const name = messagePath.slice(group.length);
+        const computed = [`${group}\${`, `${group}" +`, `${group}"+`].some((use) => text.includes(use));
+        return computed && new RegExp(`["'\`]${name.replace(/[-.]/g, "\\$&")}["'\`]`).test(text);
+    });
 }
 
 describe("message catalogues", function () {

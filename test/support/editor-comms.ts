@@ -1,0 +1,27 @@
+// What a connected editor receives: scripts/editor-comms.js (shared with the benchmark), typed.
+
+export interface CommsMessage {
+    topic: string;
+    data: unknown;
+}
+
+export interface CommsConnection {
+    /** Every frame as received (text). */
+    frames: string[];
+    /** Every message received, in order. */
+    messages: CommsMessage[];
+    close(): Promise<void>;
+}
+
+export interface CommsOptions {
+    /** An access token (adminAuth): the connection authenticates with it. */
+    token?: string;
+    topics?: string[];
+    onMessage?: (topic: string, data: unknown) => void;
+    timeoutMs?: number;
+}
+
+const script = require("../../scripts/editor-comms") as { connectComms(url: string, options?: CommsOptions): Promise<CommsConnection> };
+
+/** Connects to a Node-RED's comms as its editor does; resolves once the runtime counts the connection. */
+export const connectComms = script.connectComms;
