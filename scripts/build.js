@@ -23,4 +23,5 @@ for (const file of fs.readdirSync(path.join(root, "nodes"))) {
     }
 }
 fs.cpSync(path.join(root, "nodes", "locales"), path.join(nodesOut, "locales"), { recursive: true });
+fs.rmSync(path.join(nodesOut, "icons"), { recursive: true, force: true });
 fs.cpSync(path.join(root, "icons"), path.join(nodesOut, "icons"), { recursive: true });

@@ -169,6 +169,25 @@ describe("edit dialogs (chromium)", function () {
         ]);
     });
 
+    it("labels the outputs of a hand-edited switch whose rules hold null, and says that rule is not valid", async function () {
+        const id = "dialogs-null-rule";
+        await editor.evaluate(
+            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
+            {
+                node: {
+                    id, type: "alocity-event-switch", z: TAB, name: "", checkall: true, otherwise: false, outputs: 2, x: 400, y: 320,
+                    rules: [null, { event: "lock.state", serial: "", value: "Locked" }], wires: [[], []],
+                },
+            },
+        );
+        const state = await nodeState(editor, id);
+        assert.deepStrictEqual(state.outputLabels, ["", "lock.state: Locked"]);
+        assert.strictEqual(state.valid, false);
+        assert.deepStrictEqual(state.errors, ['Rule 1: "" is not an event code (word.word, e.g. door.state).']);
+        assert.deepStrictEqual(editor.browserErrors, []);
+        await editor.evaluate((nodeId) => RED.nodes.remove(nodeId), id);
+    });
+
     it("edits alocity-device-state's names, says what is wrong with a duration, and labels its two outputs", async function () {
         await editor.openEditDialog(DEVICES);
         const names = editor.page.locator(".red-ui-editableList", { has: editor.page.locator("#node-input-devices-container") });
