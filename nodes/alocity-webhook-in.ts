@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/body-limit";
 import { LogThrottle } from "../src/core/log-throttle";
 import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/signature";
@@ -15,6 +16,8 @@ interface WebhookInDef extends NodeDef {
     url?: string;
     signature?: string;
     event?: string;
+    /** The largest body read, in bytes (a number, or numeric text). */
+    maxBytes?: number | string;
 }
 
 type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
@@ -139,11 +142,23 @@ export = function (RED: NodeAPI) {
             }
         };
 
+        const routes = webhookRoutesFor(RED);
+        const bodyLimit = readMaxBytes(def.maxBytes, routes.maxBodyBytes);
+        let maxBytes: number;
+        if ("bytes" in bodyLimit) {
+            maxBytes = bodyLimit.bytes;
+        } else {
+            maxBytes = bodyLimit.problem === "over-limit" ? routes.maxBodyBytes : Math.min(DEFAULT_MAX_BYTES, routes.maxBodyBytes);
+            const substitutions = { value: String(def.maxBytes), bytes: maxBytes };
+            node.warn(bodyLimit.problem === "over-limit" ? t("log.max-bytes-over-limit", substitutions) : t("log.max-bytes-not-a-size", substitutions));
+        }
+
         let claim: PathClaim | undefined;
         let serving = false;
         try {
-            claim = webhookRoutesFor(RED).claim(path, {
+            claim = routes.claim(path, {
                 id: node.id,
+                maxBytes,
                 handle,
                 serving: (servedPath) => {
                     path = servedPath;

@@ -8,7 +8,7 @@ import { eventually } from "../../../support/wait";
 
 const LIMIT = 1024;
 
-const read = (req: IncomingMessage, lingering?: Lingering) => new Promise<RequestBody>((done) => readRequestBody(req, LIMIT, done, lingering));
+const read = (req: IncomingMessage, lingering?: Lingering) => new Promise<RequestBody>((done) => readRequestBody(req, { maxBytes: LIMIT, timeoutMs: 60_000 }, done, lingering));
 
 /** A server that reads each body with readRequestBody and answers what it read (or 413 / 400). */
 async function bodyServer(lingering: Lingering): Promise<{ port: number; started: () => number; reads: RequestBody[]; close(): Promise<void> }> {
