@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/body-limit";
 import { LogThrottle } from "../src/core/log-throttle";
-import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
+import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/signature";
 import { InvalidPathError } from "../src/core/webhook-path";
 import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
@@ -23,8 +23,8 @@ interface WebhookInDef extends NodeDef {
 type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
 
 const ANSWERS = {
-    accepted: { status: 200, body: "OK" },
-    duplicate: { status: 200, body: "OK (already received)" },
+    accepted: { status: 200, body: "OK", headers: { [DELIVERY_HEADER]: "accepted" } },
+    duplicate: { status: 200, body: "OK (already received)", headers: { [DELIVERY_HEADER]: "duplicate" } },
     unauthorized: { status: 401, body: "Unauthorized" },
     noSecret: { status: 500, body: "Internal Server Error" },
 } satisfies Record<string, HttpAnswer>;

@@ -8,7 +8,7 @@ import * as http from "http";
 import * as https from "https";
 import * as util from "util";
 import { EVENT_CODES, identifyEvent, isEventCode, isKnownEventCode } from "./core/events";
-import { parseEventBody } from "./core/receiver";
+import { DELIVERY_HEADER, parseEventBody } from "./core/receiver";
 import { sampleWith } from "./core/samples";
 import { sign } from "./core/signature";
 import { packageInfo } from "./package-info";
@@ -50,8 +50,8 @@ or --secret - to read it from standard input (one line; sign then needs --file).
   -h, --help       show this help
   --version        show the version
 
-Exit status: 0 success (send: a 2xx answer); 1 a non-2xx answer or a connection error;
-2 a usage or input error.
+Exit status: 0 success (send: a 2xx answer); 1 a non-2xx answer, a repeat of a delivery the
+receiver already accepted (not emitted again), or a connection error; 2 a usage or input error.
 
 Examples:
   ${PROGRAM} send --url http://127.0.0.1:1880/alocity --secret "$SECRET" --event door.state
@@ -331,6 +331,13 @@ async function send(values: Values, io: Io): Promise<number> {
     if (answer.body !== "") {
         io.stdout.write(answer.body.endsWith("\n") ? answer.body : `${answer.body}\n`);
     }
+    if (answer.delivery === "duplicate") {
+        io.stderr.write(
+            `${PROGRAM}: not emitted: the receiver took this as a repeat of a delivery it already accepted (same timestamp and ` +
+                `signature). Send it again a second later (a new timestamp), or change the body\n`,
+        );
+        return 1;
+    }
     if (answer.status >= 200 && answer.status < 300) {
         return 0;
     }
@@ -353,6 +360,8 @@ interface Answer {
     status: number;
     statusText: string;
     body: string;
+    /** What alocity-webhook-in says became of the delivery (its Alocity-Delivery header), when it says. */
+    delivery: string | undefined;
 }
 
 function post(url: URL, body: Buffer, headers: Record<string, string>): Promise<Answer> {
@@ -367,6 +376,7 @@ function post(url: URL, body: Buffer, headers: Record<string, string>): Promise<
                     status: response.statusCode ?? 0,
                     statusText: response.statusMessage ?? "",
                     body: Buffer.concat(chunks).toString("utf8"),
+                    delivery: [response.headers[DELIVERY_HEADER.toLowerCase()]].flat()[0],
                 }),
             );
         });

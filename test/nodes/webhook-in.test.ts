@@ -267,10 +267,12 @@ describe("alocity-webhook-in (test helper)", function () {
             await load();
             const raw = Buffer.from(JSON.stringify(SAMPLE_EVENTS["door.state"]));
             const header = sign(SECRET, raw);
+            const verdicts: unknown[] = [];
             const sent = await sentDuring(async () => {
-                for (let i = 0; i < 3; i++) await webhookPost("/alocity", raw, { header }).expect(200);
+                for (let i = 0; i < 3; i++) verdicts.push((await webhookPost("/alocity", raw, { header }).expect(200)).headers["alocity-delivery"]);
             });
             assert.strictEqual(sent.length, 1);
+            assert.deepStrictEqual(verdicts, ["accepted", "duplicate", "duplicate"], "the answer says which was not sent on");
             assert.ok(logged().some((entry) => entry.msg === "alocity-webhook-in.log.duplicate" && entry.level === 50));
         });
 

@@ -36,7 +36,7 @@ interface Receiver {
     url: string;
     requests: ReceivedRequest[];
     /** What it answers. */
-    answer: { status: number; body: string };
+    answer: { status: number; body: string; headers?: Record<string, string> };
 }
 
 /** A local receiver on a port of its own (port 0) that records requests and answers with `answer`. */
@@ -47,7 +47,7 @@ async function startReceiver(): Promise<Receiver> {
         req.on("data", (chunk: Buffer) => chunks.push(chunk));
         req.on("end", () => {
             requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
-            res.writeHead(receiver.answer.status, { "Content-Type": "text/plain" });
+            res.writeHead(receiver.answer.status, { "Content-Type": "text/plain", ...receiver.answer.headers });
             res.end(receiver.answer.body);
         });
     });
@@ -269,6 +269,16 @@ describe("alocity-webhook (command)", function () {
             assert.strictEqual(code, 1);
             assert.strictEqual(stdout, "401 Unauthorized\nUnauthorized\n");
             assert.match(stderr, /secret/);
+        });
+
+        it("exits 1 when the receiver says it took the delivery as a repeat, not emitted again, and says so", async function () {
+            receiver.answer = { status: 200, body: "OK (already received)", headers: { "Alocity-Delivery": "duplicate" } };
+            const { code, stdout, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state"]);
+            assert.strictEqual(code, 1);
+            assert.strictEqual(stdout, "200 OK\nOK (already received)\n");
+            assert.match(stderr, /not emitted: the receiver took this as a repeat of a delivery it already accepted/);
+            receiver.answer = { status: 200, body: "OK", headers: { "Alocity-Delivery": "accepted" } };
+            assert.strictEqual((await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state"])).code, 0);
         });
 
         it("exits 2 for an unknown event, listing the known ones, and sends nothing", async function () {
