@@ -22,6 +22,9 @@ interface WebhookInDef extends NodeDef {
 
 type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
 
+/** What stops a node from serving, each with a status and a log line of that name in the catalogue. */
+type ConfigurationProblem = "http-disabled" | "no-secret" | "no-signature" | "path-taken" | "editor-path" | "bad-path";
+
 const ANSWERS = {
     accepted: { status: 200, body: "OK", headers: { [DELIVERY_HEADER]: "accepted" } },
     duplicate: { status: 200, body: "OK (already received)", headers: { [DELIVERY_HEADER]: "duplicate" } },
@@ -48,7 +51,7 @@ export = function (RED: NodeAPI) {
         let previousKeyUsedAt: number | undefined;
 
         /** A red status and a log line, both named `problem` in the catalogue. */
-        const configurationError = (problem: string, substitutions?: Record<string, unknown>) => {
+        const configurationError = (problem: ConfigurationProblem, substitutions?: Record<string, unknown>) => {
             status.stop();
             node.status({ fill: "red", shape: "ring", text: t(`status.${problem}`, substitutions) });
             node.error(t(`log.${problem}`, substitutions));

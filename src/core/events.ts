@@ -186,7 +186,8 @@ export function serialKey(serial: string): string {
     return serial.replace(/\s+/g, "").toLowerCase();
 }
 
-function normalise(text: string): string {
+/** A value as the lists of values compare it: trimmed, case ignored. */
+export function normalise(text: string): string {
     return text.trim().toLowerCase();
 }
 

@@ -116,7 +116,7 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         const delivery = answer.headers?.[DELIVERY_HEADER] as DeliveryVerdict | undefined;
         const substitutions = { event, path, status: answer.status, body: answer.body };
         RED.nodes.getNode(id)?.log(t("log", substitutions));
-        const message = t(delivery === "duplicate" ? "duplicate" : "sent", substitutions);
+        const message = delivery === "duplicate" ? t("duplicate", substitutions) : t("sent", substitutions);
         const sent: TestEventAnswer = { event, path, status: answer.status, body: answer.body, delivery, message };
         // As for a real request: answer once the runtime has handed the message on (it does so on the next turn).
         setImmediate(() => res.json(sent));

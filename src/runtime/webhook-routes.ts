@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from "express";
 import { bodyCeiling, DEFAULT_MAX_BYTES } from "../core/body-limit";
 import { DeliveryMemories } from "../core/delivery-memories";
 import { ReplayGuard } from "../core/replay-guard";
-import { InvalidPathError, isEditorApiPath, joinPath, normalisePath, pathBelow, pathKey, type PathMatching } from "../core/webhook-path";
+import { InvalidPathError, isEditorApiPathUnder, joinPath, normalisePath, pathBelow, pathKey, type PathMatching } from "../core/webhook-path";
 import { FlowLifecycle } from "./flow-lifecycle";
 import { respond, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
 import { hasRouteFor, mountPathOf, pathMatchingOf, removeRoute, rootAppOf } from "./http/express-apps";
@@ -186,8 +186,10 @@ export class WebhookRoutes {
         if (admin?.parent === undefined || rootAppOf(admin) !== rootAppOf(this.host.httpNode)) {
             return false;
         }
-        const below = pathBelow(joinPath(mountPathOf(this.host.httpNode), path), mountPathOf(admin) || "/");
-        return below !== undefined && (isEditorApiPath(below) || hasRouteFor(admin, below));
+        const fullPath = joinPath(mountPathOf(this.host.httpNode), path);
+        const editorRoot = mountPathOf(admin) || "/";
+        const below = pathBelow(fullPath, editorRoot);
+        return isEditorApiPathUnder(fullPath, editorRoot) || (below !== undefined && hasRouteFor(admin, below));
     }
 }
 

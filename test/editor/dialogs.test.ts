@@ -89,6 +89,45 @@ describe("edit dialogs (chromium)", function () {
         await editor.evaluate((ids) => ids.forEach((id) => RED.nodes.remove(id)), [second, third]);
     });
 
+    it("lets an imported or pasted webhook keep its path, and shows a path taken by two nodes as a problem of both", async function () {
+        const pasted = "dialogs-pasted";
+        await editor.evaluate(
+            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
+            { node: { id: pasted, type: "alocity-webhook-in", z: TAB, name: "", url: "/ALOCITY/", signature: "dialogs-signature", event: "", x: 170, y: 380, wires: [[]] } },
+        );
+        const inUse = "Another alocity webhook node serves /ALOCITY: only one of them receives its requests. Give each its own URL.";
+        await editor.page.waitForFunction((id) => RED.nodes.node(id)?.valid === false, WEBHOOK);
+        assert.deepStrictEqual([(await nodeState(editor, pasted)).url, (await nodeState(editor, pasted)).errors], ["/ALOCITY/", [inUse]]);
+        assert.deepStrictEqual((await nodeState(editor, WEBHOOK)).errors, [inUse.replace("/ALOCITY", "/alocity")]);
+        await editor.openEditDialog(pasted);
+        await editor.page.locator("#alocity-webhook-in-path-problem").filter({ hasText: "Another alocity webhook node serves" }).waitFor({ state: "visible" });
+        await editor.page.locator("#node-dialog-cancel").click();
+        await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+        await editor.evaluate((id) => RED.nodes.remove(id), pasted);
+        await editor.page.waitForFunction((id) => RED.nodes.node(id)?.valid === true, WEBHOOK);
+    });
+
+    it("checks the largest body: a whole number of bytes, at most Node-RED's apiMaxLength", async function () {
+        await editor.openEditDialog(WEBHOOK);
+        // Saved before the property existed: empty, which is the default the placeholder shows.
+        const maxBytes = editor.page.locator("#node-input-maxBytes");
+        assert.deepStrictEqual([await maxBytes.inputValue(), await maxBytes.getAttribute("placeholder")], ["", "65536"]);
+        for (const [value, error] of [
+            ["0", "A whole number of bytes, 1 or more (65536 by default)."],
+            ["6000000", "At most 5242880 bytes, Node-RED's apiMaxLength (settings.js)."],
+        ]) {
+            await editor.type("#node-input-maxBytes", value);
+            await editor.closeEditDialog();
+            assert.deepStrictEqual((await nodeState(editor, WEBHOOK)).errors, [error], value);
+            await editor.evaluate(() => RED.history.pop());
+            await editor.openEditDialog(WEBHOOK);
+        }
+        await editor.type("#node-input-maxBytes", "1024");
+        await editor.closeEditDialog();
+        assert.strictEqual((await nodeState(editor, WEBHOOK)).valid, true);
+        await editor.evaluate(() => RED.history.pop());
+    });
+
     it("shows the URL to register with a note on proxies, and refuses a path of the editor's own API, saying why", async function () {
         await editor.openEditDialog(WEBHOOK);
         assert.strictEqual(await editor.page.locator("#node-input-webhook-url").textContent(), `${session.nodeRed.url}/alocity`);
