@@ -146,12 +146,17 @@ function fieldsOf(value: unknown): Record<string, string> | undefined {
  * ends its JSON with n newlines (which JSON ignores): the event is the same, its bytes and signature are not.
  */
 class TestDeliveries {
-    private readonly last = new Map<string, { timestamp: number; count: number }>();
+    private timestamp = 0;
+    /** How many test events each path was sent within the second `timestamp`. */
+    private readonly counts = new Map<string, number>();
 
     separator(path: string, timestamp: number): string {
-        const last = this.last.get(path);
-        const count = last !== undefined && last.timestamp === timestamp ? last.count + 1 : 0;
-        this.last.set(path, { timestamp, count });
+        if (timestamp !== this.timestamp) {
+            this.timestamp = timestamp;
+            this.counts.clear();
+        }
+        const count = this.counts.get(path) ?? 0;
+        this.counts.set(path, count + 1);
         return "\n".repeat(count);
     }
 }

@@ -62,7 +62,7 @@ export class WebhookRoutes {
     ) {
         this.matching = pathMatchingOf(host.httpNode);
         this.maxBodyBytes = bodyCeiling(host.settings.apiMaxLength);
-        this.capture = new RawBodyCapture(host.httpNode, this.matching, readingLimits);
+        this.capture = new RawBodyCapture(host.httpNode, this.matching, readingLimits, this.maxBodyBytes);
         lifecycle.onStarted(() => this.afterDeploy());
     }
 
@@ -197,8 +197,8 @@ const lifecycles = new WeakMap<object, FlowLifecycle>();
 const routesByApp = new WeakMap<object, WebhookRoutes>();
 
 /**
- * The routes of a Node-RED runtime's `RED.httpNode`, made on first use (`readingLimits`, for tests, counts then
- * only).
+ * The routes of a Node-RED runtime's `RED.httpNode`, made on first use (`readingLimits`, smaller ones for tests, is
+ * used only then).
  */
 export function webhookRoutesFor(host: RoutesHost, readingLimits?: ReadingLimits): WebhookRoutes {
     let routes = routesByApp.get(host.httpNode);

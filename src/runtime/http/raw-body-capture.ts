@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "http";
 import { pathKey, type PathMatching } from "../../core/webhook-path";
 import { markBodyRead, requestPathOf, rootAppOf, useFirst, type ExpressApp } from "./express-apps";
-import { lingeringFor, readRequestBody, refuseBody, type RequestBody } from "./request-body";
+import { lingeringFor, readRequestBody, refuseBody, type Lingering, type RequestBody } from "./request-body";
 
 /** How many bodies are read at once on one path, and how long one may take to arrive. */
 export interface ReadingLimits {
@@ -29,13 +29,17 @@ export class RawBodyCapture {
     /** The full paths (from the root app) whose bodies are kept, by path key. */
     private readonly paths = new Map<string, KeptPath>();
     private readonly bodies = new WeakMap<IncomingMessage, RequestBody>();
+    /** What is read and dropped of a body not read: bounded by the host's limit, so that a client may read its answer. */
+    private readonly lingering: Lingering;
 
-    /** `matching`: how the router of `httpNode` compares paths. */
+    /** `matching`: how the router of `httpNode` compares paths; `ceiling`: Node-RED's apiMaxLength. */
     constructor(
         httpNode: ExpressApp,
         private readonly matching: PathMatching,
         private readonly limits: ReadingLimits,
+        ceiling: number,
     ) {
+        this.lingering = lingeringFor(ceiling);
         useFirst(rootAppOf(httpNode), (req, _res, next) => {
             const kept = req.method === "POST" && this.paths.size > 0 ? this.paths.get(this.keyOf(requestPathOf(req))) : undefined;
             if (kept === undefined) {
@@ -75,16 +79,15 @@ export class RawBodyCapture {
     }
 
     private read(req: IncomingMessage, kept: KeptPath, done: (body: RequestBody) => void): void {
-        const maxBytes = kept.maxBytes();
         if (kept.reading >= this.limits.readsPerPath) {
-            done(refuseBody(req, "busy", lingeringFor(maxBytes)));
+            done(refuseBody(req, "busy", this.lingering));
             return;
         }
         kept.reading++;
-        readRequestBody(req, { maxBytes, timeoutMs: this.limits.timeoutMs }, (body) => {
+        readRequestBody(req, { maxBytes: kept.maxBytes(), timeoutMs: this.limits.timeoutMs }, (body) => {
             kept.reading--;
             done(body);
-        });
+        }, this.lingering);
     }
 
     private keyOf(path: string): string {

@@ -26,15 +26,16 @@ export interface Lingering {
     bytes: number;
 }
 
-export function lingeringFor(maxBytes: number): Lingering {
-    return { ms: 10_000, bytes: 2 * maxBytes };
+/** `ceiling`: the most any body may be (Node-RED's apiMaxLength), whatever a path's own limit. */
+export function lingeringFor(ceiling: number): Lingering {
+    return { ms: 10_000, bytes: 2 * ceiling };
 }
 
 /**
  * Reads a request's body within its limits and hands it to `done`. When it cannot be read, what the client still
  * sends is read and dropped (see Lingering) whoever answers, so that the answer reaches the client.
  */
-export function readRequestBody(req: IncomingMessage, limits: BodyLimits, done: (body: RequestBody) => void, lingering = lingeringFor(limits.maxBytes)): void {
+export function readRequestBody(req: IncomingMessage, limits: BodyLimits, done: (body: RequestBody) => void, lingering: Lingering): void {
     const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
     if (declared !== undefined && declared > limits.maxBytes) {
         done(refuseBody(req, "too-large", lingering));

@@ -6,7 +6,9 @@ import { answerReceived, rawExchange } from "../../../support/http";
 import { gate, listen, nodeRedApps, owner, postJson, serving, type Listening } from "../../../support/express-apps";
 import { eventually } from "../../../support/wait";
 
+/** The path's maxBytes, and Node-RED's apiMaxLength (what is read and dropped after a refusal is bounded by twice it). */
 const LIMIT = 64 * 1024;
+const CEILING = 256 * 1024;
 const head = (lines: string, target = "/alocity") => `POST ${target} HTTP/1.1\r\nHost: x\r\n${lines}\r\n\r\n`;
 const chunked = (bytes: Buffer) => Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")]);
 /** The status line of every answer received. */
@@ -41,53 +43,53 @@ describe("raw body capture", function () {
         }
     });
 
-describe("answers that must reach a client still sending", function () {
-    let listening: Listening;
-    let port: number;
+    describe("answers that must reach a client still sending", function () {
+        let listening: Listening;
+        let port: number;
 
-    before(async function () {
-        listening = await listen(serving({}, "a", LIMIT).root);
-        port = listening.port;
-    });
-    after(() => listening.close());
-
-    it("answers 413 to a Content-Length over the path's maxBytes, whether or not the client sends the body", async function () {
-        const headersOnly = await rawExchange(port, head(`Content-Length: ${LIMIT + 1}`), { until: answerReceived });
-        assert.strictEqual(headersOnly.status, 413, headersOnly.text);
-        const whole = await rawExchange(port, [head(`Content-Length: ${4 * LIMIT}`), Buffer.alloc(4 * LIMIT, 0x20)], { until: answerReceived });
-        assert.deepStrictEqual([whole.status, whole.reset], [413, false], whole.text);
-    });
-
-    it("answers 413 to a chunked body once it passes the path's maxBytes, and the client reads it after sending on", async function () {
-        const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
-        const body = [...Array.from({ length: 8 }, () => chunk), "0\r\n\r\n"];
-        const answer = await rawExchange(port, [head("Transfer-Encoding: chunked"), ...body], { until: answerReceived });
-        assert.deepStrictEqual([answer.status, answer.reset], [413, false], answer.text);
-    });
-
-    it("keeps the connection usable after a 413 whose body the client sent whole", async function () {
-        const tooLarge = [head(`Content-Length: ${LIMIT + 10}`), Buffer.alloc(LIMIT + 10, 0x20)];
-        const next = head("Content-Length: 2") + "{}";
-        const twoAnswers = (text: string) => (text.match(/HTTP\/1\.1 /g) ?? []).length === 2 && answerReceived(text.slice(text.lastIndexOf("HTTP/1.1 ")));
-        const answer = await rawExchange(port, [...tooLarge, next], { until: twoAnswers });
-        assert.match(answer.text, /^HTTP\/1\.1 413 [\s\S]*HTTP\/1\.1 200 [\s\S]*a:\{\}$/);
-    });
-
-    it("cuts off a client that never stops sending, once it has sent twice the limit more", async function () {
-        const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
-        let written = 0;
-        await rawExchange(port, (socket) => {
-            socket.write(head("Transfer-Encoding: chunked"));
-            const pump = () => {
-                while (!socket.destroyed && socket.write(chunk)) written += chunk.length;
-                if (!socket.destroyed) socket.once("drain", pump);
-            };
-            pump();
+        before(async function () {
+            listening = await listen(serving({ settings: { apiMaxLength: `${CEILING / 1024}kb` } }, "a", LIMIT).root);
+            port = listening.port;
         });
-        // The exchange ended: the server closed the connection on a client that would have sent forever.
-        assert.ok(written >= 2 * LIMIT, `the client wrote ${written} bytes before it was cut off`);
+        after(() => listening.close());
+
+        it("answers 413 to a Content-Length over the path's maxBytes, whether or not the client sends the body", async function () {
+            const headersOnly = await rawExchange(port, head(`Content-Length: ${LIMIT + 1}`), { until: answerReceived });
+            assert.strictEqual(headersOnly.status, 413, headersOnly.text);
+            const whole = await rawExchange(port, [head(`Content-Length: ${4 * LIMIT}`), Buffer.alloc(4 * LIMIT, 0x20)], { until: answerReceived });
+            assert.deepStrictEqual([whole.status, whole.reset], [413, false], whole.text);
+        });
+
+        it("answers 413 to a chunked body once it passes the path's maxBytes, and the client reads it after sending on", async function () {
+            const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
+            const body = [...Array.from({ length: 8 }, () => chunk), "0\r\n\r\n"];
+            const answer = await rawExchange(port, [head("Transfer-Encoding: chunked"), ...body], { until: answerReceived });
+            assert.deepStrictEqual([answer.status, answer.reset], [413, false], answer.text);
+        });
+
+        it("keeps the connection usable after a 413 whose body the client sent whole", async function () {
+            const tooLarge = [head(`Content-Length: ${LIMIT + 10}`), Buffer.alloc(LIMIT + 10, 0x20)];
+            const next = head("Content-Length: 2") + "{}";
+            const twoAnswers = (text: string) => (text.match(/HTTP\/1\.1 /g) ?? []).length === 2 && answerReceived(text.slice(text.lastIndexOf("HTTP/1.1 ")));
+            const answer = await rawExchange(port, [...tooLarge, next], { until: twoAnswers });
+            assert.match(answer.text, /^HTTP\/1\.1 413 [\s\S]*HTTP\/1\.1 200 [\s\S]*a:\{\}$/);
+        });
+
+        it("cuts off a client that never stops sending, once it has sent twice apiMaxLength more", async function () {
+            const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
+            let written = 0;
+            await rawExchange(port, (socket) => {
+                socket.write(head("Transfer-Encoding: chunked"));
+                const pump = () => {
+                    while (!socket.destroyed && socket.write(chunk)) written += chunk.length;
+                    if (!socket.destroyed) socket.once("drain", pump);
+                };
+                pump();
+            });
+            // The exchange ended: the server closed the connection on a client that would have sent forever.
+            assert.ok(written >= 2 * CEILING, `the client wrote ${written} bytes before it was cut off`);
+        });
     });
-});
 
     describe("bounds what it reads before anyone is verified", function () {
         it("reads at most the path's maxBytes: its node's choice", async function () {
