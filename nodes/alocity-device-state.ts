@@ -83,7 +83,7 @@ export = function (RED: NodeAPI) {
             node.warn(t("log.unknown-store", { store: unknown }));
         }
         for (const field of Object.keys(POSITION_LISTS) as PositionField[]) {
-            const both = valuesInBothLists(config, field);
+            const both = valuesInBothLists(field, def);
             if (both.length > 0) {
                 const [first, second] = POSITION_LISTS[field];
                 node.warn(t("log.in-both-lists", { values: both.join(", "), first, second }));

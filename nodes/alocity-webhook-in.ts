@@ -1,5 +1,6 @@
+import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/body-limit";
 import { LogThrottle } from "../src/core/log-throttle";
-import { receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
+import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/signature";
 import { InvalidPathError } from "../src/core/webhook-path";
 import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
@@ -15,13 +16,18 @@ interface WebhookInDef extends NodeDef {
     url?: string;
     signature?: string;
     event?: string;
+    /** The largest body read, in bytes (a number, or numeric text). */
+    maxBytes?: number | string;
 }
 
 type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
 
+/** What stops a node from serving, each with a status and a log line of that name in the catalogue. */
+type ConfigurationProblem = "http-disabled" | "no-secret" | "no-signature" | "path-taken" | "editor-path" | "bad-path";
+
 const ANSWERS = {
-    accepted: { status: 200, body: "OK" },
-    duplicate: { status: 200, body: "OK (already received)" },
+    accepted: { status: 200, body: "OK", headers: { [DELIVERY_HEADER]: "accepted" } },
+    duplicate: { status: 200, body: "OK (already received)", headers: { [DELIVERY_HEADER]: "duplicate" } },
     unauthorized: { status: 401, body: "Unauthorized" },
     noSecret: { status: 500, body: "Internal Server Error" },
 } satisfies Record<string, HttpAnswer>;
@@ -45,7 +51,7 @@ export = function (RED: NodeAPI) {
         let previousKeyUsedAt: number | undefined;
 
         /** A red status and a log line, both named `problem` in the catalogue. */
-        const configurationError = (problem: string, substitutions?: Record<string, unknown>) => {
+        const configurationError = (problem: ConfigurationProblem, substitutions?: Record<string, unknown>) => {
             status.stop();
             node.status({ fill: "red", shape: "ring", text: t(`status.${problem}`, substitutions) });
             node.error(t(`log.${problem}`, substitutions));
@@ -139,11 +145,23 @@ export = function (RED: NodeAPI) {
             }
         };
 
+        const routes = webhookRoutesFor(RED);
+        const bodyLimit = readMaxBytes(def.maxBytes, routes.maxBodyBytes);
+        let maxBytes: number;
+        if ("bytes" in bodyLimit) {
+            maxBytes = bodyLimit.bytes;
+        } else {
+            maxBytes = bodyLimit.problem === "over-limit" ? routes.maxBodyBytes : Math.min(DEFAULT_MAX_BYTES, routes.maxBodyBytes);
+            const substitutions = { value: String(def.maxBytes), bytes: maxBytes };
+            node.warn(bodyLimit.problem === "over-limit" ? t("log.max-bytes-over-limit", substitutions) : t("log.max-bytes-not-a-size", substitutions));
+        }
+
         let claim: PathClaim | undefined;
         let serving = false;
         try {
-            claim = webhookRoutesFor(RED).claim(path, {
+            claim = routes.claim(path, {
                 id: node.id,
+                maxBytes,
                 handle,
                 serving: (servedPath) => {
                     path = servedPath;

@@ -8,7 +8,7 @@ import * as http from "http";
 import * as https from "https";
 import * as util from "util";
 import { EVENT_CODES, identifyEvent, isEventCode, isKnownEventCode } from "./core/events";
-import { parseEventBody } from "./core/receiver";
+import { DELIVERY_HEADER, parseEventBody } from "./core/receiver";
 import { sampleWith } from "./core/samples";
 import { sign } from "./core/signature";
 import { packageInfo } from "./package-info";
@@ -54,7 +54,8 @@ or --secret - to read it from standard input (one line; sign then needs --file).
   --version        show the version
 
 Exit status: 0 success (send: a 2xx answer; simulate: every request answered 2xx); 1 a non-2xx
-answer or a connection error; 2 a usage or input error.
+answer, a repeat of a delivery the receiver already accepted (send: not emitted again), or a
+connection error; 2 a usage or input error.
 
 Examples:
   ${PROGRAM} send --url http://127.0.0.1:1880/alocity --secret "$SECRET" --event door.state
@@ -343,6 +344,13 @@ async function send(values: Values, io: Io): Promise<number> {
     if (answer.body !== "") {
         io.stdout.write(answer.body.endsWith("\n") ? answer.body : `${answer.body}\n`);
     }
+    if (answer.delivery === "duplicate") {
+        io.stderr.write(
+            `${PROGRAM}: not emitted: the receiver took this as a repeat of a delivery it already accepted (same timestamp and ` +
+                `signature). Send it again a second later (a new timestamp), or change the body\n`,
+        );
+        return 1;
+    }
     if (answer.status >= 200 && answer.status < 300) {
         return 0;
     }
@@ -365,6 +373,8 @@ interface Answer {
     status: number;
     statusText: string;
     body: string;
+    /** What alocity-webhook-in says became of the delivery (its Alocity-Delivery header), when it says. */
+    delivery: string | undefined;
 }
 
 function post(url: URL, body: Buffer, headers: Record<string, string>): Promise<Answer> {
@@ -379,6 +389,7 @@ function post(url: URL, body: Buffer, headers: Record<string, string>): Promise<
                     status: response.statusCode ?? 0,
                     statusText: response.statusMessage ?? "",
                     body: Buffer.concat(chunks).toString("utf8"),
+                    delivery: [response.headers[DELIVERY_HEADER.toLowerCase()]].flat()[0],
                 }),
             );
         });

@@ -113,11 +113,15 @@ function positionOf<Position extends string>(
     return valueMatches(event, value, second) ? secondPosition : "unknown";
 }
 
-/** The values a field's two lists both hold (as compared: trimmed, case ignored), as written in the first list. */
-export function valuesInBothLists(config: DeviceStateConfig, field: PositionField): string[] {
-    const [first, second] = field === "doorState" ? [config.openValues, config.closedValues] : [config.lockedValues, config.unlockedValues];
+/**
+ * The values a field's two saved lists both hold (as compared: trimmed, case ignored; a list not saved is its
+ * default), as written in the first list. The node warns of them; the editor refuses them.
+ */
+export function valuesInBothLists(field: PositionField, saved: Readonly<Record<string, unknown>>): string[] {
+    const [first, second] = POSITION_LISTS[field];
     const event = field === "doorState" ? "door.state" : "lock.state";
-    return first.filter((value) => valueMatches(event, value, second));
+    const others = valueList(saved[second], DEVICE_STATE_DEFAULTS[second]);
+    return valueList(saved[first], DEVICE_STATE_DEFAULTS[first]).filter((value) => valueMatches(event, value, others));
 }
 
 /** A device's name: its configured name, else the last doorName / deviceName of its events, else its serial number. */

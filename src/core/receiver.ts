@@ -27,6 +27,13 @@ export interface AlocityEventMessage {
 
 export type BodyProblem = "empty-body" | "not-json" | "not-an-object";
 
+/**
+ * The header of a 200 answer that says what became of the delivery: `accepted` (sent on) or `duplicate` (a repeat of
+ * a delivery already accepted, not sent again). Alocity reads only the status; the editor and the CLI read this.
+ */
+export const DELIVERY_HEADER = "Alocity-Delivery";
+export type DeliveryVerdict = "accepted" | "duplicate";
+
 export type ReceiveOutcome =
     | { status: 200; kind: "accepted"; message: AlocityEventMessage; keyIndex: number; signature: string }
     | { status: 200; kind: "duplicate"; event: EventCode; timestamp: number }

@@ -13,6 +13,8 @@ export class ReplayGuard {
     /** Keys and their expiry (ms), in arrival order, from `head` on. */
     private queue: { key: string; expiresAt: number }[] = [];
     private head = 0;
+    /** When the last of the remembered deliveries expires (ms); every one has expired after it. */
+    private lastExpiry = 0;
 
     constructor(private readonly limit = REPLAY_CACHE_LIMIT) {}
 
@@ -29,7 +31,9 @@ export class ReplayGuard {
         }
         const retention = toleranceSeconds > 0 ? 2 * toleranceSeconds : UNLIMITED_TOLERANCE_RETENTION_SECONDS;
         this.seen.add(key);
-        this.queue.push({ key, expiresAt: nowMs + retention * 1000 });
+        const expiresAt = nowMs + retention * 1000;
+        this.queue.push({ key, expiresAt });
+        this.lastExpiry = Math.max(this.lastExpiry, expiresAt);
         if (this.seen.size > this.limit) {
             this.forgetOldest();
         }
@@ -38,6 +42,11 @@ export class ReplayGuard {
 
     get size(): number {
         return this.seen.size;
+    }
+
+    /** When every delivery remembered now will have expired (epoch ms); 0 when none was ever remembered. */
+    get expiresAt(): number {
+        return this.lastExpiry;
     }
 
     /**

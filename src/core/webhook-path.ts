@@ -77,6 +77,24 @@ export function pathBelow(path: string, root: string): string | undefined {
     return above === "/" ? path : path.slice(above.length) || "/";
 }
 
+/** A node's `url` as the path it serves (see normalisePath), or undefined when it is not a literal path. */
+export function webhookPathOf(url: unknown): string | undefined {
+    try {
+        return normalisePath(String(url ?? ""));
+    } catch (error) {
+        if (error instanceof InvalidPathError) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+/** Whether a path from the root of the server is one of the editor's own API paths, the editor being at `editorRoot`. */
+export function isEditorApiPathUnder(fullPath: string, editorRoot: string): boolean {
+    const below = pathBelow(fullPath, editorRoot || "/");
+    return below !== undefined && isEditorApiPath(below);
+}
+
 /** Whether a path below the editor's root is one of the editor's own API paths. */
 export function isEditorApiPath(pathBelowEditor: string): boolean {
     return EDITOR_API.has(pathBelowEditor.split("/")[1]?.toLowerCase());

@@ -15,6 +15,8 @@ export interface IncomingWebhook {
 export interface PathOwner {
     /** The node's id: a node redeployed with changes gets its path back before another node waiting for it. */
     readonly id: string;
+    /** The largest body it takes, in bytes. */
+    readonly maxBytes: number;
     /** Decides a request; any message it sends must be sent before it returns. */
     handle(request: IncomingWebhook): HttpAnswer;
     serving(path: string): void;
@@ -37,6 +39,11 @@ export class PathOwners {
     /** The node serving the path now, if any. */
     get owner(): PathOwner | undefined {
         return this.servedBy;
+    }
+
+    /** The node serving the path, else the first waiting for it (while a deploy settles who serves). */
+    get claimant(): PathOwner | undefined {
+        return this.servedBy ?? this.claimants[0];
     }
 
     get claimed(): boolean {

@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { EVENT_CODES, isJsonObject, isKnownEventCode } from "../core/events";
 import { sampleWith } from "../core/samples";
+import { DELIVERY_HEADER, type DeliveryVerdict } from "../core/receiver";
 import { sign, SIGNATURE_HEADER } from "../core/signature";
 import type { NodeAPI } from "./node-red";
 import { webhookRoutesFor } from "./webhook-routes";
@@ -28,7 +29,7 @@ export type TestEventError = "not-deployed" | "unknown-event" | "bad-fields" | "
  * the editor explains. Either way `message` says it in words.
  */
 export type TestEventAnswer =
-    | { event: string; path: string; status: number; body: string; message: string }
+    | { event: string; path: string; status: number; body: string; delivery?: DeliveryVerdict; message: string }
     | { error: TestEventError; message: string; events?: readonly string[] };
 
 const ERROR_STATUS: Record<TestEventError, number> = {
@@ -69,6 +70,7 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
     };
     targetsByAdminApp.set(RED.httpAdmin, registry);
 
+    const deliveries = new TestDeliveries();
     const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.test.${key}`, substitutions);
     const refuse = (res: Response, error: TestEventError, substitutions?: Record<string, unknown>, extra?: object) => {
         const answer: TestEventAnswer = { error, message: t(error, substitutions), ...extra };
@@ -104,15 +106,18 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         if (secret === undefined || secret === "") {
             return refuse(res, "no-secret");
         }
-        const rawBody = Buffer.from(JSON.stringify(sampleWith(event, fields)), "utf8");
+        const timestamp = Math.floor(Date.now() / 1000);
+        const rawBody = Buffer.from(JSON.stringify(sampleWith(event, fields)) + deliveries.separator(path, timestamp), "utf8");
         const answer = webhookRoutesFor(RED).deliver(path, rawBody, {
             "content-type": "application/json",
             "content-length": String(rawBody.length),
-            [SIGNATURE_HEADER]: sign(secret, rawBody),
+            [SIGNATURE_HEADER]: sign(secret, rawBody, timestamp),
         });
+        const delivery = answer.headers?.[DELIVERY_HEADER] as DeliveryVerdict | undefined;
         const substitutions = { event, path, status: answer.status, body: answer.body };
         RED.nodes.getNode(id)?.log(t("log", substitutions));
-        const sent: TestEventAnswer = { event, path, status: answer.status, body: answer.body, message: t("sent", substitutions) };
+        const message = delivery === "duplicate" ? t("duplicate", substitutions) : t("sent", substitutions);
+        const sent: TestEventAnswer = { event, path, status: answer.status, body: answer.body, delivery, message };
         // As for a real request: answer once the runtime has handed the message on (it does so on the next turn).
         setImmediate(() => res.json(sent));
     });
@@ -133,4 +138,25 @@ function fieldsOf(value: unknown): Record<string, string> | undefined {
     const entries = Object.entries(value).filter(([, text]) => text !== "");
     const fit = entries.length <= MAX_FIELDS && entries.every(([field, text]) => typeof text === "string" && field.length <= MAX_FIELD_LENGTH && text.length <= MAX_FIELD_LENGTH);
     return fit ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
+}
+
+/**
+ * Makes each test event a delivery of its own. A delivery is its signed time and signature: the same sample sent twice
+ * within a second would be one delivery, and the second not emitted. So the n-th test event to a path within a second
+ * ends its JSON with n newlines (which JSON ignores): the event is the same, its bytes and signature are not.
+ */
+class TestDeliveries {
+    private timestamp = 0;
+    /** How many test events each path was sent within the second `timestamp`. */
+    private readonly counts = new Map<string, number>();
+
+    separator(path: string, timestamp: number): string {
+        if (timestamp !== this.timestamp) {
+            this.timestamp = timestamp;
+            this.counts.clear();
+        }
+        const count = this.counts.get(path) ?? 0;
+        this.counts.set(path, count + 1);
+        return "\n".repeat(count);
+    }
 }

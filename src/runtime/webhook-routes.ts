@@ -1,12 +1,14 @@
 import type { IncomingHttpHeaders } from "http";
 import type { NextFunction, Request, Response } from "express";
-import { byteSize } from "../core/byte-size";
+import { bodyCeiling, DEFAULT_MAX_BYTES } from "../core/body-limit";
+import { DeliveryMemories } from "../core/delivery-memories";
 import { ReplayGuard } from "../core/replay-guard";
-import { InvalidPathError, isEditorApiPath, joinPath, normalisePath, pathBelow, pathKey, type PathMatching } from "../core/webhook-path";
+import { InvalidPathError, isEditorApiPathUnder, joinPath, normalisePath, pathBelow, pathKey, type PathMatching } from "../core/webhook-path";
 import { FlowLifecycle } from "./flow-lifecycle";
 import { respond, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
-import { hasRouteFor, mountPathOf, pathMatchingOf, rootAppOf } from "./http/express-apps";
-import { RawBodyCapture } from "./http/raw-body-capture";
+import { hasRouteFor, mountPathOf, pathMatchingOf, removeRoute, rootAppOf } from "./http/express-apps";
+import { DEFAULT_READING_LIMITS, RawBodyCapture, type ReadingLimits } from "./http/raw-body-capture";
+import type { BodyProblem } from "./http/request-body";
 import type { NodeAPI } from "./node-red";
 import { PathOwners, type PathOwner } from "./path-owners";
 
@@ -19,35 +21,48 @@ export interface PathClaim {
     release(): void;
 }
 
-const DEFAULT_LIMIT_BYTES = 5 * 1024 * 1024;
-
 interface Endpoint {
+    key: string;
     owners: PathOwners;
     /** The path from the root app, where the raw bodies are kept. */
     fullPath: string;
-    /** Whether the path is served: from its first claim until a deploy ends with nobody claiming it. */
-    live: boolean;
     replayGuard: ReplayGuard;
+    /** The route's handler, by which the route is found when the path is released. */
+    handler: (req: Request, res: Response, next: NextFunction) => void;
 }
+
+/** The answer to a body that could not be read (an aborted one gets none). */
+const BODY_ANSWERS: Record<Exclude<BodyProblem, "aborted">, HttpAnswer> = {
+    "too-large": ROUTE_ANSWERS.tooLarge,
+    unreadable: ROUTE_ANSWERS.unreadable,
+    timeout: ROUTE_ANSWERS.timeout,
+    busy: ROUTE_ANSWERS.busy,
+};
 
 /**
  * The one place that owns this package's HTTP routes on `RED.httpNode`: one route per path, whose answer comes after
  * every middleware the host put before it. It lives at module level, per `RED.httpNode`, so that a path's route,
- * its memory of deliveries and its single owner survive redeploys.
+ * its memory of deliveries and its single owner survive redeploys; a path no node claims once a deploy is done is
+ * released (its route removed, as core `http in` removes its own), its memory kept until its deliveries expire.
  */
 export class WebhookRoutes {
-    /** By path key; an endpoint, like its express route, stays once made, and answers only while it is live. */
+    /** The paths claimed, or released during the deploy under way, by path key. */
     private readonly endpoints = new Map<string, Endpoint>();
+    private readonly memories = new DeliveryMemories();
     private readonly capture: RawBodyCapture;
     /** How RED.httpNode's router compares paths, so that two paths it tells apart are two endpoints. */
     private readonly matching: PathMatching;
+    /** The most a node may let a body be: Node-RED's apiMaxLength. */
+    readonly maxBodyBytes: number;
 
     constructor(
         private readonly host: RoutesHost,
         private readonly lifecycle: FlowLifecycle,
+        readingLimits: ReadingLimits = DEFAULT_READING_LIMITS,
     ) {
         this.matching = pathMatchingOf(host.httpNode);
-        this.capture = new RawBodyCapture(host.httpNode, this.matching, byteSize(host.settings.apiMaxLength) ?? DEFAULT_LIMIT_BYTES);
+        this.maxBodyBytes = bodyCeiling(host.settings.apiMaxLength);
+        this.capture = new RawBodyCapture(host.httpNode, this.matching, readingLimits, this.maxBodyBytes);
         lifecycle.onStarted(() => this.afterDeploy());
     }
 
@@ -57,12 +72,9 @@ export class WebhookRoutes {
         if (this.belongsToEditor(path)) {
             throw new InvalidPathError(path, "editor");
         }
-        const endpoint = this.endpoints.get(pathKey(path, this.matching)) ?? this.addEndpoint(path);
+        const key = pathKey(path, this.matching);
+        const endpoint = this.endpoints.get(key) ?? this.addEndpoint(path, key);
         endpoint.owners.claim(owner);
-        if (!endpoint.live) {
-            endpoint.live = true;
-            this.capture.add(endpoint.fullPath);
-        }
         if (this.lifecycle.running) {
             this.settle(endpoint);
         }
@@ -80,51 +92,53 @@ export class WebhookRoutes {
     /** Sends a request through a path's owner as if it had come over HTTP (the editor's test action). */
     deliver(url: string, rawBody: Buffer, headers: IncomingHttpHeaders): HttpAnswer {
         const endpoint = this.endpoints.get(pathKey(normalisePath(url), this.matching));
-        if (endpoint === undefined || !endpoint.live) {
+        if (endpoint === undefined) {
             return ROUTE_ANSWERS.notFound;
         }
         return this.dispatch(endpoint, rawBody, headers, Date.now());
     }
 
-    private addEndpoint(path: string): Endpoint {
+    /** How many paths have a route, and how many released paths' memories are kept (to measure that both are freed). */
+    get size(): { routes: number; memories: number } {
+        return { routes: this.endpoints.size, memories: this.memories.size };
+    }
+
+    private addEndpoint(path: string, key: string): Endpoint {
         const endpoint: Endpoint = {
+            key,
             owners: new PathOwners(path),
             fullPath: joinPath(mountPathOf(this.host.httpNode), path),
-            live: false,
-            replayGuard: new ReplayGuard(),
+            replayGuard: this.memories.take(key) ?? new ReplayGuard(),
+            handler: (req, res, next) => this.onRequest(endpoint, req, res, next),
         };
-        this.endpoints.set(pathKey(path, this.matching), endpoint);
-        const handler = (req: Request, res: Response, next: NextFunction) => this.onRequest(endpoint, req, res, next);
+        this.endpoints.set(key, endpoint);
+        this.capture.add(endpoint.fullPath, () => endpoint.owners.claimant?.maxBytes ?? DEFAULT_MAX_BYTES);
         const middleware = this.host.settings.httpNodeMiddleware;
         // httpNodeMiddleware runs in the route, as for core `http in`.
-        this.host.httpNode.all(path, ...(middleware === undefined ? [] : [middleware]), handler);
+        this.host.httpNode.all(path, ...(middleware === undefined ? [] : [middleware]), endpoint.handler);
         return endpoint;
     }
 
-    /** Settles who serves the path; a path nobody claims any more is not served from then on. */
+    /** Settles who serves the path; a path nobody claims any more is released. */
     private settle(endpoint: Endpoint): void {
         endpoint.owners.settle();
         if (!endpoint.owners.claimed) {
-            endpoint.live = false;
+            this.endpoints.delete(endpoint.key);
             this.capture.delete(endpoint.fullPath);
+            removeRoute(this.host.httpNode, endpoint.handler);
+            this.memories.keep(endpoint.key, endpoint.replayGuard);
         }
     }
 
-    /** After a deploy: who serves each path; the memory of a path no longer served keeps what has not expired. */
+    /** After a deploy: who serves each path. */
     private afterDeploy(): void {
-        const now = Date.now();
-        for (const endpoint of this.endpoints.values()) {
-            if (endpoint.live) {
-                this.settle(endpoint);
-            }
-            if (!endpoint.live) {
-                endpoint.replayGuard.forgetExpired(now);
-            }
+        for (const endpoint of [...this.endpoints.values()]) {
+            this.settle(endpoint);
         }
     }
 
     private onRequest(endpoint: Endpoint, req: Request, res: Response, next: NextFunction): void {
-        if (!endpoint.live) {
+        if (this.endpoints.get(endpoint.key) !== endpoint) {
             next();
             return;
         }
@@ -133,7 +147,7 @@ export class WebhookRoutes {
             return;
         }
         const receivedAt = Date.now();
-        this.capture.withBody(req, (body) => {
+        this.capture.withBody(req, endpoint.fullPath, (body) => {
             if (body === undefined) {
                 this.host.log.error(this.host._("alocity-webhook-in.log.body-consumed", { path: endpoint.owners.path }));
                 respond(res, ROUTE_ANSWERS.internalError);
@@ -143,7 +157,7 @@ export class WebhookRoutes {
                 // answer after that, so that a 200 is only ever given for a message already delivered.
                 setImmediate(() => respond(res, answer));
             } else if (body.problem !== "aborted") {
-                respond(res, body.problem === "too-large" ? ROUTE_ANSWERS.tooLarge : ROUTE_ANSWERS.unreadable);
+                respond(res, BODY_ANSWERS[body.problem]);
             }
         });
     }
@@ -172,16 +186,21 @@ export class WebhookRoutes {
         if (admin?.parent === undefined || rootAppOf(admin) !== rootAppOf(this.host.httpNode)) {
             return false;
         }
-        const below = pathBelow(joinPath(mountPathOf(this.host.httpNode), path), mountPathOf(admin) || "/");
-        return below !== undefined && (isEditorApiPath(below) || hasRouteFor(admin, below));
+        const fullPath = joinPath(mountPathOf(this.host.httpNode), path);
+        const editorRoot = mountPathOf(admin) || "/";
+        const below = pathBelow(fullPath, editorRoot);
+        return isEditorApiPathUnder(fullPath, editorRoot) || (below !== undefined && hasRouteFor(admin, below));
     }
 }
 
 const lifecycles = new WeakMap<object, FlowLifecycle>();
 const routesByApp = new WeakMap<object, WebhookRoutes>();
 
-/** The routes of a Node-RED runtime's `RED.httpNode`, made on first use. */
-export function webhookRoutesFor(host: RoutesHost): WebhookRoutes {
+/**
+ * The routes of a Node-RED runtime's `RED.httpNode`, made on first use (`readingLimits`, smaller ones for tests, is
+ * used only then).
+ */
+export function webhookRoutesFor(host: RoutesHost, readingLimits?: ReadingLimits): WebhookRoutes {
     let routes = routesByApp.get(host.httpNode);
     if (routes === undefined) {
         let lifecycle = lifecycles.get(host.events);
@@ -189,7 +208,7 @@ export function webhookRoutesFor(host: RoutesHost): WebhookRoutes {
             lifecycle = new FlowLifecycle(host.events, host.settings.runtimeSyncDelivery ? undefined : host.hooks, "alocity-webhook-in");
             lifecycles.set(host.events, lifecycle);
         }
-        routes = new WebhookRoutes(host, lifecycle);
+        routes = new WebhookRoutes(host, lifecycle, readingLimits);
         routesByApp.set(host.httpNode, routes);
     }
     return routes;

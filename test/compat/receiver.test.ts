@@ -61,14 +61,26 @@ for (const target of TARGETS) {
                 assert.deepStrictEqual(await recordedSerials(nodeRed, 1), ["GATED-1"]);
             });
 
-            it("answers 413 to a Content-Length and to a chunked body over apiMaxLength, and the client reads it", async function () {
-                const head = (lines: string) => `POST /gated/alocity HTTP/1.1\r\nHost: x\r\nx-admin-gate: open\r\n${lines}\r\n\r\n`;
+            const head = (lines: string, target = "/gated/alocity") => `POST ${target} HTTP/1.1\r\nHost: x\r\nx-admin-gate: open\r\n${lines}\r\n\r\n`;
+
+            it("answers 413 to a Content-Length and to a chunked body over maxBytes (64 KiB), and the client reads it", async function () {
                 const declared = await rawExchange(running.nodeRed.port, head(`Content-Length: ${6 * 1024 * 1024}`) + "{", { until: answerReceived });
                 assert.strictEqual(declared.status, 413, declared.text);
-                const chunk = Buffer.alloc(1024 * 1024, 0x20);
+                const chunk = Buffer.alloc(16 * 1024, 0x20);
                 const framed = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
                 const chunked = await rawExchange(running.nodeRed.port, [head("Transfer-Encoding: chunked"), ...Array(6).fill(framed), "0\r\n\r\n"], { until: answerReceived });
                 assert.deepStrictEqual([chunked.status, chunked.reset], [413, false], chunked.text);
+            });
+
+            it("verifies a signed request whose request line is in absolute form, or carries a fragment", async function () {
+                const { nodeRed } = running;
+                for (const [serial, target] of [["ABSOLUTE-1", `http://127.0.0.1:${nodeRed.port}/gated/alocity`], ["FRAGMENT-1", "/gated/alocity#door"]]) {
+                    const body = JSON.stringify({ serialNumber: serial, doorState: "Open" });
+                    const lines = `Content-Type: application/json\r\nAlocity-Signature: ${sign(SECRET, body)}\r\nContent-Length: ${body.length}`;
+                    const answer = await rawExchange(nodeRed.port, head(lines, target) + body, { until: answerReceived });
+                    assert.strictEqual(answer.status, 200, answer.text);
+                }
+                assert.deepStrictEqual((await recordedSerials(nodeRed, 3)).slice(-2), ["ABSOLUTE-1", "FRAGMENT-1"]);
             });
 
             it("refuses a path that a node package's admin endpoint answers", async function () {

@@ -89,6 +89,45 @@ describe("edit dialogs (chromium)", function () {
         await editor.evaluate((ids) => ids.forEach((id) => RED.nodes.remove(id)), [second, third]);
     });
 
+    it("lets an imported or pasted webhook keep its path, and shows a path taken by two nodes as a problem of both", async function () {
+        const pasted = "dialogs-pasted";
+        await editor.evaluate(
+            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
+            { node: { id: pasted, type: "alocity-webhook-in", z: TAB, name: "", url: "/ALOCITY/", signature: "dialogs-signature", event: "", x: 170, y: 380, wires: [[]] } },
+        );
+        const inUse = "Another alocity webhook node serves /ALOCITY: only one of them receives its requests. Give each its own URL.";
+        await editor.page.waitForFunction((id) => RED.nodes.node(id)?.valid === false, WEBHOOK);
+        assert.deepStrictEqual([(await nodeState(editor, pasted)).url, (await nodeState(editor, pasted)).errors], ["/ALOCITY/", [inUse]]);
+        assert.deepStrictEqual((await nodeState(editor, WEBHOOK)).errors, [inUse.replace("/ALOCITY", "/alocity")]);
+        await editor.openEditDialog(pasted);
+        await editor.page.locator("#alocity-webhook-in-path-problem").filter({ hasText: "Another alocity webhook node serves" }).waitFor({ state: "visible" });
+        await editor.page.locator("#node-dialog-cancel").click();
+        await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+        await editor.evaluate((id) => RED.nodes.remove(id), pasted);
+        await editor.page.waitForFunction((id) => RED.nodes.node(id)?.valid === true, WEBHOOK);
+    });
+
+    it("checks the largest body: a whole number of bytes, at most Node-RED's apiMaxLength", async function () {
+        await editor.openEditDialog(WEBHOOK);
+        // Saved before the property existed: empty, which is the default the placeholder shows.
+        const maxBytes = editor.page.locator("#node-input-maxBytes");
+        assert.deepStrictEqual([await maxBytes.inputValue(), await maxBytes.getAttribute("placeholder")], ["", "65536"]);
+        for (const [value, error] of [
+            ["0", "A whole number of bytes, 1 or more (65536 by default)."],
+            ["6000000", "At most 5242880 bytes, Node-RED's apiMaxLength (settings.js)."],
+        ]) {
+            await editor.type("#node-input-maxBytes", value);
+            await editor.closeEditDialog();
+            assert.deepStrictEqual((await nodeState(editor, WEBHOOK)).errors, [error], value);
+            await editor.evaluate(() => RED.history.pop());
+            await editor.openEditDialog(WEBHOOK);
+        }
+        await editor.type("#node-input-maxBytes", "1024");
+        await editor.closeEditDialog();
+        assert.strictEqual((await nodeState(editor, WEBHOOK)).valid, true);
+        await editor.evaluate(() => RED.history.pop());
+    });
+
     it("shows the URL to register with a note on proxies, and refuses a path of the editor's own API, saying why", async function () {
         await editor.openEditDialog(WEBHOOK);
         assert.strictEqual(await editor.page.locator("#node-input-webhook-url").textContent(), `${session.nodeRed.url}/alocity`);
@@ -183,6 +222,25 @@ describe("edit dialogs (chromium)", function () {
         assert.strictEqual(await value.inputValue(), "Lockdown Start");
     });
 
+    it("labels the outputs of a hand-edited switch whose rules hold null, and says that rule is not valid", async function () {
+        const id = "dialogs-null-rule";
+        await editor.evaluate(
+            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
+            {
+                node: {
+                    id, type: "alocity-event-switch", z: TAB, name: "", checkall: true, otherwise: false, outputs: 2, x: 400, y: 320,
+                    rules: [null, { event: "lock.state", serial: "", value: "Locked" }], wires: [[], []],
+                },
+            },
+        );
+        const state = await nodeState(editor, id);
+        assert.deepStrictEqual(state.outputLabels, ["", "lock.state: Locked"]);
+        assert.strictEqual(state.valid, false);
+        assert.deepStrictEqual(state.errors, ['Rule 1: "" is not an event code (word.word, e.g. door.state).']);
+        assert.deepStrictEqual(editor.browserErrors, []);
+        await editor.evaluate((nodeId) => RED.nodes.remove(nodeId), id);
+    });
+
     it("edits alocity-device-state's names, fills the lists an older flow lacks, says what is wrong with a duration, and labels its outputs", async function () {
         await editor.openEditDialog(DEVICES);
         const names = editor.page.locator(".red-ui-editableList", { has: editor.page.locator("#node-input-devices-container") });
@@ -202,6 +260,25 @@ describe("edit dialogs (chromium)", function () {
         assert.strictEqual(state.valid, false);
         assert.deepStrictEqual(state.errors, ["a number of seconds, 0 or more"]);
         assert.deepStrictEqual(state.outputLabels, ["changes", "alarms"]);
+    });
+
+    it("refuses a door or lock value in both lists of its field, compared as the runtime compares them", async function () {
+        await editor.openEditDialog(DEVICES);
+        await editor.type("#node-input-heldOpen", "60");
+        await editor.type("#node-input-openValues", "Open, 1");
+        await editor.type("#node-input-closedValues", " closed, 1 ");
+        await editor.type("#node-input-unlockedValues", "Unlocked, LOCKED");
+        await editor.closeEditDialog();
+        const state = await nodeState(editor, DEVICES);
+        assert.strictEqual(state.valid, false);
+        const doors = "1 in both openValues and closedValues: a value may stand in one of them only";
+        const locks = "Locked in both lockedValues and unlockedValues: a value may stand in one of them only";
+        assert.deepStrictEqual(state.errors, [doors, doors, locks, locks]);
+        await editor.openEditDialog(DEVICES);
+        await editor.type("#node-input-closedValues", "Closed, 0");
+        await editor.type("#node-input-unlockedValues", "Unlocked");
+        await editor.closeEditDialog();
+        assert.strictEqual((await nodeState(editor, DEVICES)).valid, true);
     });
 
     it("says where Home Assistant sets its birth topic, and what is wrong with a topic that holds an MQTT wildcard", async function () {

@@ -75,6 +75,35 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
         assert.ok(!exchanges[0].answer.includes(SECRET), "the secret never reaches the browser");
     });
 
+    it("pressed twice at once, sends two deliveries: both events reach the debug sidebar", async function () {
+        await editor.clearDebugSidebar();
+        await editor.openEditDialog(WEBHOOK);
+        await editor.page.locator("#alocity-webhook-in-test-event").selectOption("door.state");
+        const answered = editor.page.waitForResponse((response) => response.url().endsWith("/test"));
+        await editor.page.locator("#alocity-webhook-in-test-send").click();
+        await editor.page.locator("#alocity-webhook-in-test-send").click();
+        await answered;
+        await eventually(async () => (await editor.debugMessages(DEBUG).count()) === 2, "two events in the debug sidebar");
+        await eventually(() => exchanges.filter((exchange) => exchange.sent?.includes("door.state")).length === 2, "both answers recorded");
+        for (const exchange of exchanges.filter((each) => each.sent?.includes("door.state"))) {
+            assert.strictEqual((JSON.parse(exchange.answer) as { delivery?: string }).delivery, "accepted");
+        }
+    });
+
+    it("shows a repeat of a delivery already accepted as a warning that says it was not emitted, never as a success", async function () {
+        const repeat = { event: "lock.state", path: PATH, status: 200, body: "OK (already received)", delivery: "duplicate", message: "" };
+        await editor.page.route("**/alocity-webhook-in/*/test", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(repeat) }));
+        try {
+            await editor.openEditDialog(WEBHOOK);
+            await editor.page.locator("#alocity-webhook-in-test-send").click();
+            const shown = notification(editor, "a repeat of a delivery already accepted: it was not emitted again");
+            await shown.waitFor({ state: "visible" });
+            assert.match((await shown.getAttribute("class")) ?? "", /red-ui-notification-warning/);
+        } finally {
+            await editor.page.unroute("**/alocity-webhook-in/*/test");
+        }
+    });
+
     it("for a node that is not deployed, the notification says to deploy it first", async function () {
         const id = "button-undeployed";
         await editor.evaluate(

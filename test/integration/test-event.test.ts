@@ -1,6 +1,9 @@
 // The test tools against a real Node-RED with adminAuth on: the `alocity-webhook` command over HTTP, and the editor's
 // "send test event" endpoint, which needs a user with the alocity-webhook-in.write permission.
 import assert from "assert/strict";
+import fs from "fs";
+import os from "os";
+import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/samples";
 import { runCli } from "../support/run-cli";
 import type { FlowNode } from "../support/test-flows";
@@ -48,6 +51,23 @@ describe("test tools in a real Node-RED with adminAuth", function () {
         assert.equal(result.code, 0, result.stderr);
         assert.equal(result.stdout, "200 OK\nOK\n");
         await logShows(nodeRed, `received door.state ${JSON.stringify(SAMPLE_EVENTS["door.state"])}`, from);
+    });
+
+    it("alocity-webhook send run twice on one delivery: the second says plainly it was a repeat, not emitted, exit 1", async function () {
+        const { nodeRed } = session;
+        const from = nodeRed.log.length;
+        const body = JSON.stringify({ serialNumber: "TWICE-1", doorState: "Open" });
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "alocity-twice-")), "event.json");
+        fs.writeFileSync(file, body);
+        const args = ["send", "--url", nodeRed.url + WEBHOOK_PATH, "--secret", SECRET, "--file", file, "--timestamp", String(Math.floor(Date.now() / 1000))];
+        const first = await runCli(args);
+        assert.deepStrictEqual([first.code, first.stdout], [0, "200 OK\nOK\n"], first.stderr);
+        const second = await runCli(args);
+        assert.deepStrictEqual([second.code, second.stdout], [1, "200 OK\nOK (already received)\n"]);
+        assert.match(second.stderr, /not emitted: the receiver took this as a repeat/);
+        await logShows(nodeRed, `received door.state ${body}`, from);
+        assert.equal(occurrences(nodeRed.log.slice(from), "received door.state"), 1, "emitted once");
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
     });
 
     it("alocity-webhook send with the wrong secret: 401, exit 1, and Node-RED logs why", async function () {

@@ -1,7 +1,6 @@
 import assert from "assert/strict";
 import type { EventRule } from "../../src/core/event-rules";
 import { EVENT_CODES, isKnownEventCode, KNOWN_VALUE_LABELS, KNOWN_VALUES, MAIN_FIELDS, type KnownEventCode } from "../../src/core/events";
-import { EDITOR_API_SEGMENTS } from "../../src/core/webhook-path";
 import type { AlocityEventMessage } from "../../src/core/receiver";
 import { samplePayload } from "../../src/core/samples";
 import eventSwitchNode = require("../../nodes/alocity-event-switch");
@@ -287,7 +286,7 @@ describe("alocity-event-switch (test helper)", function () {
     });
 
     describe("the catalogue for the editor", () => {
-        it("serves the event codes and the known values on the admin API", async () => {
+        it("serves the event codes, the known values and apiMaxLength on the admin API", async () => {
             await loadSwitch({ rules: [] });
             const answer = await helper.request().get("/alocity-catalogue").expect(200).expect("Content-Type", /json/);
             assert.deepEqual(answer.body, {
@@ -295,7 +294,7 @@ describe("alocity-event-switch (test helper)", function () {
                 values: JSON.parse(JSON.stringify(KNOWN_VALUES)),
                 labels: JSON.parse(JSON.stringify(KNOWN_VALUE_LABELS)),
                 fields: { ...MAIN_FIELDS },
-                editorPaths: [...EDITOR_API_SEGMENTS],
+                maxBodyBytes: 5 * 1024 * 1024,
             });
             assert.deepEqual(answer.body.values["user.face"], ["Enrolled", "Updated", "Removed"]);
             assert.equal(answer.body.labels["accesslog.created"]["Lockdown Start"], "Lockdown Start (7)");

@@ -50,6 +50,16 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
         });
     }
 
+    it("makes each test event a delivery of its own: the same sample sent five times at once is emitted five times", async function () {
+        await helper.load(modules, webhookFlow(), credentials());
+        let answers: Response[] = [];
+        const received = await receivedDuring(async () => {
+            answers = await Promise.all(Array.from({ length: 5 }, () => sendTestEvent("in", { event: "door.state" })));
+        });
+        assert.deepStrictEqual(answers.map((res) => [res.status, res.body.status, res.body.delivery]), Array(5).fill([200, 200, "accepted"]));
+        assert.deepStrictEqual(received.map((msg) => (msg as AlocityEventMessage).payload), Array(5).fill(SAMPLE_EVENTS["door.state"]));
+    });
+
     it("signs with the node's current secret: after a redeploy with a new secret the test event still verifies", async function () {
         await helper.load(modules, webhookFlow(), credentials());
         const newSecret = "rotated-" + SECRET;

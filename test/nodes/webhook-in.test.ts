@@ -174,6 +174,33 @@ describe("alocity-webhook-in (test helper)", function () {
             assert.deepStrictEqual(sent.map((msg) => msg.payload), [SAMPLE_EVENTS["door.state"]]);
         });
 
+        it("answers 413 to a body over the node's maxBytes (64 KiB unless set), and the next request works", async function () {
+            const frame = JSON.stringify({ serialNumber: "ALO-1", doorState: "Open", padding: "" });
+            const body = (bytes: number) => JSON.stringify({ serialNumber: "ALO-1", doorState: "Open", padding: "x".repeat(bytes - frame.length) });
+            await load();
+            await webhookPost("/alocity", body(65_536)).expect(200);
+            await webhookPost("/alocity", body(65_537)).expect(413);
+            await helper.unload();
+            await load(webhookFlow({ maxBytes: "1024" }));
+            const sent = await sentDuring(async () => {
+                await webhookPost("/alocity", body(1025)).expect(413);
+                await webhookPost("/alocity", body(1024)).expect(200);
+            });
+            assert.strictEqual(sent.length, 1);
+        });
+
+        it("reads at most apiMaxLength when maxBytes is larger, and the default when it is not a size, saying so", async function () {
+            helper.settings({ apiMaxLength: "1kb" });
+            await load(webhookFlow({ maxBytes: 4096 }));
+            await webhookPost("/alocity", { padding: "x".repeat(1100) }).expect(413);
+            assert.ok(logged().some((entry) => entry.msg === "alocity-webhook-in.log.max-bytes-over-limit"));
+            await helper.unload();
+            helper.settings({});
+            await load(webhookFlow({ maxBytes: "lots" }));
+            await webhookPost("/alocity", { padding: "x".repeat(2000) }).expect(200);
+            assert.ok(logged().some((entry) => entry.msg === "alocity-webhook-in.log.max-bytes-not-a-size"));
+        });
+
         it("answers 413 from the Content-Length alone, before the body is sent", async function () {
             helper.settings({ apiMaxLength: "1kb" });
             await load();
@@ -240,10 +267,12 @@ describe("alocity-webhook-in (test helper)", function () {
             await load();
             const raw = Buffer.from(JSON.stringify(SAMPLE_EVENTS["door.state"]));
             const header = sign(SECRET, raw);
+            const verdicts: unknown[] = [];
             const sent = await sentDuring(async () => {
-                for (let i = 0; i < 3; i++) await webhookPost("/alocity", raw, { header }).expect(200);
+                for (let i = 0; i < 3; i++) verdicts.push((await webhookPost("/alocity", raw, { header }).expect(200)).headers["alocity-delivery"]);
             });
             assert.strictEqual(sent.length, 1);
+            assert.deepStrictEqual(verdicts, ["accepted", "duplicate", "duplicate"], "the answer says which was not sent on");
             assert.ok(logged().some((entry) => entry.msg === "alocity-webhook-in.log.duplicate" && entry.level === 50));
         });
 

@@ -12,6 +12,7 @@ export interface ReceivedRequest {
 export interface ReceiverAnswer {
     status: number;
     body: string;
+    headers?: Record<string, string>;
 }
 
 export interface Receiver {
@@ -31,8 +32,8 @@ export async function startReceiver(): Promise<Receiver> {
         req.on("data", (chunk: Buffer) => chunks.push(chunk));
         req.on("end", () => {
             const index = requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) }) - 1;
-            const { status, body } = typeof receiver.answer === "function" ? receiver.answer(index) : receiver.answer;
-            res.writeHead(status, { "Content-Type": "text/plain" });
+            const { status, body, headers } = typeof receiver.answer === "function" ? receiver.answer(index) : receiver.answer;
+            res.writeHead(status, { "Content-Type": "text/plain", ...headers });
             res.end(body);
         });
     });

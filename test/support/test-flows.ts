@@ -34,13 +34,15 @@ export interface WebhookFlowOptions {
     signatureId?: string;
     /** The node the webhook is wired to (a helper node of that id is added). */
     out?: string;
+    /** The node's maxBytes, when the test sets one. */
+    maxBytes?: number | string;
 }
 
 /** A flow for the test helper: alocity-signature + alocity-webhook-in at `url` wired to a helper node "out". */
-export function webhookFlow({ url = "/alocity", event = "", tolerance = 300, id = "in", signatureId = "sig", out = "out" }: WebhookFlowOptions = {}): FlowNode[] {
+export function webhookFlow({ url = "/alocity", event = "", tolerance = 300, id = "in", signatureId = "sig", out = "out", maxBytes }: WebhookFlowOptions = {}): FlowNode[] {
     return [
         { id: signatureId, type: "alocity-signature", name: "", tolerance },
-        { id, type: "alocity-webhook-in", name: "", url, signature: signatureId, event, wires: [[out]] },
+        { id, type: "alocity-webhook-in", name: "", url, signature: signatureId, event, ...(maxBytes === undefined ? {} : { maxBytes }), wires: [[out]] },
         { id: out, type: "helper" },
     ];
 }

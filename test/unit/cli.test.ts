@@ -224,6 +224,16 @@ describe("alocity-webhook (command)", function () {
             assert.match(stderr, /secret/);
         });
 
+        it("exits 1 when the receiver says it took the delivery as a repeat, not emitted again, and says so", async function () {
+            receiver.answer = { status: 200, body: "OK (already received)", headers: { "Alocity-Delivery": "duplicate" } };
+            const { code, stdout, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state"]);
+            assert.strictEqual(code, 1);
+            assert.strictEqual(stdout, "200 OK\nOK (already received)\n");
+            assert.match(stderr, /not emitted: the receiver took this as a repeat of a delivery it already accepted/);
+            receiver.answer = { status: 200, body: "OK", headers: { "Alocity-Delivery": "accepted" } };
+            assert.strictEqual((await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state"])).code, 0);
+        });
+
         it("exits 2 for an unknown event, listing the known ones, and sends nothing", async function () {
             const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.alarm"]);
             assert.strictEqual(code, 2);

@@ -5,6 +5,8 @@ export interface HttpAnswer {
     status: number;
     body: string;
     headers?: Record<string, string>;
+    /** Close the connection once the answer is sent (what the client still sends is read and dropped meanwhile). */
+    close?: boolean;
 }
 
 const RETRY_AFTER_SECONDS = "2";
@@ -19,6 +21,12 @@ export const ROUTE_ANSWERS = {
     },
     tooLarge: { status: 413, body: "Payload Too Large" },
     unreadable: { status: 400, body: "Bad Request: the body could not be read" },
+    timeout: { status: 408, body: "Request Timeout: the body did not arrive in time", close: true },
+    busy: {
+        status: 503,
+        body: "Service Unavailable: too many requests to this path at once, retry shortly",
+        headers: { "Retry-After": RETRY_AFTER_SECONDS },
+    },
     internalError: { status: 500, body: "Internal Server Error" },
     notFound: { status: 404, body: "Not Found" },
 } satisfies Record<string, HttpAnswer>;
@@ -33,5 +41,11 @@ export function respond(res: ServerResponse, answer: HttpAnswer): void {
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Length": Buffer.byteLength(answer.body),
     });
+    if (answer.close) {
+        // Not "Connection: close", on which Node.js destroys the socket at once and resets a client still sending:
+        // the answer is followed by an end of the connection, and the rest of the body is still read and dropped.
+        const socket = res.socket;
+        res.once("finish", () => socket?.end());
+    }
     res.end(answer.body);
 }

@@ -5,9 +5,13 @@
  * - an app's router `stack` (`_router` in express 4, `router` in express 5), to put one middleware first, as
  *   core `http in` does for "Do not parse request body", and to ask whether an app has a route for a path;
  * - `req._body`, which tells body-parser (and Node-RED's own parsers) that a body has been read already.
+ * Paths of requests are read with parseurl, as express's router reads them.
  */
 import type { IncomingMessage, RequestListener } from "http";
 import { DEFAULT_MATCHING, type PathMatching } from "../../core/webhook-path";
+
+// parseurl ships no types: it gives the request's URL parsed (and cached on the request, where express finds it).
+const parseurl = require("parseurl") as (req: IncomingMessage) => { pathname: string | null } | undefined;
 
 /** The parts of an express application (4 or 5) used here. */
 export interface ExpressApp extends RequestListener {
@@ -20,7 +24,7 @@ export interface ExpressApp extends RequestListener {
 
 interface Layer {
     handle?: unknown;
-    route?: unknown;
+    route?: { stack?: Layer[] };
     match(path: string): boolean;
 }
 
@@ -55,6 +59,28 @@ export function useFirst(app: ExpressApp, middleware: (req: IncomingMessage, res
     if (index > 0) {
         stack.unshift(...stack.splice(index, 1));
     }
+}
+
+/** Removes the route whose handlers include `handler` (as core `http in` removes its route when it closes). */
+export function removeRoute(app: ExpressApp, handler: unknown): void {
+    const stack = stackOf(app);
+    const index = stack.findIndex((layer) => layer.route?.stack?.some((routeLayer) => routeLayer.handle === handler));
+    if (index >= 0) {
+        stack.splice(index, 1);
+    }
+}
+
+/** How many layers an app's router holds (middleware and routes). */
+export function routerSize(app: ExpressApp): number {
+    return stackOf(app).length;
+}
+
+/**
+ * The path of a request as express routes it: parseurl's pathname, which drops a query, a fragment and the scheme
+ * and host of a request line in absolute form (`POST http://host/alocity HTTP/1.1`).
+ */
+export function requestPathOf(req: IncomingMessage): string {
+    return parseurl(req)?.pathname ?? "/";
 }
 
 /** Whether an app has a route (of any method) for a path below its mount point. */

@@ -90,10 +90,11 @@ describe("device-state configuration", function () {
     });
 
     it("finds the values a field's two lists both hold, as they are compared", function () {
-        const config = parseDeviceStateConfig({ openValues: "Open, 1, Ajar", closedValues: " AJAR ,Closed,1", lockedValues: "Locked", unlockedValues: "Unlocked" });
-        assert.deepStrictEqual(valuesInBothLists(config, "doorState"), ["1", "Ajar"]);
-        assert.deepStrictEqual(valuesInBothLists(config, "lockState"), []);
-        assert.strictEqual(doorPositionOf(config, "ajar"), "open", "the open list is read first");
+        const saved = { openValues: "Open, 1, Ajar", closedValues: " AJAR ,Closed,1", lockedValues: "Locked", unlockedValues: "Unlocked" };
+        assert.deepStrictEqual(valuesInBothLists("doorState", saved), ["1", "Ajar"]);
+        assert.deepStrictEqual(valuesInBothLists("lockState", saved), []);
+        assert.deepStrictEqual(valuesInBothLists("lockState", { lockedValues: "Locked, unlocked" }), ["unlocked"], "a list not saved is its default");
+        assert.strictEqual(doorPositionOf(parseDeviceStateConfig(saved), "ajar"), "open", "the open list is read first");
     });
 
     it("names a device as configured, else by its events' name, else by its serial number", function () {

@@ -1,90 +1,12 @@
 // The routes of alocity-webhook-in on plain express apps laid out as Node-RED lays them out (a root app; the editor's
 // admin app and RED.httpNode mounted on it), or as an embedder does, with a fake runtime's events.
 import assert from "assert";
-import { EventEmitter } from "events";
-import express, { type Express, type RequestHandler } from "express";
-import http from "http";
-import type { AddressInfo } from "net";
+import express from "express";
 import supertest from "supertest";
 import { InvalidPathError } from "../../../src/core/webhook-path";
+import { routerSize } from "../../../src/runtime/http/express-apps";
 import type { ExpressApp } from "../../../src/runtime/http/express-apps";
-import type { NodeRedSettings } from "../../../src/runtime/node-red";
-import type { PathOwner } from "../../../src/runtime/path-owners";
-import { webhookRoutesFor, type RoutesHost } from "../../../src/runtime/webhook-routes";
-import { answerReceived, rawExchange } from "../../support/http";
-
-interface Apps {
-    root: Express;
-    admin: Express;
-    httpNode: Express;
-    events: EventEmitter;
-    errors: string[];
-    /** The URLs the admin app's own middleware saw. */
-    adminSeen: string[];
-    routes: ReturnType<typeof webhookRoutesFor>;
-}
-
-interface LayoutOptions {
-    /** Runs on the root app before Node-RED's apps are mounted (an embedder's middleware). */
-    beforeMounts?: (root: Express) => void;
-    settings?: NodeRedSettings;
-    adminRoot?: string;
-    nodeRoot?: string;
-}
-
-/** A root app with the admin app (which parses JSON, like the editor's) and httpNode mounted, as Node-RED does. */
-function nodeRedApps({ beforeMounts, settings = {}, adminRoot = "/", nodeRoot = "/" }: LayoutOptions = {}): Apps {
-    const root = express();
-    beforeMounts?.(root);
-    const admin = express();
-    const adminSeen: string[] = [];
-    admin.use((req, _res, next) => {
-        adminSeen.push(req.url);
-        next();
-    });
-    admin.use(express.json());
-    admin.post("/flows", (req, res) => res.json({ deployed: req.body }));
-    const httpNode = express();
-    root.use(adminRoot, admin);
-    root.use(nodeRoot, httpNode);
-    const events = new EventEmitter();
-    const errors: string[] = [];
-    const host: RoutesHost = {
-        httpNode: httpNode as unknown as ExpressApp,
-        httpAdmin: admin as unknown as RoutesHost["httpAdmin"],
-        events,
-        settings,
-        log: { error: (line: unknown) => errors.push(String(line)), warn() {}, info() {}, debug() {} },
-        _: (key: string) => key,
-    };
-    return { root, admin, httpNode, events, errors, adminSeen, routes: webhookRoutesFor(host) };
-}
-
-/** An owner that answers 200 with its id and the body it got, and records what it was told. */
-function owner(id: string, handle?: PathOwner["handle"]): PathOwner & { told: string[] } {
-    const told: string[] = [];
-    return {
-        id,
-        told,
-        handle: handle ?? ((request) => ({ status: 200, body: `${id}:${request.rawBody.toString()}` })),
-        serving: (path) => told.push(`serving ${path}`),
-        waiting: (path) => told.push(`waiting ${path}`),
-    };
-}
-
-/** Apps with `owner` serving /alocity and flows started. */
-function serving(options: LayoutOptions = {}, id = "a"): Apps {
-    const apps = nodeRedApps(options);
-    apps.routes.claim("/alocity", owner(id));
-    apps.events.emit("flows:started");
-    return apps;
-}
-
-const postJson = (app: Express, path: string, body: string) =>
-    supertest(app).post(path).set("Content-Type", "application/json").send(body);
-
-/** A middleware that refuses what lacks the header `authorization: let me in`. */
-const gate: RequestHandler = (req, res, next) => (req.headers.authorization === "let me in" ? next() : res.status(403).end());
+import { gate, nodeRedApps, owner, postJson, serving } from "../../support/express-apps";
 
 describe("webhook routes", function () {
     describe("every request goes through the host's whole HTTP stack", function () {
@@ -265,60 +187,6 @@ describe("webhook routes", function () {
         });
     });
 
-    describe("answers that must reach a client still sending", function () {
-        let server: http.Server;
-        let port: number;
-        const LIMIT = 64 * 1024;
-
-        before(async function () {
-            const apps = serving({ settings: { apiMaxLength: `${LIMIT / 1024}kb` } });
-            server = http.createServer(apps.root);
-            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-            port = (server.address() as AddressInfo).port;
-        });
-        after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-        const head = (lines: string) => `POST /alocity HTTP/1.1\r\nHost: x\r\n${lines}\r\n\r\n`;
-        const chunked = (bytes: Buffer) => Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from("\r\n")]);
-
-        it("answers 413 to a Content-Length over apiMaxLength, whether or not the client sends the body", async function () {
-            const headersOnly = await rawExchange(port, head(`Content-Length: ${LIMIT + 1}`), { until: answerReceived });
-            assert.strictEqual(headersOnly.status, 413, headersOnly.text);
-            const whole = await rawExchange(port, [head(`Content-Length: ${4 * LIMIT}`), Buffer.alloc(4 * LIMIT, 0x20)], { until: answerReceived });
-            assert.deepStrictEqual([whole.status, whole.reset], [413, false], whole.text);
-        });
-
-        it("answers 413 to a chunked body once it passes apiMaxLength, and the client reads it after sending on", async function () {
-            const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
-            const body = [...Array.from({ length: 8 }, () => chunk), "0\r\n\r\n"];
-            const answer = await rawExchange(port, [head("Transfer-Encoding: chunked"), ...body], { until: answerReceived });
-            assert.deepStrictEqual([answer.status, answer.reset], [413, false], answer.text);
-        });
-
-        it("keeps the connection usable after a 413 whose body the client sent whole", async function () {
-            const tooLarge = [head(`Content-Length: ${LIMIT + 10}`), Buffer.alloc(LIMIT + 10, 0x20)];
-            const next = head("Content-Length: 2") + "{}";
-            const twoAnswers = (text: string) => (text.match(/HTTP\/1\.1 /g) ?? []).length === 2 && answerReceived(text.slice(text.lastIndexOf("HTTP/1.1 ")));
-            const answer = await rawExchange(port, [...tooLarge, next], { until: twoAnswers });
-            assert.match(answer.text, /^HTTP\/1\.1 413 [\s\S]*HTTP\/1\.1 200 [\s\S]*a:\{\}$/);
-        });
-
-        it("cuts off a client that never stops sending, once it has sent twice the limit more", async function () {
-            const chunk = chunked(Buffer.alloc(16 * 1024, 0x20));
-            let written = 0;
-            await rawExchange(port, (socket) => {
-                socket.write(head("Transfer-Encoding: chunked"));
-                const pump = () => {
-                    while (!socket.destroyed && socket.write(chunk)) written += chunk.length;
-                    if (!socket.destroyed) socket.once("drain", pump);
-                };
-                pump();
-            });
-            // The exchange ended: the server closed the connection on a client that would have sent forever.
-            assert.ok(written >= 2 * LIMIT, `the client wrote ${written} bytes before it was cut off`);
-        });
-    });
-
     describe("owners across deploys", function () {
         it("keeps a path with its node when that node is redeployed with changes, before a node waiting for it", async function () {
             const apps = nodeRedApps();
@@ -375,6 +243,50 @@ describe("webhook routes", function () {
 
             apps.routes.claim("/alocity", owner("third"));
             assert.strictEqual((await postJson(apps.root, "/alocity", "z")).text, "third:z");
+        });
+
+        it("releases a path no node claims once the deploy is done: 1,000 deploys, each to a new path, leave the router as it was", async function () {
+            const apps = nodeRedApps();
+            const httpNode = apps.httpNode as unknown as ExpressApp;
+            let claim = apps.routes.claim("/path-0", owner("n0"));
+            apps.events.emit("flows:started");
+            const layers = routerSize(httpNode);
+            for (let deploy = 1; deploy <= 1000; deploy++) {
+                apps.events.emit("flows:stopping");
+                claim.release();
+                claim = apps.routes.claim(`/path-${deploy}`, owner(`n${deploy}`));
+                apps.events.emit("flows:started");
+            }
+            assert.strictEqual(routerSize(httpNode), layers, "one route, for the path served now");
+            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0 });
+            assert.strictEqual((await postJson(apps.root, "/path-0", "{}")).status, 404);
+            assert.strictEqual((await postJson(apps.root, "/path-1000", "z")).text, "n1000:z");
+        });
+
+        it("keeps a path's memory of deliveries through a redeploy, and while the path is released, until it expires", async function () {
+            const apps = nodeRedApps();
+            const DELIVERY = '{"doorState":"Open"}';
+            // Remembers each body as a delivery signed at t=1 (300 s tolerance): "new" the first time, then "repeat".
+            const remembering = (id: string) =>
+                owner(id, (request) => ({ status: 200, body: request.replayGuard.remember(1, request.rawBody.toString(), 300) ? "new" : "repeat" }));
+            const redeploy = (release: () => void, path: string, id: string) => {
+                apps.events.emit("flows:stopping");
+                release();
+                const claim = apps.routes.claim(path, remembering(id));
+                apps.events.emit("flows:started");
+                return claim;
+            };
+            let claim = apps.routes.claim("/alocity", remembering("a"));
+            apps.events.emit("flows:started");
+            assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).text, "new");
+            claim = redeploy(claim.release, "/alocity", "a");
+            assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).text, "repeat", "the same path redeployed");
+            claim = redeploy(claim.release, "/elsewhere", "a");
+            assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).status, 404);
+            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 1 }, "the released path's memory is kept");
+            redeploy(claim.release, "/ALOCITY", "a");
+            assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).text, "repeat", "served again, it still knows the delivery");
+            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0 }, "taken back; /elsewhere remembered nothing");
         });
 
         it("delivers the editor's test requests through the serving owner, and 404 for a path nobody serves", function () {

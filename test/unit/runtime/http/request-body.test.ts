@@ -2,13 +2,14 @@ import assert from "assert";
 import http, { type IncomingMessage } from "http";
 import { Readable } from "stream";
 import type { AddressInfo, Socket } from "net";
-import { readRequestBody, type Lingering, type RequestBody } from "../../../../src/runtime/http/request-body";
+import { lingeringFor, readRequestBody, type Lingering, type RequestBody } from "../../../../src/runtime/http/request-body";
 import { answerReceived, rawExchange } from "../../../support/http";
 import { eventually } from "../../../support/wait";
 
 const LIMIT = 1024;
 
-const read = (req: IncomingMessage, lingering?: Lingering) => new Promise<RequestBody>((done) => readRequestBody(req, LIMIT, done, lingering));
+const read = (req: IncomingMessage, lingering = lingeringFor(LIMIT)) =>
+    new Promise<RequestBody>((done) => readRequestBody(req, { maxBytes: LIMIT, timeoutMs: 60_000 }, done, lingering));
 
 /** A server that reads each body with readRequestBody and answers what it read (or 413 / 400). */
 async function bodyServer(lingering: Lingering): Promise<{ port: number; started: () => number; reads: RequestBody[]; close(): Promise<void> }> {
