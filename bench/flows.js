@@ -99,7 +99,7 @@ function webhookWithDeviceState(id, z, path, store) {
  * @param {object} options
  * @param {string} options.secret
  * @param {string} options.oursPath
- * @param {string} options.oursWarmupPath a second alocity-webhook-in, same code, its own duplicate cache: warms the
+ * @param {string} options.oursWarmupPath a second alocity-webhook-in, same code, its own delivery memory: warms the
  *   JIT up so that the measured path starts with an empty cache
  * @param {string} options.handRolledPath
  * @param {boolean} options.eventSwitch whether alocity-event-switch is registered; if not, a no-op function node

@@ -155,7 +155,7 @@ async function drive({ port, path: urlPath, secret, connections, duration, amoun
             latencies[recorded++] = responseTime;
         }
     });
-    // Responses per second, to see the rate change within a run (e.g. as the duplicate cache fills).
+    // Responses per second, to see the rate change within a run (e.g. as the delivery memory fills).
     instance.on("tick", ({ counter }) => perSecond.push(counter));
     const result = await instance;
     const sorted = latencies.subarray(0, recorded).sort();

@@ -8,7 +8,7 @@ const fs = require("fs");
 const http = require("http");
 const os = require("os");
 const path = require("path");
-const { sign } = require("../dist/src/core/signature");
+const { sign } = require("../dist/src/core/webhook/signature");
 
 const DEPLOYS = Number(process.env.DEPLOYS || 1000);
 const SECRET = "whsec-release-3c9a";

@@ -20,7 +20,7 @@ const { startNodeRed, request } = require("../scripts/node-red-process");
 const { benchFlows, deviceStateFlows } = require("./flows");
 const { drive, median, nextSignedEvent, percentile, processCpuSeconds } = require("./load");
 const { summarise, format: formatProfile } = require("./profile");
-const { measureReplayGuard } = require("./replay-guard");
+const { measureDeliveryMemory } = require("./delivery-memory");
 const { deviceStateReport, DEVICES, CONTEXT_STORES } = require("./device-state");
 const { doorsFeedReport } = require("./doors-feed");
 const { doorsSidebarReport } = require("./doors-sidebar");
@@ -310,7 +310,7 @@ async function main() {
                 await run(name, undefined, TARGETS[name].path, DEVICES);
             }
             // Warm-up: lets the JIT settle; not recorded. Ours warms up on a path of its own (same code, its own
-            // duplicate cache), so that the measured path's cache starts empty: round 1 fills it, later rounds run at its cap.
+            // delivery memory), so that the measured path's cache starts empty: round 1 fills it, later rounds run at its cap.
             for (const name of targets.filter((target) => !TARGETS[target].fleet)) {
                 const warm = await run(name, shape.warmup, TARGETS[name].warmupPath);
                 if (name === "ours") oursAccepted += warm.accepted;
@@ -420,7 +420,7 @@ async function main() {
     }
 
     const checks = [];
-    let replayGuard;
+    let deliveryMemory;
     const ours = summary.ours;
     if (ours) {
         const firstRun = results.ours[0];
@@ -470,16 +470,16 @@ async function main() {
             `ours per round: ${ours.perRound.map((r) => Math.round(r)).join(", ")} req/s; ` +
                 `${results.ours.map((r) => fixed(cpuPerRequest(r), 0)).join(", ")} us of server CPU per request`,
         );
-        // Measured here, with every server stopped: the duplicate cache's own cost per request.
-        replayGuard = measureReplayGuard();
+        // Measured here, with every server stopped: the delivery memory's own cost per request.
+        deliveryMemory = measureDeliveryMemory();
         console.log(
-            `duplicate cache (ReplayGuard.remember, in-process): ${replayGuard.fillingMicros.toFixed(2)} us per call while it fills, ` +
-                `${replayGuard.atCapMicros.toFixed(2)} us at its cap of ${replayGuard.limit} (${replayGuard.size} held)`,
+            `delivery memory (DeliveryMemory.remember, in-process): ${deliveryMemory.fillingMicros.toFixed(2)} us per call while it fills, ` +
+                `${deliveryMemory.atCapMicros.toFixed(2)} us at its cap of ${deliveryMemory.limit} (${deliveryMemory.size} held)`,
         );
         checks.push([
-            "duplicate cache O(1): no dearer at its cap than while it fills (<= 2x)",
-            replayGuard.ratio <= 2,
-            `${replayGuard.ratio.toFixed(1)}x`,
+            "delivery memory O(1): no dearer at its cap than while it fills (<= 2x)",
+            deliveryMemory.ratio <= 2,
+            `${deliveryMemory.ratio.toFixed(1)}x`,
         ]);
     }
     const deviceState = await deviceStateReport(summary, { secret, quick: options.quick });
@@ -549,7 +549,7 @@ async function main() {
                 cpuRatios,
                 checks: checks.map(([what, met, measured]) => ({ what, met, measured })),
                 rss: rssSamples,
-                replayGuard,
+                deliveryMemory,
                 deviceState: deviceState.figures,
                 doors: doors.figures,
                 runs: Object.fromEntries(

@@ -1,13 +1,13 @@
-import { POSITION_LISTS, parseDeviceStateConfig, valuesInBothLists, type PositionField } from "../src/core/device-config";
-import { DeviceStates, type DeviceNotice, type DeviceStatus, type DeviceUpdate } from "../src/core/device-states";
-import { LogThrottle } from "../src/core/log-throttle";
-import { UnlistedValues } from "../src/core/unlisted-values";
-import { ArrivalQueue } from "../src/runtime/arrival-queue";
-import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-context";
-import { DeviceTimers } from "../src/runtime/device-timers";
-import { doorsFeedFor } from "../src/runtime/doors-feed";
-import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
-import { ThrottledStatus } from "../src/runtime/throttled-status";
+import { POSITION_LISTS, parseDeviceStateConfig, valuesInBothLists, type PositionField } from "../src/core/device-state/config";
+import { DeviceFleet, type DeviceNotice, type DeviceStatus, type DeviceUpdate } from "../src/core/device-state/fleet";
+import { LogThrottle } from "../src/core/shared/log-throttle";
+import { UnlistedValues } from "../src/core/device-state/unlisted-values";
+import { ArrivalQueue } from "../src/runtime/device-state/arrival-queue";
+import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-state/context";
+import { DeviceTimers } from "../src/runtime/device-state/timers";
+import { doorsFeedFor } from "../src/runtime/editor/doors-feed";
+import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/shared/node-red";
+import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 
 type Send = (msg: unknown) => void;
 
@@ -97,7 +97,7 @@ export = function (RED: NodeAPI) {
             }
         });
 
-        let states: DeviceStates | undefined;
+        let states: DeviceFleet | undefined;
         const arrivals = new ArrivalQueue<Arrival>(MAX_WAITING_EVENTS, ({ done }) => {
             if (arrivals.dropped === 1) {
                 node.warn(t("log.dropping", { store: storeName, count: MAX_WAITING_EVENTS }));
@@ -132,7 +132,7 @@ export = function (RED: NodeAPI) {
          * Stores what an operation did to a device (an event refreshes its lastSeen even when it changes nothing; a
          * timer that finds nothing due changes nothing), arms its timer for the next deadline and sends its messages.
          */
-        const apply = (loaded: DeviceStates, update: DeviceUpdate, send: Send, fromEvent = false) => {
+        const apply = (loaded: DeviceFleet, update: DeviceUpdate, send: Send, fromEvent = false) => {
             const { serialNumber, changes, alarms } = update;
             const changed = changes.length > 0 || alarms.length > 0;
             if (changed || fromEvent) {
@@ -146,7 +146,7 @@ export = function (RED: NodeAPI) {
             }
         };
 
-        const tell = (loaded: DeviceStates, serialNumber: string, notices: readonly DeviceNotice[]) => {
+        const tell = (loaded: DeviceFleet, serialNumber: string, notices: readonly DeviceNotice[]) => {
             for (const notice of notices) {
                 if (notice.kind === "no-result") {
                     node.debug(t("log.no-result", { serial: serialNumber }));
@@ -163,7 +163,7 @@ export = function (RED: NodeAPI) {
             }
         };
 
-        const forget = (loaded: DeviceStates, payload: unknown, send: Send) => {
+        const forget = (loaded: DeviceFleet, payload: unknown, send: Send) => {
             const query = deviceQuery(payload);
             if (query === undefined) {
                 warnings.report("forget-not-a-name", () => t("log.forget-not-a-name", { type: typeName(payload) }));
@@ -177,7 +177,7 @@ export = function (RED: NodeAPI) {
             }
         };
 
-        const receive = (loaded: DeviceStates, { msg, send, done }: Arrival) => {
+        const receive = (loaded: DeviceFleet, { msg, send, done }: Arrival) => {
             if (msg.topic === "get") {
                 msg.payload = loaded.get(deviceQuery(msg.payload));
                 send([msg, null]);
@@ -212,7 +212,7 @@ export = function (RED: NodeAPI) {
         context.load((stored) => {
             clearTimeout(storeSilent);
             if (closed) return;
-            const loaded = new DeviceStates(config, stored);
+            const loaded = new DeviceFleet(config, stored);
             context.adopt(loaded.devicesToStore());
             for (const { serialNumber, deadline } of loaded.deadlines()) {
                 timers.arm(serialNumber, deadline);

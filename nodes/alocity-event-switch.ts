@@ -1,7 +1,7 @@
-import { outputCount, parseSwitchConfig, routeMessage } from "../src/core/event-rules";
-import { LogThrottle } from "../src/core/log-throttle";
-import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
-import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
+import { outputCount, parseSwitchConfig, routeMessage } from "../src/core/events/switch-rules";
+import { LogThrottle } from "../src/core/shared/log-throttle";
+import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
+import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/shared/node-red";
 
 interface EventSwitchDef extends NodeDef {
     rules?: unknown;

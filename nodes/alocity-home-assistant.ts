@@ -1,11 +1,11 @@
-import { HomeAssistantPublisher, originOf, type MqttMessage } from "../src/core/home-assistant";
-import { bridgeTopic } from "../src/core/home-assistant-entities";
-import { parseSettings, readInput, type HomeAssistantSettings, type SavedSettings } from "../src/core/home-assistant-inputs";
-import { FirstSightings } from "../src/core/first-sightings";
+import { HomeAssistantPublisher, originOf, type MqttMessage } from "../src/core/home-assistant/publisher";
+import { bridgeTopic } from "../src/core/home-assistant/components";
+import { parseSettings, readInput, type HomeAssistantSettings, type SavedSettings } from "../src/core/home-assistant/inputs";
+import { FirstSightings } from "../src/core/shared/first-sightings";
 import { packageInfo } from "../src/package-info";
-import { LogThrottle } from "../src/core/log-throttle";
-import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/node-red";
-import { clockTime, ThrottledStatus } from "../src/runtime/throttled-status";
+import { LogThrottle } from "../src/core/shared/log-throttle";
+import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/shared/node-red";
+import { clockTime, ThrottledStatus } from "../src/runtime/shared/throttled-status";
 
 type HomeAssistantDef = NodeDef & SavedSettings;
 

@@ -1,7 +1,7 @@
-import type { AlocitySignatureDef, AlocitySignatureNode } from "../src/runtime/signature-config";
-import { parseTolerance } from "../src/runtime/signature-config";
-import { DEFAULT_TOLERANCE_SECONDS } from "../src/core/signature";
-import type { NodeAPI, NodeRedNode } from "../src/runtime/node-red";
+import type { AlocitySignatureDef, AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
+import { parseTolerance } from "../src/runtime/webhook/signature-config";
+import { DEFAULT_TOLERANCE_SECONDS } from "../src/core/webhook/signature";
+import type { NodeAPI, NodeRedNode } from "../src/runtime/shared/node-red";
 
 export = function (RED: NodeAPI) {
     /** A pasted key with the whitespace around it trimmed (with a warning); undefined when none is set. */

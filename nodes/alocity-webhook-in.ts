@@ -1,16 +1,16 @@
-import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/body-limit";
-import { LogThrottle } from "../src/core/log-throttle";
-import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/receiver";
-import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/signature";
-import { InvalidPathError } from "../src/core/webhook-path";
-import { serveEditorCatalogue } from "../src/runtime/editor-catalogue";
-import type { HttpAnswer } from "../src/runtime/http/answers";
-import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/node-red";
-import type { IncomingWebhook } from "../src/runtime/path-owners";
-import type { AlocitySignatureNode } from "../src/runtime/signature-config";
-import { testEventTargets } from "../src/runtime/test-event";
-import { clockTime, ThrottledStatus } from "../src/runtime/throttled-status";
-import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook-routes";
+import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/webhook/body-limit";
+import { LogThrottle } from "../src/core/shared/log-throttle";
+import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/webhook/receiver";
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/webhook/signature";
+import { InvalidPathError } from "../src/core/webhook/paths";
+import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
+import type { HttpAnswer } from "../src/runtime/webhook/http/answers";
+import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/shared/node-red";
+import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
+import type { AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
+import { testEventTargets } from "../src/runtime/editor/sample-delivery";
+import { clockTime, ThrottledStatus } from "../src/runtime/shared/throttled-status";
+import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";
 
 interface WebhookInDef extends NodeDef {
     url?: string;
@@ -118,7 +118,7 @@ export = function (RED: NodeAPI) {
                 request.rawBody,
                 request.headers[SIGNATURE_HEADER],
                 { secrets, tolerance, event },
-                request.replayGuard,
+                request.deliveryMemory,
                 request.receivedAt,
             );
             switch (outcome.kind) {

@@ -4,7 +4,7 @@
 // alocity-device-state's editor file calls add in onpaletteadd and remove in onpaletteremove.
 (function () {
     "use strict";
-    // As src/runtime/doors-feed.ts names them (test/unit/runtime/doors-feed.test.ts checks that they match).
+    // As src/runtime/editor/doors-feed.ts names them (test/unit/runtime/editor/doors-feed.test.ts checks that they match).
     var TAB = "alocity-doors";
     var ROUTE = "alocity-doors";
     var PERMISSION = "alocity-device-state.read";

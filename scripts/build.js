@@ -17,8 +17,9 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", pat
 });
 
 /**
- * The runtime's rules for the edit dialogs: src/core/editor-rules.ts as compiled, with the core modules it requires,
- * each wrapped in a function as CommonJS expects, in an expression whose value is its exports.
+ * The runtime's rules for the edit dialogs: src/core/editor/rules.ts as compiled, with the core modules it requires
+ * (by their paths below src/core), each wrapped in a function as CommonJS expects, in an expression whose value is its
+ * exports.
  */
 function editorRules() {
     const core = path.join(dist, "src", "core");
@@ -28,13 +29,14 @@ function editorRules() {
         const source = fs.readFileSync(path.join(core, `${name}.js`), "utf8");
         sources.set(name, source);
         for (const [, required] of source.matchAll(/require\("([^"]*)"\)/g)) {
-            if (!/^\.\/[\w-]+$/.test(required)) {
+            const target = path.posix.join(path.posix.dirname(name), required);
+            if (!required.startsWith(".") || target.startsWith("..")) {
                 throw new Error(`src/core/${name}.ts requires ${required}: the editor's rules may use only core modules`);
             }
-            add(required.slice(2));
+            add(target);
         }
     };
-    add("editor-rules");
+    add("editor/rules");
     const modules = [...sources].map(([name, source]) => `${JSON.stringify(name)}: function (exports, require) {\n${source}\n}`);
     return [
         "(function () {",
@@ -43,11 +45,18 @@ function editorRules() {
         "    function load(name) {",
         "        if (!loaded[name]) {",
         "            loaded[name] = {};",
-        "            modules[name](loaded[name], function (required) { return load(required.slice(2)); });",
+        "            var dir = name.slice(0, name.lastIndexOf(\"/\") + 1);",
+        "            modules[name](loaded[name], function (required) { return load(resolve(dir, required)); });",
         "        }",
         "        return loaded[name];",
         "    }",
-        '    return load("editor-rules");',
+        "    function resolve(dir, required) {",
+        "        var parts = (dir + required).split(\"/\");",
+        "        var path = [];",
+        "        parts.forEach(function (part) { if (part === \"..\") path.pop(); else if (part !== \".\") path.push(part); });",
+        "        return path.join(\"/\");",
+        "    }",
+        '    return load("editor/rules");',
         "})()",
     ].join("\n");
 }

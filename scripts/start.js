@@ -47,7 +47,7 @@ async function main() {
     await nodeRed.answerFirstRunQuestions();
 
     const webhookUrl = `${nodeRed.url}/alocity`;
-    const cli = path.relative(process.cwd(), path.join(root, "dist", "src", "cli.js")) || "dist/src/cli.js";
+    const cli = path.relative(process.cwd(), path.join(root, "dist", "src", "cli", "main.js")) || "dist/src/cli/main.js";
     const command = `ALOCITY_WEBHOOK_SECRET=${shellWord(secret)} node ${shellWord(cli)}`;
     console.log(`
   Node-RED editor:  ${nodeRed.url}/

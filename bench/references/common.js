@@ -18,7 +18,7 @@ function settings() {
     return { secret, path: process.env.BENCH_PATH || "/alocity" };
 }
 
-/** Decides one request: `{status, body}` as alocity-webhook-in would answer it (without the duplicate cache). */
+/** Decides one request: `{status, body}` as alocity-webhook-in would answer it (without the delivery memory). */
 function decide(secret, headers, rawBody) {
     const verdict = verify(headers[SIGNATURE_HEADER], rawBody, [secret], { tolerance: TOLERANCE_SECONDS });
     if (!verdict.ok) {

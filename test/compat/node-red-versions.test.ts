@@ -3,13 +3,13 @@
 // alocity-webhook-in -> alocity-event-switch reach the right outputs, bad requests get their answers, and a
 // redeploy moves and removes routes. Run with `npm run test:compat`, which installs what these need.
 import assert from "assert";
-import type { EventRule } from "../../src/core/event-rules";
-import { samplePayload } from "../../src/core/samples";
+import type { EventRule } from "../../src/core/events/switch-rules";
+import { samplePayload } from "../../src/core/events/samples";
 import { eventSwitchFlow, NODE_TYPES, SECRET, type FlowNode } from "../support/test-flows";
 import { request, signedPost, type HttpAnswer } from "../support/http";
 import { nodeSets, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, ofRun, type Recorded, type RecordedMessage } from "../support/recorders";
-import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/doors-feed";
+import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/editor/doors-feed";
 import { connectComms } from "../support/editor-comms";
 import { eventually } from "../support/wait";
 import { startOptions, TARGETS } from "./targets";

@@ -3,7 +3,7 @@
 // sending, admin paths of node packages are refused, and events are handed over exactly once across redeploys (the
 // postDeliver hook relies on how each runtime delivers messages).
 import assert from "assert";
-import { sign } from "../../src/core/signature";
+import { sign } from "../../src/core/webhook/signature";
 import { GATE_HEADER, HTTP_NODE_ROOT } from "../support/embedded-node-red";
 import { answerReceived, rawExchange, request } from "../support/http";
 import { logShows, useNodeRed } from "../support/real-node-red";

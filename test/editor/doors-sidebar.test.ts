@@ -1,7 +1,7 @@
 // The Doors sidebar in the real editor (chromium, playwright-core) of a real Node-RED with default settings: the
 // records of a deployed alocity-device-state node, kept up to date from signed events without a reload.
 import assert from "assert";
-import { DOORS_CHANGES_TOPIC } from "../../src/runtime/doors-feed";
+import { DOORS_CHANGES_TOPIC } from "../../src/runtime/editor/doors-feed";
 import { connectComms } from "../support/editor-comms";
 import { request } from "../support/http";
 import { eventually } from "../support/wait";

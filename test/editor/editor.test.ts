@@ -2,9 +2,9 @@
 // settings (editor at /) and this package. Run with `npm run test:editor` (not part of `npm test`).
 // Screenshots of each step go to artifacts/editor/; with README_IMAGES=1 the README's are also written to docs/images/.
 import assert from "assert";
-import type { KnownEventCode } from "../../src/core/events";
-import type { EventRule } from "../../src/core/event-rules";
-import { samplePayload } from "../../src/core/samples";
+import type { KnownEventCode } from "../../src/core/events/catalogue";
+import type { EventRule } from "../../src/core/events/switch-rules";
+import { samplePayload } from "../../src/core/events/samples";
 import { NODE_TYPES, type FlowNode } from "../support/test-flows";
 import type { NodeRedProcess } from "../support/real-node-red";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";

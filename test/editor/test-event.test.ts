@@ -2,7 +2,7 @@
 // Node-RED with default settings: the outcome shows as a notification, the event in the debug sidebar, and the
 // secret never reaches the browser.
 import assert from "assert";
-import { EVENT_CODES } from "../../src/core/events";
+import { EVENT_CODES } from "../../src/core/events/catalogue";
 import type { FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 import { useEditorSession, type Editor } from "./support/editor";

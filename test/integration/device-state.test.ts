@@ -6,7 +6,7 @@ import fs from "fs";
 import http from "http";
 import os from "os";
 import path from "path";
-import type { DeviceRecord } from "../../src/core/device-record";
+import type { DeviceRecord } from "../../src/core/device-state/record";
 import { request, signedPost } from "../support/http";
 import { problemLines, startRealNodeRed, useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, readRecorded, recorderNode, type Recorded } from "../support/recorders";

@@ -2,8 +2,8 @@
 // with alocity-device-state.read; the comms, which every connected editor receives (here real, authenticated
 // websocket clients), name nodes, serial numbers and versions, never what a record holds.
 import assert from "assert/strict";
-import type { DeviceRecord } from "../../src/core/device-record";
-import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/doors-feed";
+import type { DeviceRecord } from "../../src/core/device-state/record";
+import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/editor/doors-feed";
 import { accessTokens, adminAuthSetting, type AdminUser } from "../support/admin-auth";
 import { connectComms, type CommsConnection } from "../support/editor-comms";
 import { request, signedPost } from "../support/http";

@@ -1,9 +1,9 @@
 // alocity-webhook-in -> alocity-event-switch in a real Node-RED (default settings), and inject -> alocity-event-switch:
 // every event lands on exactly the outputs whose rules match it.
 import assert from "assert/strict";
-import type { EventRule } from "../../src/core/event-rules";
-import { EVENT_CODES } from "../../src/core/events";
-import { SAMPLE_EVENTS } from "../../src/core/samples";
+import type { EventRule } from "../../src/core/events/switch-rules";
+import { EVENT_CODES } from "../../src/core/events/catalogue";
+import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { eventSwitchFlow, SECRET, SWITCH_ID, type FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
 import { problemLines, useNodeRed } from "../support/real-node-red";

@@ -4,8 +4,8 @@
 // sees, every discovery message checked against Home Assistant's rules, live, retained, after its birth, after a
 // broker restart in either order, and once Node-RED is killed.
 import assert from "assert";
-import { samplePayload } from "../../src/core/samples";
-import { deviceId } from "../../src/core/home-assistant-entities";
+import { samplePayload } from "../../src/core/events/samples";
+import { deviceId } from "../../src/core/home-assistant/components";
 import { BrokerGate } from "../support/broker-gate";
 import { HomeAssistantView, type EntityView } from "../support/home-assistant-view";
 import { request, signedPost } from "../support/http";

@@ -2,7 +2,7 @@
 // answered 200 and each sent on exactly once. Counts only: speed is measured by `npm run bench`.
 import assert from "assert";
 import http from "http";
-import type { LockStatePayload } from "../../src/core/events";
+import type { LockStatePayload } from "../../src/core/events/catalogue";
 import { signedPost } from "../support/http";
 import { useNodeRed } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode } from "../support/recorders";

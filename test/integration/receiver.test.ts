@@ -1,8 +1,8 @@
 // alocity-webhook-in in a real Node-RED started with default settings: the editor's admin app is mounted at / and
 // parses JSON bodies before RED.httpNode routes run (the raw-body trap).
 import assert from "assert";
-import { SAMPLE_EVENTS } from "../../src/core/samples";
-import { sign } from "../../src/core/signature";
+import { SAMPLE_EVENTS } from "../../src/core/events/samples";
+import { sign } from "../../src/core/webhook/signature";
 import { answerReceived, rawExchange, request, type HttpAnswer } from "../support/http";
 import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";

@@ -3,8 +3,8 @@
 // raises every alarm the run's incidents call for (device.silent is off by default), each where the run says, and
 // clears them all again: the building ends closed, locked, online and out of lockdown.
 import assert from "assert/strict";
-import { minimumSeconds, simulateBuilding } from "../../src/core/building-simulation";
-import type { AlarmPayload, DeviceRecord } from "../../src/core/device-record";
+import { minimumSeconds, simulateBuilding } from "../../src/core/simulation/building";
+import type { AlarmPayload, DeviceRecord } from "../../src/core/device-state/record";
 import { problemLines, useNodeRed } from "../support/real-node-red";
 import { drained, readoutNodes, readRecorded, recorderNode, type Recorded } from "../support/recorders";
 import { runCli } from "../support/run-cli";

@@ -4,7 +4,7 @@ import assert from "assert/strict";
 import fs from "fs";
 import os from "os";
 import path from "path";
-import { SAMPLE_EVENTS } from "../../src/core/samples";
+import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { runCli } from "../support/run-cli";
 import type { FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";

@@ -1,7 +1,7 @@
 // What alocity-device-state tells of the reports it reads: values nobody listed, lockdowns, doorbells, access logs
 // without a result (see test/support/device-state-node.ts).
 import assert from "assert/strict";
-import type { ChangeMessage } from "../../src/core/device-changes";
+import type { ChangeMessage } from "../../src/core/device-state/changes";
 import { alarmsIn, door, event, isAlarm, load, lock, records, sentFor, STATE, stateFlow, TYPE, warnings } from "../support/device-state-node";
 import { deploy, logEntries, statusesOf, useTestHelper } from "../support/test-helper";
 import { eventually } from "../support/wait";

@@ -1,7 +1,7 @@
 // alocity-device-state with a context store that answers late, or never (see test/support/device-state-node.ts).
 import assert from "assert/strict";
-import type { ChangeMessage } from "../../src/core/device-changes";
-import type { DeviceRecord } from "../../src/core/device-record";
+import type { ChangeMessage } from "../../src/core/device-state/changes";
+import type { DeviceRecord } from "../../src/core/device-state/record";
 import {
     alarmsIn,
     deviceState,

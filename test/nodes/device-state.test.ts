@@ -1,8 +1,8 @@
 // alocity-device-state in the test helper's runtime (see test/support/device-state-node.ts).
 import assert from "assert/strict";
-import type { AlarmMessage, ChangeMessage } from "../../src/core/device-changes";
-import type { DeviceRecord } from "../../src/core/device-record";
-import { samplePayload } from "../../src/core/samples";
+import type { AlarmMessage, ChangeMessage } from "../../src/core/device-state/changes";
+import type { DeviceRecord } from "../../src/core/device-state/record";
+import { samplePayload } from "../../src/core/events/samples";
 import {
     alarmsIn,
     deviceState,

@@ -2,7 +2,7 @@
 // (an event, a timer's alarm, forget) is told on the comms by serial number, the records read back are told as a
 // whole, and GET /alocity-doors answers the node's records until it closes.
 import assert from "assert/strict";
-import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer, type DoorsNotice } from "../../src/runtime/doors-feed";
+import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer, type DoorsNotice } from "../../src/runtime/editor/doors-feed";
 import deviceStateNode = require("../../nodes/alocity-device-state");
 import type { FlowNode } from "../support/test-flows";
 import { deploy, helper, nodeOf, useTestHelper } from "../support/test-helper";

@@ -1,8 +1,8 @@
 import assert from "assert/strict";
-import type { EventRule } from "../../src/core/event-rules";
-import { EVENT_CODES, isKnownEventCode, KNOWN_VALUE_LABELS, KNOWN_VALUES, MAIN_FIELDS, type KnownEventCode } from "../../src/core/events";
-import type { AlocityEventMessage } from "../../src/core/receiver";
-import { samplePayload } from "../../src/core/samples";
+import type { EventRule } from "../../src/core/events/switch-rules";
+import { EVENT_CODES, isKnownEventCode, KNOWN_VALUE_LABELS, KNOWN_VALUES, MAIN_FIELDS, type KnownEventCode } from "../../src/core/events/catalogue";
+import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
+import { samplePayload } from "../../src/core/events/samples";
 import eventSwitchNode = require("../../nodes/alocity-event-switch");
 import { credentials, webhookFlow, type FlowNode } from "../support/test-flows";
 import { helper, modules, nextInput, nodeOf, useTestHelper, webhookPost, type HelperNode } from "../support/test-helper";

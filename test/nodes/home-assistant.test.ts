@@ -1,7 +1,7 @@
 import assert from "assert/strict";
 import { EventEmitter } from "events";
-import type { DeviceRecord } from "../../src/core/device-record";
-import { originOf, type MqttMessage } from "../../src/core/home-assistant";
+import type { DeviceRecord } from "../../src/core/device-state/record";
+import { originOf, type MqttMessage } from "../../src/core/home-assistant/publisher";
 import type { PackageInfo } from "../../src/package-info";
 import homeAssistantNode = require("../../nodes/alocity-home-assistant");
 import { CONFIG, accessedRecord as accessed, deviceRecord as record, publisher, rungRecord as rung } from "../support/device-records";

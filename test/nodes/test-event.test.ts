@@ -2,10 +2,10 @@
 import assert from "assert";
 import type { Request, Response as ExpressResponse } from "express";
 import type { Response } from "supertest";
-import { EVENT_CODES } from "../../src/core/events";
-import type { AlocityEventMessage } from "../../src/core/receiver";
-import { SAMPLE_EVENTS } from "../../src/core/samples";
-import type { NodeAPI } from "../../src/runtime/node-red";
+import { EVENT_CODES } from "../../src/core/events/catalogue";
+import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
+import { SAMPLE_EVENTS } from "../../src/core/events/samples";
+import type { NodeAPI } from "../../src/runtime/shared/node-red";
 import { credentials, SECRET, webhookFlow } from "../support/test-flows";
 import { deploy, helper, modules, nextInput, receivedWhile, useTestHelper, webhookInNode, webhookPost, type NodeModule } from "../support/test-helper";
 

@@ -3,9 +3,9 @@ import assert from "assert";
 import http from "http";
 import type { AddressInfo, Socket } from "net";
 import type { Test } from "supertest";
-import type { AlocityEventMessage } from "../../src/core/receiver";
-import { SAMPLE_EVENTS } from "../../src/core/samples";
-import { sign } from "../../src/core/signature";
+import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
+import { SAMPLE_EVENTS } from "../../src/core/events/samples";
+import { sign } from "../../src/core/webhook/signature";
 import { answerReceived, rawExchange } from "../support/http";
 import { credentials, SECRET, webhookFlow, type Credentials, type FlowNode } from "../support/test-flows";
 import {

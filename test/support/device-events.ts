@@ -3,9 +3,9 @@
  * them: one set of helpers for the device-state tests.
  */
 import assert from "assert";
-import { parseDeviceStateConfig } from "../../src/core/device-config";
-import type { DeviceRecord } from "../../src/core/device-record";
-import { DeviceStates, type DeviceUpdate, type EventOutcome } from "../../src/core/device-states";
+import { parseDeviceStateConfig } from "../../src/core/device-state/config";
+import type { DeviceRecord } from "../../src/core/device-state/record";
+import { DeviceFleet, type DeviceUpdate, type EventOutcome } from "../../src/core/device-state/fleet";
 
 export const SERIAL = "ALO-DC-1";
 /** When the first event of a test was signed: a whole second, epoch ms. */
@@ -28,21 +28,21 @@ export const access = (result: unknown, signedAt = T0, fields = {}) => event("ac
 export const health = (fields: Record<string, unknown>, signedAt = T0) =>
     event("door.healthcheck", { firmwareVersion: "3.8.2", databaseActive: true, isConnected: true, ipAddress: "10.0.0.7", ...fields }, signedAt);
 
-export function setup(config: Record<string, unknown> = {}, stored?: unknown): DeviceStates {
-    return new DeviceStates(parseDeviceStateConfig(config), stored);
+export function setup(config: Record<string, unknown> = {}, stored?: unknown): DeviceFleet {
+    return new DeviceFleet(parseDeviceStateConfig(config), stored);
 }
 
 export type DeviceOutcome = Extract<EventOutcome, { kind: "device" }>;
 
 /** Handles a message that arrives `now` (by default when it says it was received); it must be an event from a device. */
-export function send(states: DeviceStates, msg: Message, now = msg.alocity.receivedAt): DeviceOutcome {
+export function send(states: DeviceFleet, msg: Message, now = msg.alocity.receivedAt): DeviceOutcome {
     const outcome = states.handle(msg, now);
     assert.ok(outcome.kind === "device", `a device event, not ${outcome.kind}`);
     return outcome;
 }
 
 /** Handles each message in turn; the last one's update. */
-export function sendAll(states: DeviceStates, ...messages: Message[]): DeviceOutcome {
+export function sendAll(states: DeviceFleet, ...messages: Message[]): DeviceOutcome {
     return messages.map((msg) => send(states, msg)).pop()!;
 }
 
@@ -50,7 +50,7 @@ export const changedOf = (update: DeviceUpdate | undefined) => update?.changes.m
 export const alarmsOf = (update: DeviceUpdate | undefined) =>
     update?.alarms.map(({ topic, payload }) => [topic, payload.active ? "raised" : "cleared", payload.since]);
 
-export function record(states: DeviceStates, query: string = SERIAL): DeviceRecord {
+export function record(states: DeviceFleet, query: string = SERIAL): DeviceRecord {
     const found = states.get(query);
     assert.ok(found !== null && !Array.isArray(found), `a record for ${query}`);
     return found;

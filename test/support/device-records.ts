@@ -1,7 +1,7 @@
 // Device records as alocity-device-state's change messages carry them, for the tests of what consumes them
 // (alocity-home-assistant): a door named "Front door", and the records an access log or a doorbell press makes.
-import { blankDeviceRecord, type DeviceRecord, type LastAccess } from "../../src/core/device-record";
-import { HomeAssistantPublisher, type Origin, type TopicRoots } from "../../src/core/home-assistant";
+import { blankDeviceRecord, type DeviceRecord, type LastAccess } from "../../src/core/device-state/record";
+import { HomeAssistantPublisher, type Origin, type TopicRoots } from "../../src/core/home-assistant/publisher";
 
 /** The time the records' latest event arrived. */
 export const NOW = 1_795_900_000_000;

@@ -2,9 +2,9 @@
 // "changes" output is wired to a helper node "changes", its "alarms" output to "alarms", and both to "all". One set of
 // helpers for the device-state node tests.
 import assert from "assert/strict";
-import type { AlarmMessage, ChangeMessage } from "../../src/core/device-changes";
-import type { DeviceRecord } from "../../src/core/device-record";
-import type { NodeAPI } from "../../src/runtime/node-red";
+import type { AlarmMessage, ChangeMessage } from "../../src/core/device-state/changes";
+import type { DeviceRecord } from "../../src/core/device-state/record";
+import type { NodeAPI } from "../../src/runtime/shared/node-red";
 import deviceStateNode = require("../../nodes/alocity-device-state");
 import type { FlowNode } from "./test-flows";
 import { SENTINEL_EVENT } from "./recorders";

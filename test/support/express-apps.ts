@@ -6,12 +6,12 @@ import express, { type Express, type RequestHandler } from "express";
 import http from "http";
 import type { AddressInfo } from "net";
 import supertest from "supertest";
-import { DEFAULT_MAX_BYTES } from "../../src/core/body-limit";
-import type { ExpressApp } from "../../src/runtime/http/express-apps";
-import type { ReadingLimits } from "../../src/runtime/http/raw-body-capture";
-import type { NodeRedSettings } from "../../src/runtime/node-red";
-import type { PathOwner } from "../../src/runtime/path-owners";
-import { webhookRoutesFor, type RoutesHost } from "../../src/runtime/webhook-routes";
+import { DEFAULT_MAX_BYTES } from "../../src/core/webhook/body-limit";
+import type { ExpressApp } from "../../src/runtime/webhook/http/express-apps";
+import type { ReadingLimits } from "../../src/runtime/webhook/http/raw-body-capture";
+import type { NodeRedSettings } from "../../src/runtime/shared/node-red";
+import type { PathOwner } from "../../src/runtime/webhook/path-owners";
+import { webhookRoutesFor, type RoutesHost } from "../../src/runtime/webhook/routes";
 
 export interface Apps {
     root: Express;

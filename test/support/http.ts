@@ -2,7 +2,7 @@
 // exchange for what an HTTP client will not send.
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from "http";
 import net from "net";
-import { sign } from "../../src/core/signature";
+import { sign } from "../../src/core/webhook/signature";
 import { DEADLINE_MS } from "./wait";
 
 export interface HttpAnswer {

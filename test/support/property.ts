@@ -1,6 +1,6 @@
 // fast-check's settings for every property test, in one place. A failing run prints its seed and path (in
 // fc.assert's error); FC_SEED runs with that seed again, and FC_PATH goes straight to the shrunk counterexample:
-//   FC_SEED=-1234 FC_PATH="5:2" npx mocha test/unit/core/signature.property.test.ts
+//   FC_SEED=-1234 FC_PATH="5:2" npx mocha test/unit/core/webhook/signature.property.test.ts
 import fc from "fast-check";
 
 const seed = process.env.FC_SEED;

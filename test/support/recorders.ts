@@ -1,7 +1,7 @@
 // Observes messages inside a real Node-RED: a function node records what reaches it in global context, and
 // GET <httpNodeRoot>/__recorded answers what was recorded (per recorder name).
 import { randomUUID } from "crypto";
-import type { AlocityEventMessage } from "../../src/core/receiver";
+import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import type { FlowNode } from "./test-flows";
 import { request, signedPost } from "./http";
 import { eventually } from "./wait";

@@ -8,7 +8,7 @@ import { request } from "./http";
 import type { DeployType, NodeRedProcess } from "./real-node-red";
 import { drained, readoutNodes, recorderNode } from "./recorders";
 import type { FlowNode } from "./test-flows";
-import { sign } from "../../src/core/signature";
+import { sign } from "../../src/core/webhook/signature";
 
 /** The fixture node modules (test/fixtures/test-nodes): link them with startRealNodeRed's `modules`. */
 export const TEST_NODES = path.join(__dirname, "..", "fixtures", "test-nodes");

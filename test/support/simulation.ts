@@ -1,6 +1,6 @@
 // What a run of `alocity-webhook simulate` must make alocity-device-state say, for the tests that play one.
 import assert from "assert";
-import { INCIDENT_ALARMS, type Simulation } from "../../src/core/building-simulation";
+import { INCIDENT_ALARMS, type Simulation } from "../../src/core/simulation/building";
 
 /** An alarm message in one line: "door.held-open ALO-SIM-03 raised". */
 export function alarmLine(alarm: string, serialNumber: string, active: boolean): string {

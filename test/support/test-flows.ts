@@ -3,7 +3,7 @@
 import assert from "assert";
 import fs from "fs";
 import path from "path";
-import type { EventRule } from "../../src/core/event-rules";
+import type { EventRule } from "../../src/core/events/switch-rules";
 import { packageDir } from "./real-node-red";
 import { readoutNodes, recorderNode } from "./recorders";
 

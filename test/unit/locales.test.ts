@@ -3,7 +3,7 @@
 import assert from "assert";
 import fs from "fs";
 import path from "path";
-import { ALARM_CODES } from "../../src/core/device-record";
+import { ALARM_CODES } from "../../src/core/device-state/record";
 import { packageDir } from "../support/real-node-red";
 
 const LOCALES = path.join(packageDir, "nodes", "locales", "en-US");
@@ -49,8 +49,8 @@ function unionOf(file: string, name: string): string[] {
 }
 
 const CONFIGURATION_PROBLEMS = () => unionOf("nodes/alocity-webhook-in.ts", "ConfigurationProblem");
-const REJECTIONS = () => [...unionOf("src/core/signature.ts", "RejectionReason"), ...unionOf("src/core/receiver.ts", "BodyProblem")];
-const TEST_EVENT_ERRORS = () => unionOf("src/runtime/test-event.ts", "TestEventError");
+const REJECTIONS = () => [...unionOf("src/core/webhook/signature.ts", "RejectionReason"), ...unionOf("src/core/webhook/receiver.ts", "BodyProblem")];
+const TEST_EVENT_ERRORS = () => unionOf("src/runtime/editor/sample-delivery.ts", "TestEventError");
 /** The editor's resources are the Doors sidebar's: their `t` names messages of alocity-device-state. */
 const RESOURCES_CATALOGUE = "alocity-device-state.";
 
@@ -67,8 +67,8 @@ const COMPUTED: { site: RegExp; group: string; values: () => string[] }[] = [
     { site: /_\("alocity-webhook-in\.test\." \+ answer\.error/, group: "alocity-webhook-in.test.", values: TEST_EVENT_ERRORS },
     { site: /_\("alocity-home-assistant\.errors\." \+ property/, group: "alocity-home-assistant.errors.", values: () => ["prefix", "base", "birthTopic"] },
     { site: /\bt\("doors\.alarm\." \+ alarms\[i\]/, group: "alocity-device-state.doors.alarm.", values: () => [...ALARM_CODES] },
-    { site: /\bt\("doors\.door\." \+ record\.door/, group: "alocity-device-state.doors.door.", values: () => unionOf("src/core/device-record.ts", "DoorPosition") },
-    { site: /\bt\("doors\.lock\." \+ record\.lock/, group: "alocity-device-state.doors.lock.", values: () => unionOf("src/core/device-record.ts", "LockPosition") },
+    { site: /\bt\("doors\.door\." \+ record\.door/, group: "alocity-device-state.doors.door.", values: () => unionOf("src/core/device-state/record.ts", "DoorPosition") },
+    { site: /\bt\("doors\.lock\." \+ record\.lock/, group: "alocity-device-state.doors.lock.", values: () => unionOf("src/core/device-state/record.ts", "LockPosition") },
     // Variables that hold one of the texts named literally beside them, and the sidebar's translating wrappers.
     { site: /\bt\((lockdown|status), \{/, group: "", values: () => [] },
     { site: /\bt\(key(, substitutions|, \{ count: count \}|\))/, group: "", values: () => [] },

@@ -1,0 +1,126 @@
+/**
+ * Home Assistant MQTT discovery for the devices alocity-device-state keeps: computes the retained device discovery
+ * messages, the retained states and availability, and the access and doorbell events, for the alocity-home-assistant
+ * node to send to an `mqtt out` node. Knows nothing of Node-RED or of an MQTT client.
+ */
+import type { ChangeField, DeviceRecord } from "../device-state/record";
+import {
+    DeviceTopics,
+    accessEventMessage,
+    deviceMessage,
+    doorbellEventMessage,
+    retained,
+    stateMessages,
+    type MqttMessage,
+    type Origin,
+    type TopicRoots,
+} from "./components";
+import type { PackageInfo } from "../../package-info";
+
+export type { MqttMessage, Origin, TopicRoots } from "./components";
+
+/** The origin block for a package.json: its repository, as a web address, is where to ask for support. */
+export function originOf(pkg: PackageInfo): Origin {
+    const repository = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
+    const url = repository?.replace(/^git\+/, "").replace(/\.git$/, "");
+    const origin: Origin = { name: pkg.name, sw_version: pkg.version };
+    return url && /^https?:\/\//.test(url) ? { ...origin, support_url: url } : origin;
+}
+
+/** What has been worked out for one device: the latest of each message, whether or not `mqtt out` could send it. */
+interface Published {
+    /** The device discovery message. */
+    config: MqttMessage;
+    /** The retained states, attributes and availability, by topic. */
+    states: Map<string, MqttMessage>;
+    /** The last access seen, as [at, result, user] JSON. */
+    access: string | null;
+    /** The time of the last doorbell press seen. */
+    doorbell: number | null;
+}
+
+export class HomeAssistantPublisher {
+    private readonly devices = new Map<string, Published>();
+
+    constructor(
+        private readonly roots: TopicRoots,
+        private readonly origin: Origin,
+    ) {}
+
+    /** The devices known (announced and not removed). */
+    get size(): number {
+        return this.devices.size;
+    }
+
+    /** A change message of alocity-device-state: what it announces, changes, fires, or (removed) empties. */
+    update(record: DeviceRecord): MqttMessage[] {
+        return record.removed ? this.remove(record.serialNumber) : this.publish(record, true);
+    }
+
+    /** alocity-device-state's answer to `get`: like `update` for each record, but it never fires an event. */
+    updateAll(records: readonly DeviceRecord[]): MqttMessage[] {
+        return records.flatMap((record) => (record.removed ? this.remove(record.serialNumber) : this.publish(record, false)));
+    }
+
+    /**
+     * Every device message, then every retained state, as last worked out (also what `mqtt out` dropped while it was
+     * not connected): for Home Assistant's birth and for Node-RED's own reconnection. No event.
+     */
+    republish(): MqttMessage[] {
+        const devices = [...this.devices.values()];
+        return [...devices.map((device) => device.config), ...devices.flatMap((device) => [...device.states.values()])];
+    }
+
+    /*
+     * Events go out behind the device message that announces their entity. Home Assistant subscribes to a state
+     * topic only once it has processed the device message, so an event right behind a brand-new device message may
+     * be missed: only an event that is the very first record of a device can be.
+     */
+    private publish(record: DeviceRecord, live: boolean): MqttMessage[] {
+        const topics = new DeviceTopics(this.roots, record.serialNumber);
+        const seen = this.devices.get(record.serialNumber);
+        const config = deviceMessage(record, topics, this.origin);
+        const published = seen ?? { config, states: new Map(), access: null, doorbell: null };
+        this.devices.set(record.serialNumber, published);
+
+        const messages: MqttMessage[] = [];
+        if (seen === undefined || seen.config.payload !== config.payload) {
+            published.config = config;
+            messages.push(config);
+        }
+        for (const state of stateMessages(record, topics)) {
+            if (published.states.get(state.topic)?.payload !== state.payload) {
+                published.states.set(state.topic, state);
+                messages.push(state);
+            }
+        }
+        const mayFire = (field: ChangeField) => live && (seen !== undefined || cameWithLatestEvent(record, field));
+        const access = record.lastAccess;
+        const accessKey = access && JSON.stringify([access.at, access.result, access.user]);
+        if (access && accessKey !== published.access && mayFire("lastAccess")) {
+            const event = accessEventMessage(access, topics);
+            if (event) messages.push(event);
+        }
+        if (record.lastDoorbell !== null && record.lastDoorbell !== published.doorbell && mayFire("lastDoorbell")) {
+            messages.push(doorbellEventMessage(topics));
+        }
+        published.access = accessKey;
+        published.doorbell = record.lastDoorbell;
+        return messages;
+    }
+
+    /** Empties every retained message of the device, which removes it from Home Assistant; forgets it. */
+    private remove(serialNumber: string): MqttMessage[] {
+        this.devices.delete(serialNumber);
+        return new DeviceTopics(this.roots, serialNumber).retainedTopics().map((topic) => retained(topic, ""));
+    }
+}
+
+/**
+ * Whether a field changed with the device's latest event. A device first seen (since a restart) has nothing to compare
+ * with: its last access or doorbell fires only when it is what this change is about, not an old one.
+ */
+function cameWithLatestEvent(record: DeviceRecord, field: ChangeField): boolean {
+    const changedAt = record.changedAt[field];
+    return changedAt !== undefined && changedAt >= record.lastSeen;
+}

@@ -1,0 +1,100 @@
+import { identifyEvent } from "../events/event-shapes";
+import { isJsonObject } from "../shared/value-readers";
+import { type EventCode } from "../events/catalogue";
+import { DeliveryMemory } from "./delivery-memory";
+import { verify, type RejectionReason } from "./signature";
+
+export interface ReceiverConfig {
+    /** The current secret first, then a previous one being rotated out. */
+    secrets: readonly string[];
+    /** Seconds; 0 switches the timestamp check off. */
+    tolerance: number;
+    /** A single-event webhook's code; "" to tell the event from the body. */
+    event: string;
+}
+
+export interface AlocityEventMessage {
+    topic: EventCode;
+    payload: Record<string, unknown>;
+    alocity: {
+        event: EventCode;
+        /** The signed timestamp, epoch seconds. */
+        timestamp: number;
+        /** When the request was received, epoch milliseconds. */
+        receivedAt: number;
+        /** True when the code was worked out from the payload's shape. */
+        inferred: boolean;
+    };
+}
+
+export type BodyProblem = "empty-body" | "not-json" | "not-an-object";
+
+/**
+ * The header of a 200 answer that says what became of the delivery: `accepted` (sent on) or `duplicate` (a repeat of
+ * a delivery already accepted, not sent again). Alocity reads only the status; the editor and the CLI read this.
+ */
+export const DELIVERY_HEADER = "Alocity-Delivery";
+export type DeliveryVerdict = "accepted" | "duplicate";
+
+export type ReceiveOutcome =
+    | { status: 200; kind: "accepted"; message: AlocityEventMessage; keyIndex: number; signature: string }
+    | { status: 200; kind: "duplicate"; event: EventCode; timestamp: number }
+    | { status: 400; kind: "bad-body"; problem: BodyProblem }
+    | { status: 401; kind: "rejected"; reason: Exclude<RejectionReason, "no-secret">; detail?: string; skew?: number }
+    | { status: 500; kind: "no-secret" };
+
+const BYTE_ORDER_MARK = "\uFEFF";
+
+/** The body as a JSON object, tolerating a UTF-8 byte-order mark before it. */
+export function parseEventBody(rawBody: Buffer): { ok: true; body: Record<string, unknown> } | { ok: false; problem: BodyProblem } {
+    let text = rawBody.toString("utf8");
+    if (text.startsWith(BYTE_ORDER_MARK)) {
+        text = text.slice(1);
+    }
+    let body: unknown;
+    try {
+        body = JSON.parse(text);
+    } catch {
+        return { ok: false, problem: text.trim() === "" ? "empty-body" : "not-json" };
+    }
+    return isJsonObject(body) ? { ok: true, body } : { ok: false, problem: "not-an-object" };
+}
+
+/**
+ * Everything a receiver decides about one request, apart from transport: verify the signature over the raw bytes,
+ * parse the body, recognise a repeat of an accepted delivery, and build the message. Never throws.
+ */
+export function receiveWebhook(
+    rawBody: Buffer,
+    signatureHeader: unknown,
+    config: ReceiverConfig,
+    deliveryMemory: DeliveryMemory,
+    now = Date.now(),
+): ReceiveOutcome {
+    const verdict = verify(signatureHeader, rawBody, config.secrets, { tolerance: config.tolerance, now });
+    if (!verdict.ok) {
+        if (verdict.reason === "no-secret") {
+            return { status: 500, kind: "no-secret" };
+        }
+        return { status: 401, kind: "rejected", reason: verdict.reason, detail: verdict.detail, skew: verdict.skew };
+    }
+    const parsed = parseEventBody(rawBody);
+    if (!parsed.ok) {
+        return { status: 400, kind: "bad-body", problem: parsed.problem };
+    }
+    const { event, payload, inferred } = identifyEvent(parsed.body, config.event);
+    if (!deliveryMemory.remember(verdict.timestamp, verdict.signature, config.tolerance, now)) {
+        return { status: 200, kind: "duplicate", event, timestamp: verdict.timestamp };
+    }
+    return {
+        status: 200,
+        kind: "accepted",
+        keyIndex: verdict.keyIndex,
+        signature: verdict.signature,
+        message: {
+            topic: event,
+            payload,
+            alocity: { event, timestamp: verdict.timestamp, receivedAt: now, inferred },
+        },
+    };
+}

@@ -1,0 +1,191 @@
+import type { Request, Response } from "express";
+import { performance } from "perf_hooks";
+import { ChangeNotices, type ChangedSerials, type NoticeClock } from "../../core/editor/change-notices";
+import type { DeviceRecord } from "../../core/device-state/record";
+import { serialKey } from "../../core/events/event-values";
+import type { NodeAPI } from "../shared/node-red";
+
+/**
+ * What the editor's Doors sidebar reads: the records of every deployed alocity-device-state node, only through
+ * `GET /alocity-doors` (permission alocity-device-state.read). Node-RED's comms reach every connected editor
+ * whatever its permissions, so what goes there names nodes, serial numbers and versions, never a record:
+ * - DOORS_NODES_TOPIC (retained, so sent again to an editor each time it connects): `{ nodes: [{ id, version }] }`;
+ * - DOORS_CHANGES_TOPIC: `{ id, version, serials }`, the serial numbers that changed (null: any may have), batched.
+ * A node's version is new each time it starts (each deploy), and larger than any before it in this process.
+ */
+export const DOORS_ROUTE = "/alocity-doors";
+export const DOORS_PERMISSION = "alocity-device-state.read";
+export const DOORS_NODES_TOPIC = "alocity-doors/nodes";
+export const DOORS_CHANGES_TOPIC = "alocity-doors/changes";
+/** The most `node` and `serial` parameters a request may give. */
+export const MAX_QUERY_VALUES = 1000;
+
+export interface DoorsNodeAnswer {
+    id: string;
+    /** The node's name; "" when it has none. */
+    name: string;
+    version: number;
+    /** True while the node is still reading its stored records (then `records` is empty). */
+    loading: boolean;
+    /** Every record by name; only those asked for, when the request names serial numbers. */
+    records: DeviceRecord[];
+}
+
+export interface DoorsAnswer {
+    /** The runtime's clock (epoch ms): the editor shows how long ago things were by it, not by its own. */
+    now: number;
+    nodes: DoorsNodeAnswer[];
+}
+
+export interface DoorsNotice {
+    id: string;
+    version: number;
+    serials: ChangedSerials;
+}
+
+/** What the feed reads of a node: its records (DeviceFleet's `get`); undefined while they are being read. */
+export type RecordsSource = () => { get(query?: unknown): DeviceRecord[] | DeviceRecord | null } | undefined;
+
+/** A deployed node's part of the feed. */
+export interface DoorsFeedNode {
+    /** A device's record changed (or was forgotten): the editors are told, batched. */
+    changed(serialNumber: string): void;
+    /** Any record may have changed (the stored records were read). */
+    changedAll(): void;
+    /** The node closes: its records leave the feed. */
+    remove(): void;
+}
+
+interface FeedEntry {
+    name: string;
+    version: number;
+    records: RecordsSource;
+}
+
+const CLOCK: NoticeClock = {
+    now: () => performance.now(),
+    after(delayMs, run) {
+        const timer = setTimeout(run, delayMs);
+        timer.unref();
+        return () => clearTimeout(timer);
+    },
+};
+
+let lastVersion = 0;
+function nextVersion(): number {
+    lastVersion = Math.max(Date.now(), lastVersion + 1);
+    return lastVersion;
+}
+
+/** The records a request asks for: every one, or those of the serial numbers given (each once, as the core compares them). */
+function recordsOf(source: ReturnType<RecordsSource>, serials: readonly string[]): DeviceRecord[] {
+    if (source === undefined) {
+        return [];
+    }
+    if (serials.length === 0) {
+        const all = source.get();
+        return Array.isArray(all) ? all : [];
+    }
+    const found = new Map<string, DeviceRecord>();
+    for (const serial of serials) {
+        const key = serialKey(serial);
+        const record = source.get(serial);
+        // `get` falls back to names: only a record of that very serial number is wanted here.
+        if (record !== null && !Array.isArray(record) && serialKey(record.serialNumber) === key) {
+            found.set(key, record);
+        }
+    }
+    return Array.from(found.values());
+}
+
+export class DoorsFeed {
+    private readonly nodes = new Map<string, FeedEntry>();
+    private deploying = false;
+
+    constructor(private readonly RED: Pick<NodeAPI, "comms" | "events">) {
+        RED.events.on("flows:stopping", () => (this.deploying = true));
+        RED.events.on("flows:starting", () => (this.deploying = true));
+        RED.events.on("flows:started", () => {
+            this.deploying = false;
+            this.publishNodes();
+        });
+    }
+
+    /** Adds a deployed node (with a new version); the editors learn of it, at once or when the deploy is done. */
+    add(node: { id: string; name?: string }, records: RecordsSource): DoorsFeedNode {
+        const entry: FeedEntry = { name: node.name ?? "", version: nextVersion(), records };
+        this.nodes.set(node.id, entry);
+        const publish = (serials: ChangedSerials) => this.publish(DOORS_CHANGES_TOPIC, { id: node.id, version: entry.version, serials });
+        const notices = new ChangeNotices(publish, CLOCK);
+        this.publishNodes();
+        return {
+            changed: (serialNumber) => notices.changed(serialNumber),
+            changedAll: () => notices.changedAll(),
+            remove: () => {
+                notices.stop();
+                if (this.nodes.get(node.id) === entry) {
+                    this.nodes.delete(node.id);
+                    this.publishNodes();
+                }
+            },
+        };
+    }
+
+    /** The answer to GET /alocity-doors: the nodes named in `ids` (all when none is), in the order they started. */
+    answer(ids: readonly string[], serials: readonly string[]): DoorsAnswer {
+        const wanted = ids.length === 0 ? undefined : new Set(ids);
+        const nodes: DoorsNodeAnswer[] = [];
+        for (const [id, { name, version, records }] of this.nodes) {
+            if (wanted === undefined || wanted.has(id)) {
+                const source = records();
+                nodes.push({ id, name, version, loading: source === undefined, records: recordsOf(source, serials) });
+            }
+        }
+        return { now: Date.now(), nodes };
+    }
+
+    /** While a deploy stops and starts nodes, the list is told once, when flows have started. */
+    private publishNodes(): void {
+        if (!this.deploying) {
+            const nodes = Array.from(this.nodes, ([id, { version }]) => ({ id, version }));
+            this.publish(DOORS_NODES_TOPIC, { nodes }, true);
+        }
+    }
+
+    private publish(topic: string, data: object, retain = false): void {
+        this.RED.comms?.publish(topic, data, retain);
+    }
+}
+
+const feeds = new WeakMap<object, DoorsFeed>();
+const servedOn = new WeakSet<object>();
+
+/**
+ * The feed of a runtime (one per event bus), its route served on `RED.httpAdmin` once per admin app, however often
+ * the node module is loaded. Without the runtime's permission check (`RED.auth`) no route is served: the records
+ * would be open to anyone.
+ */
+export function doorsFeedFor(RED: NodeAPI): DoorsFeed {
+    let feed = feeds.get(RED.events);
+    if (feed === undefined) {
+        feed = new DoorsFeed(RED);
+        feeds.set(RED.events, feed);
+    }
+    // A stand-in for Node-RED without an admin API (the bench's) gets a feed and no route.
+    const needsPermission = RED.auth?.needsPermission(DOORS_PERMISSION);
+    if (needsPermission && !servedOn.has(RED.httpAdmin)) {
+        servedOn.add(RED.httpAdmin);
+        const served = feed;
+        RED.httpAdmin.get(DOORS_ROUTE, needsPermission, (req: Request, res: Response) => {
+            const query = new URL(req.url, "http://localhost").searchParams;
+            const ids = query.getAll("node");
+            const serials = query.getAll("serial");
+            if (ids.length > MAX_QUERY_VALUES || serials.length > MAX_QUERY_VALUES) {
+                res.status(400).json({ error: RED._("alocity-device-state.doors.too-many", { max: MAX_QUERY_VALUES }) });
+                return;
+            }
+            res.json(served.answer(ids, serials));
+        });
+    }
+    return feed;
+}

@@ -1,0 +1,60 @@
+import assert from "assert";
+import { reportOf } from "../../../../src/core/device-state/report";
+import { EVENT_CODES } from "../../../../src/core/events/catalogue";
+import { samplePayload } from "../../../../src/core/events/samples";
+
+const AT = 1_795_900_000_000;
+
+describe("device reports", function () {
+    it("reads what each sample event says about its device", function () {
+        const reports = Object.fromEntries(EVENT_CODES.map((event) => [event, reportOf({ event, payload: samplePayload(event) }, AT)]));
+        assert.deepStrictEqual(reports, {
+            "accesslog.created": {
+                serialNumber: "ALO-FR-20231187",
+                at: AT,
+                name: "Main entrance",
+                access: { granted: true, result: 0, user: "Dana Whitfield", at: AT },
+            },
+            "door.healthcheck": {
+                serialNumber: "ALO-DC-20220415",
+                at: AT,
+                name: undefined,
+                connected: true,
+                firmwareVersion: "3.8.2",
+                ipAddress: "10.20.4.17",
+                databaseActive: true,
+            },
+            "door.state": { serialNumber: "ALO-DC-20220415", at: AT, name: undefined, doorState: "Open" },
+            "lock.state": { serialNumber: "ALO-DC-20220415", at: AT, name: undefined, lockState: "Unlocked" },
+            "user.card": undefined,
+            "user.face": undefined,
+        });
+    });
+
+    it("leaves out what a report does not say: an empty ipAddress, values of the wrong type", function () {
+        const health = reportOf({ event: "door.healthcheck", payload: { serialNumber: 12, isConnected: "false", ipAddress: "", databaseActive: 1 } }, AT);
+        assert.deepStrictEqual(health, {
+            serialNumber: "12",
+            at: AT,
+            name: undefined,
+            connected: undefined,
+            firmwareVersion: undefined,
+            ipAddress: undefined,
+            databaseActive: undefined,
+        });
+        assert.strictEqual(reportOf({ event: "door.state", payload: { serialNumber: "A", doorState: null } }, AT)?.doorState, undefined);
+        assert.strictEqual(reportOf({ event: "door.state", payload: { serialNumber: " ", doorState: "Open" } }, AT), undefined);
+    });
+
+    it("takes the user of an access log from the first of userName, fullName, userId that is not blank", function () {
+        const users = [{ userName: " ", fullName: "Sam Lee", userId: "u-2" }, { userId: 17 }, {}].map(
+            (fields) => reportOf({ event: "accesslog.created", payload: { serialNumber: "A", result: 2, ...fields } }, AT)?.access?.user,
+        );
+        assert.deepStrictEqual(users, ["Sam Lee", "17", null]);
+    });
+
+    it("prefers doorName to deviceName", function () {
+        const payload = { serialNumber: "A", deviceName: "Reader", doorName: "Gate" };
+        assert.strictEqual(reportOf({ event: "door.tamper", payload }, AT)?.name, "Gate");
+    });
+});

@@ -1,0 +1,154 @@
+// When the publisher sends what: changes only, access and doorbell events, everything again, and removal.
+import assert from "assert";
+import type { LastAccess } from "../../../../src/core/device-state/record";
+import { originOf } from "../../../../src/core/home-assistant/publisher";
+import { CONFIG, KNOWN, ORIGIN, STATE_TOPICS, NOW, accessedRecord as accessed, deviceRecord as record, rungRecord as rung, publisher } from "../../../support/device-records";
+import { payloadOf, topicsOf } from "../../../support/mqtt-broker";
+import { seenByHomeAssistant as seen } from "../../../support/home-assistant-view";
+
+describe("home-assistant publisher", function () {
+    describe("originOf", function () {
+        it("names the package, its version, and its repository as the support address", function () {
+            const repository = { type: "git", url: `git+${ORIGIN.support_url}.git` };
+            assert.deepStrictEqual(originOf({ name: ORIGIN.name, version: "0.1.0", repository }), ORIGIN);
+        });
+
+        it("leaves the support address out when there is no web address", function () {
+            for (const repository of ["github:owner/x", undefined]) {
+                assert.deepStrictEqual(originOf({ name: "x", version: "1.0.0", repository }), { name: "x", sw_version: "1.0.0" });
+            }
+        });
+    });
+
+    describe("access events", function () {
+        const results: [Partial<LastAccess>, object][] = [
+            [{ granted: true, result: 0 }, { event_type: "granted", user: "Ann", result: "Access Granted" }],
+            [{ granted: false, result: 1 }, { event_type: "denied", user: "Ann", result: "Not Schedule" }],
+            [{ granted: false, result: "Unknown User" }, { event_type: "denied", user: "Ann", result: "Unknown User" }],
+            [{ granted: false, result: "3" }, { event_type: "denied", user: "Ann", result: "Device In Lockdown" }],
+            [{ granted: false, result: 12 }, { event_type: "denied", user: "Ann", result: 12 }],
+            [{ granted: false, result: "Tailgating" }, { event_type: "denied", user: "Ann", result: "Tailgating" }],
+        ];
+        for (const [access, payload] of results) {
+            it(`fires ${JSON.stringify(payload)} for the result ${JSON.stringify(access.result)}, not retained`, function () {
+                const ha = publisher();
+                ha.update(record());
+                assert.deepStrictEqual(ha.update(accessed(access)), [{ topic: "alocity/ALO-1/access", payload: JSON.stringify(payload), retain: false }]);
+            });
+        }
+
+        it("fires nothing for a lockdown, a doorbell or no result in a record made by hand", function () {
+            const ha = publisher();
+            ha.update(record());
+            for (const [index, result] of [7, "Lockdown End", 9, null].entries()) {
+                assert.deepStrictEqual(ha.update(accessed({ granted: false, result }, { lastSeen: NOW + index })), [], String(result));
+            }
+        });
+
+        it("fires a new access once, whatever else changes after, and again for one that differs in time, user or result", function () {
+            const ha = publisher();
+            ha.update(record());
+            assert.strictEqual(ha.update(accessed({ granted: true, result: 0 })).length, 1);
+            assert.deepStrictEqual(topicsOf(ha.update(accessed({ granted: true, result: 0 }, { door: "open" }))), ["alocity/ALO-1/door"]);
+            for (const change of [{ at: NOW + 1 }, { at: NOW + 1, user: "Bob" }, { at: NOW + 1, user: "Bob", result: 2 }]) {
+                assert.deepStrictEqual(topicsOf(ha.update(accessed({ granted: true, result: 0, ...change }, { door: "open" }))), ["alocity/ALO-1/access"]);
+            }
+        });
+
+        it("fires after the device message when the access is the device's first record, and Home Assistant sees it", function () {
+            const messages = publisher().update(accessed({ granted: true, result: 0 }));
+            assert.deepStrictEqual([messages[0].topic, messages.at(-1)?.topic], [CONFIG, "alocity/ALO-1/access"]);
+            assert.deepStrictEqual(seen(messages).entity("alocity_ALO-1_access").events, [{ event_type: "granted", user: "Ann", result: "Access Granted" }]);
+        });
+
+        it("does not fire an old access of a device first seen in a change about something else, nor for a get answer", function () {
+            const old = accessed({ granted: true, result: 0, at: NOW - 60_000 }, { door: "open", lastSeen: NOW });
+            assert.ok(!topicsOf(publisher().update(old)).includes("alocity/ALO-1/access"));
+            const ha = publisher();
+            assert.ok(ha.updateAll([accessed({ granted: true, result: 0 }), record({ serialNumber: "ALO-2" })]).every((message) => message.retain));
+            assert.deepStrictEqual(topicsOf(ha.update(accessed({ granted: true, result: 0 }, { door: "open" }))), ["alocity/ALO-1/door"]);
+            assert.deepStrictEqual(ha.updateAll([accessed({ granted: true, result: 0, at: NOW + 5 }, { door: "open" })]), []);
+        });
+    });
+
+    describe("doorbell events", function () {
+        it("fires ring, not retained, once per press", function () {
+            const ha = publisher();
+            ha.update(record());
+            const ring = { topic: "alocity/ALO-1/doorbell", payload: JSON.stringify({ event_type: "ring" }), retain: false };
+            assert.deepStrictEqual(ha.update(rung(NOW + 1000)), [ring]);
+            assert.deepStrictEqual(ha.update(rung(NOW + 1000, { door: "open" })), [{ topic: "alocity/ALO-1/door", payload: "ON", retain: true }]);
+            assert.deepStrictEqual(ha.update(rung(NOW + 2000, { door: "open" })), [ring]);
+        });
+
+        it("is no access, and Home Assistant sees it on the doorbell entity", function () {
+            const messages = publisher().update(rung(NOW));
+            const view = seen(messages);
+            assert.deepStrictEqual(view.entity("alocity_ALO-1_doorbell").events, [{ event_type: "ring" }]);
+            assert.deepStrictEqual(view.entity("alocity_ALO-1_access").events, []);
+        });
+
+        it("does not fire an old press of a device first seen, nor for a get answer", function () {
+            assert.ok(!topicsOf(publisher().update(rung(NOW - 60_000, { lastSeen: NOW, door: "open" }))).includes("alocity/ALO-1/doorbell"));
+            const ha = publisher();
+            ha.updateAll([rung(NOW)]);
+            assert.deepStrictEqual(ha.updateAll([rung(NOW + 1000)]), []);
+            assert.deepStrictEqual(ha.update(rung(NOW + 1000)), []);
+        });
+    });
+
+    describe("republishing (Home Assistant's birth, Node-RED's reconnection)", function () {
+        it("publishes every device message, then every retained state, as last worked out, and no event", function () {
+            const ha = publisher();
+            ha.update(record({ ...KNOWN, firmwareVersion: "2.4.1" }));
+            ha.update(accessed({ granted: true, result: 0 }, { ...KNOWN, door: "open", firmwareVersion: "2.4.1" }));
+            ha.update(record({ serialNumber: "ALO-2", name: "Gate", lock: "unlocked" }));
+            const messages = ha.republish();
+            const alo2 = (path: string) => `alocity/ALO-2/${path}`;
+            assert.deepStrictEqual(topicsOf(messages), [
+                CONFIG,
+                "homeassistant/device/alocity_ALO-2/config",
+                ...STATE_TOPICS,
+                ...STATE_TOPICS.map((topic) => alo2(topic.slice("alocity/ALO-1/".length))),
+            ]);
+            assert.ok(messages.every((message) => message.retain));
+            assert.strictEqual(payloadOf(messages, "alocity/ALO-1/door"), "ON");
+            assert.strictEqual(JSON.parse(payloadOf(messages, CONFIG)!).dev.sw_version, "2.4.1");
+            assert.strictEqual(seen(messages).entity("alocity_ALO-2_lock").state, "on");
+        });
+
+        it("does not make a later change fire the access again", function () {
+            const ha = publisher();
+            ha.update(accessed({ granted: true, result: 0 }));
+            ha.republish();
+            assert.deepStrictEqual(ha.update(accessed({ granted: true, result: 0 })), []);
+        });
+    });
+
+    describe("removal", function () {
+        const emptied = [CONFIG, ...STATE_TOPICS].map((topic) => ({ topic, payload: "", retain: true }));
+
+        it("empties the device message, then every retained state, attribute and the availability, and forgets the device", function () {
+            const ha = publisher();
+            ha.update(record(KNOWN));
+            ha.update(record({ serialNumber: "ALO-2" }));
+            assert.deepStrictEqual(ha.update(record({ ...KNOWN, removed: true })), emptied);
+            assert.strictEqual(ha.size, 1);
+            assert.ok(topicsOf(ha.republish()).every((topic) => topic.includes("ALO-2")));
+            assert.deepStrictEqual(seen([...publisher().update(record()), ...emptied]).deviceTopics, []);
+        });
+
+        it("empties them even for a device it never announced (retained from before a restart), also for a get answer", function () {
+            assert.deepStrictEqual(publisher().update(record({ removed: true })), emptied);
+            assert.deepStrictEqual(publisher().updateAll([record({ removed: true })]), emptied);
+        });
+
+        it("announces afresh a device seen again after its removal", function () {
+            const ha = publisher();
+            ha.update(record({ door: "open" }));
+            ha.update(record({ removed: true }));
+            const messages = ha.update(record({ door: "open" }));
+            assert.deepStrictEqual(topicsOf(messages), [CONFIG, ...STATE_TOPICS]);
+        });
+    });
+});

@@ -1,0 +1,107 @@
+import assert from "assert";
+import { parseEventBody, receiveWebhook, type ReceiveOutcome, type ReceiverConfig } from "../../../../src/core/webhook/receiver";
+import { DeliveryMemory } from "../../../../src/core/webhook/delivery-memory";
+import { sign } from "../../../../src/core/webhook/signature";
+
+const SECRET = "receiver-secret";
+const NOW_S = 1_795_900_000;
+const NOW_MS = NOW_S * 1000 + 250;
+const config: ReceiverConfig = { secrets: [SECRET], tolerance: 300, event: "" };
+
+interface ReceiveOptions {
+    header?: string;
+    guard?: DeliveryMemory;
+    cfg?: ReceiverConfig;
+    now?: number;
+}
+
+function receive(body: string | Buffer, { header, guard = new DeliveryMemory(), cfg = config, now = NOW_MS }: ReceiveOptions = {}): ReceiveOutcome {
+    const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    return receiveWebhook(raw, header ?? sign(SECRET, raw, NOW_S), cfg, guard, now);
+}
+
+describe("receiver core", function () {
+    it("accepts a signed event and builds the message", function () {
+        const outcome = receive('{"serialNumber":"ALO-1","doorState":"Open"}');
+        assert.strictEqual(outcome.status, 200);
+        assert.strictEqual(outcome.kind, "accepted");
+        assert.deepStrictEqual(outcome.message, {
+            topic: "door.state",
+            payload: { serialNumber: "ALO-1", doorState: "Open" },
+            alocity: { event: "door.state", timestamp: NOW_S, receivedAt: NOW_MS, inferred: true },
+        });
+    });
+
+    it("uses a configured single event, not inferred", function () {
+        const outcome = receive('{"serialNumber":"ALO-1","doorState":"Open"}', { cfg: { ...config, event: "lock.state" } });
+        assert.strictEqual(outcome.kind, "accepted");
+        assert.strictEqual(outcome.message.topic, "lock.state");
+        assert.strictEqual(outcome.message.alocity.inferred, false);
+    });
+
+    it("tolerates a byte-order mark before the JSON", function () {
+        const outcome = receive(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"u","action":"Enrolled"}')]));
+        assert.strictEqual(outcome.kind, "accepted");
+        assert.strictEqual(outcome.message.topic, "user.face");
+    });
+
+    const badBodies = {
+        "empty-body": ["", "  \r\n", "\uFEFF"],
+        "not-json": ["{not json", "Open", "{\"a\":1}}"],
+        "not-an-object": ["[1,2]", '"text"', "42", "null", "true"],
+    };
+    for (const [problem, bodies] of Object.entries(badBodies)) {
+        for (const body of bodies) {
+            it(`answers 400 (${problem}) to the signed body ${JSON.stringify(body)}`, function () {
+                const outcome = receive(body);
+                assert.deepStrictEqual(outcome, { status: 400, kind: "bad-body", problem });
+            });
+        }
+    }
+
+    it("answers 401 before looking at an unsigned body", function () {
+        const outcome = receive("not json at all", { header: "t:1,sig:x" });
+        assert.strictEqual(outcome.status, 401);
+        assert.strictEqual(outcome.reason, "malformed-header");
+    });
+
+    it("answers 401 with the reason and skew for a stale timestamp", function () {
+        const raw = Buffer.from("{}");
+        const outcome = receive(raw, { header: sign(SECRET, raw, NOW_S - 1000) });
+        assert.strictEqual(outcome.status, 401);
+        assert.strictEqual(outcome.reason, "timestamp-too-old");
+        assert.strictEqual(outcome.skew, 1000);
+    });
+
+    it("answers 500 without a secret", function () {
+        assert.deepStrictEqual(receive("{}", { cfg: { ...config, secrets: [] } }), { status: 500, kind: "no-secret" });
+    });
+
+    it("answers a repeat of an accepted delivery with 200 duplicate", function () {
+        const guard = new DeliveryMemory();
+        const body = '{"serialNumber":"ALO-1","lockState":"Locked"}';
+        assert.strictEqual(receive(body, { guard }).kind, "accepted");
+        assert.deepStrictEqual(receive(body, { guard }), { status: 200, kind: "duplicate", event: "lock.state", timestamp: NOW_S });
+        assert.strictEqual(receive(body, { guard, now: NOW_MS + 1000 }).kind, "duplicate");
+    });
+
+    it("does not remember rejected or unparsable deliveries", function () {
+        const guard = new DeliveryMemory();
+        receive("[]", { guard });
+        receive("{}", { guard, header: sign("wrong", "{}", NOW_S) });
+        assert.strictEqual(guard.size, 0);
+    });
+
+    it("tells deliveries apart by timestamp and signature", function () {
+        const guard = new DeliveryMemory();
+        const raw = Buffer.from('{"serialNumber":"ALO-1","doorState":"Open"}');
+        assert.strictEqual(receive(raw, { guard, header: sign(SECRET, raw, NOW_S) }).kind, "accepted");
+        assert.strictEqual(receive(raw, { guard, header: sign(SECRET, raw, NOW_S + 1) }).kind, "accepted");
+        assert.strictEqual(receive('{"serialNumber":"ALO-2","doorState":"Open"}', { guard }).kind, "accepted");
+        assert.strictEqual(guard.size, 3);
+    });
+
+    it("parseEventBody keeps non-ASCII text", function () {
+        assert.deepStrictEqual(parseEventBody(Buffer.from('{"name":"Zoë 山田"}')), { ok: true, body: { name: "Zoë 山田" } });
+    });
+});

@@ -1,0 +1,67 @@
+import assert from "assert";
+import { DeviceTimers } from "../../../../src/runtime/device-state/timers";
+import { eventually } from "../../../support/wait";
+
+describe("alocity-device-state's timers", function () {
+    let timers: DeviceTimers | undefined;
+    afterEach(function () {
+        timers?.clearAll();
+    });
+
+    /** Timers that record what fired, and arm again what `again` gives for a device that fires. */
+    function recording(again: (serialNumber: string) => number | null = () => null) {
+        const fired: string[] = [];
+        timers = new DeviceTimers((serialNumber) => {
+            fired.push(serialNumber);
+            timers?.arm(serialNumber, again(serialNumber));
+        });
+        return { timers, fired };
+    }
+
+    it("fires each device once its deadline has come, earliest first, with one timer for all", async function () {
+        const { timers, fired } = recording();
+        const now = Date.now();
+        timers.arm("ALO-3", now + 60);
+        timers.arm("ALO-1", now + 20);
+        timers.arm("ALO-2", now + 40);
+        timers.arm("ALO-0", null);
+        await eventually(() => fired.length === 3, () => `three devices to fire, not ${JSON.stringify(fired)}`);
+        assert.deepStrictEqual(fired, ["ALO-1", "ALO-2", "ALO-3"]);
+    });
+
+    it("fires at once for a deadline already past", async function () {
+        const { timers, fired } = recording();
+        timers.arm("ALO-1", Date.now() - 60_000);
+        await eventually(() => fired.length === 1, "a past deadline to fire");
+    });
+
+    it("fires a device once, at the sooner of two deadlines", async function () {
+        const { timers, fired } = recording();
+        const now = Date.now();
+        timers.arm("ALO-1", now + 100);
+        timers.arm("ALO-1", now + 10);
+        timers.arm("ALO-1", now + 50);
+        timers.arm("ALO-2", now + 150);
+        await eventually(() => fired.includes("ALO-2"), "the later device to fire");
+        assert.deepStrictEqual(fired, ["ALO-1", "ALO-2"]);
+    });
+
+    it("fires a device again when it is armed again as it fires", async function () {
+        let left = 2;
+        const { timers, fired } = recording(() => (left-- > 0 ? Date.now() + 10 : null));
+        timers.arm("ALO-1", Date.now() + 10);
+        await eventually(() => fired.length === 3, () => `three firings, not ${fired.length}`);
+        timers.arm("ALO-2", Date.now() + 30);
+        await eventually(() => fired.includes("ALO-2"), "a device armed later to fire");
+        assert.deepStrictEqual(fired, ["ALO-1", "ALO-1", "ALO-1", "ALO-2"]);
+    });
+
+    it("fires nothing armed before clearAll", async function () {
+        const { timers, fired } = recording();
+        timers.arm("ALO-1", Date.now() + 10);
+        timers.clearAll();
+        timers.arm("ALO-2", Date.now() + 50);
+        await eventually(() => fired.length > 0, "the device armed after clearAll to fire");
+        assert.deepStrictEqual(fired, ["ALO-2"]);
+    });
+});
