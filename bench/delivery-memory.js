@@ -4,7 +4,9 @@
 // Also on its own: node bench/delivery-memory.js
 const crypto = require("crypto");
 const path = require("path");
-const { DeliveryMemory, DELIVERY_MEMORY_LIMIT } = require(path.join(__dirname, "..", "dist", "src", "core", "webhook", "delivery-memory.js"));
+const { DeliveryMemory, DELIVERY_MEMORY_LIMIT } = require(
+    path.join(__dirname, "..", "dist", "src", "core", "webhook", "delivery-memory.js"),
+);
 
 const { median } = require("./load");
 

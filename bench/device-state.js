@@ -93,7 +93,13 @@ function measure() {
     for (let n = 4 * DEVICES; n < 4 * DEVICES + EVENTS; n++) node.receive(message(n));
     const { user, system } = process.cpuUsage(cpu);
     node.close();
-    return { devices: DEVICES, events: EVENTS, heapBytesPerDevice: heapPerDevice, cpuMicrosPerEvent: (user + system) / EVENTS, sends: node.sends() - sendsBefore };
+    return {
+        devices: DEVICES,
+        events: EVENTS,
+        heapBytesPerDevice: heapPerDevice,
+        cpuMicrosPerEvent: (user + system) / EVENTS,
+        sends: node.sends() - sendsBefore,
+    };
 }
 
 /** Runs the measurement in a process of its own (with --expose-gc, and a heap that holds nothing else). */
@@ -206,7 +212,13 @@ async function deviceStateReport(summary, { secret, quick }) {
         ]);
         if (!without) continue;
         const p99Ratio = withNode.p99 / without.p99;
-        Object.assign(figures[name], { p99: withNode.p99, p99WithJunction: without.p99, p99Ratio, cpuMicrosPerRequest: withNode.cpuMicrosPerRequest, cpuMicrosPerRequestWithJunction: without.cpuMicrosPerRequest });
+        Object.assign(figures[name], {
+            p99: withNode.p99,
+            p99WithJunction: without.p99,
+            p99Ratio,
+            cpuMicrosPerRequest: withNode.cpuMicrosPerRequest,
+            cpuMicrosPerRequestWithJunction: without.cpuMicrosPerRequest,
+        });
         lines.push(
             `  webhook p99 ${withNode.p99.toFixed(2)} ms with it, ${without.p99.toFixed(2)} ms with a junction instead; ` +
                 `server CPU per request ${withNode.cpuMicrosPerRequest.toFixed(0)} us with it, ${without.cpuMicrosPerRequest.toFixed(0)} us without`,
@@ -224,8 +236,16 @@ async function deviceStateReport(summary, { secret, quick }) {
             `alocity-device-state on its own, at ${own.devices} devices: ${own.cpuMicrosPerEvent.toFixed(1)} us of CPU per event ` +
                 `(${own.events} events), ${Math.round(own.heapBytesPerDevice)} bytes of heap per device`,
         );
-        checks.push([`alocity-device-state on its own: at most ${MAX_CPU_MICROS} us of CPU per event`, own.cpuMicrosPerEvent <= MAX_CPU_MICROS, `${own.cpuMicrosPerEvent.toFixed(1)} us`]);
-        checks.push([`alocity-device-state: at most ${MAX_HEAP_BYTES / 1024} KB of heap per device`, own.heapBytesPerDevice <= MAX_HEAP_BYTES, `${Math.round(own.heapBytesPerDevice)} bytes`]);
+        checks.push([
+            `alocity-device-state on its own: at most ${MAX_CPU_MICROS} us of CPU per event`,
+            own.cpuMicrosPerEvent <= MAX_CPU_MICROS,
+            `${own.cpuMicrosPerEvent.toFixed(1)} us`,
+        ]);
+        checks.push([
+            `alocity-device-state: at most ${MAX_HEAP_BYTES / 1024} KB of heap per device`,
+            own.heapBytesPerDevice <= MAX_HEAP_BYTES,
+            `${Math.round(own.heapBytesPerDevice)} bytes`,
+        ]);
     }
     return { lines, checks, figures };
 }

@@ -53,11 +53,15 @@ async function doorsFeedReport({ secret, devices, rounds, duration, warmup, conn
     const notices = { received: 0, seconds: 0, shortestGapMs: Infinity, frames: 0, recordsInFrames: 0 };
     try {
         const token = await accessToken(nodeRed.url, USER, PASSWORD);
-        await deploy(nodeRed, [
-            { id: "doors-tab", type: "tab", label: "doors" },
-            { id: "ours-signature", type: "alocity-signature", name: "bench", tolerance: 300, credentials: { secret } },
-            ...webhookWithDeviceState("doors", "doors-tab", "/doors", ""),
-        ], token);
+        await deploy(
+            nodeRed,
+            [
+                { id: "doors-tab", type: "tab", label: "doors" },
+                { id: "ours-signature", type: "alocity-signature", name: "bench", tolerance: 300, credentials: { secret } },
+                ...webhookWithDeviceState("doors", "doors-tab", "/doors", ""),
+            ],
+            token,
+        );
         const load = { port: nodeRed.port, path: "/doors", secret, connections, devices };
         await drive({ ...load, amount: devices });
         await drive({ ...load, duration: warmup });
@@ -109,7 +113,11 @@ async function doorsFeedReport({ secret, devices, rounds, duration, warmup, conn
                 `as they arrived) in ${notices.frames} frames, ${notices.recordsInFrames} of them holding a record`,
         ],
         checks: [
-            [`webhook with an editor's comms attached: at least ${100 * MIN_RATIO} % of the events per second without`, ratio >= MIN_RATIO, `${(100 * ratio).toFixed(0)} %`],
+            [
+                `webhook with an editor's comms attached: at least ${100 * MIN_RATIO} % of the events per second without`,
+                ratio >= MIN_RATIO,
+                `${(100 * ratio).toFixed(0)} %`,
+            ],
             [
                 `Doors notices: at most ${MAX_NOTICES_PER_SECOND} a second per node, no record on the comms`,
                 perSecond <= MAX_NOTICES_PER_SECOND && notices.recordsInFrames === 0,

@@ -28,7 +28,10 @@ async function sendAll(url, secret, events, parallel = 10) {
         await Promise.all(
             events.slice(i, i + parallel).map(async (event) => {
                 const body = JSON.stringify(event);
-                const answer = await request("POST", url, body, { "Content-Type": "application/json", "Alocity-Signature": sign(secret, body) });
+                const answer = await request("POST", url, body, {
+                    "Content-Type": "application/json",
+                    "Alocity-Signature": sign(secret, body),
+                });
                 if (answer.status !== 200) throw new Error(`${body}: ${answer.status} ${answer.text}`);
             }),
         );
@@ -40,8 +43,12 @@ function observe(editor) {
     return editor.evaluate(() => {
         const perf = { applies: [], longTasks: [] };
         window.doorsPerf = perf;
-        new PerformanceObserver((list) => list.getEntries().forEach((e) => perf.applies.push({ at: e.startTime, ms: e.duration }))).observe({ entryTypes: ["measure"] });
-        new PerformanceObserver((list) => list.getEntries().forEach((e) => perf.longTasks.push({ at: e.startTime, ms: e.duration }))).observe({ entryTypes: ["longtask"] });
+        new PerformanceObserver((list) => list.getEntries().forEach((e) => perf.applies.push({ at: e.startTime, ms: e.duration }))).observe(
+            { entryTypes: ["measure"] },
+        );
+        new PerformanceObserver((list) =>
+            list.getEntries().forEach((e) => perf.longTasks.push({ at: e.startTime, ms: e.duration })),
+        ).observe({ entryTypes: ["longtask"] });
     });
 }
 
@@ -78,14 +85,24 @@ async function timeBatch(editor, url, secret, events, check) {
     await sendAll(url, secret, events);
     await waitForCards(editor, check, events.length);
     const { applies, longestTaskMs } = await observed(editor, from);
-    return { changes: events.length, endToEndMs: Date.now() - started, answers: applies.length, applyMs: applies.reduce((a, b) => a + b, 0), longestTaskMs };
+    return {
+        changes: events.length,
+        endToEndMs: Date.now() - started,
+        answers: applies.length,
+        applyMs: applies.reduce((a, b) => a + b, 0),
+        longestTaskMs,
+    };
 }
 
 async function measureDoorsSidebar() {
     const secret = crypto.randomBytes(24).toString("base64");
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-bench-sidebar-"));
     const building = {
-        tab: "bench-building", node: "bench-doors", path: "/bench/building", secret, name: "Campus",
+        tab: "bench-building",
+        node: "bench-doors",
+        path: "/bench/building",
+        secret,
+        name: "Campus",
         devices: Array.from({ length: DEVICES }, (_, n) => ({ serial: serialOf(n), name: `Door ${n + 1}` })),
     };
     const nodeRed = await startNodeRed({ userDir, port: 0, packageDir: ROOT });
@@ -93,8 +110,26 @@ async function measureDoorsSidebar() {
     try {
         await nodeRed.deploy(buildingFlow(building));
         const url = nodeRed.url + building.path;
-        await sendAll(url, secret, building.devices.map(({ serial }, n) => ({ serialNumber: serial, doorState: "Closed", lockState: n % 2 ? "Locked" : "Unlocked" })));
-        await sendAll(url, secret, building.devices.map(({ serial }) => ({ serialNumber: serial, isConnected: true, firmwareVersion: "3.8.2", databaseActive: true, ipAddress: "10.0.0.1" })));
+        await sendAll(
+            url,
+            secret,
+            building.devices.map(({ serial }, n) => ({
+                serialNumber: serial,
+                doorState: "Closed",
+                lockState: n % 2 ? "Locked" : "Unlocked",
+            })),
+        );
+        await sendAll(
+            url,
+            secret,
+            building.devices.map(({ serial }) => ({
+                serialNumber: serial,
+                isConnected: true,
+                firmwareVersion: "3.8.2",
+                databaseActive: true,
+                ipAddress: "10.0.0.1",
+            })),
+        );
         browser = await launchChromium();
         const editor = await Editor.open(browser.context, nodeRed);
         await observe(editor);
@@ -110,12 +145,28 @@ async function measureDoorsSidebar() {
         await waitForCards(editor, "() => true", DEVICES);
         const shownAt = await editor.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
         const seen = await observed(editor, from);
-        const render = { devices: DEVICES, endToEndMs: shownAt - from, renderMs: shownAt - seen.firstApplyAt, firstApplyMs: seen.applies[0], longestTaskMs: seen.longestTaskMs };
+        const render = {
+            devices: DEVICES,
+            endToEndMs: shownAt - from,
+            renderMs: shownAt - seen.firstApplyAt,
+            firstApplyMs: seen.applies[0],
+            longestTaskMs: seen.longestTaskMs,
+        };
 
-        const opened = await timeBatch(editor, url, secret, building.devices.slice(0, BATCH).map(({ serial }) => ({ serialNumber: serial, doorState: "Open" })),
-            "(card) => card.querySelector('.alocity-doors-value').textContent === 'open'");
-        const offline = await timeBatch(editor, url, secret, building.devices.slice(BATCH, 2 * BATCH).map(({ serial }) => ({ serialNumber: serial, isConnected: false })),
-            "(card) => card.getAttribute('data-alarms') === 'device.offline'");
+        const opened = await timeBatch(
+            editor,
+            url,
+            secret,
+            building.devices.slice(0, BATCH).map(({ serial }) => ({ serialNumber: serial, doorState: "Open" })),
+            "(card) => card.querySelector('.alocity-doors-value').textContent === 'open'",
+        );
+        const offline = await timeBatch(
+            editor,
+            url,
+            secret,
+            building.devices.slice(BATCH, 2 * BATCH).map(({ serial }) => ({ serialNumber: serial, isConnected: false })),
+            "(card) => card.getAttribute('data-alarms') === 'device.offline'",
+        );
         const errors = editor.browserErrors;
         return { render, opened, offline, errors, chromium: await browser.context.browser()?.version() };
     } finally {

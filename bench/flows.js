@@ -78,9 +78,11 @@ const HAND_ROLLED_RULES = [
 ];
 
 /** alocity-event-switch rules: one output per event, plus otherwise. */
-const OUR_RULES = ["door.state", "lock.state", "door.healthcheck", "user.card", "user.face", "accesslog.created"].map(
-    (event) => ({ event, serial: "", value: "" }),
-);
+const OUR_RULES = ["door.state", "lock.state", "door.healthcheck", "user.card", "user.face", "accesslog.created"].map((event) => ({
+    event,
+    serial: "",
+    value: "",
+}));
 
 /**
  * alocity-webhook-in at `path`, followed by alocity-device-state keeping its records in context store `store` ("": the
@@ -91,8 +93,23 @@ function webhookWithDeviceState(id, z, path, store) {
     const next =
         store === undefined
             ? { id: `${id}-next`, type: "junction", z, wires: [[]] }
-            : { id: `${id}-next`, type: "alocity-device-state", z, name: "", devices: [], heldOpen: 60, forcedOpen: true, grace: 5, silentAfter: 0, store, wires: [[], []] };
-    return [{ id: `${id}-in`, type: "alocity-webhook-in", z, name: "", url: path, signature: "ours-signature", event: "", wires: [[next.id]] }, next];
+            : {
+                  id: `${id}-next`,
+                  type: "alocity-device-state",
+                  z,
+                  name: "",
+                  devices: [],
+                  heldOpen: 60,
+                  forcedOpen: true,
+                  grace: 5,
+                  silentAfter: 0,
+                  store,
+                  wires: [[], []],
+              };
+    return [
+        { id: `${id}-in`, type: "alocity-webhook-in", z, name: "", url: path, signature: "ours-signature", event: "", wires: [[next.id]] },
+        next,
+    ];
 }
 
 /**

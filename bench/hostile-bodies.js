@@ -16,7 +16,17 @@ const CHUNK = Buffer.alloc(64 * 1024, 0x20);
 const flows = [
     { id: "hostile-tab", type: "tab", label: "hostile" },
     { id: "hostile-key", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: "whsec-hostile-1f0e" } },
-    { id: "hostile-in", type: "alocity-webhook-in", z: "hostile-tab", url: "/alocity", signature: "hostile-key", event: "", x: 100, y: 100, wires: [[]] },
+    {
+        id: "hostile-in",
+        type: "alocity-webhook-in",
+        z: "hostile-tab",
+        url: "/alocity",
+        signature: "hostile-key",
+        event: "",
+        x: 100,
+        y: 100,
+        wires: [[]],
+    },
 ];
 
 /** Megabytes of a /proc/<pid>/status field (VmRSS, VmHWM). */
@@ -48,7 +58,9 @@ function hostilePost(port, chunked) {
             socket.write(`POST /alocity HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${head}\r\n\r\n`);
             const pump = () => {
                 while (sent < BODY_BYTES && !socket.destroyed) {
-                    const frame = chunked ? Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from("\r\n")]) : CHUNK;
+                    const frame = chunked
+                        ? Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from("\r\n")])
+                        : CHUNK;
                     sent += CHUNK.length;
                     if (!socket.write(frame)) return socket.once("drain", pump);
                 }
@@ -69,7 +81,12 @@ async function measure(chunked) {
         const outcomes = await Promise.all(Array.from({ length: CONNECTIONS }, () => hostilePost(nodeRed.port, chunked)));
         const counts = {};
         for (const outcome of outcomes) counts[outcome] = (counts[outcome] || 0) + 1;
-        return { case: chunked ? "chunked" : "Content-Length", rssBeforeMB: Math.round(before), peakRssMB: Math.round(memoryOf(pid, "VmHWM")), answers: counts };
+        return {
+            case: chunked ? "chunked" : "Content-Length",
+            rssBeforeMB: Math.round(before),
+            peakRssMB: Math.round(memoryOf(pid, "VmHWM")),
+            answers: counts,
+        };
     } finally {
         await nodeRed.stop();
         fs.rmSync(userDir, { recursive: true, force: true });

@@ -17,10 +17,13 @@ const TOLERANCE = 5;
 
 function post(port, route, body, headers) {
     return new Promise((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port, path: route, method: "POST", headers: { "Content-Type": "application/json", ...headers } }, (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode));
-        });
+        const req = http.request(
+            { host: "127.0.0.1", port, path: route, method: "POST", headers: { "Content-Type": "application/json", ...headers } },
+            (res) => {
+                res.resume();
+                res.on("end", () => resolve(res.statusCode));
+            },
+        );
         req.on("error", reject);
         req.end(body);
     });
@@ -30,7 +33,17 @@ function flowOn(url) {
     return [
         { id: "release-tab", type: "tab", label: "release" },
         { id: "release-key", type: "alocity-signature", name: "", tolerance: TOLERANCE, credentials: { secret: SECRET } },
-        { id: "release-in", type: "alocity-webhook-in", z: "release-tab", url, signature: "release-key", event: "", x: 100, y: 100, wires: [[]] },
+        {
+            id: "release-in",
+            type: "alocity-webhook-in",
+            z: "release-tab",
+            url,
+            signature: "release-key",
+            event: "",
+            x: 100,
+            y: 100,
+            wires: [[]],
+        },
     ];
 }
 
@@ -42,7 +55,14 @@ function flowOn(url) {
     const RED = require("node-red");
     const app = express();
     const server = http.createServer(app);
-    RED.init(server, { userDir, credentialSecret: false, httpAdminRoot: "/", httpNodeRoot: "/", logging: { console: { level: "warn" } }, functionGlobalContext: {} });
+    RED.init(server, {
+        userDir,
+        credentialSecret: false,
+        httpAdminRoot: "/",
+        httpNodeRoot: "/",
+        logging: { console: { level: "warn" } },
+        functionGlobalContext: {},
+    });
     app.use("/", RED.httpAdmin);
     app.use("/", RED.httpNode);
     await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));

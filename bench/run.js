@@ -34,9 +34,17 @@ const TARGETS = {
     express: { label: "express: express.raw + same verify", path: "/alocity" },
     bare: { label: "bare: node:http + same verify", path: "/alocity" },
     // Fed the events of a fleet of DEVICES door controllers, after one event from each (see load.js deviceEvent).
-    webhook: { label: "webhook: alocity-webhook-in -> junction (each message delivered, nothing done)", path: "/bench/webhook", fleet: true },
+    webhook: {
+        label: "webhook: alocity-webhook-in -> junction (each message delivered, nothing done)",
+        path: "/bench/webhook",
+        fleet: true,
+    },
     devices: { label: "devices: alocity-webhook-in -> alocity-device-state (memory store)", path: "/bench/devices", fleet: true },
-    "devices-file": { label: "devices-file: alocity-webhook-in -> alocity-device-state (localfilesystem store)", path: "/bench/devices-file", fleet: true },
+    "devices-file": {
+        label: "devices-file: alocity-webhook-in -> alocity-device-state (localfilesystem store)",
+        path: "/bench/devices-file",
+        fleet: true,
+    },
 };
 const DEVICE_STATE_TARGETS = ["webhook", "devices", "devices-file"];
 
@@ -57,7 +65,11 @@ function parseArgs(argv) {
         };
         if (arg === "--quick") options.quick = true;
         else if (arg === "--profile") options.profile = true;
-        else if (arg === "--targets") options.targets = value().split(",").map((t) => t.trim()).filter(Boolean);
+        else if (arg === "--targets")
+            options.targets = value()
+                .split(",")
+                .map((t) => t.trim())
+                .filter(Boolean);
         else if (arg === "--rounds") overrides.rounds = positiveInteger(arg, value(), 50);
         else if (arg === "--duration") overrides.duration = positiveInteger(arg, value(), 120);
         else if (arg === "--connections") overrides.connections = positiveInteger(arg, value(), 1000);
@@ -123,7 +135,13 @@ function rssMb(pid) {
         return kb / 1024;
     } catch {
         const { execFileSync } = require("child_process");
-        return Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)]).toString().trim()) / 1024;
+        return (
+            Number(
+                execFileSync("ps", ["-o", "rss=", "-p", String(pid)])
+                    .toString()
+                    .trim(),
+            ) / 1024
+        );
     }
 }
 
@@ -135,7 +153,9 @@ async function smokeCheck(name, port, urlPath, secret) {
     const bad = nextSignedEvent(secret);
     const refused = await request("POST", url, bad.body, { "Alocity-Signature": nextSignedEvent("wrong-secret").header });
     if (accepted.status !== 200 || refused.status !== 401) {
-        throw new Error(`${name} at ${url}: a signed event got ${accepted.status} (want 200), a wrongly signed one ${refused.status} (want 401)`);
+        throw new Error(
+            `${name} at ${url}: a signed event got ${accepted.status} (want 200), a wrongly signed one ${refused.status} (want 401)`,
+        );
     }
 }
 
@@ -273,7 +293,15 @@ async function main() {
         const run = async (name, duration, urlPath = TARGETS[name].path, amount = undefined) => {
             const cpuBefore = processCpuSeconds(pids[name]);
             const devices = TARGETS[name].fleet ? DEVICES : undefined;
-            const result = await drive({ port: ports[name], path: urlPath, secret, connections: shape.connections, duration, amount, devices });
+            const result = await drive({
+                port: ports[name],
+                path: urlPath,
+                secret,
+                connections: shape.connections,
+                duration,
+                amount,
+                devices,
+            });
             const cpuAfter = processCpuSeconds(pids[name]);
             result.serverCpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
             return result;
@@ -291,7 +319,13 @@ async function main() {
             if (targets.some((name) => TARGETS[name].fleet)) {
                 devicesNodeRed = await startBenchNodeRed("Node-RED for alocity-device-state", CONTEXT_STORES);
                 await devicesNodeRed.deploy(
-                    deviceStateFlows({ secret, webhook: TARGETS.webhook.path, devices: TARGETS.devices.path, devicesFile: TARGETS["devices-file"].path, fileStore: "file" }),
+                    deviceStateFlows({
+                        secret,
+                        webhook: TARGETS.webhook.path,
+                        devices: TARGETS.devices.path,
+                        devicesFile: TARGETS["devices-file"].path,
+                        fileStore: "file",
+                    }),
                 );
                 for (const name of DEVICE_STATE_TARGETS) {
                     ports[name] = devicesNodeRed.port;
@@ -398,7 +432,11 @@ async function main() {
         );
     }
     const ratio = (a, b) => (summary[a] && summary[b] ? summary[a].requestsPerSecond / summary[b].requestsPerSecond : undefined);
-    const ratios = { "ours/hand-rolled": ratio("ours", "hand-rolled"), "ours/express": ratio("ours", "express"), "ours/bare": ratio("ours", "bare") };
+    const ratios = {
+        "ours/hand-rolled": ratio("ours", "hand-rolled"),
+        "ours/express": ratio("ours", "express"),
+        "ours/bare": ratio("ours", "bare"),
+    };
     const cpuRatio = (a, b) =>
         summary[a]?.cpuMicrosPerRequest && summary[b]?.cpuMicrosPerRequest
             ? summary[b].cpuMicrosPerRequest / summary[a].cpuMicrosPerRequest
@@ -428,7 +466,9 @@ async function main() {
         const cpuPerRequest = (run) => (run.serverCpuSeconds === undefined ? undefined : (1e6 * run.serverCpuSeconds) / run.requests);
         const firstLast = ours.perRound.length > 1 ? ours.perRound[ours.perRound.length - 1] / ours.perRound[0] : undefined;
         const firstLastCpu =
-            ours.perRound.length > 1 && cpuPerRequest(firstRun) !== undefined ? cpuPerRequest(lastRun) / cpuPerRequest(firstRun) : undefined;
+            ours.perRound.length > 1 && cpuPerRequest(firstRun) !== undefined
+                ? cpuPerRequest(lastRun) / cpuPerRequest(firstRun)
+                : undefined;
         const rssAtTarget = rssSamples.find((s) => s.accepted >= shape.acceptedForRss);
         const lastRss = rssSamples[rssSamples.length - 1];
         const firstRss = rssSamples[0];
@@ -439,7 +479,11 @@ async function main() {
             const rateRatios = results.ours.map((run, i) => run.requestsPerSecond / hand[i].requestsPerSecond);
             const cpuRatioList = results.ours.map((run, i) => cpuPerRequest(hand[i]) / cpuPerRequest(run));
             const perRound = (values) => `median of the rounds' ${values.map((v) => v.toFixed(2)).join(", ")}`;
-            checks.push(["ours >= 1.5x hand-rolled (req/s)", median(rateRatios) >= 1.5, `${median(rateRatios).toFixed(2)}x (${perRound(rateRatios)})`]);
+            checks.push([
+                "ours >= 1.5x hand-rolled (req/s)",
+                median(rateRatios) >= 1.5,
+                `${median(rateRatios).toFixed(2)}x (${perRound(rateRatios)})`,
+            ]);
             if (cpuRatioList.every((ratio) => Number.isFinite(ratio))) {
                 checks.push([
                     "ours >= 2x hand-rolled by server CPU per request",
@@ -455,7 +499,11 @@ async function main() {
                 `last/first ${(100 * firstLastCpu).toFixed(0)} % (req/s last/first ${(100 * firstLast).toFixed(0)} %)`,
             ]);
         } else if (firstLast !== undefined) {
-            checks.push(["ours: last round as fast as the first (>= 90 %)", firstLast >= 0.9, `last/first ${(100 * firstLast).toFixed(0)} %`]);
+            checks.push([
+                "ours: last round as fast as the first (>= 90 %)",
+                firstLast >= 0.9,
+                `last/first ${(100 * firstLast).toFixed(0)} %`,
+            ]);
         }
         console.log("");
         console.log(
@@ -487,7 +535,10 @@ async function main() {
     const doors = { figures: {}, lines: [], checks: [] };
     if (summary.devices) {
         const { rounds, duration, warmup, connections } = shape;
-        for (const report of [await doorsFeedReport({ secret, devices: DEVICES, rounds: Math.max(rounds, 4), duration, warmup, connections }), await doorsSidebarReport()]) {
+        for (const report of [
+            await doorsFeedReport({ secret, devices: DEVICES, rounds: Math.max(rounds, 4), duration, warmup, connections }),
+            await doorsSidebarReport(),
+        ]) {
             Object.assign(doors.figures, report.figures);
             doors.lines.push(...report.lines);
             doors.checks.push(...report.checks);

@@ -54,7 +54,10 @@ export = function (RED: NodeAPI) {
         if (last === undefined) {
             return { fill: alarms > 0 ? "red" : "green", shape: "dot", text: summary };
         }
-        const note = unlisted.size > 1 ? t("status.unlisted-other", { count: unlisted.size }) : t("status.unlisted-one", { field: last.field, value: last.value });
+        const note =
+            unlisted.size > 1
+                ? t("status.unlisted-other", { count: unlisted.size })
+                : t("status.unlisted-one", { field: last.field, value: last.value });
         return { fill: alarms > 0 ? "red" : "yellow", shape: "dot", text: `${summary} · ${note}` };
     }
 
@@ -205,7 +208,14 @@ export = function (RED: NodeAPI) {
         });
 
         const storeSilent = setTimeout(() => {
-            node.error(t("log.store-silent", { store: storeName, seconds: STORE_ANSWER_MS / 1000, waiting: arrivals.waitingEvents, max: MAX_WAITING_EVENTS }));
+            node.error(
+                t("log.store-silent", {
+                    store: storeName,
+                    seconds: STORE_ANSWER_MS / 1000,
+                    waiting: arrivals.waitingEvents,
+                    max: MAX_WAITING_EVENTS,
+                }),
+            );
             status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) }));
         }, STORE_ANSWER_MS);
 

@@ -66,7 +66,11 @@ export = function (RED: NodeAPI) {
                 send([published.map(({ topic, payload, retain }) => ({ topic, payload, retain }))]);
                 const count = publisher.size;
                 const time = clockTime(Date.now());
-                status.show(() => ({ fill: "green", shape: "dot", text: t(count === 1 ? "status.device" : "status.devices", { count, time }) }));
+                status.show(() => ({
+                    fill: "green",
+                    shape: "dot",
+                    text: t(count === 1 ? "status.device" : "status.devices", { count, time }),
+                }));
             }
             done();
         });

@@ -103,14 +103,12 @@ export = function (RED: NodeAPI) {
                 t(`log.${reason}`, {
                     path,
                     status: outcome.status,
-                    detail: outcome.kind === "rejected" ? outcome.detail ?? "" : "",
+                    detail: outcome.kind === "rejected" ? (outcome.detail ?? "") : "",
                     skew: outcome.kind === "rejected" && outcome.skew !== undefined ? Math.abs(outcome.skew) : "",
                     tolerance,
                 }),
             );
-            return outcome.kind === "bad-body"
-                ? { status: 400, body: `Bad Request: ${t(`reason.${reason}`)}` }
-                : ANSWERS.unauthorized;
+            return outcome.kind === "bad-body" ? { status: 400, body: `Bad Request: ${t(`reason.${reason}`)}` } : ANSWERS.unauthorized;
         };
 
         const handle = (request: IncomingWebhook): HttpAnswer => {
@@ -153,7 +151,11 @@ export = function (RED: NodeAPI) {
         } else {
             maxBytes = bodyLimit.problem === "over-limit" ? routes.maxBodyBytes : Math.min(DEFAULT_MAX_BYTES, routes.maxBodyBytes);
             const substitutions = { value: String(def.maxBytes), bytes: maxBytes };
-            node.warn(bodyLimit.problem === "over-limit" ? t("log.max-bytes-over-limit", substitutions) : t("log.max-bytes-not-a-size", substitutions));
+            node.warn(
+                bodyLimit.problem === "over-limit"
+                    ? t("log.max-bytes-over-limit", substitutions)
+                    : t("log.max-bytes-not-a-size", substitutions),
+            );
         }
 
         let claim: PathClaim | undefined;

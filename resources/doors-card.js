@@ -69,7 +69,7 @@
             online: field(grid, t("doors.field.online")),
             lockdown: field(grid, t("doors.field.lockdown")),
             access: field(grid, t("doors.field.last-access"), true),
-            seen: field(grid, t("doors.field.last-seen"), true)
+            seen: field(grid, t("doors.field.last-seen"), true),
         };
     };
 
@@ -96,8 +96,21 @@
         }
         show(card.door, t("doors.door." + record.door), record.door !== "unknown", raw(record.doorState), record.door === "open");
         show(card.lock, t("doors.lock." + record.lock), record.lock !== "unknown", raw(record.lockState), record.lock === "unlocked");
-        show(card.online, t(record.connected === null ? "doors.unknown" : record.connected ? "doors.yes" : "doors.no"), record.connected !== null, "", record.connected === false);
-        var lockdown = record.lockdown === null ? "doors.unknown" : record.lockdown ? (record.lockdownBy ? "doors.lockdown.on-by" : "doors.lockdown.on") : "doors.lockdown.off";
+        show(
+            card.online,
+            t(record.connected === null ? "doors.unknown" : record.connected ? "doors.yes" : "doors.no"),
+            record.connected !== null,
+            "",
+            record.connected === false,
+        );
+        var lockdown =
+            record.lockdown === null
+                ? "doors.unknown"
+                : record.lockdown
+                  ? record.lockdownBy
+                      ? "doors.lockdown.on-by"
+                      : "doors.lockdown.on"
+                  : "doors.lockdown.off";
         show(card.lockdown, t(lockdown, { user: record.lockdownBy }), record.lockdown !== null, "", record.lockdown === true);
         this.times(card, now);
     };
@@ -111,8 +124,17 @@
         if (card.accessKey !== accessKey) {
             card.accessKey = accessKey;
             if (access) {
-                var text = this.t(access.granted ? "doors.access.granted" : "doors.access.denied", { user: access.user || this.t("doors.access.nobody"), when: when });
-                show(card.access, text, true, DATE.format(access.at) + (access.result === null ? "" : " · " + access.result), !access.granted);
+                var text = this.t(access.granted ? "doors.access.granted" : "doors.access.denied", {
+                    user: access.user || this.t("doors.access.nobody"),
+                    when: when,
+                });
+                show(
+                    card.access,
+                    text,
+                    true,
+                    DATE.format(access.at) + (access.result === null ? "" : " · " + access.result),
+                    !access.granted,
+                );
             } else {
                 show(card.access, this.t("doors.access.none"), false);
             }

@@ -31,7 +31,7 @@
             },
             function () {
                 return self.now();
-            }
+            },
         );
         /** Per node: the newest version heard of; an answer of an older one is dropped. */
         this.latest = Object.create(null);
@@ -43,7 +43,9 @@
         this.offset = 0;
         this.content = $("<div>", { class: "alocity-doors" });
         var toolbar = $("<div>", { class: "red-ui-sidebar-header alocity-doors-toolbar" }).appendTo(this.content);
-        this.filterBox = $("<input>", { type: "text", class: "alocity-doors-filter" }).attr("placeholder", this.t("doors.filter")).appendTo(toolbar);
+        this.filterBox = $("<input>", { type: "text", class: "alocity-doors-filter" })
+            .attr("placeholder", this.t("doors.filter"))
+            .appendTo(toolbar);
         this.filterBox.on("input keyup change", function () {
             self.view.filter(self.filterBox.val());
         });
@@ -189,7 +191,7 @@
             content: sidebar.content,
             enableOnEdit: true,
             action: "alocity:show-doors-tab",
-            onchange: sidebar.pumpSoon
+            onchange: sidebar.pumpSoon,
         });
         RED.actions.add("alocity:show-doors-tab", function () {
             RED.sidebar.show(TAB);

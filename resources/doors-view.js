@@ -81,7 +81,7 @@
             note: element("div", "alocity-doors-note", el),
             body: element("div", "alocity-doors-devices", el),
             rows: Object.create(null),
-            size: 0
+            size: 0,
         };
         this.groups[id] = group;
         this.showEmpty();
@@ -112,7 +112,10 @@
         } else {
             this.apply(group, answer.records, asked);
         }
-        setText(group.note, answer.loading ? this.t("doors.loading") : answer.records.length === 0 && group.size === 0 ? this.t("doors.no-devices") : "");
+        setText(
+            group.note,
+            answer.loading ? this.t("doors.loading") : answer.records.length === 0 && group.size === 0 ? this.t("doors.no-devices") : "",
+        );
         group.note.style.display = group.note.textContent ? "" : "none";
         this.count(group);
     };
@@ -153,9 +156,12 @@
         }
         group.body.appendChild(fragment);
         this.count(group);
-        group.frame = group.queue.length === 0 ? undefined : requestAnimationFrame(function () {
-            view.renderSome(group);
-        });
+        group.frame =
+            group.queue.length === 0
+                ? undefined
+                : requestAnimationFrame(function () {
+                      view.renderSome(group);
+                  });
     };
 
     /** Adds what is left of a group's first records at once (before anything else changes it). */
@@ -209,7 +215,9 @@
     };
 
     DoorsView.prototype.filter = function (text) {
-        this.filterText = String(text || "").trim().toLowerCase();
+        this.filterText = String(text || "")
+            .trim()
+            .toLowerCase();
         for (var id in this.groups) {
             var group = this.groups[id];
             for (var serial in group.rows) this.filterRow(group.rows[serial]);

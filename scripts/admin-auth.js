@@ -20,7 +20,13 @@ function adminAuthSetting(users, password) {
 /** An access token for a user, with all of its permissions (`permissions` as in adminAuthSetting). */
 async function accessToken(url, { username, permissions }, password) {
     const scope = Array.isArray(permissions) ? permissions.join(" ") : permissions;
-    const answer = await request("POST", `${url}/auth/token`, { client_id: "node-red-admin", grant_type: "password", scope, username, password });
+    const answer = await request("POST", `${url}/auth/token`, {
+        client_id: "node-red-admin",
+        grant_type: "password",
+        scope,
+        username,
+        password,
+    });
     if (answer.status !== 200) throw new Error(`POST /auth/token for ${username}: ${answer.status} ${answer.text}`);
     return JSON.parse(answer.text).access_token;
 }

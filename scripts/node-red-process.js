@@ -124,17 +124,21 @@ async function startNodeRed(options) {
 function request(method, url, body, headers = {}) {
     return new Promise((resolve, reject) => {
         const data = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
-        const req = http.request(url, {
-            method,
-            headers: {
-                ...(data ? { "Content-Type": "application/json", "Content-Length": data.length } : {}),
-                ...headers,
+        const req = http.request(
+            url,
+            {
+                method,
+                headers: {
+                    ...(data ? { "Content-Type": "application/json", "Content-Length": data.length } : {}),
+                    ...headers,
+                },
             },
-        }, (res) => {
-            const chunks = [];
-            res.on("data", (chunk) => chunks.push(chunk));
-            res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() }));
-        });
+            (res) => {
+                const chunks = [];
+                res.on("data", (chunk) => chunks.push(chunk));
+                res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+            },
+        );
         req.on("error", reject);
         req.end(data);
     });

@@ -32,13 +32,22 @@ const BUILDING = {
     ],
 };
 const [MAIN, BACK, SERVER, DOCK, ROOF] = BUILDING.devices.map((device) => device.serial);
-const health = (serialNumber, isConnected) => ({ serialNumber, isConnected, firmwareVersion: "3.8.2", databaseActive: true, ipAddress: "10.20.4.17" });
+const health = (serialNumber, isConnected) => ({
+    serialNumber,
+    isConnected,
+    firmwareVersion: "3.8.2",
+    databaseActive: true,
+    ipAddress: "10.20.4.17",
+});
 let access = 0;
 const accessLog = (serialNumber, result, userName) => ({ id: `screenshot-${++access}`, serialNumber, result, userName });
 
 const EVENTS = [
     ...BUILDING.devices.map(({ serial }) => health(serial, true)),
-    ...[MAIN, BACK, SERVER, DOCK, ROOF].flatMap((serialNumber) => [{ serialNumber, doorState: "Closed" }, { serialNumber, lockState: "Locked" }]),
+    ...[MAIN, BACK, SERVER, DOCK, ROOF].flatMap((serialNumber) => [
+        { serialNumber, doorState: "Closed" },
+        { serialNumber, lockState: "Locked" },
+    ]),
     accessLog(MAIN, "Access Granted", "Dana Whitfield"),
     { serialNumber: MAIN, lockState: "Unlocked" },
     { serialNumber: MAIN, doorState: "Open" },
@@ -74,7 +83,12 @@ async function main() {
         }
         await editor.evaluate((tab) => RED.workspaces.show(tab), BUILDING.tab);
         await showDoorsTab(editor);
-        await waitForRows(editor, BUILDING.node, (rows) => rows.some((row) => row.alarms.includes("door.forced-open")), "the server room forced open");
+        await waitForRows(
+            editor,
+            BUILDING.node,
+            (rows) => rows.some((row) => row.alarms.includes("door.forced-open")),
+            "the server room forced open",
+        );
         const file = await editor.screenshot("doors-sidebar", { locator: editor.page.locator("#red-ui-sidebar"), readme: "doors-sidebar" });
         if (editor.browserErrors.length > 0) throw new Error(`errors in the page:\n${editor.browserErrors.join("\n")}`);
         console.log(`saved ${path.relative(ROOT, file)} and docs/images/doors-sidebar.png`);

@@ -37,12 +37,13 @@ function demoFlow(secret, baseUrl) {
     });
 }
 
-
 async function main() {
     const { secret, generated } = demoSecret();
     const nodeRed = await startNodeRed({ userDir, port, host: "127.0.0.1", packageDir: root, inheritOutput: true });
     const current = await nodeRed.admin("GET", "/flows");
-    const others = (current.flows || current).filter((node) => node.id !== DEMO_TAB && node.z !== DEMO_TAB && !String(node.id).startsWith("alocity-demo-"));
+    const others = (current.flows || current).filter(
+        (node) => node.id !== DEMO_TAB && node.z !== DEMO_TAB && !String(node.id).startsWith("alocity-demo-"),
+    );
     await nodeRed.admin("POST", "/flows", others.concat(demoFlow(secret, nodeRed.url)), { "Node-RED-Deployment-Type": "full" });
     await nodeRed.answerFirstRunQuestions();
 

@@ -406,7 +406,9 @@ function connectionError(url: URL, error: NodeJS.ErrnoException): ConnectionErro
     const where = url.host;
     switch (error.code) {
         case "ECONNREFUSED":
-            return new ConnectionError(`cannot connect to ${where}: connection refused. Is the receiver (Node-RED) running, and are the host and port right?`);
+            return new ConnectionError(
+                `cannot connect to ${where}: connection refused. Is the receiver (Node-RED) running, and are the host and port right?`,
+            );
         case "ENOTFOUND":
         case "EAI_AGAIN":
             return new ConnectionError(`cannot find the host ${url.hostname}: check the URL`);

@@ -46,7 +46,9 @@ const SECONDS = /^[0-9]{1,6}(\.[0-9]{1,3})?$/;
 export function simulationOf(values: SimulateValues): { simulation: Simulation } | { problem: string } {
     const doors = values.doors ?? String(SIMULATION_DEFAULTS.doors);
     if (!WHOLE.test(doors) || Number(doors) < MIN_DOORS || Number(doors) > MAX_DOORS) {
-        return { problem: `--doors must be a whole number from ${MIN_DOORS} to ${MAX_DOORS} (one door is held open, another forced open); got "${doors}"` };
+        return {
+            problem: `--doors must be a whole number from ${MIN_DOORS} to ${MAX_DOORS} (one door is held open, another forced open); got "${doors}"`,
+        };
     }
     const holdOpen = values["hold-open"] ?? String(SIMULATION_DEFAULTS.holdOpenSeconds);
     if (!SECONDS.test(holdOpen) || Number(holdOpen) < 1) {
@@ -59,11 +61,15 @@ export function simulationOf(values: SimulateValues): { simulation: Simulation }
     const minimum = minimumSeconds(Number(holdOpen));
     if (Number(seconds) < minimum) {
         const given = values.for === undefined ? `${seconds} (the default)` : seconds;
-        return { problem: `--for ${given} is too short to hold a door open for ${holdOpen} s (--hold-open): give --for ${minimum} or more, or a shorter --hold-open` };
+        return {
+            problem: `--for ${given} is too short to hold a door open for ${holdOpen} s (--hold-open): give --for ${minimum} or more, or a shorter --hold-open`,
+        };
     }
     if (Number(doors) * Number(seconds) > MAX_DOOR_SECONDS) {
         const most = Math.floor(MAX_DOOR_SECONDS / Number(doors));
-        return { problem: `${doors} doors for ${seconds} s is more than one run plays (doors times seconds at most ${MAX_DOOR_SECONDS}): give --for ${most} or less, or fewer --doors` };
+        return {
+            problem: `${doors} doors for ${seconds} s is more than one run plays (doors times seconds at most ${MAX_DOOR_SECONDS}): give --for ${most} or less, or fewer --doors`,
+        };
     }
     if (values.seed === "") {
         return { problem: "--seed is empty: give any text or number, or leave it out for a new one" };
@@ -183,7 +189,9 @@ export async function playSimulation(simulation: Simulation, player: Player): Pr
         if (hint !== undefined) hints.add(hint);
         if (sent === 1) {
             // Whatever is wrong (the receiver, its URL, the secret) is wrong for every request that would follow.
-            err.write(`alocity-webhook: stopped: the first request got ${typeof outcome === "string" ? outcome : `the answer ${status}`}\n`);
+            err.write(
+                `alocity-webhook: stopped: the first request got ${typeof outcome === "string" ? outcome : `the answer ${status}`}\n`,
+            );
             break;
         }
     }

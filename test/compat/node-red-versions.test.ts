@@ -49,7 +49,12 @@ const CASES: Case[] = [
     { event: "user.face", payload: samplePayload("user.face"), outputs: [5] },
     { event: "user.face", payload: { ...samplePayload("user.face"), action: "Removed" }, outputs: [OTHERWISE] },
     // An event Alocity may add later, in an envelope: passed through with its code, matched by no rule.
-    { event: "door.tamper", body: { event: "door.tamper", payload: { serialNumber: SERIAL, tamper: true } }, payload: { serialNumber: SERIAL, tamper: true }, outputs: [OTHERWISE] },
+    {
+        event: "door.tamper",
+        body: { event: "door.tamper", payload: { serialNumber: SERIAL, tamper: true } },
+        payload: { serialNumber: SERIAL, tamper: true },
+        outputs: [OTHERWISE],
+    },
 ];
 
 /**
@@ -110,16 +115,40 @@ for (const target of TARGETS) {
             await nodeRed.deploy([
                 { id: "doors-tab", type: "tab", label: "doors" },
                 { id: "doors-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-                { id: "doors-in", type: "alocity-webhook-in", z: "doors-tab", name: "", url: "/alocity/doors", signature: "doors-sig", event: "", wires: [["doors-state"]] },
-                { id: "doors-state", type: "alocity-device-state", z: "doors-tab", name: "Doors", devices: [], heldOpen: 60, store: "", wires: [[], []] },
+                {
+                    id: "doors-in",
+                    type: "alocity-webhook-in",
+                    z: "doors-tab",
+                    name: "",
+                    url: "/alocity/doors",
+                    signature: "doors-sig",
+                    event: "",
+                    wires: [["doors-state"]],
+                },
+                {
+                    id: "doors-state",
+                    type: "alocity-device-state",
+                    z: "doors-tab",
+                    name: "Doors",
+                    devices: [],
+                    heldOpen: 60,
+                    store: "",
+                    wires: [[], []],
+                },
             ]);
             const comms = await connectComms(nodeRed.url, { topics: [DOORS_NODES_TOPIC, DOORS_CHANGES_TOPIC] });
             try {
                 await eventually(() => comms.messages.some((m) => m.topic === DOORS_NODES_TOPIC), "the deployed nodes on the comms");
                 assert.strictEqual((await post(nodeRed, "/alocity/doors", JSON.stringify(samplePayload("door.state")))).status, 200);
-                await eventually(() => comms.messages.some((m) => m.topic === DOORS_CHANGES_TOPIC && JSON.stringify(m.data).includes(SERIAL)), "a notice naming the door");
+                await eventually(
+                    () => comms.messages.some((m) => m.topic === DOORS_CHANGES_TOPIC && JSON.stringify(m.data).includes(SERIAL)),
+                    "a notice naming the door",
+                );
                 const { nodes } = await nodeRed.admin<DoorsAnswer>("GET", `/alocity-doors?serial=${SERIAL}`);
-                assert.deepStrictEqual(nodes.map((n) => [n.id, n.name, n.records.map((r) => [r.serialNumber, r.door])]), [["doors-state", "Doors", [[SERIAL, "open"]]]]);
+                assert.deepStrictEqual(
+                    nodes.map((n) => [n.id, n.name, n.records.map((r) => [r.serialNumber, r.door])]),
+                    [["doors-state", "Doors", [[SERIAL, "open"]]]],
+                );
             } finally {
                 await comms.close();
             }
@@ -152,13 +181,16 @@ for (const target of TARGETS) {
             // A path of its own: the sample, signed in the same second on a path that has just had it, would be a
             // repeat of an accepted delivery (answered 200, not sent on).
             await nodeRed.deploy(flows("test-event", { url: "/alocity/test-event" }), "full");
-            const answer = await nodeRed.admin<{ status: number; body: string }>("POST", "/alocity-webhook-in/in/test", { event: "door.state" });
+            const answer = await nodeRed.admin<{ status: number; body: string }>("POST", "/alocity-webhook-in/in/test", {
+                event: "door.state",
+            });
             assert.deepStrictEqual([answer.status, answer.body], [200, "OK"], JSON.stringify(answer));
             const recorded = await recordedBy(nodeRed, "test-event", "/alocity/test-event");
             assert.deepStrictEqual(Object.keys(recorded).sort(), ["out2", "out6"]);
-            assert.deepStrictEqual(recorded.out2.map(({ topic, payload }) => ({ topic, payload })), [
-                { topic: "door.state", payload: samplePayload("door.state") },
-            ]);
+            assert.deepStrictEqual(
+                recorded.out2.map(({ topic, payload }) => ({ topic, payload })),
+                [{ topic: "door.state", payload: samplePayload("door.state") }],
+            );
         });
 
         it("verifies the bytes as sent: non-ASCII text, CRLF line ends and a byte-order mark, any content type", async () => {
@@ -181,7 +213,10 @@ for (const target of TARGETS) {
             // Not a body sent before: a repeat within the tolerance would be recognised as a duplicate.
             const raw = JSON.stringify({ serialNumber: "REFUSED-1", lockState: "Locked" });
             assert.strictEqual((await post(nodeRed, "/alocity/compat", raw, { secret: "not the secret" })).status, 401);
-            const unsigned = await request("POST", nodeRed.url + "/alocity/compat", { body: raw, headers: { "Content-Type": "application/json" } });
+            const unsigned = await request("POST", nodeRed.url + "/alocity/compat", {
+                body: raw,
+                headers: { "Content-Type": "application/json" },
+            });
             assert.strictEqual(unsigned.status, 401);
             for (const method of ["GET", "PUT"]) {
                 const answer = await request(method, nodeRed.url + "/alocity/compat");

@@ -23,22 +23,42 @@ function flow(url: string, coreUrl?: string): FlowNode[] {
         ...(coreUrl === undefined
             ? []
             : [
-                  { id: "core-in", type: "http in", z: "tab", name: "", url: coreUrl, method: "post", upload: false, skipBodyParsing: true, x: 120, y: 200, wires: [["core-out"]] },
+                  {
+                      id: "core-in",
+                      type: "http in",
+                      z: "tab",
+                      name: "",
+                      url: coreUrl,
+                      method: "post",
+                      upload: false,
+                      skipBodyParsing: true,
+                      x: 120,
+                      y: 200,
+                      wires: [["core-out"]],
+                  },
                   { id: "core-out", type: "http response", z: "tab", name: "", statusCode: "200", headers: {}, x: 300, y: 200, wires: [] },
               ]),
         ...readoutNodes(),
     ];
 }
 
-const signed = (body: string, headers: Record<string, string> = {}) => ({ body, headers: { "Alocity-Signature": sign(SECRET, body), ...headers } });
+const signed = (body: string, headers: Record<string, string> = {}) => ({
+    body,
+    headers: { "Alocity-Signature": sign(SECRET, body), ...headers },
+});
 
 /** The serial numbers recorded, once `count` have arrived. */
 async function recordedSerials(nodeRed: { url: string }, count: number, httpNodeRoot = ""): Promise<string[]> {
     let serials: string[] = [];
-    await eventually(async () => {
-        serials = ((await readRecorded(nodeRed, httpNodeRoot)).events ?? []).map((message) => (message.payload as { serialNumber: string }).serialNumber);
-        return serials.length >= count;
-    }, () => `${count} recorded events, got ${JSON.stringify(serials)}`);
+    await eventually(
+        async () => {
+            serials = ((await readRecorded(nodeRed, httpNodeRoot)).events ?? []).map(
+                (message) => (message.payload as { serialNumber: string }).serialNumber,
+            );
+            return serials.length >= count;
+        },
+        () => `${count} recorded events, got ${JSON.stringify(serials)}`,
+    );
     return serials;
 }
 
@@ -55,26 +75,40 @@ for (const target of TARGETS) {
                 assert.strictEqual((await request("POST", `${nodeRed.url}/gated/core`, { body: "x" })).status, 403, "core http in");
                 assert.strictEqual((await request("POST", `${nodeRed.url}/gated/alocity`, signed(body))).status, 403, "ours");
                 const open = { "x-admin-gate": "open" };
-                assert.strictEqual((await request("POST", `${nodeRed.url}/gated/core`, { body: "x", headers: open })).status, 200, "core http in");
+                assert.strictEqual(
+                    (await request("POST", `${nodeRed.url}/gated/core`, { body: "x", headers: open })).status,
+                    200,
+                    "core http in",
+                );
                 const ours = await request("POST", `${nodeRed.url}/gated/alocity`, signed(body, open));
                 assert.strictEqual(ours.status, 200, ours.text);
                 assert.deepStrictEqual(await recordedSerials(nodeRed, 1), ["GATED-1"]);
             });
 
-            const head = (lines: string, target = "/gated/alocity") => `POST ${target} HTTP/1.1\r\nHost: x\r\nx-admin-gate: open\r\n${lines}\r\n\r\n`;
+            const head = (lines: string, target = "/gated/alocity") =>
+                `POST ${target} HTTP/1.1\r\nHost: x\r\nx-admin-gate: open\r\n${lines}\r\n\r\n`;
 
             it("answers 413 to a Content-Length and to a chunked body over maxBytes (64 KiB), and the client reads it", async function () {
-                const declared = await rawExchange(running.nodeRed.port, head(`Content-Length: ${6 * 1024 * 1024}`) + "{", { until: answerReceived });
+                const declared = await rawExchange(running.nodeRed.port, head(`Content-Length: ${6 * 1024 * 1024}`) + "{", {
+                    until: answerReceived,
+                });
                 assert.strictEqual(declared.status, 413, declared.text);
                 const chunk = Buffer.alloc(16 * 1024, 0x20);
                 const framed = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
-                const chunked = await rawExchange(running.nodeRed.port, [head("Transfer-Encoding: chunked"), ...Array(6).fill(framed), "0\r\n\r\n"], { until: answerReceived });
+                const chunked = await rawExchange(
+                    running.nodeRed.port,
+                    [head("Transfer-Encoding: chunked"), ...Array(6).fill(framed), "0\r\n\r\n"],
+                    { until: answerReceived },
+                );
                 assert.deepStrictEqual([chunked.status, chunked.reset], [413, false], chunked.text);
             });
 
             it("verifies a signed request whose request line is in absolute form, or carries a fragment", async function () {
                 const { nodeRed } = running;
-                for (const [serial, target] of [["ABSOLUTE-1", `http://127.0.0.1:${nodeRed.port}/gated/alocity`], ["FRAGMENT-1", "/gated/alocity#door"]]) {
+                for (const [serial, target] of [
+                    ["ABSOLUTE-1", `http://127.0.0.1:${nodeRed.port}/gated/alocity`],
+                    ["FRAGMENT-1", "/gated/alocity#door"],
+                ]) {
                     const body = JSON.stringify({ serialNumber: serial, doorState: "Open" });
                     const lines = `Content-Type: application/json\r\nAlocity-Signature: ${sign(SECRET, body)}\r\nContent-Length: ${body.length}`;
                     const answer = await rawExchange(nodeRed.port, head(lines, target) + body, { until: answerReceived });
@@ -86,7 +120,19 @@ for (const target of TARGETS) {
             it("refuses a path that a node package's admin endpoint answers", async function () {
                 const { nodeRed } = running;
                 const from = nodeRed.log.length;
-                await nodeRed.deploy([...flow("/gated/alocity"), { id: "taken", type: "alocity-webhook-in", z: "tab", name: "", url: "/alocity-webhook-in/x/test", signature: "sig", event: "", wires: [[]] }]);
+                await nodeRed.deploy([
+                    ...flow("/gated/alocity"),
+                    {
+                        id: "taken",
+                        type: "alocity-webhook-in",
+                        z: "tab",
+                        name: "",
+                        url: "/alocity-webhook-in/x/test",
+                        signature: "sig",
+                        event: "",
+                        wires: [[]],
+                    },
+                ]);
                 await logShows(nodeRed, `The URL "/alocity-webhook-in/x/test" belongs to the Node-RED editor's admin API`, from);
             });
 

@@ -14,20 +14,95 @@ const CATALOGUE = "**/alocity-catalogue";
 
 const flow: FlowNode[] = [
     { id: TAB, type: "tab", label: "Dialogs" },
-    { id: "dialogs-signature", type: "alocity-signature", name: "dialogs key", tolerance: 300, credentials: { secret: "whsec-dialogs-7c1e" } },
-    { id: WEBHOOK, type: "alocity-webhook-in", z: TAB, name: "", url: "/alocity", signature: "dialogs-signature", event: "", x: 170, y: 100, wires: [[SWITCH]] },
     {
-        id: SWITCH, type: "alocity-event-switch", z: TAB, name: "", checkall: true, otherwise: false, outputs: 2, x: 400, y: 100,
-        rules: [{ event: "door.state", serial: "", value: "" }, { event: "lock.state", serial: "", value: "" }],
+        id: "dialogs-signature",
+        type: "alocity-signature",
+        name: "dialogs key",
+        tolerance: 300,
+        credentials: { secret: "whsec-dialogs-7c1e" },
+    },
+    {
+        id: WEBHOOK,
+        type: "alocity-webhook-in",
+        z: TAB,
+        name: "",
+        url: "/alocity",
+        signature: "dialogs-signature",
+        event: "",
+        x: 170,
+        y: 100,
+        wires: [[SWITCH]],
+    },
+    {
+        id: SWITCH,
+        type: "alocity-event-switch",
+        z: TAB,
+        name: "",
+        checkall: true,
+        otherwise: false,
+        outputs: 2,
+        x: 400,
+        y: 100,
+        rules: [
+            { event: "door.state", serial: "", value: "" },
+            { event: "lock.state", serial: "", value: "" },
+        ],
         wires: [["dialogs-door"], ["dialogs-lock"]],
     },
-    { id: "dialogs-door", type: "debug", z: TAB, name: "door", active: true, tosidebar: true, complete: "payload", targetType: "msg", x: 620, y: 80, wires: [] },
-    { id: "dialogs-lock", type: "debug", z: TAB, name: "lock", active: true, tosidebar: true, complete: "payload", targetType: "msg", x: 620, y: 120, wires: [] },
     {
-        id: DEVICES, type: "alocity-device-state", z: TAB, name: "", devices: [], openValues: "Open", lockedValues: "Locked",
-        heldOpen: 60, forcedOpen: true, grace: 5, silentAfter: 0, store: "", x: 400, y: 220, wires: [[HOME_ASSISTANT], []],
+        id: "dialogs-door",
+        type: "debug",
+        z: TAB,
+        name: "door",
+        active: true,
+        tosidebar: true,
+        complete: "payload",
+        targetType: "msg",
+        x: 620,
+        y: 80,
+        wires: [],
     },
-    { id: HOME_ASSISTANT, type: "alocity-home-assistant", z: TAB, name: "", prefix: "homeassistant", base: "alocity", x: 620, y: 220, wires: [[]] },
+    {
+        id: "dialogs-lock",
+        type: "debug",
+        z: TAB,
+        name: "lock",
+        active: true,
+        tosidebar: true,
+        complete: "payload",
+        targetType: "msg",
+        x: 620,
+        y: 120,
+        wires: [],
+    },
+    {
+        id: DEVICES,
+        type: "alocity-device-state",
+        z: TAB,
+        name: "",
+        devices: [],
+        openValues: "Open",
+        lockedValues: "Locked",
+        heldOpen: 60,
+        forcedOpen: true,
+        grace: 5,
+        silentAfter: 0,
+        store: "",
+        x: 400,
+        y: 220,
+        wires: [[HOME_ASSISTANT], []],
+    },
+    {
+        id: HOME_ASSISTANT,
+        type: "alocity-home-assistant",
+        z: TAB,
+        name: "",
+        prefix: "homeassistant",
+        base: "alocity",
+        x: 620,
+        y: 220,
+        wires: [[]],
+    },
 ];
 
 /** A node's current state in the editor. */
@@ -93,14 +168,30 @@ describe("edit dialogs (chromium)", function () {
         const pasted = "dialogs-pasted";
         await editor.evaluate(
             ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
-            { node: { id: pasted, type: "alocity-webhook-in", z: TAB, name: "", url: "/ALOCITY/", signature: "dialogs-signature", event: "", x: 170, y: 380, wires: [[]] } },
+            {
+                node: {
+                    id: pasted,
+                    type: "alocity-webhook-in",
+                    z: TAB,
+                    name: "",
+                    url: "/ALOCITY/",
+                    signature: "dialogs-signature",
+                    event: "",
+                    x: 170,
+                    y: 380,
+                    wires: [[]],
+                },
+            },
         );
         const inUse = "Another alocity webhook node serves /ALOCITY: only one of them receives its requests. Give each its own URL.";
         await editor.page.waitForFunction((id) => RED.nodes.node(id)?.valid === false, WEBHOOK);
         assert.deepStrictEqual([(await nodeState(editor, pasted)).url, (await nodeState(editor, pasted)).errors], ["/ALOCITY/", [inUse]]);
         assert.deepStrictEqual((await nodeState(editor, WEBHOOK)).errors, [inUse.replace("/ALOCITY", "/alocity")]);
         await editor.openEditDialog(pasted);
-        await editor.page.locator("#alocity-webhook-in-path-problem").filter({ hasText: "Another alocity webhook node serves" }).waitFor({ state: "visible" });
+        await editor.page
+            .locator("#alocity-webhook-in-path-problem")
+            .filter({ hasText: "Another alocity webhook node serves" })
+            .waitFor({ state: "visible" });
         await editor.page.locator("#node-dialog-cancel").click();
         await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
         await editor.evaluate((id) => RED.nodes.remove(id), pasted);
@@ -133,12 +224,18 @@ describe("edit dialogs (chromium)", function () {
         assert.strictEqual(await editor.page.locator("#node-input-webhook-url").textContent(), `${session.nodeRed.url}/alocity`);
         assert.match((await editor.page.locator("#alocity-webhook-in-url-tip").textContent()) ?? "", /as this browser sees Node-RED/);
         await editor.type("#node-input-url", "/flows");
-        await editor.page.locator("#alocity-webhook-in-path-problem").filter({ hasText: "belongs to the Node-RED editor's own API" }).waitFor({ state: "visible" });
+        await editor.page
+            .locator("#alocity-webhook-in-path-problem")
+            .filter({ hasText: "belongs to the Node-RED editor's own API" })
+            .waitFor({ state: "visible" });
         assert.strictEqual(await editor.page.locator("#node-input-webhook-url").textContent(), "");
         await editor.closeEditDialog();
         const state = await nodeState(editor, WEBHOOK);
         assert.strictEqual(state.valid, false);
-        assert.ok(state.errors.some((error) => /editor's own API/.test(error)), JSON.stringify(state.errors));
+        assert.ok(
+            state.errors.some((error) => /editor's own API/.test(error)),
+            JSON.stringify(state.errors),
+        );
         await editor.evaluate(() => RED.history.pop());
         assert.strictEqual((await nodeState(editor, WEBHOOK)).url, "/alocity");
     });
@@ -147,7 +244,10 @@ describe("edit dialogs (chromium)", function () {
         await editor.page.route(CATALOGUE, (route: Route) => route.abort());
         await reloadOnTab(editor);
         await editor.openEditDialog(WEBHOOK);
-        await editor.page.locator("#alocity-webhook-in-catalogue-failed").filter({ hasText: "could not be loaded" }).waitFor({ state: "visible" });
+        await editor.page
+            .locator("#alocity-webhook-in-catalogue-failed")
+            .filter({ hasText: "could not be loaded" })
+            .waitFor({ state: "visible" });
         assert.strictEqual(await editor.page.locator("#alocity-webhook-in-test-send").isDisabled(), true);
     });
 
@@ -228,8 +328,17 @@ describe("edit dialogs (chromium)", function () {
             ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
             {
                 node: {
-                    id, type: "alocity-event-switch", z: TAB, name: "", checkall: true, otherwise: false, outputs: 2, x: 400, y: 320,
-                    rules: [null, { event: "lock.state", serial: "", value: "Locked" }], wires: [[], []],
+                    id,
+                    type: "alocity-event-switch",
+                    z: TAB,
+                    name: "",
+                    checkall: true,
+                    otherwise: false,
+                    outputs: 2,
+                    x: 400,
+                    y: 320,
+                    rules: [null, { event: "lock.state", serial: "", value: "Locked" }],
+                    wires: [[], []],
                 },
             },
         );
@@ -250,7 +359,10 @@ describe("edit dialogs (chromium)", function () {
         await editor.type("#node-input-heldOpen", "-5");
         assert.deepStrictEqual(await editor.page.locator("#node-input-store option").first().getAttribute("value"), "");
         assert.deepStrictEqual(
-            [await editor.page.locator("#node-input-closedValues").inputValue(), await editor.page.locator("#node-input-unlockedValues").inputValue()],
+            [
+                await editor.page.locator("#node-input-closedValues").inputValue(),
+                await editor.page.locator("#node-input-unlockedValues").inputValue(),
+            ],
             ["Closed", "Unlocked"],
             "a flow saved before these lists existed shows their defaults",
         );
@@ -292,7 +404,13 @@ describe("edit dialogs (chromium)", function () {
         await editor.closeEditDialog();
         const state = await nodeState(editor, HOME_ASSISTANT);
         assert.strictEqual(state.valid, false);
-        assert.ok(state.errors.some((error) => /discovery prefix[^]*wildcard #/.test(error)), JSON.stringify(state.errors));
-        assert.ok(state.errors.some((error) => /birth topic[^]*wildcard \+/.test(error)), JSON.stringify(state.errors));
+        assert.ok(
+            state.errors.some((error) => /discovery prefix[^]*wildcard #/.test(error)),
+            JSON.stringify(state.errors),
+        );
+        assert.ok(
+            state.errors.some((error) => /birth topic[^]*wildcard \+/.test(error)),
+            JSON.stringify(state.errors),
+        );
     });
 });

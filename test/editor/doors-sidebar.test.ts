@@ -6,7 +6,17 @@ import { connectComms } from "../support/editor-comms";
 import { request } from "../support/http";
 import { eventually } from "../support/wait";
 import { useEditorSession, type Editor } from "./support/editor";
-import { buildingFlow, doorRows, DOORS_TAB, groupHeader, sendToBuilding, showDoorsTab, waitForRows, type Building, type DoorRow } from "./support/doors";
+import {
+    buildingFlow,
+    doorRows,
+    DOORS_TAB,
+    groupHeader,
+    sendToBuilding,
+    showDoorsTab,
+    waitForRows,
+    type Building,
+    type DoorRow,
+} from "./support/doors";
 
 const BUILDING: Building = {
     tab: "doors-building",
@@ -26,8 +36,19 @@ const UNNAMED = "ALO-D-99";
 
 const door = (serialNumber: string, doorState: string) => ({ serialNumber, doorState });
 const lock = (serialNumber: string, lockState: string) => ({ serialNumber, lockState });
-const health = (serialNumber: string, isConnected: boolean) => ({ serialNumber, isConnected, firmwareVersion: "3.8.2", databaseActive: true, ipAddress: "10.20.4.17" });
-const access = (serialNumber: string, result: string, userName: string) => ({ serialNumber, result, userName, id: `${serialNumber}-${result}-${Date.now()}` });
+const health = (serialNumber: string, isConnected: boolean) => ({
+    serialNumber,
+    isConnected,
+    firmwareVersion: "3.8.2",
+    databaseActive: true,
+    ipAddress: "10.20.4.17",
+});
+const access = (serialNumber: string, result: string, userName: string) => ({
+    serialNumber,
+    result,
+    userName,
+    id: `${serialNumber}-${result}-${Date.now()}`,
+});
 
 /** Which value of a card each index of DoorRow.values is. */
 const DOOR = 0;
@@ -50,7 +71,12 @@ describe("the Doors sidebar (chromium)", function () {
         editor.page.on("request", (req) => {
             if (req.url().includes("/alocity-doors")) fetches.push(req.url());
         });
-        await send(door("ALO-D-01", "Closed"), lock("ALO-D-01", "Locked"), health("ALO-D-02", true), access("ALO-D-03", "Access Granted", "Ada Lovelace"));
+        await send(
+            door("ALO-D-01", "Closed"),
+            lock("ALO-D-01", "Locked"),
+            health("ALO-D-02", true),
+            access("ALO-D-03", "Access Granted", "Ada Lovelace"),
+        );
     });
 
     it('adds the tab "Doors" with an icon, and lists every record of the deployed node in its group', async function () {
@@ -64,16 +90,24 @@ describe("the Doors sidebar (chromium)", function () {
                 button: document.querySelector(`#red-ui-sidebar a.red-ui-tab-link-button[href="#${id}"] i`)?.className,
             };
         }, DOORS_TAB);
-        assert.deepStrictEqual(tab, { id: `red-ui-tab-${DOORS_TAB}`, label: "Doors", icon: "red-ui-tab-icon fa fa-building-o", button: "fa fa-building-o" });
+        assert.deepStrictEqual(tab, {
+            id: `red-ui-tab-${DOORS_TAB}`,
+            label: "Doors",
+            icon: "red-ui-tab-icon fa fa-building-o",
+            button: "fa fa-building-o",
+        });
 
         const rows = await waitForRows(editor, BUILDING.node, (all) => all.length === 3, "the three devices heard from");
         assert.deepStrictEqual(await groupHeader(editor, BUILDING.node), { name: BUILDING.name, count: "3 devices" });
         // By name; the serial number beneath the name.
-        assert.deepStrictEqual(rows.map((row) => [row.name, row.serial, row.serialShown, row.alarms, row.alarmed]), [
-            ["Back door", "ALO-D-02", true, "", false],
-            ["Front door", "ALO-D-01", true, "", false],
-            ["Yard gate", "ALO-D-03", true, "", false],
-        ]);
+        assert.deepStrictEqual(
+            rows.map((row) => [row.name, row.serial, row.serialShown, row.alarms, row.alarmed]),
+            [
+                ["Back door", "ALO-D-02", true, "", false],
+                ["Front door", "ALO-D-01", true, "", false],
+                ["Yard gate", "ALO-D-03", true, "", false],
+            ],
+        );
         const [back, front, yard] = rows;
         assert.deepStrictEqual(front.values.slice(0, LAST_ACCESS + 1), ["closed", "locked", "unknown", "unknown", "none yet"]);
         assert.deepStrictEqual(front.unknown.slice(0, LAST_ACCESS + 1), [false, false, true, true, true], "unknowns greyed");
@@ -87,19 +121,30 @@ describe("the Doors sidebar (chromium)", function () {
         await editor.evaluate(() => Object.assign(window, { doorsMarker: "still this page" }));
         const before = fetches.length;
         await send(door("ALO-D-01", "Open"), lock("ALO-D-01", "Unlocked"));
-        const rows = await waitForRows(editor, BUILDING.node, (all) => all[1]?.values[DOOR] === "open" && all[1].values[LOCK] === "unlocked", "the front door open and unlocked");
+        const rows = await waitForRows(
+            editor,
+            BUILDING.node,
+            (all) => all[1]?.values[DOOR] === "open" && all[1].values[LOCK] === "unlocked",
+            "the front door open and unlocked",
+        );
         assert.strictEqual(rows[1].serial, "ALO-D-01", "the card did not move: its alarms did not change");
         assert.strictEqual(await editor.evaluate(() => (window as unknown as { doorsMarker?: string }).doorsMarker), "still this page");
         // Only what changed was fetched: the node and the device.
         const asked = fetches.slice(before).map((url) => new URL(url).searchParams);
-        assert.ok(asked.length >= 1 && asked.every((params) => params.get("node") === BUILDING.node && params.getAll("serial").join() === "ALO-D-01"), fetches.slice(before).join("\n"));
+        assert.ok(
+            asked.length >= 1 &&
+                asked.every((params) => params.get("node") === BUILDING.node && params.getAll("serial").join() === "ALO-D-01"),
+            fetches.slice(before).join("\n"),
+        );
         // Closed again, so that no held-open alarm comes in the middle of the next tests.
         await send(door("ALO-D-01", "Closed"));
         await waitForRows(editor, BUILDING.node, (all) => all[1]?.values[DOOR] === "closed", "the front door closed");
 
         // A device the node has no name for: its serial number is its name; then the times move on.
         await send(health(UNNAMED, true));
-        const unnamed = (await waitForRows(editor, BUILDING.node, (all) => all.some((row) => row.serial === UNNAMED), "the unnamed device")).find((row) => row.serial === UNNAMED);
+        const unnamed = (
+            await waitForRows(editor, BUILDING.node, (all) => all.some((row) => row.serial === UNNAMED), "the unnamed device")
+        ).find((row) => row.serial === UNNAMED);
         assert.deepStrictEqual([unnamed?.name, unnamed?.serialShown], [UNNAMED, false]);
         const yard = (rows: DoorRow[]) => rows.find((row) => row.serial === "ALO-D-03")?.values[LAST_SEEN];
         const seen = yard(await doorRows(editor, BUILDING.node));
@@ -111,25 +156,39 @@ describe("the Doors sidebar (chromium)", function () {
     it("puts a card with an active alarm first, with its data-alarms; a lockdown shows as its alarm", async function () {
         await send(health("ALO-D-03", false));
         let rows = await waitForRows(editor, BUILDING.node, (all) => all[0]?.serial === "ALO-D-03", "the yard gate (offline) first");
-        assert.deepStrictEqual([rows[0].alarms, rows[0].alarmed, rows[0].chips, rows[0].values[ONLINE]], ["device.offline", true, ["offline"], "no"]);
+        assert.deepStrictEqual(
+            [rows[0].alarms, rows[0].alarmed, rows[0].chips, rows[0].values[ONLINE]],
+            ["device.offline", true, ["offline"], "no"],
+        );
         assert.match((await groupHeader(editor, BUILDING.node))?.count ?? "", /1 with alarms/);
 
         await send(access("ALO-D-02", "Lockdown Start", "Grace Hopper"));
         rows = await waitForRows(editor, BUILDING.node, (all) => all[0]?.alarms === "device.lockdown", "the back door (lockdown) first");
-        assert.deepStrictEqual(rows.map((row) => [row.serial, row.alarms]), [
-            ["ALO-D-02", "device.lockdown"],
-            ["ALO-D-03", "device.offline"],
-            [UNNAMED, ""],
-            ["ALO-D-01", ""],
-        ]);
+        assert.deepStrictEqual(
+            rows.map((row) => [row.serial, row.alarms]),
+            [
+                ["ALO-D-02", "device.lockdown"],
+                ["ALO-D-03", "device.offline"],
+                [UNNAMED, ""],
+                ["ALO-D-01", ""],
+            ],
+        );
         assert.deepStrictEqual([rows[0].chips, rows[0].values[LOCKDOWN]], [["lockdown"], "on, by Grace Hopper"]);
         assert.ok(await editor.page.locator('.alocity-doors-device[data-alarms~="device.offline"]').isVisible());
         await editor.screenshot("doors-02-alarms", { locator: editor.page.locator("#red-ui-sidebar") });
 
         // The alarm ends: the card goes back among the others by name.
         await send(access("ALO-D-02", "Lockdown End", "Grace Hopper"));
-        rows = await waitForRows(editor, BUILDING.node, (all) => all[0]?.alarms === "device.offline" && all[1]?.alarms === "", "the back door's lockdown to end");
-        assert.deepStrictEqual(rows.map((row) => row.serial), ["ALO-D-03", UNNAMED, "ALO-D-02", "ALO-D-01"]);
+        rows = await waitForRows(
+            editor,
+            BUILDING.node,
+            (all) => all[0]?.alarms === "device.offline" && all[1]?.alarms === "",
+            "the back door's lockdown to end",
+        );
+        assert.deepStrictEqual(
+            rows.map((row) => row.serial),
+            ["ALO-D-03", UNNAMED, "ALO-D-02", "ALO-D-01"],
+        );
         assert.deepStrictEqual([rows[2].alarms, rows[2].alarmed, rows[2].values[LOCKDOWN]], ["", false, "off"]);
     });
 
@@ -158,11 +217,26 @@ describe("the Doors sidebar (chromium)", function () {
             });
             const before = fetches.length;
             await send(lock("ALO-D-01", "Locked"));
-            await eventually(() => watcher.messages.some((m) => JSON.stringify(m.data).includes("ALO-D-01")), "the change told on the comms");
-            assert.notStrictEqual((await doorRows(editor, BUILDING.node)).find((row) => row.serial === "ALO-D-01")?.values[LOCK], "locked", "not seen while away");
+            await eventually(
+                () => watcher.messages.some((m) => JSON.stringify(m.data).includes("ALO-D-01")),
+                "the change told on the comms",
+            );
+            assert.notStrictEqual(
+                (await doorRows(editor, BUILDING.node)).find((row) => row.serial === "ALO-D-01")?.values[LOCK],
+                "locked",
+                "not seen while away",
+            );
             await editor.evaluate(() => Object.assign((window as unknown as { heldComms: { held: boolean } }).heldComms, { held: false }));
-            await waitForRows(editor, BUILDING.node, (all) => all.find((row) => row.serial === "ALO-D-01")?.values[LOCK] === "locked", "the change shown after the reconnection");
-            assert.ok(fetches.slice(before).some((url) => !new URL(url).searchParams.has("node")), `everything fetched: ${fetches.slice(before).join("\n")}`);
+            await waitForRows(
+                editor,
+                BUILDING.node,
+                (all) => all.find((row) => row.serial === "ALO-D-01")?.values[LOCK] === "locked",
+                "the change shown after the reconnection",
+            );
+            assert.ok(
+                fetches.slice(before).some((url) => !new URL(url).searchParams.has("node")),
+                `everything fetched: ${fetches.slice(before).join("\n")}`,
+            );
         } finally {
             await watcher.close();
         }
@@ -183,7 +257,12 @@ describe("the Doors sidebar (chromium)", function () {
     it("removes a forgotten device's card", async function () {
         const answer = await request("POST", `${session.nodeRed.url}/inject/${FORGET.id}`);
         assert.strictEqual(answer.status, 200, answer.text);
-        await waitForRows(editor, BUILDING.node, (all) => all.length === 3 && !all.some((row) => row.serial === FORGET.serial), "the back door's card gone");
+        await waitForRows(
+            editor,
+            BUILDING.node,
+            (all) => all.length === 3 && !all.some((row) => row.serial === FORGET.serial),
+            "the back door's card gone",
+        );
     });
 
     it("follows a deploy that deletes the node: its group goes", async function () {
@@ -192,7 +271,10 @@ describe("the Doors sidebar (chromium)", function () {
         await editor.page.keyboard.press("Delete");
         await editor.deploy();
         await eventually(async () => (await groupHeader(editor, BUILDING.node)) === null, "the node's group to go");
-        assert.strictEqual(await editor.page.locator(".alocity-doors-groups > .alocity-doors-note").textContent(), "No alocity-device-state node is deployed.");
+        assert.strictEqual(
+            await editor.page.locator(".alocity-doors-groups > .alocity-doors-note").textContent(),
+            "No alocity-device-state node is deployed.",
+        );
     });
 
     it("raised no error in the page", function () {

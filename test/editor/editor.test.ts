@@ -34,16 +34,47 @@ const ROUTES: { rule: EventRule & { event: KnownEventCode }; debug: string; name
 /** alocity-webhook-in -> alocity-event-switch (the three ROUTES) -> three debug nodes, on a tab of its own. */
 function doorsFlow(): FlowNode[] {
     const debug = (route: (typeof ROUTES)[number], i: number): FlowNode => ({
-        id: route.debug, type: "debug", z: DOORS.tab, name: route.name, active: true, tosidebar: true, console: false,
-        tostatus: false, complete: "payload", targetType: "msg", x: 690, y: 80 + i * 60, wires: [],
+        id: route.debug,
+        type: "debug",
+        z: DOORS.tab,
+        name: route.name,
+        active: true,
+        tosidebar: true,
+        console: false,
+        tostatus: false,
+        complete: "payload",
+        targetType: "msg",
+        x: 690,
+        y: 80 + i * 60,
+        wires: [],
     });
     return [
         { id: DOORS.tab, type: "tab", label: "Doors" },
         { id: DOORS.signature, type: CONFIG_TYPE, name: "doors webhook key", tolerance: 300, credentials: { secret: SECRET } },
-        { id: DOORS.webhook, type: "alocity-webhook-in", z: DOORS.tab, name: "", url: DOORS_PATH, signature: DOORS.signature, event: "", x: 170, y: 140, wires: [[DOORS.eventSwitch]] },
         {
-            id: DOORS.eventSwitch, type: "alocity-event-switch", z: DOORS.tab, name: "", rules: ROUTES.map((route) => route.rule),
-            otherwise: false, checkall: true, outputs: ROUTES.length, x: 420, y: 140, wires: ROUTES.map((route) => [route.debug]),
+            id: DOORS.webhook,
+            type: "alocity-webhook-in",
+            z: DOORS.tab,
+            name: "",
+            url: DOORS_PATH,
+            signature: DOORS.signature,
+            event: "",
+            x: 170,
+            y: 140,
+            wires: [[DOORS.eventSwitch]],
+        },
+        {
+            id: DOORS.eventSwitch,
+            type: "alocity-event-switch",
+            z: DOORS.tab,
+            name: "",
+            rules: ROUTES.map((route) => route.rule),
+            otherwise: false,
+            checkall: true,
+            outputs: ROUTES.length,
+            x: 420,
+            y: 140,
+            wires: ROUTES.map((route) => [route.debug]),
         },
         ...ROUTES.map(debug),
     ];
@@ -52,7 +83,10 @@ function doorsFlow(): FlowNode[] {
 /** The event codes of the rules, in the order the open dialog lists them. */
 function dialogRuleEvents(editor: Editor): Promise<string[]> {
     return editor.evaluate(
-        (list) => Array.from(document.querySelectorAll<HTMLSelectElement | HTMLInputElement>(`${list} > li .node-input-rule-event`)).map((el) => el.value),
+        (list) =>
+            Array.from(document.querySelectorAll<HTMLSelectElement | HTMLInputElement>(`${list} > li .node-input-rule-event`)).map(
+                (el) => el.value,
+            ),
         RULES,
     );
 }
@@ -82,7 +116,9 @@ describe("the editor in a real browser (chromium)", function () {
             return {
                 header: category && (category.querySelector(".red-ui-palette-header")?.textContent ?? "").trim(),
                 visible: !!category && category.offsetParent !== null,
-                types: category ? Array.from(category.querySelectorAll(".red-ui-palette-node")).map((el) => el.getAttribute("data-palette-type")) : [],
+                types: category
+                    ? Array.from(category.querySelectorAll(".red-ui-palette-node")).map((el) => el.getAttribute("data-palette-type"))
+                    : [],
                 elsewhere: Array.from(document.querySelectorAll("#red-ui-palette-container .red-ui-palette-node"))
                     .filter((el) => /^alocity-/.test(el.getAttribute("data-palette-type") ?? "") && !(category && category.contains(el)))
                     .map((el) => el.getAttribute("data-palette-type")),
@@ -132,13 +168,16 @@ describe("the editor in a real browser (chromium)", function () {
         await editor.screenshot("04-webhook-in-dialog", { clip: await editor.trayClip(), readme: "webhook-in-dialog" });
         await editor.closeEditDialog();
 
-        const saved = await editor.evaluate(
-            ({ w, s }) => ({ node: RED.nodes.node(w), signature: RED.nodes.node(s) }),
-            { w: webhookId, s: signatureIds[0] },
-        ).then(({ node, signature }) => ({
-            url: node?.url, signature: node?.signature, event: node?.event, valid: node?.valid,
-            tolerance: Number(signature?.tolerance), secretSet: !!(signature?.credentials && (signature.credentials.secret || signature.credentials.has_secret)),
-        }));
+        const saved = await editor
+            .evaluate(({ w, s }) => ({ node: RED.nodes.node(w), signature: RED.nodes.node(s) }), { w: webhookId, s: signatureIds[0] })
+            .then(({ node, signature }) => ({
+                url: node?.url,
+                signature: node?.signature,
+                event: node?.event,
+                valid: node?.valid,
+                tolerance: Number(signature?.tolerance),
+                secretSet: !!(signature?.credentials && (signature.credentials.secret || signature.credentials.has_secret)),
+            }));
         assert.deepStrictEqual(saved, { url: path, signature: signatureIds[0], event: "", valid: true, tolerance: 300, secretSet: true });
 
         await editor.wire(webhookId, 0, debugId);
@@ -173,8 +212,14 @@ describe("the editor in a real browser (chromium)", function () {
         }
         const [a, b, c] = ROUTES;
         assert.deepStrictEqual(await savedSwitch(editor), {
-            events: [a.rule.event, b.rule.event, c.rule.event], outputs: 3, ports: 3,
-            links: [{ port: 0, target: a.debug }, { port: 1, target: b.debug }, { port: 2, target: c.debug }],
+            events: [a.rule.event, b.rule.event, c.rule.event],
+            outputs: 3,
+            ports: 3,
+            links: [
+                { port: 0, target: a.debug },
+                { port: 1, target: b.debug },
+                { port: 2, target: c.debug },
+            ],
         });
 
         // Reorder: the last rule is dragged by its handle to the top.
@@ -185,15 +230,24 @@ describe("the editor in a real browser (chromium)", function () {
         await editor.moveListItem(RULES, 2, 0);
         assert.deepStrictEqual(await dialogRuleEvents(editor), [c.rule.event, a.rule.event, b.rule.event]);
         assert.deepStrictEqual(
-            await editor.evaluate((list) => Array.from(document.querySelectorAll(`${list} .node-input-rule-index`)).map((el) => el.textContent), RULES),
+            await editor.evaluate(
+                (list) => Array.from(document.querySelectorAll(`${list} .node-input-rule-index`)).map((el) => el.textContent),
+                RULES,
+            ),
             ["1", "2", "3"],
         );
         await editor.screenshot("09-event-switch-reordered", { clip: await editor.trayClip() });
         await editor.closeEditDialog();
 
         assert.deepStrictEqual(await savedSwitch(editor), {
-            events: [c.rule.event, a.rule.event, b.rule.event], outputs: 3, ports: 3,
-            links: [{ port: 0, target: c.debug }, { port: 1, target: a.debug }, { port: 2, target: b.debug }],
+            events: [c.rule.event, a.rule.event, b.rule.event],
+            outputs: 3,
+            ports: 3,
+            links: [
+                { port: 0, target: c.debug },
+                { port: 1, target: a.debug },
+                { port: 2, target: b.debug },
+            ],
         });
 
         // Deployed, each event reaches the debug node of the rule it matches.
@@ -208,7 +262,10 @@ describe("the editor in a real browser (chromium)", function () {
             const messages = editor.debugMessages(route.debug);
             await messages.first().waitFor({ state: "visible" });
             assert.strictEqual(await messages.count(), 1, `${route.name} got one message`);
-            assert.match((await messages.locator(".red-ui-debug-msg-topic").textContent()) ?? "", new RegExp(route.rule.event.replace(".", "\\.")));
+            assert.match(
+                (await messages.locator(".red-ui-debug-msg-topic").textContent()) ?? "",
+                new RegExp(route.rule.event.replace(".", "\\.")),
+            );
         }
         await editor.filterPalette("alocity");
         await editor.waitForStatus(DOORS.webhook, /user\.face at/);
@@ -234,8 +291,13 @@ describe("the editor in a real browser (chromium)", function () {
         await editor.closeEditDialog();
 
         assert.deepStrictEqual(await savedSwitch(editor), {
-            events: [c.rule.event, b.rule.event], outputs: 2, ports: 2,
-            links: [{ port: 0, target: c.debug }, { port: 1, target: b.debug }],
+            events: [c.rule.event, b.rule.event],
+            outputs: 2,
+            ports: 2,
+            links: [
+                { port: 0, target: c.debug },
+                { port: 1, target: b.debug },
+            ],
         });
         await editor.screenshot("12-event-switch-after-delete");
     });

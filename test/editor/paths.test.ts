@@ -27,7 +27,16 @@ const flow: FlowNode[] = [
     { id: TAB, type: "tab", label: "Paths" },
     { id: SIGNATURE, type: "alocity-signature", name: "paths key", tolerance: 300, credentials: { secret: "whsec-paths-91c3" } },
     ...TABLE.map(([url], index): FlowNode => ({
-        id: idOf(index), type: "alocity-webhook-in", z: TAB, name: "", url, signature: SIGNATURE, event: "", x: 170, y: 60 + 50 * index, wires: [[]],
+        id: idOf(index),
+        type: "alocity-webhook-in",
+        z: TAB,
+        name: "",
+        url,
+        signature: SIGNATURE,
+        event: "",
+        x: 170,
+        y: 60 + 50 * index,
+        wires: [[]],
     })),
 ];
 
@@ -53,19 +62,22 @@ async function runtimeVerdicts(editor: Editor): Promise<Verdict[]> {
 
 /** What the edit dialog's rule makes of each node's path (a path another node serves is a path it can serve). */
 function editorVerdicts(editor: Editor): Promise<Verdict[]> {
-    return editor.evaluate((ids) => {
-        const rule = RED.nodes.getType("alocity-webhook-in") as unknown as {
-            defaults: { url: { validate(this: unknown, url: unknown, opt: object): true | string } };
-        };
-        return ids.map((id): Verdict => {
-            const node = RED.nodes.node(id) as unknown as { url?: string; _(key: string): string };
-            const verdict = rule.defaults.url.validate.call(node, node.url, {});
-            if (verdict === true || /serves .*: only one of them/.test(verdict)) return "served";
-            if (verdict === node._("alocity-webhook-in.errors.bad-path")) return "bad-path";
-            if (verdict === node._("alocity-webhook-in.errors.editor-path")) return "editor-path";
-            throw new Error(`an unexpected verdict: ${verdict}`);
-        });
-    }, TABLE.map((_, index) => idOf(index)));
+    return editor.evaluate(
+        (ids) => {
+            const rule = RED.nodes.getType("alocity-webhook-in") as unknown as {
+                defaults: { url: { validate(this: unknown, url: unknown, opt: object): true | string } };
+            };
+            return ids.map((id): Verdict => {
+                const node = RED.nodes.node(id) as unknown as { url?: string; _(key: string): string };
+                const verdict = rule.defaults.url.validate.call(node, node.url, {});
+                if (verdict === true || /serves .*: only one of them/.test(verdict)) return "served";
+                if (verdict === node._("alocity-webhook-in.errors.bad-path")) return "bad-path";
+                if (verdict === node._("alocity-webhook-in.errors.editor-path")) return "editor-path";
+                throw new Error(`an unexpected verdict: ${verdict}`);
+            });
+        },
+        TABLE.map((_, index) => idOf(index)),
+    );
 }
 
 describe("webhook paths: the runtime and the editor judge alike (chromium)", function () {

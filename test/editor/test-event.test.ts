@@ -16,10 +16,32 @@ const PATH = "/alocity/button";
 const flow: FlowNode[] = [
     { id: TAB, type: "tab", label: "Test button" },
     { id: "button-signature", type: "alocity-signature", name: "button key", tolerance: 300, credentials: { secret: SECRET } },
-    { id: WEBHOOK, type: "alocity-webhook-in", z: TAB, name: "", url: PATH, signature: "button-signature", event: "", x: 170, y: 100, wires: [[DEBUG]] },
     {
-        id: DEBUG, type: "debug", z: TAB, name: "events", active: true, tosidebar: true, console: false, tostatus: false,
-        complete: "payload", targetType: "msg", x: 420, y: 100, wires: [],
+        id: WEBHOOK,
+        type: "alocity-webhook-in",
+        z: TAB,
+        name: "",
+        url: PATH,
+        signature: "button-signature",
+        event: "",
+        x: 170,
+        y: 100,
+        wires: [[DEBUG]],
+    },
+    {
+        id: DEBUG,
+        type: "debug",
+        z: TAB,
+        name: "events",
+        active: true,
+        tosidebar: true,
+        console: false,
+        tostatus: false,
+        complete: "payload",
+        targetType: "msg",
+        x: 420,
+        y: 100,
+        wires: [],
     },
 ];
 
@@ -54,7 +76,9 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
 
     it("sends the chosen event through the deployed node: a notification with its answer, the event in the debug sidebar", async function () {
         await editor.openEditDialog(WEBHOOK);
-        const options = await editor.evaluate(() => Array.from(document.querySelectorAll<HTMLOptionElement>("#alocity-webhook-in-test-event option")).map((o) => o.value));
+        const options = await editor.evaluate(() =>
+            Array.from(document.querySelectorAll<HTMLOptionElement>("#alocity-webhook-in-test-event option")).map((o) => o.value),
+        );
         assert.deepStrictEqual(options, EVENT_CODES);
         await editor.page.locator("#alocity-webhook-in-test-event").selectOption("lock.state");
         await editor.page.locator("#alocity-webhook-in-test-send").click();
@@ -92,7 +116,9 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
 
     it("shows a repeat of a delivery already accepted as a warning that says it was not emitted, never as a success", async function () {
         const repeat = { event: "lock.state", path: PATH, status: 200, body: "OK (already received)", delivery: "duplicate", message: "" };
-        await editor.page.route("**/alocity-webhook-in/*/test", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(repeat) }));
+        await editor.page.route("**/alocity-webhook-in/*/test", (route) =>
+            route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(repeat) }),
+        );
         try {
             await editor.openEditDialog(WEBHOOK);
             await editor.page.locator("#alocity-webhook-in-test-send").click();
@@ -108,7 +134,20 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
         const id = "button-undeployed";
         await editor.evaluate(
             ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
-            { node: { id, type: "alocity-webhook-in", z: TAB, name: "", url: "/alocity/new", signature: "button-signature", event: "", x: 170, y: 200, wires: [[]] } },
+            {
+                node: {
+                    id,
+                    type: "alocity-webhook-in",
+                    z: TAB,
+                    name: "",
+                    url: "/alocity/new",
+                    signature: "button-signature",
+                    event: "",
+                    x: 170,
+                    y: 200,
+                    wires: [[]],
+                },
+            },
         );
         await editor.node(id).waitFor({ state: "visible" });
         await editor.openEditDialog(id);

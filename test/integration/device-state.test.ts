@@ -34,8 +34,30 @@ function deviceStateFlow({ heldOpen, store = "", recordChanges = true }: FlowOpt
     return [
         { id: z, type: "tab", label: "device state" },
         { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        { id: "in", type: "alocity-webhook-in", z, name: "", url: WEBHOOK, signature: "sig", event: "", x: 120, y: 60, wires: [["state", "rec-events"]] },
-        { id: "state", type: "alocity-device-state", z, name: "", devices: [], heldOpen, store, x: 340, y: 100, wires: [["answer"], ["rec-alarms"]] },
+        {
+            id: "in",
+            type: "alocity-webhook-in",
+            z,
+            name: "",
+            url: WEBHOOK,
+            signature: "sig",
+            event: "",
+            x: 120,
+            y: 60,
+            wires: [["state", "rec-events"]],
+        },
+        {
+            id: "state",
+            type: "alocity-device-state",
+            z,
+            name: "",
+            devices: [],
+            heldOpen,
+            store,
+            x: 340,
+            y: 100,
+            wires: [["answer"], ["rec-alarms"]],
+        },
         {
             id: "answer",
             type: "switch",
@@ -91,7 +113,8 @@ async function changesAndAlarms(nodeRed: NodeRedProcess): Promise<Recorded> {
 }
 
 /** Errors and warnings since flows last started starting (Node-RED's own warnings at start-up are left out). */
-const problemsOnceStarting = (nodeRed: NodeRedProcess) => problemLines(nodeRed.log.slice(nodeRed.log.lastIndexOf("Starting flows")), { warnings: true });
+const problemsOnceStarting = (nodeRed: NodeRedProcess) =>
+    problemLines(nodeRed.log.slice(nodeRed.log.lastIndexOf("Starting flows")), { warnings: true });
 
 const summary = (recorded: Recorded) =>
     Object.fromEntries(
@@ -127,7 +150,13 @@ describe("alocity-device-state in a real Node-RED", function () {
             const first = await start();
             await first.deploy(deviceStateFlow({ heldOpen: 3600, store: "file" }));
             await post(first, { serialNumber: "DOOR-1", doorName: "Front door", doorState: "Open" });
-            await post(first, { serialNumber: "CTRL-2", firmwareVersion: "3.8.2", databaseActive: true, isConnected: false, ipAddress: "" });
+            await post(first, {
+                serialNumber: "CTRL-2",
+                firmwareVersion: "3.8.2",
+                databaseActive: true,
+                isConnected: false,
+                ipAddress: "",
+            });
             await post(first, { serialNumber: "DOOR-3", doorState: "Closed" });
             assert.deepEqual(summary(await changesAndAlarms(first)), {
                 changes: ["Front door", "CTRL-2", "DOOR-3"],
@@ -164,7 +193,13 @@ describe("alocity-device-state in a real Node-RED", function () {
                 restored.map(({ alarms, restored: _restored, changedAt, ...rest }) => rest),
                 before.map(({ alarms, restored: _restored, changedAt, ...rest }) => rest),
             );
-            await post(second, { serialNumber: "CTRL-2", firmwareVersion: "3.8.2", databaseActive: true, isConnected: true, ipAddress: "10.0.0.2" });
+            await post(second, {
+                serialNumber: "CTRL-2",
+                firmwareVersion: "3.8.2",
+                databaseActive: true,
+                isConnected: true,
+                ipAddress: "10.0.0.2",
+            });
             assert.deepEqual(summary(await changesAndAlarms(second)).alarms, [
                 ["door.held-open", "DOOR-1", "raised"],
                 ["device.offline", "CTRL-2", "cleared"],
@@ -207,7 +242,11 @@ describe("alocity-device-state in a real Node-RED", function () {
             const queue = Array.from({ length: DEVICES }, (_, index) => DEVICES - index);
             const worker = async () => {
                 for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
-                    await post(nodeRed, { serialNumber: `ALO-${n}`, doorName: `Door ${n}`, doorState: n % 2 === 0 ? "Open" : "Closed" }, agent);
+                    await post(
+                        nodeRed,
+                        { serialNumber: `ALO-${n}`, doorName: `Door ${n}`, doorState: n % 2 === 0 ? "Open" : "Closed" },
+                        agent,
+                    );
                 }
             };
             try {

@@ -50,11 +50,15 @@ describe("the Doors feed in a real Node-RED with adminAuth", function () {
         assert.equal(answer.status, 200, answer.text);
     };
     const connect = async (user: string) => {
-        const connection = await connectComms(session.nodeRed.url, { token: tokens[user], topics: [DOORS_NODES_TOPIC, DOORS_CHANGES_TOPIC] });
+        const connection = await connectComms(session.nodeRed.url, {
+            token: tokens[user],
+            topics: [DOORS_NODES_TOPIC, DOORS_CHANGES_TOPIC],
+        });
         connections.push(connection);
         return connection;
     };
-    const notices = (connection: CommsConnection) => connection.messages.filter((message) => message.topic === DOORS_CHANGES_TOPIC).map((message) => message.data);
+    const notices = (connection: CommsConnection) =>
+        connection.messages.filter((message) => message.topic === DOORS_CHANGES_TOPIC).map((message) => message.data);
 
     before(async function () {
         tokens = await accessTokens(session.nodeRed, USERS);
@@ -74,7 +78,10 @@ describe("the Doors feed in a real Node-RED with adminAuth", function () {
             const answer = await doors(user);
             assert.equal(answer.status, 200, `${user}: ${answer.text}`);
             const { nodes } = JSON.parse(answer.text) as DoorsAnswer;
-            assert.deepEqual(nodes.map(({ id, name, records }) => ({ id, name, serials: records.map((record) => record.serialNumber) })), [{ id: NODE, name: "Lobby", serials: ["ALO-L-1"] }]);
+            assert.deepEqual(
+                nodes.map(({ id, name, records }) => ({ id, name, serials: records.map((record) => record.serialNumber) })),
+                [{ id: NODE, name: "Lobby", serials: ["ALO-L-1"] }],
+            );
         }
     });
 
@@ -85,13 +92,24 @@ describe("the Doors feed in a real Node-RED with adminAuth", function () {
         for (const connection of [blind, admin]) {
             await eventually(() => connection.messages.some((message) => message.topic === DOORS_NODES_TOPIC), "the deployed nodes");
         }
-        await send({ serialNumber: "ALO-L-2", isConnected: true, firmwareVersion: PRIVATE.firmware, ipAddress: PRIVATE.ip, databaseActive: true });
+        await send({
+            serialNumber: "ALO-L-2",
+            isConnected: true,
+            firmwareVersion: PRIVATE.firmware,
+            ipAddress: PRIVATE.ip,
+            databaseActive: true,
+        });
         await send({ serialNumber: "ALO-L-2", result: "Access Granted", userName: PRIVATE.user, doorName: PRIVATE.doorName });
         await send({ serialNumber: "ALO-L-2", doorState: "Open" });
         for (const connection of [blind, admin]) {
-            await eventually(() => notices(connection).some((notice) => JSON.stringify(notice).includes("ALO-L-2")), "a notice naming ALO-L-2");
+            await eventually(
+                () => notices(connection).some((notice) => JSON.stringify(notice).includes("ALO-L-2")),
+                "a notice naming ALO-L-2",
+            );
         }
-        const nodesMessage = blind.messages.find((message) => message.topic === DOORS_NODES_TOPIC)?.data as { nodes: { id: string; version: number }[] };
+        const nodesMessage = blind.messages.find((message) => message.topic === DOORS_NODES_TOPIC)?.data as {
+            nodes: { id: string; version: number }[];
+        };
         const [{ version }] = nodesMessage.nodes;
         assert.deepEqual(nodesMessage, { nodes: [{ id: NODE, version }] });
         for (const notice of notices(blind)) {
@@ -105,7 +123,10 @@ describe("the Doors feed in a real Node-RED with adminAuth", function () {
         const answer = await doors("admin", `?node=${NODE}&serial=ALO-L-2`);
         const { nodes } = JSON.parse(answer.text) as DoorsAnswer;
         const [record] = nodes[0].records as DeviceRecord[];
-        assert.deepEqual([nodes[0].version, record.serialNumber, record.door, record.lastAccess?.user, record.ipAddress], [version, "ALO-L-2", "open", PRIVATE.user, PRIVATE.ip]);
+        assert.deepEqual(
+            [nodes[0].version, record.serialNumber, record.door, record.lastAccess?.user, record.ipAddress],
+            [version, "ALO-L-2", "open", PRIVATE.user, PRIVATE.ip],
+        );
     });
 
     it("gives the node a newer version on a deploy, told to every editor; a reconnecting editor is told the nodes again", async function () {
@@ -115,13 +136,20 @@ describe("the Doors feed in a real Node-RED with adminAuth", function () {
         const before = versionOf(blind.messages.find((message) => message.topic === DOORS_NODES_TOPIC)?.data);
         await deploy("Lobby (west)");
         const after = await eventually(
-            () => blind.messages.filter((message) => message.topic === DOORS_NODES_TOPIC).map((message) => versionOf(message.data)).find((v) => v !== undefined && v > before),
+            () =>
+                blind.messages
+                    .filter((message) => message.topic === DOORS_NODES_TOPIC)
+                    .map((message) => versionOf(message.data))
+                    .find((v) => v !== undefined && v > before),
             "a newer version",
         );
         const { nodes } = JSON.parse((await doors("viewer")).text) as DoorsAnswer;
         assert.deepEqual([nodes[0].name, nodes[0].version, nodes[0].records.length], ["Lobby (west)", after, 2]);
 
         const again = await connect("blind");
-        await eventually(() => again.messages.some((message) => message.topic === DOORS_NODES_TOPIC && versionOf(message.data) === after), "the nodes on connecting");
+        await eventually(
+            () => again.messages.some((message) => message.topic === DOORS_NODES_TOPIC && versionOf(message.data) === after),
+            "the nodes on connecting",
+        );
     });
 });

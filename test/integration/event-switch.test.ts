@@ -113,7 +113,11 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
      * Sends each message, waiting for its deliveries, then a sentinel that goes to otherwise: Node-RED delivers in
      * order, so once the sentinel is recorded, any stray delivery of an earlier message would be too.
      */
-    async function checkRouting(send: (key: string) => Promise<void>, expected: Record<string, number[]>, sentinelKey: string): Promise<void> {
+    async function checkRouting(
+        send: (key: string) => Promise<void>,
+        expected: Record<string, number[]>,
+        sentinelKey: string,
+    ): Promise<void> {
         for (const [key, outputs] of Object.entries(expected)) {
             await send(key);
             await arrived(key, outputs.length);
@@ -122,7 +126,11 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
         await arrived(sentinelKey, 1);
         const recorded = await seen();
         for (const [key, outputs] of Object.entries(expected)) {
-            assert.deepEqual([...recorded[key]].sort((a, b) => a - b), outputs, key);
+            assert.deepEqual(
+                [...recorded[key]].sort((a, b) => a - b),
+                outputs,
+                key,
+            );
         }
         assert.deepEqual(recorded[sentinelKey], [OTHERWISE]);
     }
@@ -140,7 +148,11 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
     });
 
     it("routes the same events from inject nodes, by shape, envelope and topic", async () => {
-        const injectIds = Object.fromEntries(flow().filter((n) => n.type === "inject").map((n) => [n.name, n.id]));
+        const injectIds = Object.fromEntries(
+            flow()
+                .filter((n) => n.type === "inject")
+                .map((n) => [n.name, n.id]),
+        );
         await checkRouting(
             async (key) => {
                 const answer = await request("POST", `${session.nodeRed.url}/inject/${injectIds[key]}`);
@@ -153,6 +165,9 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
 
     it("logs no errors, and no warnings of the switch", () => {
         assert.deepEqual(problemLines(session.nodeRed.log), []);
-        assert.deepEqual(session.nodeRed.log.split("\n").filter((line) => /\[warn\].*alocity-event-switch/.test(line)), []);
+        assert.deepEqual(
+            session.nodeRed.log.split("\n").filter((line) => /\[warn\].*alocity-event-switch/.test(line)),
+            [],
+        );
     });
 });

@@ -19,7 +19,10 @@ const PACKAGE = require(path.join(packageDir, "package.json")) as { name: string
 const CONFIG_TYPES = ["alocity-signature"];
 const AUDIT_FILE = "alocity-access.log";
 
-const exampleFiles = fs.readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith(".json")).sort();
+const exampleFiles = fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((file) => file.endsWith(".json"))
+    .sort();
 
 /** Asserts what Home Assistant starting now (a client connecting late) shows of an entity: "<name>: <state>". */
 async function homeAssistantSees(broker: TestBroker, uniqueId: string, shown: string): Promise<void> {
@@ -55,7 +58,11 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         const nodes = prepare(asDeployed(readExample(file), `example-tab-${exampleFiles.indexOf(file)}`));
         const from = nodeRed.log.length;
         await nodeRed.deploy(nodes, "full");
-        assert.deepStrictEqual(problemLines(nodeRed.log.slice(from), { warnings: true }), [], `deploying ${file}:\n${nodeRed.log.slice(from)}`);
+        assert.deepStrictEqual(
+            problemLines(nodeRed.log.slice(from), { warnings: true }),
+            [],
+            `deploying ${file}:\n${nodeRed.log.slice(from)}`,
+        );
         const running = await nodeRed.admin<FlowNode[] | { flows: FlowNode[] }>("GET", "/flows");
         const byId = new Map((Array.isArray(running) ? running : running.flows).map((node) => [node.id, node.type]));
         for (const node of nodes) {
@@ -99,7 +106,11 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
             }
         }
         const notConfig = [...ourTypes].filter((type) => !CONFIG_TYPES.includes(type));
-        assert.deepStrictEqual(notConfig.filter((type) => !used.has(type)), [], "node types no example uses");
+        assert.deepStrictEqual(
+            notConfig.filter((type) => !used.has(type)),
+            [],
+            "node types no example uses",
+        );
     });
 
     it("reference an alocity-signature config node that carries no credentials", () => {
@@ -150,12 +161,24 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         const simulated = simulatedDoors(SIMULATION_DEFAULTS.doors).map(({ serialNumber, name }) => ({ serial: serialNumber, name }));
         assert.deepStrictEqual(doors.devices, simulated, "the doors `alocity-webhook simulate` plays, named");
         const { heldOpen, ...defaults } = DEVICE_STATE_DEFAULTS;
-        assert.deepStrictEqual([doors.heldOpen, ...Object.keys(defaults).map((key) => doors[key])], [30, ...Object.values(defaults)], "otherwise the node's defaults");
+        assert.deepStrictEqual(
+            [doors.heldOpen, ...Object.keys(defaults).map((key) => doors[key])],
+            [30, ...Object.values(defaults)],
+            "otherwise the node's defaults",
+        );
         const alarmNodes = (doors.wires?.[1] ?? []).map((id) => demo.find((node) => node.id === id));
-        assert.ok(alarmNodes.some((node) => node?.type === "debug" && node.active && node.tosidebar), "the alarms go to an active debug node");
+        assert.ok(
+            alarmNodes.some((node) => node?.type === "debug" && node.active && node.tosidebar),
+            "the alarms go to an active debug node",
+        );
 
         const { nodes, from } = await deployExample("demo.json");
-        await postAccepted(webhookPath(nodes), { ...samplePayload("door.healthcheck"), serialNumber: "ALO-SIM-03", isConnected: false, ipAddress: "" });
+        await postAccepted(webhookPath(nodes), {
+            ...samplePayload("door.healthcheck"),
+            serialNumber: "ALO-SIM-03",
+            isConnected: false,
+            ipAddress: "",
+        });
         await logShows(session.nodeRed, "ALARM device.offline at Loading dock (ALO-SIM-03)", from);
     });
 
@@ -194,13 +217,22 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         const lines = () => (fs.existsSync(auditFile) ? fs.readFileSync(auditFile, "utf8").split("\n").filter(Boolean) : []);
 
         await postAccepted(url, granted);
-        await eventually(() => lines().length === 1, () => `one line in ${auditFile}: ${JSON.stringify(lines())}`);
+        await eventually(
+            () => lines().length === 1,
+            () => `one line in ${auditFile}: ${JSON.stringify(lines())}`,
+        );
         await postAccepted(url, refused);
         await logShows(session.nodeRed, "Access refused at Main entrance: Unknown User", from);
-        await eventually(() => lines().length === 2, () => `two lines in ${auditFile}: ${JSON.stringify(lines())}`);
+        await eventually(
+            () => lines().length === 2,
+            () => `two lines in ${auditFile}: ${JSON.stringify(lines())}`,
+        );
 
         const written = lines().map((line) => JSON.parse(line));
-        assert.deepStrictEqual(written.map(({ receivedAt, ...event }) => event), [granted, refused]);
+        assert.deepStrictEqual(
+            written.map(({ receivedAt, ...event }) => event),
+            [granted, refused],
+        );
         for (const { receivedAt } of written) {
             assert.ok(!Number.isNaN(Date.parse(receivedAt)), `receivedAt is a date: ${receivedAt}`);
         }
@@ -237,16 +269,28 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
     it("06: door records are shown as they change and on the inject button, alarms (a lockdown among them) and doorbells on their own, and a door can be forgotten", async () => {
         const { nodes, from } = await deployExample("06 - Door records and alarms.json");
         const url = webhookPath(nodes);
-        const inject = (name: string) => nodes.find((node) => node.type === "inject" && node.name === name) ?? assert.fail(`an inject node "${name}"`);
+        const inject = (name: string) =>
+            nodes.find((node) => node.type === "inject" && node.name === name) ?? assert.fail(`an inject node "${name}"`);
         await postAccepted(url, samplePayload("door.state"));
         await logShows(session.nodeRed, "name: 'Main entrance'", from);
         await postAccepted(url, { ...samplePayload("door.healthcheck"), isConnected: false, ipAddress: "" });
         await logShows(session.nodeRed, "ALARM device.offline at Main entrance", from);
         await postAccepted(url, { serialNumber: "ALO-DC-7", doorState: "Closed" });
         await logShows(session.nodeRed, "serialNumber: 'ALO-DC-7'", from);
-        await postAccepted(url, { ...samplePayload("accesslog.created"), serialNumber: "ALO-DC-20220415", result: 7, resultName: "Lockdown Start" });
+        await postAccepted(url, {
+            ...samplePayload("accesslog.created"),
+            serialNumber: "ALO-DC-20220415",
+            result: 7,
+            resultName: "Lockdown Start",
+        });
         await logShows(session.nodeRed, "ALARM device.lockdown at Main entrance", from);
-        await postAccepted(url, { ...samplePayload("accesslog.created"), serialNumber: "ALO-DC-20220415", id: "doorbell-1", result: 9, resultName: "Doorbell" });
+        await postAccepted(url, {
+            ...samplePayload("accesslog.created"),
+            serialNumber: "ALO-DC-20220415",
+            id: "doorbell-1",
+            result: 9,
+            resultName: "Doorbell",
+        });
         await logShows(session.nodeRed, "Doorbell at Main entrance", from);
 
         let before = session.nodeRed.log.length;

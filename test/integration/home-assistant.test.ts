@@ -38,11 +38,49 @@ function configTopic(device: { serial: string }): string {
 function flow(port: number): FlowNode[] {
     const nodes = asDeployed(readExample(EXAMPLE), "tab");
     Object.assign(nodeOfType(nodes, "mqtt-broker"), { broker: "127.0.0.1", port: String(port) });
-    Object.assign(nodeOfType(nodes, "alocity-device-state"), { devices: [{ serial: DOOR.serial, name: DOOR.name }], heldOpen: 0, forcedOpen: false });
+    Object.assign(nodeOfType(nodes, "alocity-device-state"), {
+        devices: [{ serial: DOOR.serial, name: DOOR.name }],
+        heldOpen: 0,
+        forcedOpen: false,
+    });
     const state = nodeOfType(nodes, "alocity-device-state").id;
-    const forget = { id: "forget", type: "inject", z: "tab", name: "", props: [{ p: "topic", vt: "str" }, { p: "payload" }], topic: "forget", payload: READER.serial, payloadType: "str", repeat: "", crontab: "", once: false, onceDelay: 0.1, x: 120, y: 400, wires: [[state]] };
-    const status = { id: "ha-status", type: "status", z: "tab", name: "", scope: [nodeOfType(nodes, "alocity-home-assistant").id], x: 120, y: 460, wires: [["status-text"]] };
-    const text = { id: "status-text", type: "change", z: "tab", name: "", rules: [{ t: "move", p: "status.text", pt: "msg", to: "payload", tot: "msg" }], x: 300, y: 460, wires: [["record-status"]] };
+    const forget = {
+        id: "forget",
+        type: "inject",
+        z: "tab",
+        name: "",
+        props: [{ p: "topic", vt: "str" }, { p: "payload" }],
+        topic: "forget",
+        payload: READER.serial,
+        payloadType: "str",
+        repeat: "",
+        crontab: "",
+        once: false,
+        onceDelay: 0.1,
+        x: 120,
+        y: 400,
+        wires: [[state]],
+    };
+    const status = {
+        id: "ha-status",
+        type: "status",
+        z: "tab",
+        name: "",
+        scope: [nodeOfType(nodes, "alocity-home-assistant").id],
+        x: 120,
+        y: 460,
+        wires: [["status-text"]],
+    };
+    const text = {
+        id: "status-text",
+        type: "change",
+        z: "tab",
+        name: "",
+        rules: [{ t: "move", p: "status.text", pt: "msg", to: "payload", tot: "msg" }],
+        x: 300,
+        y: 460,
+        wires: [["record-status"]],
+    };
     return [...nodes, forget, status, text, recorderNode("record-status", "status", { y: 460 }), ...readoutNodes()];
 }
 
@@ -58,14 +96,45 @@ function sorted(entities: Record<string, string>): Record<string, string> {
 
 /** What Home Assistant must show once every event below has arrived (the door's position aside). */
 function expected(door: "on" | "off", withReader: boolean): Record<string, string> {
-    const of = (device: typeof DOOR, states: [string, string, string][]) => Object.fromEntries(states.map(([object, name, state]) => [uniqueId(device, object), `${device.name}${name}: ${state}`]));
-    const events: [string, string, string][] = [["access", " Access", ""], ["doorbell", " Doorbell", ""]];
-    const unavailable = (states: [string, string][]) => states.map(([object, name]): [string, string, string] => [object, name, "unavailable"]);
+    const of = (device: typeof DOOR, states: [string, string, string][]) =>
+        Object.fromEntries(states.map(([object, name, state]) => [uniqueId(device, object), `${device.name}${name}: ${state}`]));
+    const events: [string, string, string][] = [
+        ["access", " Access", ""],
+        ["doorbell", " Doorbell", ""],
+    ];
+    const unavailable = (states: [string, string][]) =>
+        states.map(([object, name]): [string, string, string] => [object, name, "unavailable"]);
     return {
-        ...of(DOOR, [["door", "", door], ["lock", " Lock", "on"], ["connectivity", " Connectivity", "on"], ["alarm", " Alarm", "off"], ["lockdown", " Lockdown", "unknown"], ...events]),
-        ...(withReader ? of(READER, [["door", "", "unknown"], ["lock", " Lock", "unknown"], ["connectivity", " Connectivity", "unknown"], ["alarm", " Alarm", "on"], ["lockdown", " Lockdown", "on"], ...events]) : {}),
+        ...of(DOOR, [
+            ["door", "", door],
+            ["lock", " Lock", "on"],
+            ["connectivity", " Connectivity", "on"],
+            ["alarm", " Alarm", "off"],
+            ["lockdown", " Lockdown", "unknown"],
+            ...events,
+        ]),
+        ...(withReader
+            ? of(READER, [
+                  ["door", "", "unknown"],
+                  ["lock", " Lock", "unknown"],
+                  ["connectivity", " Connectivity", "unknown"],
+                  ["alarm", " Alarm", "on"],
+                  ["lockdown", " Lockdown", "on"],
+                  ...events,
+              ])
+            : {}),
         // Offline: everything unavailable but its connectivity, which says so.
-        ...of(GATE, [["connectivity", " Connectivity", "off"], ...unavailable([["door", ""], ["lock", " Lock"], ["alarm", " Alarm"], ["lockdown", " Lockdown"], ["access", " Access"], ["doorbell", " Doorbell"]])]),
+        ...of(GATE, [
+            ["connectivity", " Connectivity", "off"],
+            ...unavailable([
+                ["door", ""],
+                ["lock", " Lock"],
+                ["alarm", " Alarm"],
+                ["lockdown", " Lockdown"],
+                ["access", " Access"],
+                ["doorbell", " Doorbell"],
+            ]),
+        ]),
     };
 }
 
@@ -88,19 +157,30 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
     /** Resolves once the Home Assistant node's status shows `text`. */
     async function statusShows(text: RegExp): Promise<void> {
         let shownTexts: unknown[] = [];
-        await eventually(async () => {
-            shownTexts = ((await readRecorded(session.nodeRed)).status ?? []).map((message) => message.payload);
-            return text.test(String(shownTexts.at(-1)));
-        }, () => `the status to show ${text}; it showed ${JSON.stringify(shownTexts)}`);
+        await eventually(
+            async () => {
+                shownTexts = ((await readRecorded(session.nodeRed)).status ?? []).map((message) => message.payload);
+                return text.test(String(shownTexts.at(-1)));
+            },
+            () => `the status to show ${text}; it showed ${JSON.stringify(shownTexts)}`,
+        );
     }
 
     /** Resolves once what Home Assistant shows from `messages()` is `wanted`, within `timeoutMs`. */
-    async function homeAssistantShows(messages: () => readonly MqttPublish[], wanted: Record<string, string>, timeoutMs?: number): Promise<HomeAssistantView> {
+    async function homeAssistantShows(
+        messages: () => readonly MqttPublish[],
+        wanted: Record<string, string>,
+        timeoutMs?: number,
+    ): Promise<HomeAssistantView> {
         let view = new HomeAssistantView();
-        await eventually(() => {
-            view = new HomeAssistantView().receiveAll(messages());
-            return JSON.stringify(shown(view)) === JSON.stringify(sorted(wanted));
-        }, () => `Home Assistant to show ${JSON.stringify(wanted, null, 1)}\nit shows ${JSON.stringify(shown(view), null, 1)}`, timeoutMs);
+        await eventually(
+            () => {
+                view = new HomeAssistantView().receiveAll(messages());
+                return JSON.stringify(shown(view)) === JSON.stringify(sorted(wanted));
+            },
+            () => `Home Assistant to show ${JSON.stringify(wanted, null, 1)}\nit shows ${JSON.stringify(shown(view), null, 1)}`,
+            timeoutMs,
+        );
         return view;
     }
 
@@ -114,7 +194,13 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         await post(samplePayload("door.healthcheck"));
         await post({ serialNumber: DOOR.serial, lockState: "Unlocked" });
         await post({ serialNumber: DOOR.serial, doorState: "Open" });
-        await post({ ...samplePayload("door.healthcheck"), serialNumber: GATE.serial, deviceName: GATE.name, isConnected: false, ipAddress: "" });
+        await post({
+            ...samplePayload("door.healthcheck"),
+            serialNumber: GATE.serial,
+            deviceName: GATE.name,
+            isConnected: false,
+            ipAddress: "",
+        });
         const access = samplePayload("accesslog.created");
         await post(access);
         await post({ ...access, id: "refused-1", result: 1, resultName: "Not Schedule" });
@@ -131,8 +217,17 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         const configs = live.received.filter((message) => message.topic.startsWith("homeassistant/"));
         assert.deepStrictEqual([...new Set(topicsOf(configs))].sort(), [DOOR, READER, GATE].map(configTopic).sort());
         const door = JSON.parse(configs.find((message) => message.topic === configTopic(DOOR))!.payload);
-        assert.deepStrictEqual(door.dev, { identifiers: [`alocity_${DOOR.serial}`], name: DOOR.name, manufacturer: "Alocity", serial_number: DOOR.serial, sw_version: samplePayload("door.healthcheck").firmwareVersion });
-        assert.strictEqual(JSON.parse(configs.find((message) => message.topic === configTopic(GATE))!.payload).dev.serial_number, GATE.serial);
+        assert.deepStrictEqual(door.dev, {
+            identifiers: [`alocity_${DOOR.serial}`],
+            name: DOOR.name,
+            manufacturer: "Alocity",
+            serial_number: DOOR.serial,
+            sw_version: samplePayload("door.healthcheck").firmwareVersion,
+        });
+        assert.strictEqual(
+            JSON.parse(configs.find((message) => message.topic === configTopic(GATE))!.payload).dev.serial_number,
+            GATE.serial,
+        );
     });
 
     it("shows the devices it knows and when it last published in its status", () => statusShows(/^3 devices · published \d\d:\d\d:\d\d$/));
@@ -151,7 +246,10 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
 
     it("retains every device message, state and availability, never an event: Home Assistant starting later sees it all", async () => {
         const retained = await mqtt.broker.retainedNow();
-        assert.ok(retained.every((message) => !message.topic.endsWith("/access") && !message.topic.endsWith("/doorbell")), topicsOf(retained).join(", "));
+        assert.ok(
+            retained.every((message) => !message.topic.endsWith("/access") && !message.topic.endsWith("/doorbell")),
+            topicsOf(retained).join(", "),
+        );
         assert.ok(retained.some((message) => message.topic === BRIDGE_TOPIC && message.payload === "online"));
         await homeAssistantShows(() => retained, expected("on", true));
     });
@@ -165,10 +263,19 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         // What came before a later change is all the birth message made the node send.
         await post({ serialNumber: DOOR.serial, doorState: "Closed" });
         const doorTopic = `alocity/${DOOR.serial}/door`;
-        await eventually(() => live.received.slice(from).some((message) => message.topic === doorTopic && message.payload === "OFF"), "the door closed");
-        const republished = live.received.slice(from, -1).filter((message) => message.topic.startsWith("homeassistant/device/") || message.topic.startsWith("alocity/"));
+        await eventually(
+            () => live.received.slice(from).some((message) => message.topic === doorTopic && message.payload === "OFF"),
+            "the door closed",
+        );
+        const republished = live.received
+            .slice(from, -1)
+            .filter((message) => message.topic.startsWith("homeassistant/device/") || message.topic.startsWith("alocity/"));
         assert.deepStrictEqual(topicsOf(republished).sort(), retainedTopics.sort());
-        assert.deepStrictEqual(topicsOf(republished.slice(0, 3)).sort(), [DOOR, READER, GATE].map(configTopic).sort(), "the device messages first");
+        assert.deepStrictEqual(
+            topicsOf(republished.slice(0, 3)).sort(),
+            [DOOR, READER, GATE].map(configTopic).sort(),
+            "the device messages first",
+        );
     });
 
     it("removes a forgotten device: empty retained payloads, so Home Assistant starting later has nothing of it", async () => {
@@ -177,11 +284,17 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         const pressed = await request("POST", `${session.nodeRed.url}/inject/forget`);
         assert.strictEqual(pressed.status, 200, `the forget inject: ${pressed.status} ${pressed.text}`);
         const emptied = () => live.received.filter((message) => message.payload === "");
-        await eventually(() => readerTopics.every((topic) => topicsOf(emptied()).includes(topic)), "every retained topic of the reader emptied");
+        await eventually(
+            () => readerTopics.every((topic) => topicsOf(emptied()).includes(topic)),
+            "every retained topic of the reader emptied",
+        );
         assert.deepStrictEqual(topicsOf(emptied()).sort(), readerTopics.sort(), "nothing of another device");
         await homeAssistantShows(() => live.received, expected("off", false));
         const retained = await mqtt.broker.retainedNow();
-        assert.deepStrictEqual(retained.filter((message) => message.topic.includes(READER.serial)), []);
+        assert.deepStrictEqual(
+            retained.filter((message) => message.topic.includes(READER.serial)),
+            [],
+        );
         await homeAssistantShows(() => retained, expected("off", false));
         await statusShows(/^2 devices · published \d\d:\d\d:\d\d$/);
     });
@@ -233,7 +346,10 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
 
         it("Node-RED first: within 10 s of Home Assistant connecting it has every device, state and availability, the door opened meanwhile", async () => {
             await restart("Open", async () => undefined);
-            await eventually(async () => (await mqtt.broker.retainedNow()).some((message) => message.topic === BRIDGE_TOPIC), "the broker node's birth");
+            await eventually(
+                async () => (await mqtt.broker.retainedNow()).some((message) => message.topic === BRIDGE_TOPIC),
+                "the broker node's birth",
+            );
             const { ha, connectedAt } = await homeAssistantConnects();
             try {
                 await homeAssistantShows(() => ha.received, expected("on", false), connectedAt + RECOVERY_MS - Date.now());
@@ -250,7 +366,9 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
                 const retained = await mqtt.broker.retainedNow();
                 return retained.some((message) => message.topic === BRIDGE_TOPIC && message.payload === "offline") && retained;
             }, "offline retained on the bridge topic");
-            const everything = Object.fromEntries(Object.entries(expected("on", false)).map(([id, text]) => [id, text.replace(/: .*$/, ": unavailable")]));
+            const everything = Object.fromEntries(
+                Object.entries(expected("on", false)).map(([id, text]) => [id, text.replace(/: .*$/, ": unavailable")]),
+            );
             await homeAssistantShows(() => offline, everything);
         });
     });

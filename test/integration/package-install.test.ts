@@ -77,7 +77,11 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
                 }
             }
             const icons = packed.files.filter((file) => file.startsWith("dist/nodes/icons/")).sort();
-            assert.deepStrictEqual(icons, ICON_TYPES.map((type) => `dist/nodes/icons/${type}.svg`).sort(), "an icon for each type the editor draws with one");
+            assert.deepStrictEqual(
+                icons,
+                ICON_TYPES.map((type) => `dist/nodes/icons/${type}.svg`).sort(),
+                "an icon for each type the editor draws with one",
+            );
             assert.ok(packed.files.includes(PACKAGE.main), `the main module ${PACKAGE.main}`);
         });
 
@@ -85,14 +89,24 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             const examples = fs.readdirSync(path.join(packageDir, "examples")).filter((file) => file.endsWith(".json"));
             const resources = fs.readdirSync(path.join(packageDir, "resources")).map((file) => `resources/${file}`);
             assert.ok(resources.length > 0);
-            for (const expected of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", ...examples.map((file) => `examples/${file}`), ...resources]) {
+            for (const expected of [
+                "package.json",
+                "README.md",
+                "CHANGELOG.md",
+                "LICENSE",
+                ...examples.map((file) => `examples/${file}`),
+                ...resources,
+            ]) {
                 assert.ok(packed.files.includes(expected), `${expected} is in the tarball`);
             }
         });
 
         it("holds no TypeScript sources (only declarations), no tests and no benchmark", () => {
             const unwanted = packed.files.filter(
-                (file) => (/\.tsx?$/.test(file) && !file.endsWith(".d.ts")) || /^(test|bench|src|nodes|scripts|\.ci)\//.test(file) || /\.test\.js$/.test(file),
+                (file) =>
+                    (/\.tsx?$/.test(file) && !file.endsWith(".d.ts")) ||
+                    /^(test|bench|src|nodes|scripts|\.ci)\//.test(file) ||
+                    /\.test\.js$/.test(file),
             );
             assert.deepStrictEqual(unwanted, []);
         });
@@ -106,7 +120,10 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             assert.ok(fs.existsSync(path.join(userDir, "node_modules", dependency)), `${dependency} installed`);
         }
         for (const devDependency of Object.keys(PACKAGE.devDependencies)) {
-            assert.ok(!fs.existsSync(path.join(userDir, "node_modules", devDependency)), `${devDependency} (a devDependency) not installed`);
+            assert.ok(
+                !fs.existsSync(path.join(userDir, "node_modules", devDependency)),
+                `${devDependency} (a devDependency) not installed`,
+            );
         }
     });
 
@@ -137,7 +154,13 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         // The package's resources/ (the Doors sidebar's scripts, which the editor files load, and styles) are served.
         const resources = fs.readdirSync(path.join(packageDir, "resources"));
         const scripts = [...editorFiles.text.matchAll(/<script[^>]* src="resources\/([^"]+)"/g)].map((match) => match[1]);
-        assert.deepStrictEqual(scripts.sort(), resources.filter((file) => file.endsWith(".js")).map((file) => `${PACKAGE.name}/${file}`).sort());
+        assert.deepStrictEqual(
+            scripts.sort(),
+            resources
+                .filter((file) => file.endsWith(".js"))
+                .map((file) => `${PACKAGE.name}/${file}`)
+                .sort(),
+        );
         for (const file of resources) {
             const served = await request("GET", `${nodeRed.url}/resources/${PACKAGE.name}/${file}`);
             assert.strictEqual(served.status, 200, file);
@@ -155,7 +178,10 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         const listing = await nodeRed.admin<{ fn: string }[]>("GET", `/library/examples/flows/${PACKAGE.name}`);
         assert.deepStrictEqual(listing.map((entry) => entry.fn).sort(), files.map((file) => file.replace(/\.json$/, "")).sort());
         const first = files[0];
-        const served = await nodeRed.admin("GET", `/library/examples/flows/${PACKAGE.name}/${encodeURIComponent(first.replace(/\.json$/, ""))}`);
+        const served = await nodeRed.admin(
+            "GET",
+            `/library/examples/flows/${PACKAGE.name}/${encodeURIComponent(first.replace(/\.json$/, ""))}`,
+        );
         assert.deepStrictEqual(served, JSON.parse(fs.readFileSync(path.join(packageDir, "examples", first), "utf8")));
     });
 
@@ -164,8 +190,29 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
         await nodeRed.deploy([
             { id: "pack-tab", type: "tab", label: "installed from the tarball" },
             { id: "pack-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-            { id: "pack-in", type: "alocity-webhook-in", z: "pack-tab", name: "", url: "/alocity", signature: "pack-sig", event: "", wires: [["pack-out", "pack-rec"]] },
-            { id: "pack-out", type: "debug", z: "pack-tab", name: "received", active: true, tosidebar: false, console: true, tostatus: false, complete: "true", targetType: "full", wires: [] },
+            {
+                id: "pack-in",
+                type: "alocity-webhook-in",
+                z: "pack-tab",
+                name: "",
+                url: "/alocity",
+                signature: "pack-sig",
+                event: "",
+                wires: [["pack-out", "pack-rec"]],
+            },
+            {
+                id: "pack-out",
+                type: "debug",
+                z: "pack-tab",
+                name: "received",
+                active: true,
+                tosidebar: false,
+                console: true,
+                tostatus: false,
+                complete: "true",
+                targetType: "full",
+                wires: [],
+            },
             recorderNode("pack-rec", "events", { z: "pack-tab" }),
             ...readoutNodes("pack-tab"),
         ]);
@@ -177,7 +224,10 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             assert.strictEqual(answer.status, 200, `${code}: ${answer.text}`);
         }
         const received = (await drained(nodeRed, url, { secret: SECRET })).events;
-        assert.deepStrictEqual(received.map((e) => [e.topic, e.payload]), Object.entries(SAMPLE_EVENTS));
+        assert.deepStrictEqual(
+            received.map((e) => [e.topic, e.payload]),
+            Object.entries(SAMPLE_EVENTS),
+        );
         await logShows(nodeRed, "ALO-FR-20231187", from);
         const shown = nodeRed.log.slice(nodeRed.log.indexOf("[debug:received]", from));
         assert.match(shown, /topic: 'accesslog\.created'/);
@@ -190,10 +240,13 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             notAnObject: await signedPost(url, "[]", { secret: SECRET }),
             get: await request("GET", url),
         };
-        assert.deepStrictEqual(
-            Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, answer.status])),
-            { wrongKey: 401, noHeader: 401, stale: 401, notAnObject: 400, get: 405 },
-        );
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, answer.status])), {
+            wrongKey: 401,
+            noHeader: 401,
+            stale: 401,
+            notAnObject: 400,
+            get: 405,
+        });
         // A sentinel sent after them is recorded after anything they made the node send.
         assert.strictEqual((await drained(nodeRed, url, { secret: SECRET })).events.length, received.length, "nothing more was sent");
     });

@@ -33,7 +33,9 @@ async function recordedEvents(nodeRed: NodeRedProcess, httpNodeRoot = ""): Promi
 
 /** The serial numbers of the events recorded after the first `before`. */
 async function serialsSince(nodeRed: NodeRedProcess, before: number, httpNodeRoot = ""): Promise<string[]> {
-    return (await recordedEvents(nodeRed, httpNodeRoot)).slice(before).map((message) => (message.payload as { serialNumber: string }).serialNumber);
+    return (await recordedEvents(nodeRed, httpNodeRoot))
+        .slice(before)
+        .map((message) => (message.payload as { serialNumber: string }).serialNumber);
 }
 
 const recordedCount = async (nodeRed: NodeRedProcess) => (await recordedEvents(nodeRed)).length;
@@ -56,11 +58,17 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
             ['{"serialNumber":"RAW-6","doorState":"Open"}', undefined],
         ];
         for (const [body, type] of bodies) {
-            const answer = await post(nodeRed, "/alocity", body, { "Alocity-Signature": sign(SECRET, body), ...(type ? { "Content-Type": type } : {}) });
+            const answer = await post(nodeRed, "/alocity", body, {
+                "Alocity-Signature": sign(SECRET, body),
+                ...(type ? { "Content-Type": type } : {}),
+            });
             assert.strictEqual(answer.status, 200, `${type}: ${answer.status} ${answer.text}`);
         }
         const recorded = (await recordedEvents(nodeRed)).slice(before);
-        assert.deepStrictEqual(recorded.map((message) => (message.payload as { serialNumber: string }).serialNumber), ["RAW-1", "RAW-2", "RAW-3", "RAW-4", "RAW-5", "RAW-6"]);
+        assert.deepStrictEqual(
+            recorded.map((message) => (message.payload as { serialNumber: string }).serialNumber),
+            ["RAW-1", "RAW-2", "RAW-3", "RAW-4", "RAW-5", "RAW-6"],
+        );
         assert.strictEqual((recorded[0].payload as { doorState: string }).doorState, "Öffen 開");
         assert.deepStrictEqual([recorded[1].topic, recorded[0].alocity?.event], ["lock.state", "door.state"]);
     });
@@ -96,7 +104,9 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
 
     it("answers 413 to a body over apiMaxLength (5 MB) from its Content-Length, and the client reads it, every time", async function () {
         for (let i = 0; i < 5; i++) {
-            const answer = await rawExchange(running.nodeRed.port, head(`Content-Length: ${6 * 1024 * 1024}`) + '{"serialNumber":', { until: answerReceived });
+            const answer = await rawExchange(running.nodeRed.port, head(`Content-Length: ${6 * 1024 * 1024}`) + '{"serialNumber":', {
+                until: answerReceived,
+            });
             assert.strictEqual(answer.status, 413, answer.text);
         }
     });
@@ -125,14 +135,28 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
     });
 
     it("leaves Node.js to refuse a header far over its limit (431)", async function () {
-        const answer = await rawExchange(running.nodeRed.port, `POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: t:1,sig:${"A".repeat(64 * 1024)}\r\n\r\n`);
+        const answer = await rawExchange(
+            running.nodeRed.port,
+            `POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: t:1,sig:${"A".repeat(64 * 1024)}\r\n\r\n`,
+        );
         assert.strictEqual(answer.status, 431, answer.text);
     });
 
     it("refuses a path of the editor's admin API, and the editor still deploys", async function () {
         const { nodeRed } = running;
         const from = nodeRed.log.length;
-        const onEditorPath: FlowNode = { id: "editor-path", type: "alocity-webhook-in", z: "tab", name: "", url: "/flows", signature: "sig", event: "", x: 120, y: 200, wires: [[]] };
+        const onEditorPath: FlowNode = {
+            id: "editor-path",
+            type: "alocity-webhook-in",
+            z: "tab",
+            name: "",
+            url: "/flows",
+            signature: "sig",
+            event: "",
+            x: 120,
+            y: 200,
+            wires: [[]],
+        };
         await nodeRed.deploy([...receiverFlow(), onEditorPath]);
         assert.match(nodeRed.log.slice(from), /The URL "\/flows" belongs to the Node-RED editor's admin API/);
         await nodeRed.deploy(receiverFlow());
@@ -142,7 +166,10 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
     it("never hands a secret to the editor: flows and credentials say only whether one is set", async function () {
         const { nodeRed } = running;
         assert.ok(!JSON.stringify(await nodeRed.admin("GET", "/flows")).includes(SECRET), "no secret in the flows");
-        assert.deepStrictEqual(await nodeRed.admin("GET", "/credentials/alocity-signature/sig"), { has_secret: true, has_previousSecret: false });
+        assert.deepStrictEqual(await nodeRed.admin("GET", "/credentials/alocity-signature/sig"), {
+            has_secret: true,
+            has_previousSecret: false,
+        });
     });
 
     it("summarises a flood of forged requests in a handful of log lines", async function () {
@@ -160,9 +187,14 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
         assert.ok(answers.every((answer) => answer.status === 401));
         // A redeploy closes the node, which writes the summary of what it held back.
         await nodeRed.deploy(receiverFlow({ name: "after flood" }), "nodes");
-        const lines = nodeRed.log.slice(logBefore).split("\n").filter((line) => /Rejected/.test(line));
+        const lines = nodeRed.log
+            .slice(logBefore)
+            .split("\n")
+            .filter((line) => /Rejected/.test(line));
         assert.ok(lines.length >= 2 && lines.length <= 10, `${lines.length} lines:\n${lines.join("\n")}`);
-        const summaries = lines.filter((line) => /Rejected \d+ more requests to \/alocity in the last 10 s: wrong signature \d+/.test(line));
+        const summaries = lines.filter((line) =>
+            /Rejected \d+ more requests to \/alocity in the last 10 s: wrong signature \d+/.test(line),
+        );
         assert.ok(summaries.length >= 1, lines.join("\n"));
         const held = summaries.reduce((sum, line) => sum + Number(/Rejected (\d+) more/.exec(line)?.[1]), 0);
         assert.strictEqual(lines.length - summaries.length + held, 500, lines.join("\n"));
@@ -184,9 +216,14 @@ describe("alocity-webhook-in: a client that hangs up (real Node-RED)", function 
             // The client stops sending before its body is complete, whenever the server reads it: the request is
             // dropped (Node.js itself may answer the half-closed connection 400).
             const answer = await rawExchange(nodeRed.port, (socket) =>
-                socket.end(`POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: ${sign(SECRET, body)}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 12)}`),
+                socket.end(
+                    `POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: ${sign(SECRET, body)}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 12)}`,
+                ),
             );
-            assert.ok(answer.status === undefined || answer.status === 400, `no acceptance of a request that was never finished: ${answer.text}`);
+            assert.ok(
+                answer.status === undefined || answer.status === 400,
+                `no acceptance of a request that was never finished: ${answer.text}`,
+            );
         }
         const whole = JSON.stringify({ serialNumber: "HALF-2", doorState: "Open" });
         assert.strictEqual((await post(nodeRed, "/alocity", whole, signed(whole))).status, 200);
@@ -223,6 +260,9 @@ describe("alocity-webhook-in behind httpNodeAuth", function () {
         const accepted = await post(nodeRed, "/alocity", body, { ...signed(body), ...basic("gate", "gate-pass") });
         assert.strictEqual(accepted.status, 200, accepted.text);
         const recorded = await request("GET", `${nodeRed.url}/__recorded`, { headers: basic("gate", "gate-pass") });
-        assert.deepStrictEqual((JSON.parse(recorded.text) as { events: { payload: { serialNumber: string } }[] }).events.map((e) => e.payload.serialNumber), ["AUTH-1"]);
+        assert.deepStrictEqual(
+            (JSON.parse(recorded.text) as { events: { payload: { serialNumber: string } }[] }).events.map((e) => e.payload.serialNumber),
+            ["AUTH-1"],
+        );
     });
 });

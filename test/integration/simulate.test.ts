@@ -21,8 +21,29 @@ const SEED = "integration";
 const FLOW: FlowNode[] = [
     { id: "tab", type: "tab", label: "simulate" },
     { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-    { id: "in", type: "alocity-webhook-in", z: "tab", name: "", url: "/alocity", signature: "sig", event: "", x: 120, y: 60, wires: [["state", "rec-events"]] },
-    { id: "state", type: "alocity-device-state", z: "tab", name: "", devices: [], heldOpen: 1, x: 320, y: 60, wires: [["rec-changes"], ["rec-alarms"]] },
+    {
+        id: "in",
+        type: "alocity-webhook-in",
+        z: "tab",
+        name: "",
+        url: "/alocity",
+        signature: "sig",
+        event: "",
+        x: 120,
+        y: 60,
+        wires: [["state", "rec-events"]],
+    },
+    {
+        id: "state",
+        type: "alocity-device-state",
+        z: "tab",
+        name: "",
+        devices: [],
+        heldOpen: 1,
+        x: 320,
+        y: 60,
+        wires: [["rec-changes"], ["rec-alarms"]],
+    },
     recorderNode("rec-events", "events", { y: 20 }),
     recorderNode("rec-changes", "changes", { y: 40 }),
     recorderNode("rec-alarms", "alarms", { y: 80 }),
@@ -36,9 +57,12 @@ describe("alocity-webhook simulate against a real Node-RED", function () {
     it("every request is accepted, and the node raises and clears every alarm the run's incidents call for", async function () {
         const { nodeRed } = session;
         const from = nodeRed.log.length;
-        const run = await runCli(["simulate", "--url", `${nodeRed.url}/alocity`, "--seed", SEED, "--for", String(SECONDS), "--hold-open", String(HOLD_OPEN)], {
-            env: { ALOCITY_WEBHOOK_SECRET: SECRET },
-        });
+        const run = await runCli(
+            ["simulate", "--url", `${nodeRed.url}/alocity`, "--seed", SEED, "--for", String(SECONDS), "--hold-open", String(HOLD_OPEN)],
+            {
+                env: { ALOCITY_WEBHOOK_SECRET: SECRET },
+            },
+        );
         assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
         const simulation = simulateBuilding({ doors: 6, seconds: SECONDS, holdOpenSeconds: HOLD_OPEN, seed: SEED });
         const { incidents, doors, requests } = simulation;
@@ -48,7 +72,9 @@ describe("alocity-webhook simulate against a real Node-RED", function () {
         let recorded: Recorded = await drained(nodeRed, `${nodeRed.url}/alocity`, { secret: SECRET });
         assert.equal(recorded.events?.length, requests.length, "every event reached the flow");
         const alarms = () =>
-            (recorded.alarms ?? []).map(({ topic, payload }) => alarmLine(topic, (payload as AlarmPayload).serialNumber, (payload as AlarmPayload).active));
+            (recorded.alarms ?? []).map(({ topic, payload }) =>
+                alarmLine(topic, (payload as AlarmPayload).serialNumber, (payload as AlarmPayload).active),
+            );
         // The forced-open alarm comes grace + 1 s after the opening arrived: perhaps after the run's end.
         await eventually(
             async () => {

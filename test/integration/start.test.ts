@@ -24,7 +24,11 @@ describe("npm start (scripts/start.js)", function () {
         start = spawn(process.execPath, [path.join(packageDir, "scripts", "start.js")], { cwd: packageDir, env, detached: true });
         start.stdout?.on("data", (chunk: Buffer) => (output += chunk));
         start.stderr?.on("data", (chunk: Buffer) => (output += chunk));
-        await eventually(() => output.includes("Stop with Ctrl+C") || start?.exitCode !== null, () => `the banner:\n${output}`, 90_000);
+        await eventually(
+            () => output.includes("Stop with Ctrl+C") || start?.exitCode !== null,
+            () => `the banner:\n${output}`,
+            90_000,
+        );
     });
 
     after(async function () {
@@ -40,7 +44,11 @@ describe("npm start (scripts/start.js)", function () {
     it("prints a simulate command that, run as printed, gets every request accepted; and says to open the Doors tab", async function () {
         assert.match(output, /open the Doors tab/, output);
         const url = /Webhook URL: +(http:\/\/127\.0\.0\.1:\d+\/alocity)/.exec(output)?.[1] ?? assert.fail(output);
-        const command = output.split("\n").find((line) => line.includes(" simulate --url "))?.trim() ?? assert.fail(output);
+        const command =
+            output
+                .split("\n")
+                .find((line) => line.includes(" simulate --url "))
+                ?.trim() ?? assert.fail(output);
         assert.ok(command.startsWith("ALOCITY_WEBHOOK_SECRET=") && command.endsWith(` simulate --url ${url}`), command);
 
         const run = await runCommandLine(`${command} --for 9 --hold-open 2 --seed start`, { cwd: packageDir });

@@ -21,9 +21,23 @@ const USERS = [
 const flows: FlowNode[] = [
     { id: "tools-tab", type: "tab", label: "tools" },
     { id: "tools-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-    { id: "tools-in", type: "alocity-webhook-in", z: "tools-tab", name: "", url: WEBHOOK_PATH, signature: "tools-sig", event: "", wires: [["tools-seen"]] },
     {
-        id: "tools-seen", type: "function", z: "tools-tab", name: "seen", outputs: 1, wires: [],
+        id: "tools-in",
+        type: "alocity-webhook-in",
+        z: "tools-tab",
+        name: "",
+        url: WEBHOOK_PATH,
+        signature: "tools-sig",
+        event: "",
+        wires: [["tools-seen"]],
+    },
+    {
+        id: "tools-seen",
+        type: "function",
+        z: "tools-tab",
+        name: "seen",
+        outputs: 1,
+        wires: [],
         func: 'node.warn("received " + msg.topic + " " + JSON.stringify(msg.payload));\nreturn null;',
     },
 ];
@@ -42,7 +56,10 @@ describe("test tools in a real Node-RED with adminAuth", function () {
     });
 
     const testEvent = (id: string, event: string, token?: string) =>
-        request("POST", `${session.nodeRed.url}/alocity-webhook-in/${id}/test`, { body: { event }, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+        request("POST", `${session.nodeRed.url}/alocity-webhook-in/${id}/test`, {
+            body: { event },
+            headers: token ? { Authorization: `Bearer ${token}` } : {},
+        });
 
     it("alocity-webhook send: a signed sample is verified and emitted, and the answer printed", async function () {
         const { nodeRed } = session;
@@ -59,7 +76,17 @@ describe("test tools in a real Node-RED with adminAuth", function () {
         const body = JSON.stringify({ serialNumber: "TWICE-1", doorState: "Open" });
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "alocity-twice-")), "event.json");
         fs.writeFileSync(file, body);
-        const args = ["send", "--url", nodeRed.url + WEBHOOK_PATH, "--secret", SECRET, "--file", file, "--timestamp", String(Math.floor(Date.now() / 1000))];
+        const args = [
+            "send",
+            "--url",
+            nodeRed.url + WEBHOOK_PATH,
+            "--secret",
+            SECRET,
+            "--file",
+            file,
+            "--timestamp",
+            String(Math.floor(Date.now() / 1000)),
+        ];
         const first = await runCli(args);
         assert.deepStrictEqual([first.code, first.stdout], [0, "200 OK\nOK\n"], first.stderr);
         const second = await runCli(args);

@@ -2,7 +2,20 @@
 // without a result (see test/support/device-state-node.ts).
 import assert from "assert/strict";
 import type { ChangeMessage } from "../../src/core/device-state/changes";
-import { alarmsIn, door, event, isAlarm, load, lock, records, sentFor, STATE, stateFlow, TYPE, warnings } from "../support/device-state-node";
+import {
+    alarmsIn,
+    door,
+    event,
+    isAlarm,
+    load,
+    lock,
+    records,
+    sentFor,
+    STATE,
+    stateFlow,
+    TYPE,
+    warnings,
+} from "../support/device-state-node";
 import { deploy, logEntries, statusesOf, useTestHelper } from "../support/test-helper";
 import { eventually } from "../support/wait";
 
@@ -16,22 +29,37 @@ describe("alocity-device-state reading reports (test helper)", function () {
 
     it("warns once per field and value nobody listed, naming the properties to add it to, and shows it in yellow until the next deploy", async function () {
         await load({ name: "Doors" });
-        await sentFor(door("DOOR-1", "Ajar"), door("DOOR-2", " AJAR"), lock("DOOR-1", "Jammed"), door("DOOR-1", "Closed"), door("DOOR-1", "ajar"));
+        await sentFor(
+            door("DOOR-1", "Ajar"),
+            door("DOOR-2", " AJAR"),
+            lock("DOOR-1", "Jammed"),
+            door("DOOR-1", "Closed"),
+            door("DOOR-1", "ajar"),
+        );
         const unlisted = warnings().filter((line) => /which is in neither/.test(line));
         assert.deepEqual(unlisted, [
             'Device DOOR-1 sent doorState "Ajar", which is in neither openValues nor closedValues: it is shown as unknown, and raises or clears no alarm. Add "Ajar" to openValues or closedValues in the properties of this node (Doors).',
             'Device DOOR-1 sent lockState "Jammed", which is in neither lockedValues nor unlockedValues: it is shown as unknown, and raises or clears no alarm. Add "Jammed" to lockedValues or unlockedValues in the properties of this node (Doors).',
         ]);
-        assert.deepEqual((await records()).map(({ door, doorState, lock }) => [door, doorState, lock]), [
-            ["unknown", "ajar", "unknown"],
-            ["unknown", " AJAR", "unknown"],
-        ]);
+        assert.deepEqual(
+            (await records()).map(({ door, doorState, lock }) => [door, doorState, lock]),
+            [
+                ["unknown", "ajar", "unknown"],
+                ["unknown", " AJAR", "unknown"],
+            ],
+        );
         const status = () => statusesOf(STATE).at(-1);
-        await eventually(() => status()?.text === "2 devices · 0 open · 0 alarms · 2 unlisted values", () => `the status, now ${JSON.stringify(status())}`);
+        await eventually(
+            () => status()?.text === "2 devices · 0 open · 0 alarms · 2 unlisted values",
+            () => `the status, now ${JSON.stringify(status())}`,
+        );
         assert.equal(status()?.fill, "yellow");
         await deploy(stateFlow({ name: "Doors" }));
         await sentFor(door("DOOR-3", "Open"));
-        await eventually(() => status()?.text === "3 devices · 1 open · 0 alarms", () => `a new deploy's status, now ${JSON.stringify(status())}`);
+        await eventually(
+            () => status()?.text === "3 devices · 1 open · 0 alarms",
+            () => `a new deploy's status, now ${JSON.stringify(status())}`,
+        );
         assert.equal(status()?.fill, "green");
     });
 
@@ -39,9 +67,15 @@ describe("alocity-device-state reading reports (test helper)", function () {
         await load({ heldOpen: 0 });
         await sentFor(door("DOOR-1", "Ajar"));
         const status = () => statusesOf(STATE).at(-1);
-        await eventually(() => status()?.text === '1 device · 0 open · 0 alarms · unlisted doorState "Ajar"', () => `the status, now ${JSON.stringify(status())}`);
+        await eventually(
+            () => status()?.text === '1 device · 0 open · 0 alarms · unlisted doorState "Ajar"',
+            () => `the status, now ${JSON.stringify(status())}`,
+        );
         await sentFor(accessLog("DOOR-1", { result: "Lockdown Start" }));
-        await eventually(() => status()?.fill === "red", () => `a red status, now ${JSON.stringify(status())}`);
+        await eventually(
+            () => status()?.fill === "red",
+            () => `a red status, now ${JSON.stringify(status())}`,
+        );
     });
 
     it("warns at start of values in both lists of a field", async function () {
@@ -59,7 +93,10 @@ describe("alocity-device-state reading reports (test helper)", function () {
         const ended = await sentFor(accessLog("GATE-1", { result: "Lockdown End" }));
         assert.deepEqual(alarmsIn(ended), [["device.lockdown", "GATE-1", "cleared"]]);
         const [record] = await records();
-        assert.deepEqual([record.lockdown, record.lockdownBy, record.lastAccess, typeof record.lastDoorbell], [false, null, null, "number"]);
+        assert.deepEqual(
+            [record.lockdown, record.lockdownBy, record.lastAccess, typeof record.lastDoorbell],
+            [false, null, null, "number"],
+        );
     });
 
     it("changes nothing but lastSeen for an access log without a result, logged at debug level", async function () {
@@ -68,7 +105,11 @@ describe("alocity-device-state reading reports (test helper)", function () {
         assert.deepEqual(await sentFor({ payload: { serialNumber: "GATE-1", tamperDetected: true } }), []);
         const [record] = await records();
         assert.deepEqual([record.lastAccess?.user, record.lastAccess?.granted], ["Dana", true]);
-        const debug = logEntries(TYPE).filter((entry) => entry.level === DEBUG).map((entry) => String(entry.msg));
-        assert.deepEqual(debug, ["An access log from GATE-1 has no result: it is no access attempt, and only refreshes the device's lastSeen."]);
+        const debug = logEntries(TYPE)
+            .filter((entry) => entry.level === DEBUG)
+            .map((entry) => String(entry.msg));
+        assert.deepEqual(debug, [
+            "An access log from GATE-1 has no result: it is no access attempt, and only refreshes the device's lastSeen.",
+        ]);
     });
 });

@@ -30,22 +30,39 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
     it("handles the messages that arrive while the records are read, in order, once they are", async function () {
         const gated = new GatedStore();
         const now = Date.now();
-        gated.values.devices = { "DOOR-1": { record: { serialNumber: "DOOR-1", door: "open", doorState: "Open", changedAt: { door: now }, lastSeen: now } } };
+        gated.values.devices = {
+            "DOOR-1": { record: { serialNumber: "DOOR-1", door: "open", doorState: "Open", changedAt: { door: now }, lastSeen: now } },
+        };
         await loadWith(gated);
         assert.deepEqual(statusesOf(STATE).at(-1), { fill: "grey", shape: "ring", text: "reading the stored records" });
         const changes = received("changes");
         send(door("DOOR-1", "Closed"), door("DOOR-2", "Open"), { topic: "get" });
         gated.release();
-        await eventually(() => changes.length === 3, () => `three messages, now ${JSON.stringify(changes)}`);
+        await eventually(
+            () => changes.length === 3,
+            () => `three messages, now ${JSON.stringify(changes)}`,
+        );
         const [closed, opened, answer] = changes;
-        assert.deepEqual([closed.topic, closed.previous?.door, closed.previous?.restored, closed.payload.door], ["DOOR-1", "open", true, "closed"]);
+        assert.deepEqual(
+            [closed.topic, closed.previous?.door, closed.previous?.restored, closed.payload.door],
+            ["DOOR-1", "open", true, "closed"],
+        );
         assert.deepEqual([opened.topic, opened.previous], ["DOOR-2", null]);
-        assert.deepEqual((answer.payload as unknown as DeviceRecord[]).map((record) => [record.serialNumber, record.door]), [
-            ["DOOR-1", "closed"],
-            ["DOOR-2", "open"],
-        ]);
-        const storedSerials = () => Object.keys((gated.values.devices ?? {}) as object).sort().join();
-        await eventually(() => storedSerials() === "DOOR-1,DOOR-2", () => `both devices stored (a moment after the change), now ${storedSerials()}`);
+        assert.deepEqual(
+            (answer.payload as unknown as DeviceRecord[]).map((record) => [record.serialNumber, record.door]),
+            [
+                ["DOOR-1", "closed"],
+                ["DOOR-2", "open"],
+            ],
+        );
+        const storedSerials = () =>
+            Object.keys((gated.values.devices ?? {}) as object)
+                .sort()
+                .join();
+        await eventually(
+            () => storedSerials() === "DOOR-1,DOOR-2",
+            () => `both devices stored (a moment after the change), now ${storedSerials()}`,
+        );
     });
 
     it("logs what it could not read or write, and carries on with the records in memory", async function () {
@@ -64,7 +81,11 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         const gated = new GatedStore();
         helper.settings({ contextStorage: { gated: { module: () => gated } } });
         const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
-        const flow = [...stateFlow({ store: "gated" }), { id: "catcher", type: "catch", scope: null, uncaught: false, wires: [["caught"]] }, { id: "caught", type: "helper" }];
+        const flow = [
+            ...stateFlow({ store: "gated" }),
+            { id: "catcher", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
+            { id: "caught", type: "helper" },
+        ];
         await helper.load([() => redNodes.loadContextsPlugin(), catchNode, deviceState], flow);
         const caught = received<{ payload: { serialNumber: string }; error: { message: string } }>("caught");
         const changes = received("changes");
@@ -74,13 +95,23 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
             send(door(`DOOR-${index}`, "Open"));
         }
         send({ topic: "forget", payload: "DOOR-3" });
-        await eventually(() => caught.length === 3, () => `three dropped events caught, now ${caught.length}`);
-        assert.deepEqual(caught.map((msg) => msg.payload.serialNumber), ["DOOR-0", "DOOR-1", "DOOR-2"], "the oldest first");
+        await eventually(
+            () => caught.length === 3,
+            () => `three dropped events caught, now ${caught.length}`,
+        );
+        assert.deepEqual(
+            caught.map((msg) => msg.payload.serialNumber),
+            ["DOOR-0", "DOOR-1", "DOOR-2"],
+            "the oldest first",
+        );
         assert.match(caught[0].error.message, /Dropped: more than 10000 events were waiting for the context store "gated"/);
         assert.equal(warnings().filter((line) => /oldest waiting event is dropped/.test(line)).length, 1, "one warning");
         nodeOf("changes").on("input", (msg: { topic?: unknown; marker?: unknown }) => msg.marker && answers.push(msg));
         gated.release();
-        await eventually(() => changes.length === 10_002, () => `the kept events, the get answer and the forget, now ${changes.length}`);
+        await eventually(
+            () => changes.length === 10_002,
+            () => `the kept events, the get answer and the forget, now ${changes.length}`,
+        );
         assert.equal(answers.length, 1, "the get was kept and answered");
         assert.equal((changes[0] as unknown as { payload: unknown }).payload, null, "answered in order: before any event was applied");
         const last = changes.at(-1) as ChangeMessage;
@@ -94,8 +125,15 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         const gated = new GatedStore();
         await loadWith(gated);
         send(door("DOOR-1", "Open"));
-        const silent = await eventually(() => logged(ERROR).find((line) => /has not answered for 30 s/.test(line)), "the store's silence logged", 45_000);
-        assert.match(silent, /The context store "gated" has not answered for 30 s: the device records cannot be read yet, and 1 events are waiting/);
+        const silent = await eventually(
+            () => logged(ERROR).find((line) => /has not answered for 30 s/.test(line)),
+            "the store's silence logged",
+            45_000,
+        );
+        assert.match(
+            silent,
+            /The context store "gated" has not answered for 30 s: the device records cannot be read yet, and 1 events are waiting/,
+        );
         assert.deepEqual(statusesOf(STATE).at(-1), { fill: "red", shape: "ring", text: 'context store "gated" not answering' });
         const changes = received("changes");
         gated.release();

@@ -68,7 +68,9 @@ describe("alocity-device-state (test helper)", function () {
         it("raises device.offline when a controller reports it lost its connection, once, and clears it when it is back", async function () {
             await load();
             assert.deepEqual(alarmsIn(await sentFor(health("CTRL-1", true))), []);
-            assert.deepEqual(alarmsIn(await sentFor(health("CTRL-1", false), health("CTRL-1", false))), [["device.offline", "CTRL-1", "raised"]]);
+            assert.deepEqual(alarmsIn(await sentFor(health("CTRL-1", false), health("CTRL-1", false))), [
+                ["device.offline", "CTRL-1", "raised"],
+            ]);
             assert.deepEqual(alarmsIn(await sentFor(health("CTRL-1", true))), [["device.offline", "CTRL-1", "cleared"]]);
         });
 
@@ -97,7 +99,10 @@ describe("alocity-device-state (test helper)", function () {
             const all = await get(undefined, msg);
             assert.equal(all.req, req, "msg.req passes through");
             assert.ok(changes.includes(msg), "the message itself leaves the changes output");
-            assert.deepEqual((all.payload as DeviceRecord[]).map((record) => record.name), ["Back door", "C-1", "Front door"]);
+            assert.deepEqual(
+                (all.payload as DeviceRecord[]).map((record) => record.name),
+                ["Back door", "C-1", "Front door"],
+            );
             assert.equal(((await get(" a-1 ")).payload as DeviceRecord).name, "Front door");
             assert.equal(((await get("back DOOR")).payload as DeviceRecord).serialNumber, "B-1");
             assert.equal((await get("no such door")).payload, null);
@@ -114,12 +119,21 @@ describe("alocity-device-state (test helper)", function () {
             assert.deepEqual(alarmsIn(sent), [["device.offline", "A-1", "cleared"]]);
             const [last] = sent.filter((msg): msg is ChangeMessage => !isAlarm(msg));
             assert.deepEqual([last.topic, last.payload.removed, last.changed], ["Front door", true, ["alarms"]]);
-            assert.deepEqual((await records()).map((record) => record.serialNumber), ["B-1"]);
+            assert.deepEqual(
+                (await records()).map((record) => record.serialNumber),
+                ["B-1"],
+            );
             assert.deepEqual(await sentFor({ topic: "forget", payload: "A-1" }), []);
             assert.match(warnings().join("\n"), /forget: no device has the serial number or name "A-1"/);
             assert.deepEqual(await sentFor({ topic: "forget", payload: Object.create(null) }), []);
-            assert.match(warnings().join("\n"), /forget: msg.payload must be the serial number or name of a device \(text, or a number .*\), not an object/);
-            assert.deepEqual((await records()).map((record) => record.serialNumber), ["B-1"]);
+            assert.match(
+                warnings().join("\n"),
+                /forget: msg.payload must be the serial number or name of a device \(text, or a number .*\), not an object/,
+            );
+            assert.deepEqual(
+                (await records()).map((record) => record.serialNumber),
+                ["B-1"],
+            );
             await sentFor(door("12345", "Closed"));
             const [forgotten] = (await sentFor({ topic: "forget", payload: 12345 })) as ChangeMessage[];
             assert.deepEqual([forgotten.topic, forgotten.payload.removed], ["12345", true]);
@@ -144,10 +158,16 @@ describe("alocity-device-state (test helper)", function () {
             await load();
             const status = () => statusesOf(STATE).at(-1);
             await sentFor(door("DOOR-1", "Open"), door("DOOR-2", "Closed"));
-            await eventually(() => status()?.text === "2 devices · 1 open · 0 alarms", () => `the status, now ${JSON.stringify(status())}`);
+            await eventually(
+                () => status()?.text === "2 devices · 1 open · 0 alarms",
+                () => `the status, now ${JSON.stringify(status())}`,
+            );
             assert.deepEqual(status(), { fill: "green", shape: "dot", text: "2 devices · 1 open · 0 alarms" });
             await sentFor(health("DOOR-2", false));
-            await eventually(() => status()?.fill === "red", () => `a red status, now ${JSON.stringify(status())}`);
+            await eventually(
+                () => status()?.fill === "red",
+                () => `a red status, now ${JSON.stringify(status())}`,
+            );
             assert.deepEqual(status(), { fill: "red", shape: "dot", text: "2 devices · 1 open · 1 alarm" });
         });
 
@@ -173,7 +193,10 @@ describe("alocity-device-state (test helper)", function () {
             const afterNodes = await records();
             assert.equal(deviceStateSends().length, sends + 2, "nothing sent but the two get answers");
             for (const restored of [afterFull, afterNodes]) {
-                assert.deepEqual(restored, before.map((record) => ({ ...record, restored: true })));
+                assert.deepEqual(
+                    restored,
+                    before.map((record) => ({ ...record, restored: true })),
+                );
             }
             assert.deepEqual(statusesOf(STATE).at(-1), { fill: "red", shape: "dot", text: "2 devices · 1 open · 1 alarm" });
             assert.deepEqual(alarmsIn(await sentFor(health("ALO.2[a]", true))), [["device.offline", "ALO.2[a]", "cleared"]]);

@@ -23,7 +23,8 @@ describe("alocity-device-state in the Doors feed", function () {
 
     const notices = () => published.filter((p) => p.topic === DOORS_CHANGES_TOPIC).map((p) => p.data as DoorsNotice);
     /** Whether a notice covers a device (names it, or says null: any device); null: whether one said null. */
-    const told = (serial: string | null) => notices().some((notice) => notice.serials === null || (serial !== null && notice.serials.includes(serial)));
+    const told = (serial: string | null) =>
+        notices().some((notice) => notice.serials === null || (serial !== null && notice.serials.includes(serial)));
     const records = async () => ((await helper.request().get("/alocity-doors").expect(200)).body as DoorsAnswer).nodes;
     const event = (topic: string, payload: object) => nodeOf("state").receive({ topic, payload });
 
@@ -33,14 +34,23 @@ describe("alocity-device-state in the Doors feed", function () {
         published.splice(0);
         event("door.state", { serialNumber: "ALO-W-1", doorState: "Open" });
         event("lock.state", { serialNumber: "ALO-W-2", lockState: "Locked" });
-        await eventually(() => notices().some((notice) => notice.serials?.join() === "ALO-W-1,ALO-W-2"), "both devices told, in one notice");
+        await eventually(
+            () => notices().some((notice) => notice.serials?.join() === "ALO-W-1,ALO-W-2"),
+            "both devices told, in one notice",
+        );
         assert.ok(notices().every((notice) => notice.id === "state"));
         const [node] = await records();
-        assert.deepEqual([node.id, node.name, node.records.map((r) => [r.serialNumber, r.door, r.lock])], [
-            "state",
-            "Warehouse",
-            [["ALO-W-1", "open", "unknown"], ["ALO-W-2", "unknown", "locked"]],
-        ]);
+        assert.deepEqual(
+            [node.id, node.name, node.records.map((r) => [r.serialNumber, r.door, r.lock])],
+            [
+                "state",
+                "Warehouse",
+                [
+                    ["ALO-W-1", "open", "unknown"],
+                    ["ALO-W-2", "unknown", "locked"],
+                ],
+            ],
+        );
     });
 
     it("tells an event that changes nothing but lastSeen (the sidebar shows it), an alarm a timer raises, and forget", async function () {
@@ -56,7 +66,10 @@ describe("alocity-device-state in the Doors feed", function () {
         event("door.state", { serialNumber: "ALO-W-3", doorState: "Open" });
         await eventually(async () => (await records())[0].records[0].alarms.includes("door.held-open"), "held open");
         const naming = () => notices().filter((notice) => notice.serials?.includes("ALO-W-3")).length;
-        await eventually(() => naming() === 2, () => `a notice for the opening and one for the alarm: ${JSON.stringify(notices())}`);
+        await eventually(
+            () => naming() === 2,
+            () => `a notice for the opening and one for the alarm: ${JSON.stringify(notices())}`,
+        );
         published.splice(0);
         nodeOf("state").receive({ topic: "forget", payload: "ALO-W-3" });
         await eventually(() => told("ALO-W-3"), "the forgotten device told");

@@ -1,6 +1,13 @@
 import assert from "assert/strict";
 import type { EventRule } from "../../src/core/events/switch-rules";
-import { EVENT_CODES, isKnownEventCode, KNOWN_VALUE_LABELS, KNOWN_VALUES, MAIN_FIELDS, type KnownEventCode } from "../../src/core/events/catalogue";
+import {
+    EVENT_CODES,
+    isKnownEventCode,
+    KNOWN_VALUE_LABELS,
+    KNOWN_VALUES,
+    MAIN_FIELDS,
+    type KnownEventCode,
+} from "../../src/core/events/catalogue";
 import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import { samplePayload } from "../../src/core/events/samples";
 import eventSwitchNode = require("../../nodes/alocity-event-switch");
@@ -146,7 +153,10 @@ describe("alocity-event-switch (test helper)", function () {
             assert.deepEqual(await routeOf({ payload: envelope }), [0]);
             assert.deepEqual(await routeOf({ payload: { eventType: "user.face", data: { id: "u-1", action: "Enrolled" } } }), [1]);
             // The envelope's inner object is what the filters look at.
-            assert.deepEqual(await routeOf({ payload: { event: "door.state", payload: { serialNumber: "OTHER", doorState: "Open" } } }), [3]);
+            assert.deepEqual(
+                await routeOf({ payload: { event: "door.state", payload: { serialNumber: "OTHER", doorState: "Open" } } }),
+                [3],
+            );
         });
     });
 
@@ -207,7 +217,10 @@ describe("alocity-event-switch (test helper)", function () {
         ];
 
         it("sends to every matching rule by default", async () => {
-            await helper.load(eventSwitchNode, switchFlow({ rules }).map((n) => (n.id === SWITCH ? { ...n, checkall: undefined } : n)));
+            await helper.load(
+                eventSwitchNode,
+                switchFlow({ rules }).map((n) => (n.id === SWITCH ? { ...n, checkall: undefined } : n)),
+            );
             assert.deepEqual(await routeOf(webhookMessage("door.state")), [1, 2, 3]);
         });
 
@@ -247,7 +260,13 @@ describe("alocity-event-switch (test helper)", function () {
 
     describe("messages whose event cannot be told", () => {
         const rules: EventRule[] = [{ event: "door.state", serial: "", value: "" }];
-        const untold: object[] = [{ payload: "Open" }, { payload: 42 }, { topic: "door", payload: null }, { payload: [{ doorState: "Open" }] }, {}];
+        const untold: object[] = [
+            { payload: "Open" },
+            { payload: 42 },
+            { topic: "door", payload: null },
+            { payload: [{ doorState: "Open" }] },
+            {},
+        ];
 
         it("routes a payload that is not an object by its topic", async () => {
             await loadSwitch({ rules: [...rules, { event: "door.state", serial: "DOOR-2", value: "" }], otherwise: true });

@@ -20,7 +20,16 @@ const PACKAGE = require(`${packageDir}/package.json`) as PackageInfo;
 
 function flow(props: { prefix?: string; base?: string; birthTopic?: string } = {}): FlowNode[] {
     return [
-        { id: HA, type: TYPE, name: "", prefix: "homeassistant", base: "alocity", birthTopic: "homeassistant/status", ...props, wires: [["out"]] },
+        {
+            id: HA,
+            type: TYPE,
+            name: "",
+            prefix: "homeassistant",
+            base: "alocity",
+            birthTopic: "homeassistant/status",
+            ...props,
+            wires: [["out"]],
+        },
         { id: "out", type: "helper" },
     ];
 }
@@ -40,11 +49,15 @@ async function publish(msg: object): Promise<MqttMessage[]> {
 }
 
 function warnings(): unknown[] {
-    return logEntries(TYPE).filter((entry) => entry.level === WARN).map((entry) => entry.msg);
+    return logEntries(TYPE)
+        .filter((entry) => entry.level === WARN)
+        .map((entry) => entry.msg);
 }
 
 /** The runtime's log, which the test helper stops spying on before it stops the flows. */
-const runtimeLog = (require("@node-red/util") as { log: { addHandler(handler: EventEmitter): void; removeHandler(handler: EventEmitter): void } }).log;
+const runtimeLog = (
+    require("@node-red/util") as { log: { addHandler(handler: EventEmitter): void; removeHandler(handler: EventEmitter): void } }
+).log;
 
 /** The warnings the node writes from now until `unload` has stopped the flows (the summary written on close too). */
 async function warningsUntil(unload: () => Promise<void>): Promise<unknown[]> {
@@ -65,7 +78,11 @@ describe("alocity-home-assistant (test helper)", function () {
         it("publishes a change of alocity-device-state as the core computes it: one message per publish, the device message first", async () => {
             await helper.load(homeAssistantNode, flow());
             const core = publisher();
-            for (const payload of [record({ door: "open", lock: "locked" }), accessed({ result: 0 }, { door: "closed", lock: "unlocked" }), rung(Date.now())]) {
+            for (const payload of [
+                record({ door: "open", lock: "locked" }),
+                accessed({ result: 0 }, { door: "closed", lock: "unlocked" }),
+                rung(Date.now()),
+            ]) {
                 const sent = await publish(change(payload));
                 assert.ok(sent.length > 0);
                 assert.deepEqual(sent, core.update(payload));
@@ -84,14 +101,22 @@ describe("alocity-home-assistant (test helper)", function () {
             assert.deepEqual(JSON.parse(sent[0].payload).o, originOf(PACKAGE));
             const view = seenByHomeAssistant(sent);
             assert.equal(view.entity("alocity_ALO-1_door").state, "on");
-            assert.deepEqual(view.entity("alocity_ALO-1_access").events, [{ event_type: "granted", user: "Ann", result: "Access Granted" }]);
+            assert.deepEqual(view.entity("alocity_ALO-1_access").events, [
+                { event_type: "granted", user: "Ann", result: "Access Granted" },
+            ]);
         });
 
         it("publishes a get answer (every record, or one) retained, without firing an event", async () => {
             await helper.load(homeAssistantNode, flow());
-            const sent = await publish({ topic: "get", payload: [accessed({ granted: true, result: 0 }, { door: "open" }), record({ serialNumber: "ALO-2", lock: "locked" })] });
+            const sent = await publish({
+                topic: "get",
+                payload: [accessed({ granted: true, result: 0 }, { door: "open" }), record({ serialNumber: "ALO-2", lock: "locked" })],
+            });
             assert.ok(topicsOf(sent).includes("homeassistant/device/alocity_ALO-2/config"));
-            assert.ok(sent.every((message) => message.retain), "no event");
+            assert.ok(
+                sent.every((message) => message.retain),
+                "no event",
+            );
             const one = await publish({ topic: "get", payload: rung(Date.now(), { serialNumber: "ALO-3" }) });
             assert.ok(one.length > 0 && one.every((message) => message.retain), "no event for one record");
             assert.deepEqual(await publish({ topic: "get", payload: [] }), []);
@@ -99,7 +124,10 @@ describe("alocity-home-assistant (test helper)", function () {
             assert.deepEqual(warnings(), []);
         });
 
-        for (const [source, topic] of [["Home Assistant's birth topic", "hass/status"], ["the bridge topic (Node-RED's broker node's birth)", "site/status"]]) {
+        for (const [source, topic] of [
+            ["Home Assistant's birth topic", "hass/status"],
+            ["the bridge topic (Node-RED's broker node's birth)", "site/status"],
+        ]) {
             it(`publishes every device message, then every state, again on online on ${source}; nothing for offline`, async () => {
                 await helper.load(homeAssistantNode, flow({ prefix: "ha", base: "site", birthTopic: "hass/status" }));
                 await publish(change(accessed({ granted: true, result: 0 }, { door: "open" })));
@@ -116,7 +144,12 @@ describe("alocity-home-assistant (test helper)", function () {
         it("ignores messages on any other topic (the prefix's status is not the birth topic) with one warning per topic", async () => {
             await helper.load(homeAssistantNode, flow({ prefix: "ha", birthTopic: "hass/status" }));
             await publish(change(record({ door: "open" })));
-            for (const msg of [{ topic: "ha/status", payload: "online" }, { topic: "ha/status", payload: "online" }, { topic: "zigbee2mqtt/bridge/state", payload: "online" }, { topic: "ha/status", payload: "offline" }]) {
+            for (const msg of [
+                { topic: "ha/status", payload: "online" },
+                { topic: "ha/status", payload: "online" },
+                { topic: "zigbee2mqtt/bridge/state", payload: "online" },
+                { topic: "ha/status", payload: "offline" },
+            ]) {
                 assert.deepEqual(await publish(msg), [], JSON.stringify(msg));
             }
             assert.deepEqual(warnings(), ["alocity-home-assistant.log.other-topic", "alocity-home-assistant.log.other-topic"]);
@@ -124,7 +157,12 @@ describe("alocity-home-assistant (test helper)", function () {
 
         it("warns of anything else, saying what it expects, at most five lines per 10 s, then a summary", async () => {
             await helper.load(homeAssistantNode, flow());
-            const others = [{ payload: "online" }, { topic: "", payload: "online" }, { payload: { serialNumber: "ALO-1" } }, { payload: [record(), 1] }];
+            const others = [
+                { payload: "online" },
+                { topic: "", payload: "online" },
+                { payload: { serialNumber: "ALO-1" } },
+                { payload: [record(), 1] },
+            ];
             for (let round = 0; round < 2; round++) {
                 for (const msg of others) {
                     assert.deepEqual(await publish({ ...msg }), [], JSON.stringify(msg));
@@ -136,11 +174,20 @@ describe("alocity-home-assistant (test helper)", function () {
     });
 
     describe("configuration", () => {
-        for (const [property, value] of [["prefix", "homeassistant/#"], ["base", "alocity/+/doors"], ["birthTopic", "homeassistant/+"]] as const) {
+        for (const [property, value] of [
+            ["prefix", "homeassistant/#"],
+            ["base", "alocity/+/doors"],
+            ["birthTopic", "homeassistant/+"],
+        ] as const) {
             it(`refuses a ${property} with an MQTT wildcard: red status, an error in the log, nothing published`, async () => {
                 await helper.load(homeAssistantNode, flow({ [property]: value }));
                 assert.deepEqual(statusesOf(HA), [{ fill: "red", shape: "ring", text: "alocity-home-assistant.status.bad-topic" }]);
-                assert.deepEqual(logEntries(TYPE).filter((entry) => entry.level === ERROR).map((entry) => entry.msg), ["alocity-home-assistant.log.bad-topic"]);
+                assert.deepEqual(
+                    logEntries(TYPE)
+                        .filter((entry) => entry.level === ERROR)
+                        .map((entry) => entry.msg),
+                    ["alocity-home-assistant.log.bad-topic"],
+                );
                 assert.deepEqual(await publish(change(record({ door: "open" }))), []);
                 assert.deepEqual(await publish({ topic: "homeassistant/status", payload: "online" }), []);
                 assert.deepEqual(warnings(), []);
@@ -148,7 +195,10 @@ describe("alocity-home-assistant (test helper)", function () {
         }
 
         it("takes the defaults for an empty prefix, base and birth topic (a flow saved before the birth topic existed)", async () => {
-            await helper.load(homeAssistantNode, [{ id: HA, type: TYPE, name: "", prefix: " ", base: "", wires: [["out"]] }, { id: "out", type: "helper" }]);
+            await helper.load(homeAssistantNode, [
+                { id: HA, type: TYPE, name: "", prefix: " ", base: "", wires: [["out"]] },
+                { id: "out", type: "helper" },
+            ]);
             const sent = await publish(change(record({ door: "open" })));
             assert.deepEqual(topicsOf(sent).slice(0, 3), [CONFIG, "alocity/ALO-1/availability", "alocity/ALO-1/door"]);
             assert.equal((await publish({ topic: "homeassistant/status", payload: "online" })).length, sent.length);
@@ -162,7 +212,10 @@ describe("alocity-home-assistant (test helper)", function () {
             await publish(change(record({ door: "open" })));
             assert.deepEqual(statusesOf(HA), [{ fill: "green", shape: "dot", text: "alocity-home-assistant.status.device" }]);
             await publish(change(record({ serialNumber: "ALO-2", door: "open" })));
-            await eventually(() => statusesOf(HA).length === 2, () => `a second status: ${JSON.stringify(statusesOf(HA))}`);
+            await eventually(
+                () => statusesOf(HA).length === 2,
+                () => `a second status: ${JSON.stringify(statusesOf(HA))}`,
+            );
             assert.equal(statusesOf(HA)[1].text, "alocity-home-assistant.status.devices");
         });
     });

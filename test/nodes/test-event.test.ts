@@ -7,12 +7,25 @@ import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import type { NodeAPI } from "../../src/runtime/shared/node-red";
 import { credentials, SECRET, webhookFlow } from "../support/test-flows";
-import { deploy, helper, modules, nextInput, receivedWhile, useTestHelper, webhookInNode, webhookPost, type NodeModule } from "../support/test-helper";
+import {
+    deploy,
+    helper,
+    modules,
+    nextInput,
+    receivedWhile,
+    useTestHelper,
+    webhookInNode,
+    webhookPost,
+    type NodeModule,
+} from "../support/test-helper";
 
 const PERMISSION = "alocity-webhook-in.write";
 
 function sendTestEvent(id: string, body: object) {
-    return helper.request().post(`/alocity-webhook-in/${encodeURIComponent(id)}/test`).send(body);
+    return helper
+        .request()
+        .post(`/alocity-webhook-in/${encodeURIComponent(id)}/test`)
+        .send(body);
 }
 
 /** What node "out" receives from the webhook node "in" while `action` runs (all that "in" sent has arrived by then). */
@@ -56,8 +69,14 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
         const received = await receivedDuring(async () => {
             answers = await Promise.all(Array.from({ length: 5 }, () => sendTestEvent("in", { event: "door.state" })));
         });
-        assert.deepStrictEqual(answers.map((res) => [res.status, res.body.status, res.body.delivery]), Array(5).fill([200, 200, "accepted"]));
-        assert.deepStrictEqual(received.map((msg) => (msg as AlocityEventMessage).payload), Array(5).fill(SAMPLE_EVENTS["door.state"]));
+        assert.deepStrictEqual(
+            answers.map((res) => [res.status, res.body.status, res.body.delivery]),
+            Array(5).fill([200, 200, "accepted"]),
+        );
+        assert.deepStrictEqual(
+            received.map((msg) => (msg as AlocityEventMessage).payload),
+            Array(5).fill(SAMPLE_EVENTS["door.state"]),
+        );
     });
 
     it("signs with the node's current secret: after a redeploy with a new secret the test event still verifies", async function () {
@@ -178,7 +197,8 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
             const auth: NodeAPI["auth"] = {
                 needsPermission(permission) {
                     asked.push(permission);
-                    return (req: Request, res: ExpressResponse, next) => (req.get("X-Test-Permission") === permission ? next() : res.status(403).end());
+                    return (req: Request, res: ExpressResponse, next) =>
+                        req.get("X-Test-Permission") === permission ? next() : res.status(403).end();
                 },
             };
             return webhookInNode(Object.create(RED, { auth: { value: auth } }) as NodeAPI);

@@ -80,7 +80,10 @@ describe("alocity-webhook-in (test helper)", function () {
                     assert.strictEqual((await webhookPost("/alocity", payload)).status, 200);
                 }
             });
-            assert.deepStrictEqual(sent.map((msg) => [msg.topic, msg.payload]), Object.entries(SAMPLE_EVENTS));
+            assert.deepStrictEqual(
+                sent.map((msg) => [msg.topic, msg.payload]),
+                Object.entries(SAMPLE_EVENTS),
+            );
         });
 
         it("takes the code and the inner object from an envelope", async function () {
@@ -92,7 +95,9 @@ describe("alocity-webhook-in (test helper)", function () {
 
         it("uses the node's event for a single-event webhook", async function () {
             await load(webhookFlow({ event: "user.face" }));
-            const [msg] = await sentDuring(() => webhookPost("/alocity", { id: "u-1", action: "Enrolled", serialNumber: "x", doorState: 1 }).expect(200));
+            const [msg] = await sentDuring(() =>
+                webhookPost("/alocity", { id: "u-1", action: "Enrolled", serialNumber: "x", doorState: 1 }).expect(200),
+            );
             assert.deepStrictEqual([msg.topic, msg.alocity.inferred], ["user.face", false]);
         });
 
@@ -109,10 +114,16 @@ describe("alocity-webhook-in (test helper)", function () {
                     let req: Test = httpNodeRequest().post("/alocity").set("Alocity-Signature", sign(SECRET, body));
                     if (type) req = req.set("Content-Type", type);
                     // superagent would re-encode a body it takes for a form: send the bytes as they are.
-                    await req.serialize((bytes: Buffer) => bytes as unknown as string).send(Buffer.from(body)).expect(200);
+                    await req
+                        .serialize((bytes: Buffer) => bytes as unknown as string)
+                        .send(Buffer.from(body))
+                        .expect(200);
                 }
             });
-            assert.deepStrictEqual(sent.map((msg) => msg.topic), ["user.face", "door.state", "lock.state", "lock.state"]);
+            assert.deepStrictEqual(
+                sent.map((msg) => msg.topic),
+                ["user.face", "door.state", "lock.state", "lock.state"],
+            );
             assert.strictEqual(sent[0].payload.name, "Zoë 山田");
         });
 
@@ -138,16 +149,29 @@ describe("alocity-webhook-in (test helper)", function () {
                 await load();
                 const body = JSON.stringify(SAMPLE_EVENTS["door.state"]);
                 const sent = await sentDuring(async () => {
-                    const res = await signRequest(httpNodeRequest().post("/alocity").set("Content-Type", "application/json"), body).send(body);
+                    const res = await signRequest(httpNodeRequest().post("/alocity").set("Content-Type", "application/json"), body).send(
+                        body,
+                    );
                     assert.deepStrictEqual([res.status, res.text], [401, "Unauthorized"]);
                 });
                 assert.deepStrictEqual(sent, []);
-                assert.deepStrictEqual(logged().map((entry) => entry.msg), [`alocity-webhook-in.log.${reason}`]);
-                await eventually(() => lastStatus()?.fill === "yellow" && /status\.rejected/.test(lastStatus()?.text ?? ""), "a yellow status counting the rejection");
+                assert.deepStrictEqual(
+                    logged().map((entry) => entry.msg),
+                    [`alocity-webhook-in.log.${reason}`],
+                );
+                await eventually(
+                    () => lastStatus()?.fill === "yellow" && /status\.rejected/.test(lastStatus()?.text ?? ""),
+                    "a yellow status counting the rejection",
+                );
             });
         }
 
-        for (const [name, body] of [["empty", ""], ["not JSON", "door open"], ["a JSON array", "[1,2]"], ["a JSON string", '"door.state"']]) {
+        for (const [name, body] of [
+            ["empty", ""],
+            ["not JSON", "door open"],
+            ["a JSON array", "[1,2]"],
+            ["a JSON string", '"door.state"'],
+        ]) {
             it(`answers 400 to a signed body that is ${name}, and sends nothing`, async function () {
                 await load();
                 const sent = await sentDuring(() => webhookPost("/alocity", body).expect(400));
@@ -171,12 +195,16 @@ describe("alocity-webhook-in (test helper)", function () {
                 await webhookPost("/alocity", big).expect(413);
                 await webhookPost("/alocity", SAMPLE_EVENTS["door.state"]).expect(200);
             });
-            assert.deepStrictEqual(sent.map((msg) => msg.payload), [SAMPLE_EVENTS["door.state"]]);
+            assert.deepStrictEqual(
+                sent.map((msg) => msg.payload),
+                [SAMPLE_EVENTS["door.state"]],
+            );
         });
 
         it("answers 413 to a body over the node's maxBytes (64 KiB unless set), and the next request works", async function () {
             const frame = JSON.stringify({ serialNumber: "ALO-1", doorState: "Open", padding: "" });
-            const body = (bytes: number) => JSON.stringify({ serialNumber: "ALO-1", doorState: "Open", padding: "x".repeat(bytes - frame.length) });
+            const body = (bytes: number) =>
+                JSON.stringify({ serialNumber: "ALO-1", doorState: "Open", padding: "x".repeat(bytes - frame.length) });
             await load();
             await webhookPost("/alocity", body(65_536)).expect(200);
             await webhookPost("/alocity", body(65_537)).expect(413);
@@ -245,7 +273,10 @@ describe("alocity-webhook-in (test helper)", function () {
             await load(webhookFlow(), credentials(`  ${SECRET}\n`));
             const sent = await sentDuring(() => webhookPost("/alocity", SAMPLE_EVENTS["door.state"]).expect(200));
             assert.strictEqual(sent.length, 1);
-            assert.deepStrictEqual(logEntries("alocity-signature").map((entry) => entry.msg), ["alocity-signature.warn.trimmed"]);
+            assert.deepStrictEqual(
+                logEntries("alocity-signature").map((entry) => entry.msg),
+                ["alocity-signature.warn.trimmed"],
+            );
         });
 
         it("honours httpNodeMiddleware", async function () {
@@ -258,7 +289,10 @@ describe("alocity-webhook-in (test helper)", function () {
                 await webhookPost("/alocity", SAMPLE_EVENTS["door.state"]).expect(403);
                 await webhookPost("/alocity", SAMPLE_EVENTS["lock.state"]).set("X-Gate", "open").expect(200);
             });
-            assert.deepStrictEqual(sent.map((msg) => msg.topic), ["lock.state"]);
+            assert.deepStrictEqual(
+                sent.map((msg) => msg.topic),
+                ["lock.state"],
+            );
         });
     });
 
@@ -269,7 +303,8 @@ describe("alocity-webhook-in (test helper)", function () {
             const header = sign(SECRET, raw);
             const verdicts: unknown[] = [];
             const sent = await sentDuring(async () => {
-                for (let i = 0; i < 3; i++) verdicts.push((await webhookPost("/alocity", raw, { header }).expect(200)).headers["alocity-delivery"]);
+                for (let i = 0; i < 3; i++)
+                    verdicts.push((await webhookPost("/alocity", raw, { header }).expect(200)).headers["alocity-delivery"]);
             });
             assert.strictEqual(sent.length, 1);
             assert.deepStrictEqual(verdicts, ["accepted", "duplicate", "duplicate"], "the answer says which was not sent on");
@@ -286,7 +321,11 @@ describe("alocity-webhook-in (test helper)", function () {
             });
             assert.strictEqual(sent.length, 3);
             const previous = logged().filter((entry) => entry.msg === "alocity-webhook-in.log.previous-secret");
-            assert.deepStrictEqual(previous.map((entry) => entry.level), [40], "once, at info level");
+            assert.deepStrictEqual(
+                previous.map((entry) => entry.level),
+                [40],
+                "once, at info level",
+            );
             await eventually(() => /status\.previous-key/.test(lastStatus()?.text ?? ""), "the status to show the previous key in use");
         });
 
@@ -329,7 +368,10 @@ describe("alocity-webhook-in (test helper)", function () {
                 }
                 await webhookPost("/alocity", SAMPLE_EVENTS["lock.state"]).expect(200);
             });
-            assert.deepStrictEqual(sent.map((msg) => msg.topic), ["lock.state"]);
+            assert.deepStrictEqual(
+                sent.map((msg) => msg.topic),
+                ["lock.state"],
+            );
         });
 
         it("stops serving a path once its node is deleted", async function () {
@@ -355,7 +397,10 @@ describe("alocity-webhook-in (test helper)", function () {
             await load(flow);
             assert.deepStrictEqual(lastStatus("in2"), { fill: "red", shape: "ring", text: "alocity-webhook-in.status.path-taken" });
             const taken = logged().filter((entry) => entry.msg === "alocity-webhook-in.log.path-taken");
-            assert.deepStrictEqual(taken.map((entry) => entry.id), ["in2"]);
+            assert.deepStrictEqual(
+                taken.map((entry) => entry.id),
+                ["in2"],
+            );
 
             const toSecond = await receivedWhile("in2", "out2", async () => {
                 const sent = await sentDuring(() => webhookPost("/alocity", SAMPLE_EVENTS["door.state"]).expect(200));
@@ -363,7 +408,11 @@ describe("alocity-webhook-in (test helper)", function () {
             });
             assert.deepStrictEqual(toSecond, []);
 
-            await deploy(flow.filter((node) => node.id !== "in"), "nodes", credentials());
+            await deploy(
+                flow.filter((node) => node.id !== "in"),
+                "nodes",
+                credentials(),
+            );
             await eventually(() => lastStatus("in2")?.fill === "green", "the second node to serve the path");
             const arrived = nextInput<Message>("out2");
             await webhookPost("/alocity", SAMPLE_EVENTS["lock.state"]).expect(200);
@@ -395,7 +444,10 @@ describe("alocity-webhook-in (test helper)", function () {
                     const whole = await rawExchange(port, rawPost(body, { extraHeaders: "Connection: close\r\n" }) + body);
                     assert.strictEqual(whole.status, 200, whole.text);
                 });
-                assert.deepStrictEqual(sent.map((msg) => msg.payload), [SAMPLE_EVENTS["door.state"]]);
+                assert.deepStrictEqual(
+                    sent.map((msg) => msg.payload),
+                    [SAMPLE_EVENTS["door.state"]],
+                );
             });
         });
     });

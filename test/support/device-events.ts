@@ -26,7 +26,11 @@ export const door = (doorState: unknown, signedAt = T0, serial = SERIAL) => even
 export const lock = (lockState: unknown, signedAt = T0) => event("lock.state", { lockState }, signedAt);
 export const access = (result: unknown, signedAt = T0, fields = {}) => event("accesslog.created", { result, ...fields }, signedAt);
 export const health = (fields: Record<string, unknown>, signedAt = T0) =>
-    event("door.healthcheck", { firmwareVersion: "3.8.2", databaseActive: true, isConnected: true, ipAddress: "10.0.0.7", ...fields }, signedAt);
+    event(
+        "door.healthcheck",
+        { firmwareVersion: "3.8.2", databaseActive: true, isConnected: true, ipAddress: "10.0.0.7", ...fields },
+        signedAt,
+    );
 
 export function setup(config: Record<string, unknown> = {}, stored?: unknown): DeviceFleet {
     return new DeviceFleet(parseDeviceStateConfig(config), stored);
@@ -59,4 +63,3 @@ export function record(states: DeviceFleet, query: string = SERIAL): DeviceRecor
 export function assertNothing(update: DeviceUpdate | undefined): void {
     assert.deepStrictEqual([update?.changes, update?.alarms], [[], []]);
 }
-

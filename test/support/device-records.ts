@@ -33,7 +33,16 @@ export const CONFIG = "homeassistant/device/alocity_ALO-1/config";
 /** What a door controller has reported once it has reported everything. */
 export const KNOWN = { door: "closed", lock: "locked", connected: true, lockdown: false } as const;
 /** The retained topics of ALO-1 besides its device message, in the order they are published. */
-export const STATE_TOPICS = ["availability", "door", "lock", "connectivity", "alarm", "alarm/attributes", "lockdown", "lockdown/attributes"].map((path) => `alocity/ALO-1/${path}`);
+export const STATE_TOPICS = [
+    "availability",
+    "door",
+    "lock",
+    "connectivity",
+    "alarm",
+    "alarm/attributes",
+    "lockdown",
+    "lockdown/attributes",
+].map((path) => `alocity/ALO-1/${path}`);
 
 /** A publisher with the default topic roots (Home Assistant's discovery prefix, the state topics under alocity/). */
 export function publisher(roots: TopicRoots = { prefix: "homeassistant", base: "alocity" }): HomeAssistantPublisher {

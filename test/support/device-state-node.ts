@@ -19,7 +19,9 @@ export const WARN = 30;
 /** The node module, with RED._ translating from the en-US catalogue (the test helper's RED._ returns the key). */
 export const deviceState: NodeModule = (RED: NodeAPI) => {
     const translate = (key: string, substitutions: Record<string, unknown> = {}) => {
-        const text: unknown = key.split(".").reduce<unknown>((part, name) => (part as Record<string, unknown> | undefined)?.[name], catalogue);
+        const text: unknown = key
+            .split(".")
+            .reduce<unknown>((part, name) => (part as Record<string, unknown> | undefined)?.[name], catalogue);
         return typeof text === "string" ? text.replace(/__(\w+)__/g, (_, name: string) => String(substitutions[name])) : key;
     };
     deviceStateNode(Object.assign(Object.create(RED) as NodeAPI, { _: translate }));
@@ -27,7 +29,16 @@ export const deviceState: NodeModule = (RED: NodeAPI) => {
 
 export function stateFlow(props: Record<string, unknown> = {}, id = STATE): FlowNode[] {
     return [
-        { id, type: TYPE, name: "", ...props, wires: [["changes", "all"], ["alarms", "all"]] },
+        {
+            id,
+            type: TYPE,
+            name: "",
+            ...props,
+            wires: [
+                ["changes", "all"],
+                ["alarms", "all"],
+            ],
+        },
         { id: "changes", type: "helper" },
         { id: "alarms", type: "helper" },
         { id: "all", type: "helper" },
@@ -49,13 +60,23 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** A message as alocity-webhook-in sends it, signed at `signedAt` (epoch s). */
 export function event(code: string, serialNumber: string, fields: Record<string, unknown>, signedAt = nowSeconds()) {
-    return { topic: code, payload: { serialNumber, ...fields }, alocity: { event: code, timestamp: signedAt, receivedAt: Date.now(), inferred: false } };
+    return {
+        topic: code,
+        payload: { serialNumber, ...fields },
+        alocity: { event: code, timestamp: signedAt, receivedAt: Date.now(), inferred: false },
+    };
 }
 export const door = (serial: string, doorState: string, signedAt?: number) => event("door.state", serial, { doorState }, signedAt);
 export const lock = (serial: string, lockState: string, signedAt?: number) => event("lock.state", serial, { lockState }, signedAt);
-export const granted = (serial: string, signedAt?: number) => event("accesslog.created", serial, { result: "Access Granted", userName: "Ada" }, signedAt);
+export const granted = (serial: string, signedAt?: number) =>
+    event("accesslog.created", serial, { result: "Access Granted", userName: "Ada" }, signedAt);
 export const health = (serial: string, isConnected: boolean) =>
-    event("door.healthcheck", serial, { isConnected, firmwareVersion: "3.8.2", databaseActive: true, ipAddress: isConnected ? "10.0.0.7" : "" });
+    event("door.healthcheck", serial, {
+        isConnected,
+        firmwareVersion: "3.8.2",
+        databaseActive: true,
+        ipAddress: isConnected ? "10.0.0.7" : "",
+    });
 
 export function send(...messages: object[]): void {
     for (const msg of messages) nodeOf(STATE).receive(msg);
@@ -86,12 +107,19 @@ export async function records(): Promise<DeviceRecord[]> {
 
 /** The messages the device-state nodes have passed to send() since the flow was loaded (the helper spies on send). */
 export function deviceStateSends(node?: HelperNode): unknown[] {
-    const spy = (Object.getPrototypeOf(nodeOf("all")) as HelperNode).send as unknown as { getCalls(): Array<{ thisValue: HelperNode; args: unknown[] }> };
-    const calls = spy.getCalls().filter(({ thisValue, args }) => thisValue.type === TYPE && (args[0] as { topic?: string }).topic !== SENTINEL_EVENT);
+    const spy = (Object.getPrototypeOf(nodeOf("all")) as HelperNode).send as unknown as {
+        getCalls(): Array<{ thisValue: HelperNode; args: unknown[] }>;
+    };
+    const calls = spy
+        .getCalls()
+        .filter(({ thisValue, args }) => thisValue.type === TYPE && (args[0] as { topic?: string }).topic !== SENTINEL_EVENT);
     return calls.filter(({ thisValue }) => node === undefined || thisValue === node).map(({ args }) => args[0]);
 }
 
-export const logged = (level: number) => logEntries(TYPE).filter((entry) => entry.level === level).map((entry) => String(entry.msg));
+export const logged = (level: number) =>
+    logEntries(TYPE)
+        .filter((entry) => entry.level === level)
+        .map((entry) => String(entry.msg));
 export const warnings = () => logged(WARN);
 
 /** A context store whose reads are answered only once the test opens it (as a store over the network might). One node uses it: scopes are ignored. */

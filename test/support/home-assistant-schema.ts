@@ -39,11 +39,29 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
     uniq_id: "unique_id",
     val_tpl: "value_template",
 };
-const DEVICE_ABBREVIATIONS = { cns: "connections", cu: "configuration_url", ids: "identifiers", mf: "manufacturer", mdl: "model", mdl_id: "model_id", hw: "hw_version", sw: "sw_version", sa: "suggested_area", sn: "serial_number" };
+const DEVICE_ABBREVIATIONS = {
+    cns: "connections",
+    cu: "configuration_url",
+    ids: "identifiers",
+    mf: "manufacturer",
+    mdl: "model",
+    mdl_id: "model_id",
+    hw: "hw_version",
+    sw: "sw_version",
+    sa: "suggested_area",
+    sn: "serial_number",
+};
 const ORIGIN_ABBREVIATIONS = { sw: "sw_version", url: "support_url" };
 
 // schemas.py MQTT_AVAILABILITY_SCHEMA: availability_topic and availability are vol.Exclusive.
-const AVAILABILITY_OPTIONS = ["availability", "availability_mode", "availability_template", "availability_topic", "payload_available", "payload_not_available"];
+const AVAILABILITY_OPTIONS = [
+    "availability",
+    "availability_mode",
+    "availability_template",
+    "availability_topic",
+    "payload_available",
+    "payload_not_available",
+];
 const AVAILABILITY_MODES = ["all", "any", "latest"]; // const.py AVAILABILITY_MODES
 const AVAILABILITY_ENTRY_OPTIONS = ["topic", "payload_available", "payload_not_available", "value_template"];
 // schemas.py DEVICE_DISCOVERY_SCHEMA (extra keys refused): the root of a device discovery message.
@@ -51,18 +69,53 @@ const ROOT_OPTIONS = [...AVAILABILITY_OPTIONS, "device", "components", "origin",
 // schemas.py SHARED_OPTIONS as of 2024.11: what discovery.py's _merge_common_device_options copies from the root
 // into a component that does not set it.
 const SHARED_OPTIONS = [...AVAILABILITY_OPTIONS, "command_topic", "state_topic"];
-const DEVICE_OPTIONS = ["identifiers", "connections", "manufacturer", "model", "model_id", "name", "hw_version", "serial_number", "sw_version", "via_device", "suggested_area", "configuration_url"];
+const DEVICE_OPTIONS = [
+    "identifiers",
+    "connections",
+    "manufacturer",
+    "model",
+    "model_id",
+    "name",
+    "hw_version",
+    "serial_number",
+    "sw_version",
+    "via_device",
+    "suggested_area",
+    "configuration_url",
+];
 const ORIGIN_OPTIONS = ["name", "sw_version", "support_url"];
 // schemas.py MQTT_ENTITY_COMMON_SCHEMA with config.py MQTT_RO_SCHEMA: what every read-only entity knows.
-const ENTITY_OPTIONS = [...AVAILABILITY_OPTIONS, "device", "origin", "enabled_by_default", "entity_category", "icon", "json_attributes_topic", "json_attributes_template", "object_id", "unique_id", "qos", "encoding", "state_topic", "value_template"];
+const ENTITY_OPTIONS = [
+    ...AVAILABILITY_OPTIONS,
+    "device",
+    "origin",
+    "enabled_by_default",
+    "entity_category",
+    "icon",
+    "json_attributes_topic",
+    "json_attributes_template",
+    "object_id",
+    "unique_id",
+    "qos",
+    "encoding",
+    "state_topic",
+    "value_template",
+];
 // binary_sensor.py and event.py _PLATFORM_SCHEMA_BASE; the device classes of BinarySensorDeviceClass and EventDeviceClass.
 const PLATFORMS: Readonly<Record<string, { options: string[]; required: string[]; deviceClasses: string[] }>> = {
     binary_sensor: {
         options: ["device_class", "expire_after", "force_update", "name", "off_delay", "payload_off", "payload_on"],
         required: ["state_topic"],
-        deviceClasses: "battery battery_charging carbon_monoxide cold connectivity door garage_door gas heat light lock moisture motion moving occupancy opening plug power presence problem running safety smoke sound tamper update vibration window".split(" "),
+        deviceClasses:
+            "battery battery_charging carbon_monoxide cold connectivity door garage_door gas heat light lock moisture motion moving occupancy opening plug power presence problem running safety smoke sound tamper update vibration window".split(
+                " ",
+            ),
     },
-    event: { options: ["device_class", "name", "event_types"], required: ["state_topic", "event_types"], deviceClasses: ["button", "doorbell", "motion"] },
+    event: {
+        options: ["device_class", "name", "event_types"],
+        required: ["state_topic", "event_types"],
+        deviceClasses: ["button", "doorbell", "motion"],
+    },
 };
 
 /** One component of a device as Home Assistant sets it up: its platform and its options, the shared ones merged in. */
@@ -111,9 +164,13 @@ function assertTopic(value: unknown, where: string): void {
 
 /** schemas.py MQTT_AVAILABILITY_SCHEMA. */
 function assertAvailability(config: Json, where: string): void {
-    assert.ok(!("availability" in config && "availability_topic" in config), `${where}: both availability and availability_topic (vol.Exclusive)`);
+    assert.ok(
+        !("availability" in config && "availability_topic" in config),
+        `${where}: both availability and availability_topic (vol.Exclusive)`,
+    );
     if ("availability_topic" in config) assertTopic(config.availability_topic, `${where}.availability_topic`);
-    if ("availability_mode" in config) assert.ok(AVAILABILITY_MODES.includes(config.availability_mode as string), `${where}.availability_mode`);
+    if ("availability_mode" in config)
+        assert.ok(AVAILABILITY_MODES.includes(config.availability_mode as string), `${where}.availability_mode`);
     if (!("availability" in config)) return;
     const list = config.availability;
     assert.ok(Array.isArray(list) && list.length > 0, `${where}.availability: a list`);
@@ -136,7 +193,10 @@ function readDevice(value: unknown): Json {
         if (key !== "identifiers" && key !== "connections") assertText(option, `device.${key}`);
     }
     const identifiers = device.identifiers;
-    assert.ok(Array.isArray(identifiers) && identifiers.length > 0 && identifiers.every((id) => typeof id === "string"), "device: at least one identifier");
+    assert.ok(
+        Array.isArray(identifiers) && identifiers.length > 0 && identifiers.every((id) => typeof id === "string"),
+        "device: at least one identifier",
+    );
     return device;
 }
 
@@ -154,7 +214,8 @@ function readOrigin(value: unknown): Json {
 function replaceTopicBase(config: Json): void {
     const base = config["~"];
     delete config["~"];
-    const withBase = (topic: string) => (topic.startsWith("~") ? `${base}${topic.slice(1)}` : topic.endsWith("~") ? `${topic.slice(0, -1)}${base}` : topic);
+    const withBase = (topic: string) =>
+        topic.startsWith("~") ? `${base}${topic.slice(1)}` : topic.endsWith("~") ? `${topic.slice(0, -1)}${base}` : topic;
     for (const [key, value] of Object.entries(config)) {
         if (key.endsWith("topic") && typeof value === "string" && value) config[key] = withBase(value);
     }
@@ -182,8 +243,10 @@ function readComponent(id: string, value: unknown, root: Json, where: string): D
     assertText(config.unique_id, `${where}.unique_id`); // schemas.py check_unique_id (since 2025)
     for (const option of ["state_topic", "json_attributes_topic"]) if (option in config) assertTopic(config[option], `${where}.${option}`);
     assert.ok(config.name === undefined || config.name === null || typeof config.name === "string", `${where}.name: a string or null`);
-    if ("device_class" in config) assert.ok(schema.deviceClasses.includes(config.device_class as string), `${where}.device_class ${config.device_class}`);
-    if ("entity_category" in config) assert.ok(["config", "diagnostic"].includes(config.entity_category as string), `${where}.entity_category`);
+    if ("device_class" in config)
+        assert.ok(schema.deviceClasses.includes(config.device_class as string), `${where}.device_class ${config.device_class}`);
+    if ("entity_category" in config)
+        assert.ok(["config", "diagnostic"].includes(config.entity_category as string), `${where}.entity_category`);
     if (platform === "event") {
         const types = config.event_types;
         assert.ok(Array.isArray(types) && types.length > 0 && types.every((type) => typeof type === "string"), `${where}.event_types`);

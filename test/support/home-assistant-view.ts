@@ -7,7 +7,13 @@ import type { MqttPublish } from "./mqtt-broker";
 import { readDeviceDiscovery, type Json } from "./home-assistant-schema";
 
 /** Home Assistant's translated names of the device classes the package uses. */
-const DEVICE_CLASS_NAMES: Readonly<Record<string, string>> = { door: "Door", lock: "Lock", connectivity: "Connectivity", problem: "Problem", doorbell: "Doorbell" };
+const DEVICE_CLASS_NAMES: Readonly<Record<string, string>> = {
+    door: "Door",
+    lock: "Lock",
+    connectivity: "Connectivity",
+    problem: "Problem",
+    doorbell: "Doorbell",
+};
 
 export interface EntityView {
     uniqueId: string;
@@ -78,7 +84,12 @@ export class HomeAssistantView {
 
     entity(uniqueId: string): EntityView {
         const entity = this.entities().find((each) => each.uniqueId === uniqueId);
-        assert.ok(entity, `no entity ${uniqueId}; entities: ${this.entities().map((each) => each.uniqueId).join(", ")}`);
+        assert.ok(
+            entity,
+            `no entity ${uniqueId}; entities: ${this.entities()
+                .map((each) => each.uniqueId)
+                .join(", ")}`,
+        );
         return this.entityView(entity);
     }
 
@@ -112,7 +123,10 @@ export class HomeAssistantView {
         const entities = [...discovered.components.values()].map(({ platform, config }): Entity => {
             const availability = new Map<string, [string, string]>();
             for (const entry of (config.availability as Json[] | undefined) ?? []) {
-                availability.set(entry.topic as string, [(entry.payload_available as string) ?? "online", (entry.payload_not_available as string) ?? "offline"]);
+                availability.set(entry.topic as string, [
+                    (entry.payload_available as string) ?? "online",
+                    (entry.payload_not_available as string) ?? "offline",
+                ]);
             }
             const uniqueId = config.unique_id as string;
             const name = friendlyName({ ...config, device: discovered.device }, platform);
@@ -121,7 +135,8 @@ export class HomeAssistantView {
             const entity = { ...known, uniqueId, platform, name, config, availability };
             // Subscribing, it is sent what is retained on its topics (never an event: event.py ignores a retained one).
             for (const [retainedTopic, retainedPayload] of this.last) {
-                if (platform !== "event" || retainedTopic !== config.state_topic) this.apply(entity, { topic: retainedTopic, payload: retainedPayload, retain: true });
+                if (platform !== "event" || retainedTopic !== config.state_topic)
+                    this.apply(entity, { topic: retainedTopic, payload: retainedPayload, retain: true });
             }
             return entity;
         });
@@ -142,13 +157,19 @@ export class HomeAssistantView {
             entity.isOn = payload === "None" ? null : payload === known[0];
         } else if (!retain) {
             const event = JSON.parse(payload) as Json;
-            assert.ok((config.event_types as string[]).includes(event.event_type as string), `${entity.uniqueId}: event type ${event.event_type} not declared`);
+            assert.ok(
+                (config.event_types as string[]).includes(event.event_type as string),
+                `${entity.uniqueId}: event type ${event.event_type} not declared`,
+            );
             entity.events.push(event);
         }
     }
 }
 
 /** What Home Assistant shows from these messages, Node-RED's broker node having said `online` on the bridge topic. */
-export function seenByHomeAssistant(messages: readonly MqttPublish[], { prefix = "homeassistant", base = "alocity" } = {}): HomeAssistantView {
+export function seenByHomeAssistant(
+    messages: readonly MqttPublish[],
+    { prefix = "homeassistant", base = "alocity" } = {},
+): HomeAssistantView {
     return new HomeAssistantView(prefix).receiveAll([{ topic: `${base}/status`, payload: "online", retain: true }, ...messages]);
 }

@@ -43,7 +43,9 @@ export function request(method: string, url: string, { body, headers = {}, agent
                 const chunks: Buffer[] = [];
                 res.on("data", (chunk: Buffer) => chunks.push(chunk));
                 res.on("error", reject);
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+                res.on("end", () =>
+                    resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+                );
             },
         );
         req.on("error", reject);
@@ -61,7 +63,11 @@ export interface SignedPostOptions {
 }
 
 /** POSTs `body` (an object as JSON, or the exact text or bytes) signed as Alocity signs it. */
-export function signedPost(url: string, body: string | Buffer | object, { secret, timestamp, headers, agent }: SignedPostOptions): Promise<HttpAnswer> {
+export function signedPost(
+    url: string,
+    body: string | Buffer | object,
+    { secret, timestamp, headers, agent }: SignedPostOptions,
+): Promise<HttpAnswer> {
     const raw = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     return request("POST", url, {
         body: raw,
@@ -109,7 +115,11 @@ export function answerReceived(text: string): boolean {
  * Opens a TCP connection, sends `what` and resolves with everything the server answered, and whether the
  * connection ended with a reset. Resolves also when the connection could not be made (see `error`).
  */
-export function rawExchange(port: number, what: RawRequest, { host = "127.0.0.1", until, timeoutMs = DEADLINE_MS }: RawExchangeOptions = {}): Promise<RawExchange> {
+export function rawExchange(
+    port: number,
+    what: RawRequest,
+    { host = "127.0.0.1", until, timeoutMs = DEADLINE_MS }: RawExchangeOptions = {},
+): Promise<RawExchange> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let error: NodeJS.ErrnoException | undefined;

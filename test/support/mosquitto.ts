@@ -66,7 +66,14 @@ export class Mosquitto extends MqttBroker {
             throw new Error(`Mosquitto is not installed (looked for ${CANDIDATES.join(", ")}): apt-get install -y mosquitto`);
         }
         const config = path.join(this.dir, "mosquitto.conf");
-        const lines = [`listener ${this.port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", "log_type error", "log_type warning"];
+        const lines = [
+            `listener ${this.port} 127.0.0.1`,
+            "allow_anonymous true",
+            "persistence false",
+            "log_dest stderr",
+            "log_type error",
+            "log_type warning",
+        ];
         fs.writeFileSync(config, lines.join("\n") + "\n");
         const child = spawn(executable, ["-c", config], { stdio: ["ignore", "pipe", "pipe"] });
         this.child = child;
@@ -74,10 +81,13 @@ export class Mosquitto extends MqttBroker {
         const onOutput = (chunk: Buffer) => (this.log += chunk.toString());
         child.stdout?.on("data", onOutput);
         child.stderr?.on("data", onOutput);
-        await eventually(async () => {
-            if (child.exitCode !== null) throw new Error(`Mosquitto exited with code ${child.exitCode}:\n${this.log}`);
-            return accepts(this.port);
-        }, () => `Mosquitto to listen on port ${this.port}:\n${this.log}`);
+        await eventually(
+            async () => {
+                if (child.exitCode !== null) throw new Error(`Mosquitto exited with code ${child.exitCode}:\n${this.log}`);
+                return accepts(this.port);
+            },
+            () => `Mosquitto to listen on port ${this.port}:\n${this.log}`,
+        );
     }
 
     async stop(): Promise<void> {

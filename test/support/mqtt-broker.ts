@@ -35,7 +35,10 @@ export class Subscriber {
     /** The messages received on `topic`, once there are at least `count`. */
     async on(topic: string, count = 1): Promise<MqttPublish[]> {
         const messages = () => this.received.filter((message) => message.topic === topic);
-        await eventually(() => messages().length >= count, () => `${count} messages on ${topic}; received: ${topicsOf(this.received).join(", ")}`);
+        await eventually(
+            () => messages().length >= count,
+            () => `${count} messages on ${topic}; received: ${topicsOf(this.received).join(", ")}`,
+        );
         return messages();
     }
 
@@ -126,7 +129,8 @@ export class TestBroker extends MqttBroker {
         this.published.length = 0;
         this.subscriptions.clear();
         broker.on("publish", (packet, client) => {
-            if (client || !packet.topic.startsWith("$SYS/")) this.published.push({ topic: packet.topic, payload: packet.payload.toString(), retain: packet.retain });
+            if (client || !packet.topic.startsWith("$SYS/"))
+                this.published.push({ topic: packet.topic, payload: packet.payload.toString(), retain: packet.retain });
         });
         broker.on("subscribe", (subscriptions) => {
             for (const { topic } of subscriptions) this.subscriptions.add(topic);
@@ -159,7 +163,10 @@ export class TestBroker extends MqttBroker {
         const late = await this.subscriber();
         try {
             const expected = () => this.retained().size;
-            await eventually(() => late.received.length >= expected(), () => `${expected()} retained messages; received ${topicsOf(late.received).join(", ")}`);
+            await eventually(
+                () => late.received.length >= expected(),
+                () => `${expected()} retained messages; received ${topicsOf(late.received).join(", ")}`,
+            );
             return late.received.slice();
         } finally {
             await late.end();
@@ -168,7 +175,10 @@ export class TestBroker extends MqttBroker {
 
     /** Resolves once a client has subscribed to `topic` (e.g. Node-RED's mqtt in node, once its broker connection is up). */
     async subscribed(topic: string): Promise<void> {
-        await eventually(() => this.subscriptions.has(topic), () => `a subscription to ${topic}; subscribed: ${[...this.subscriptions].join(", ")}`);
+        await eventually(
+            () => this.subscriptions.has(topic),
+            () => `a subscription to ${topic}; subscribed: ${[...this.subscriptions].join(", ")}`,
+        );
     }
 }
 

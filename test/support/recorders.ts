@@ -39,8 +39,29 @@ export function recorderNode(id: string, name: string, { z = "tab", x = 600, y =
 /** The read-out endpoint, once per flow. */
 export function readoutNodes(z = "tab"): FlowNode[] {
     return [
-        { id: "recorded-in", type: "http in", z, name: "", url: "/__recorded", method: "get", upload: false, x: 120, y: 400, wires: [["recorded-fn"]] },
-        { id: "recorded-fn", type: "function", z, name: "", func: 'msg.payload = global.get("recorded") || {};\nreturn msg;', outputs: 1, x: 300, y: 400, wires: [["recorded-out"]] },
+        {
+            id: "recorded-in",
+            type: "http in",
+            z,
+            name: "",
+            url: "/__recorded",
+            method: "get",
+            upload: false,
+            x: 120,
+            y: 400,
+            wires: [["recorded-fn"]],
+        },
+        {
+            id: "recorded-fn",
+            type: "function",
+            z,
+            name: "",
+            func: 'msg.payload = global.get("recorded") || {};\nreturn msg;',
+            outputs: 1,
+            x: 300,
+            y: 400,
+            wires: [["recorded-out"]],
+        },
         { id: "recorded-out", type: "http response", z, name: "", statusCode: "", headers: {}, x: 480, y: 400, wires: [] },
     ];
 }
@@ -76,7 +97,9 @@ export async function drained(nodeRed: { url: string }, url: string, { secret, h
     await eventually(
         async () => {
             recorded = await readRecorded(nodeRed, httpNodeRoot);
-            return Object.values(recorded).some((list) => list.some((message) => isSentinel(message) && (message.payload as { sentinel?: string }).sentinel === id));
+            return Object.values(recorded).some((list) =>
+                list.some((message) => isSentinel(message) && (message.payload as { sentinel?: string }).sentinel === id),
+            );
         },
         () => `the sentinel ${id} recorded; recorded: ${JSON.stringify(recorded)}`,
     );

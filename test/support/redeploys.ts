@@ -26,7 +26,18 @@ function redeployFlow(generation: number): FlowNode[] {
     return [
         { id: "tab", type: "tab", label: "redeploy" },
         { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        { id: "in", type: "alocity-webhook-in", z: "tab", name: `receiver ${generation % 2}`, url: "/alocity", signature: "sig", event: "", x: 120, y: 100, wires: [["rec"]] },
+        {
+            id: "in",
+            type: "alocity-webhook-in",
+            z: "tab",
+            name: `receiver ${generation % 2}`,
+            url: "/alocity",
+            signature: "sig",
+            event: "",
+            x: 120,
+            y: 100,
+            wires: [["rec"]],
+        },
         { ...recorderNode("rec", RECORDER), name: `record ${generation % 3}` },
         { id: "slow", type: "slow-close", z: "tab", name: `slow ${generation}`, closeMs: 100, x: 120, y: 200, wires: [] },
         ...readoutNodes(),
@@ -45,7 +56,11 @@ export async function checkRedeploysUnderLoad(nodeRed: NodeRedProcess): Promise<
     let deploying = true;
 
     const post = (body: string) =>
-        request("POST", `${nodeRed.url}/alocity`, { body, agent, headers: { "Content-Type": "application/json", "Alocity-Signature": sign(SECRET, body) } });
+        request("POST", `${nodeRed.url}/alocity`, {
+            body,
+            agent,
+            headers: { "Content-Type": "application/json", "Alocity-Signature": sign(SECRET, body) },
+        });
 
     async function sender(): Promise<void> {
         while (deploying || next < MIN_EVENTS) {
@@ -74,11 +89,16 @@ export async function checkRedeploysUnderLoad(nodeRed: NodeRedProcess): Promise<
         agent.destroy();
     }
     const events = next;
-    assert.deepStrictEqual([...statuses.keys()].filter((status) => status !== 200 && status !== 503), []);
+    assert.deepStrictEqual(
+        [...statuses.keys()].filter((status) => status !== 200 && status !== 503),
+        [],
+    );
     assert.strictEqual(statuses.get(200), events, "every event was accepted once");
     assert.ok((statuses.get(503) ?? 0) >= DEPLOYS, `requests arrived during every deploy: ${JSON.stringify(Object.fromEntries(statuses))}`);
 
-    const serials = (await drained(nodeRed, `${nodeRed.url}/alocity`, { secret: SECRET }))[RECORDER].map((message) => (message.payload as { serialNumber: string }).serialNumber);
+    const serials = (await drained(nodeRed, `${nodeRed.url}/alocity`, { secret: SECRET }))[RECORDER].map(
+        (message) => (message.payload as { serialNumber: string }).serialNumber,
+    );
     assert.strictEqual(new Set(serials).size, events, "every accepted event arrived");
     assert.strictEqual(serials.length, events, "no event arrived twice");
     return `${DEPLOYS} deploys, ${events} events; answers: ${JSON.stringify(Object.fromEntries(statuses))}`;

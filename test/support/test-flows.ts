@@ -10,7 +10,13 @@ import { readoutNodes, recorderNode } from "./recorders";
 export const SECRET = "whsec-test-3f9a1c2e7b5d";
 
 /** The node types the package registers (spelled out: the tests check package.json against them). */
-export const NODE_TYPES = ["alocity-signature", "alocity-webhook-in", "alocity-event-switch", "alocity-device-state", "alocity-home-assistant"];
+export const NODE_TYPES = [
+    "alocity-signature",
+    "alocity-webhook-in",
+    "alocity-event-switch",
+    "alocity-device-state",
+    "alocity-home-assistant",
+];
 
 /** A node of a flow as deployed (and as the test helper loads it). */
 export interface FlowNode {
@@ -39,10 +45,27 @@ export interface WebhookFlowOptions {
 }
 
 /** A flow for the test helper: alocity-signature + alocity-webhook-in at `url` wired to a helper node "out". */
-export function webhookFlow({ url = "/alocity", event = "", tolerance = 300, id = "in", signatureId = "sig", out = "out", maxBytes }: WebhookFlowOptions = {}): FlowNode[] {
+export function webhookFlow({
+    url = "/alocity",
+    event = "",
+    tolerance = 300,
+    id = "in",
+    signatureId = "sig",
+    out = "out",
+    maxBytes,
+}: WebhookFlowOptions = {}): FlowNode[] {
     return [
         { id: signatureId, type: "alocity-signature", name: "", tolerance },
-        { id, type: "alocity-webhook-in", name: "", url, signature: signatureId, event, ...(maxBytes === undefined ? {} : { maxBytes }), wires: [[out]] },
+        {
+            id,
+            type: "alocity-webhook-in",
+            name: "",
+            url,
+            signature: signatureId,
+            event,
+            ...(maxBytes === undefined ? {} : { maxBytes }),
+            wires: [[out]],
+        },
         { id: out, type: "helper" },
     ];
 }
@@ -74,7 +97,20 @@ export function eventSwitchFlow({ rules, run, url = "/alocity", withWebhook = tr
         { id: "tab", type: "tab", label: "event switch" },
         { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
         ...(withWebhook
-            ? [{ id: "in", type: "alocity-webhook-in", z: "tab", name: "", url, signature: "sig", event: "", x: 120, y: 100, wires: [[SWITCH_ID]] }]
+            ? [
+                  {
+                      id: "in",
+                      type: "alocity-webhook-in",
+                      z: "tab",
+                      name: "",
+                      url,
+                      signature: "sig",
+                      event: "",
+                      x: 120,
+                      y: 100,
+                      wires: [[SWITCH_ID]],
+                  },
+              ]
             : []),
         {
             id: SWITCH_ID,

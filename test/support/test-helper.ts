@@ -89,15 +89,21 @@ export interface WebhookPostOptions {
 }
 
 /** A signed POST of `body` (an object, or the exact text or bytes to send) to RED.httpNode. */
-export function webhookPost(url: string, body: object | string | Buffer, { secret = SECRET, timestamp, header }: WebhookPostOptions = {}): supertest.Test {
+export function webhookPost(
+    url: string,
+    body: object | string | Buffer,
+    { secret = SECRET, timestamp, header }: WebhookPostOptions = {},
+): supertest.Test {
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
-    return httpNodeRequest()
-        .post(url)
-        .set("Content-Type", "application/json")
-        .set("Alocity-Signature", header ?? sign(secret, raw, timestamp))
-        // The bytes as they are (superagent's types say a serializer returns a string; it may return bytes).
-        .serialize((bytes: Buffer) => bytes as unknown as string)
-        .send(raw);
+    return (
+        httpNodeRequest()
+            .post(url)
+            .set("Content-Type", "application/json")
+            .set("Alocity-Signature", header ?? sign(secret, raw, timestamp))
+            // The bytes as they are (superagent's types say a serializer returns a string; it may return bytes).
+            .serialize((bytes: Buffer) => bytes as unknown as string)
+            .send(raw)
+    );
 }
 
 /** A line of the runtime's log, as a node writes it. Levels: 20 error, 30 warn, 40 info, 50 debug. */
@@ -146,7 +152,10 @@ export async function deploy(flow: readonly FlowNode[], type: DeployType = "full
 
 /** The next message node `id` receives. */
 export function nextInput<T = Record<string, unknown>>(id: string): Promise<T> {
-    return within(once(nodeOf(id), "input").then(([msg]) => msg as T), `a message at node ${id}`);
+    return within(
+        once(nodeOf(id), "input").then(([msg]) => msg as T),
+        `a message at node ${id}`,
+    );
 }
 
 /**

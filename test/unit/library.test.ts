@@ -82,7 +82,10 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
         it("refuses a wrong secret, a changed body and a missing header, with the reason", function () {
             assert.deepStrictEqual(pick(alocity.verify(header, BODY, ["other"], { now: atT(0) })), { ok: false, reason: "no-match" });
             assert.deepStrictEqual(pick(alocity.verify(header, BODY + " ", [SECRET], { now: atT(0) })), { ok: false, reason: "no-match" });
-            assert.deepStrictEqual(pick(alocity.verify(undefined, BODY, [SECRET], { now: atT(0) })), { ok: false, reason: "missing-header" });
+            assert.deepStrictEqual(pick(alocity.verify(undefined, BODY, [SECRET], { now: atT(0) })), {
+                ok: false,
+                reason: "missing-header",
+            });
             assert.deepStrictEqual(pick(alocity.verify(header, BODY, [], { now: atT(0) })), { ok: false, reason: "no-secret" });
         });
 

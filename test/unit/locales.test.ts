@@ -20,25 +20,34 @@ function sources(): Source[] {
             const full = path.join(dir, entry.name);
             return entry.isDirectory() ? (entry.name === "locales" ? [] : files(full)) : /\.(ts|html|js)$/.test(entry.name) ? [full] : [];
         });
-    return ["nodes", "src", "resources"].flatMap((dir) => files(path.join(packageDir, dir))).map((file) => ({
-        file: path.relative(packageDir, file),
-        text: fs.readFileSync(file, "utf8"),
-    }));
+    return ["nodes", "src", "resources"]
+        .flatMap((dir) => files(path.join(packageDir, dir)))
+        .map((file) => ({
+            file: path.relative(packageDir, file),
+            text: fs.readFileSync(file, "utf8"),
+        }));
 }
 
 /** The dotted paths of a catalogue's messages: "log.no-match", ... */
 function messagePaths(tree: Record<string, unknown>, prefix = ""): string[] {
     return Object.entries(tree).flatMap(([key, value]) =>
-        typeof value === "object" && value !== null ? messagePaths(value as Record<string, unknown>, `${prefix}${key}.`) : [`${prefix}${key}`],
+        typeof value === "object" && value !== null
+            ? messagePaths(value as Record<string, unknown>, `${prefix}${key}.`)
+            : [`${prefix}${key}`],
     );
 }
 
 const CATALOGUES: Record<string, Record<string, unknown>> = Object.assign(
     {},
-    ...fs.readdirSync(LOCALES).filter((name) => name.endsWith(".json")).map((name) => JSON.parse(fs.readFileSync(path.join(LOCALES, name), "utf8"))),
+    ...fs
+        .readdirSync(LOCALES)
+        .filter((name) => name.endsWith(".json"))
+        .map((name) => JSON.parse(fs.readFileSync(path.join(LOCALES, name), "utf8"))),
 );
 /** Every message, by its full key ("alocity-webhook-in.log.no-match"). */
-const MESSAGES = new Set(Object.entries(CATALOGUES).flatMap(([type, tree]) => messagePaths(tree as Record<string, unknown>).map((key) => `${type}.${key}`)));
+const MESSAGES = new Set(
+    Object.entries(CATALOGUES).flatMap(([type, tree]) => messagePaths(tree as Record<string, unknown>).map((key) => `${type}.${key}`)),
+);
 
 /** The words of a union of string literals declared in a source file: `type Name = "a" | "b";`. */
 function unionOf(file: string, name: string): string[] {
@@ -49,7 +58,10 @@ function unionOf(file: string, name: string): string[] {
 }
 
 const CONFIGURATION_PROBLEMS = () => unionOf("nodes/alocity-webhook-in.ts", "ConfigurationProblem");
-const REJECTIONS = () => [...unionOf("src/core/webhook/signature.ts", "RejectionReason"), ...unionOf("src/core/webhook/receiver.ts", "BodyProblem")];
+const REJECTIONS = () => [
+    ...unionOf("src/core/webhook/signature.ts", "RejectionReason"),
+    ...unionOf("src/core/webhook/receiver.ts", "BodyProblem"),
+];
 const TEST_EVENT_ERRORS = () => unionOf("src/runtime/editor/sample-delivery.ts", "TestEventError");
 /** The editor's resources are the Doors sidebar's: their `t` names messages of alocity-device-state. */
 const RESOURCES_CATALOGUE = "alocity-device-state.";
@@ -62,13 +74,29 @@ const COMPUTED: { site: RegExp; group: string; values: () => string[] }[] = [
     { site: /\bt\(`status\.\$\{problem\}`/, group: "alocity-webhook-in.status.", values: CONFIGURATION_PROBLEMS },
     { site: /\bt\(`log\.\$\{problem\}`/, group: "alocity-webhook-in.log.", values: CONFIGURATION_PROBLEMS },
     { site: /\bt\(`reason\.\$\{(reason|lastReason)\}`/, group: "alocity-webhook-in.reason.", values: REJECTIONS },
-    { site: /\bt\(`log\.\$\{reason\}`/, group: "alocity-webhook-in.log.", values: () => REJECTIONS().filter((reason) => reason !== "no-secret") },
+    {
+        site: /\bt\(`log\.\$\{reason\}`/,
+        group: "alocity-webhook-in.log.",
+        values: () => REJECTIONS().filter((reason) => reason !== "no-secret"),
+    },
     { site: /\bt\(error,/, group: "alocity-webhook-in.test.", values: TEST_EVENT_ERRORS },
     { site: /_\("alocity-webhook-in\.test\." \+ answer\.error/, group: "alocity-webhook-in.test.", values: TEST_EVENT_ERRORS },
-    { site: /_\("alocity-home-assistant\.errors\." \+ property/, group: "alocity-home-assistant.errors.", values: () => ["prefix", "base", "birthTopic"] },
+    {
+        site: /_\("alocity-home-assistant\.errors\." \+ property/,
+        group: "alocity-home-assistant.errors.",
+        values: () => ["prefix", "base", "birthTopic"],
+    },
     { site: /\bt\("doors\.alarm\." \+ alarms\[i\]/, group: "alocity-device-state.doors.alarm.", values: () => [...ALARM_CODES] },
-    { site: /\bt\("doors\.door\." \+ record\.door/, group: "alocity-device-state.doors.door.", values: () => unionOf("src/core/device-state/record.ts", "DoorPosition") },
-    { site: /\bt\("doors\.lock\." \+ record\.lock/, group: "alocity-device-state.doors.lock.", values: () => unionOf("src/core/device-state/record.ts", "LockPosition") },
+    {
+        site: /\bt\("doors\.door\." \+ record\.door/,
+        group: "alocity-device-state.doors.door.",
+        values: () => unionOf("src/core/device-state/record.ts", "DoorPosition"),
+    },
+    {
+        site: /\bt\("doors\.lock\." \+ record\.lock/,
+        group: "alocity-device-state.doors.lock.",
+        values: () => unionOf("src/core/device-state/record.ts", "LockPosition"),
+    },
     // Variables that hold one of the texts named literally beside them, and the sidebar's translating wrappers.
     { site: /\bt\((lockdown|status), \{/, group: "", values: () => [] },
     { site: /\bt\(key(, substitutions|, \{ count: count \}|\))/, group: "", values: () => [] },
@@ -96,7 +124,12 @@ function literalKeys({ file, text }: Source): string[] {
         .filter(([, type, name]) => type in CATALOGUES && groupsBelow(`${type}.`).has(name.split(".")[0]))
         .map(([, type, name]) => `${type}.${name}`);
     for (const [, attribute] of text.matchAll(/data-i18n="([^"]+)"/g)) {
-        keys.push(...attribute.split(";").map((key) => key.replace(/^\[[^\]]+\]/, "")).filter((key) => key.startsWith("alocity-")));
+        keys.push(
+            ...attribute
+                .split(";")
+                .map((key) => key.replace(/^\[[^\]]+\]/, ""))
+                .filter((key) => key.startsWith("alocity-")),
+        );
     }
     const prefix = file.startsWith("resources/") ? RESOURCES_CATALOGUE : shorthandPrefix(text);
     if (prefix !== undefined) {
@@ -114,12 +147,18 @@ describe("message catalogues", function () {
     const text = files.map((source) => source.text).join("\n");
 
     it("has every message the code names literally", function () {
-        const missing = files.flatMap((source) => literalKeys(source).filter((key) => !MESSAGES.has(key)).map((key) => `${source.file}: ${key}`));
+        const missing = files.flatMap((source) =>
+            literalKeys(source)
+                .filter((key) => !MESSAGES.has(key))
+                .map((key) => `${source.file}: ${key}`),
+        );
         assert.deepStrictEqual(missing, []);
     });
 
     it("knows every place that names a message with a computed value, and has every message it can name", function () {
-        const sites = files.flatMap((source) => COMPUTED_SITE.flatMap((site) => [...source.text.matchAll(site)].map((match) => ({ source, match }))));
+        const sites = files.flatMap((source) =>
+            COMPUTED_SITE.flatMap((site) => [...source.text.matchAll(site)].map((match) => ({ source, match }))),
+        );
         const unknown = sites
             .filter(({ source, match }) => !COMPUTED.some(({ site }) => site.test(source.text.slice(match.index, match.index + 80))))
             .map(({ source, match }) => `${source.file}: ${match[0]}`);

@@ -44,17 +44,25 @@ describe("package.json for the Flow Library", () => {
 
     it("declares a node-red version range and a Node.js engine that every supported Node-RED satisfies", () => {
         for (const { nodeRedVersion } of TARGETS) {
-            assert.ok(semver.satisfies(nodeRedVersion, PACKAGE["node-red"].version), `Node-RED ${nodeRedVersion} in ${PACKAGE["node-red"].version}`);
+            assert.ok(
+                semver.satisfies(nodeRedVersion, PACKAGE["node-red"].version),
+                `Node-RED ${nodeRedVersion} in ${PACKAGE["node-red"].version}`,
+            );
         }
         for (const node of NODE_VERSIONS) {
             assert.ok(semver.satisfies(node, PACKAGE.engines.node), `Node.js ${node} in ${PACKAGE.engines.node}`);
         }
         // engines promises no Node.js older than the oldest the compatibility suite runs.
         const oldestTested = Math.min(...TARGETS.map((target) => target.nodeMajor));
-        assert.strictEqual(semver.minVersion(PACKAGE.engines.node)?.version, `${oldestTested}.0.0`, "engines.node starts at the oldest Node.js tested");
+        assert.strictEqual(
+            semver.minVersion(PACKAGE.engines.node)?.version,
+            `${oldestTested}.0.0`,
+            "engines.node starts at the oldest Node.js tested",
+        );
         // Every dependency runs on the oldest Node.js the package declares.
         for (const dependency of Object.keys(PACKAGE.dependencies)) {
-            const engines = (require(path.join(root, "node_modules", dependency, "package.json")) as { engines?: { node?: string } }).engines || {};
+            const engines =
+                (require(path.join(root, "node_modules", dependency, "package.json")) as { engines?: { node?: string } }).engines || {};
             if (engines.node) {
                 const oldest = semver.minVersion(PACKAGE.engines.node);
                 assert.ok(oldest && semver.satisfies(oldest.version, engines.node), `${dependency} runs on ${PACKAGE.engines.node}`);

@@ -42,9 +42,7 @@ export type DeviceNotice = { kind: "unlisted"; field: PositionField; value: stri
  * serialNumber, as user.card and user.face: not an error, nothing changes); or an event from a device.
  */
 export type EventOutcome =
-    | { kind: "not-an-event" }
-    | { kind: "no-device"; event: EventCode }
-    | ({ kind: "device"; notices: DeviceNotice[] } & DeviceUpdate);
+    { kind: "not-an-event" } | { kind: "no-device"; event: EventCode } | ({ kind: "device"; notices: DeviceNotice[] } & DeviceUpdate);
 
 export type DeviceStatus = Readonly<DeviceCounts>;
 

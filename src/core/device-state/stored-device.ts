@@ -175,7 +175,8 @@ export function restoreDevice(stored: unknown): StoredDevice | undefined {
         watch: {
             since,
             forcedOpenCheck: forcedOpenCheckOf(watch.forcedOpenCheck),
-            openSince: "openSince" in watch ? time(watch.openSince) : record.door === "open" ? (record.changedAt.door ?? record.lastSeen) : null,
+            openSince:
+                "openSince" in watch ? time(watch.openSince) : record.door === "open" ? (record.changedAt.door ?? record.lastSeen) : null,
             grantedAt: time(watch.grantedAt),
             unlockedAt: time(watch.unlockedAt),
             reportedAt: timesOf(watch.reportedAt, REPORTED_FIELDS),

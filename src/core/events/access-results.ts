@@ -84,7 +84,13 @@ export function readAccessResult(raw: unknown): AccessResult | undefined {
         return undefined;
     }
     const code = accessResultCode(value);
-    return { kind: kindOf(code), value, code, name: code === undefined ? undefined : NAME_BY_CODE.get(code), granted: code === ACCESS_GRANTED };
+    return {
+        kind: kindOf(code),
+        value,
+        code,
+        name: code === undefined ? undefined : NAME_BY_CODE.get(code),
+        granted: code === ACCESS_GRANTED,
+    };
 }
 
 /**

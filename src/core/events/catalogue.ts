@@ -4,14 +4,7 @@
  */
 import { ACCESS_RESULT_LABELS, ACCESS_RESULT_TYPES } from "./access-results";
 
-export const EVENT_CODES = [
-    "accesslog.created",
-    "door.healthcheck",
-    "door.state",
-    "lock.state",
-    "user.card",
-    "user.face",
-] as const;
+export const EVENT_CODES = ["accesslog.created", "door.healthcheck", "door.state", "lock.state", "user.card", "user.face"] as const;
 
 export type KnownEventCode = (typeof EVENT_CODES)[number];
 /** A known code, or one Alocity adds later (`word.word`). */

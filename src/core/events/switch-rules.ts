@@ -43,7 +43,9 @@ export function compileRule(rule: unknown): CompiledRule {
     const saved = isJsonObject(rule) ? rule : {};
     return {
         event: typeof saved.event === "string" ? saved.event.trim() : "",
-        serials: splitList(saved.serial).map(serialKey).filter((serial) => serial !== ""),
+        serials: splitList(saved.serial)
+            .map(serialKey)
+            .filter((serial) => serial !== ""),
         values: splitList(saved.value),
     };
 }

@@ -65,11 +65,25 @@ function position<T extends string>(value: T, on: T, off: T): boolean | null {
  * (name null: it is called by the device's name).
  */
 export const ACCESS: Component = { object: "access", platform: "event", fields: { name: "Access", event_types: ACCESS_EVENT_TYPES } };
-export const DOORBELL: Component = { object: "doorbell", platform: "event", fields: { device_class: "doorbell", event_types: DOORBELL_EVENT_TYPES } };
+export const DOORBELL: Component = {
+    object: "doorbell",
+    platform: "event",
+    fields: { device_class: "doorbell", event_types: DOORBELL_EVENT_TYPES },
+};
 
 export const COMPONENTS: readonly Component[] = [
-    { object: "door", platform: "binary_sensor", fields: { name: null, device_class: "door" }, isOn: (record) => position(record.door, "open", "closed") },
-    { object: "lock", platform: "binary_sensor", fields: { device_class: "lock" }, isOn: (record) => position(record.lock, "unlocked", "locked") },
+    {
+        object: "door",
+        platform: "binary_sensor",
+        fields: { name: null, device_class: "door" },
+        isOn: (record) => position(record.door, "open", "closed"),
+    },
+    {
+        object: "lock",
+        platform: "binary_sensor",
+        fields: { device_class: "lock" },
+        isOn: (record) => position(record.lock, "unlocked", "locked"),
+    },
     {
         object: "connectivity",
         platform: "binary_sensor",

@@ -48,7 +48,20 @@ export function minimumSeconds(holdOpenSeconds: number): number {
     return Math.ceil((FIRST_EPISODE_MS + HELD_OPEN_MS + holdOpenSeconds * 1000 + HELD_LOCK_MS + LAST_QUIET_MS) / 1000);
 }
 
-const DOOR_NAMES = ["Main entrance", "Back door", "Loading dock", "Server room", "Staff entrance", "Car park gate", "Reception", "Stairwell B", "Roof access", "Storeroom", "Lab", "Garden gate"];
+const DOOR_NAMES = [
+    "Main entrance",
+    "Back door",
+    "Loading dock",
+    "Server room",
+    "Staff entrance",
+    "Car park gate",
+    "Reception",
+    "Stairwell B",
+    "Roof access",
+    "Storeroom",
+    "Lab",
+    "Garden gate",
+];
 
 /** The simulated doors' serial numbers and names, as a device-state node's `devices` list would name them. */
 export function simulatedDoors(count: number): SimulatedDoor[] {
@@ -75,7 +88,13 @@ function placeInOrder(random: SeededRandom, episodes: Episode[], from: number, t
 }
 
 /** A door's everyday traffic in the time its incidents leave free. */
-function fillWithTraffic(timeline: Timeline, door: SimulatedDoor, busy: Array<{ start: number; end: number }>, onlyDenied: boolean, to: number): void {
+function fillWithTraffic(
+    timeline: Timeline,
+    door: SimulatedDoor,
+    busy: Array<{ start: number; end: number }>,
+    onlyDenied: boolean,
+    to: number,
+): void {
     const { random } = timeline;
     let cursor = FIRST_EPISODE_MS + random.between(0, 8000);
     while (cursor < to) {
@@ -94,7 +113,8 @@ function fillWithTraffic(timeline: Timeline, door: SimulatedDoor, busy: Array<{ 
 
 /** Throws a RangeError for options `alocity-webhook simulate` refuses (it says why in the user's terms first). */
 function checkOptions({ doors, seconds, holdOpenSeconds }: SimulationOptions): void {
-    if (!Number.isInteger(doors) || doors < MIN_DOORS || doors > MAX_DOORS) throw new RangeError(`doors must be a whole number from ${MIN_DOORS} to ${MAX_DOORS}`);
+    if (!Number.isInteger(doors) || doors < MIN_DOORS || doors > MAX_DOORS)
+        throw new RangeError(`doors must be a whole number from ${MIN_DOORS} to ${MAX_DOORS}`);
     if (!(holdOpenSeconds >= 1)) throw new RangeError("holdOpenSeconds must be at least 1");
     if (!(seconds >= minimumSeconds(holdOpenSeconds)) || seconds > MAX_SECONDS) {
         throw new RangeError(`seconds must be from ${minimumSeconds(holdOpenSeconds)} to ${MAX_SECONDS}`);

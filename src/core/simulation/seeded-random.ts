@@ -39,8 +39,7 @@ export function seededRandom(seed: string): SeededRandom {
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
     const integer = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-    const hex = (digits: number): string =>
-        Array.from({ length: digits }, () => integer(0, 15).toString(16)).join("");
+    const hex = (digits: number): string => Array.from({ length: digits }, () => integer(0, 15).toString(16)).join("");
     return {
         next,
         between: (min, max) => min + next() * (max - min),

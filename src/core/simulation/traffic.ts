@@ -51,7 +51,18 @@ const HELD_UNLOCK_MS = 400;
 export const HELD_OPEN_MS = 1500;
 export const HELD_LOCK_MS = 1000;
 
-const PEOPLE = ["Dana Whitfield", "Omar Haddad", "Mei Lin", "Lukas Berger", "Priya Nair", "Sam O'Connor", "Ana Souza", "Kwame Mensah", "Ingrid Larsen", "Tomás Rivera"];
+const PEOPLE = [
+    "Dana Whitfield",
+    "Omar Haddad",
+    "Mei Lin",
+    "Lukas Berger",
+    "Priya Nair",
+    "Sam O'Connor",
+    "Ana Souza",
+    "Kwame Mensah",
+    "Ingrid Larsen",
+    "Tomás Rivera",
+];
 const SECURITY = "Jordan Reyes";
 const CREDENTIALS = ["Face", "Card", "Mobile"];
 
@@ -90,7 +101,14 @@ export class Timeline {
     }
 
     add(at: number, door: SimulatedDoor, event: KnownEventCode, body: Record<string, unknown>, reports: string, note?: string): void {
-        const request: SimulatedRequest & { order: number } = { at: Math.round(at), serialNumber: door.serialNumber, event, body, reports, order: this.requests.length };
+        const request: SimulatedRequest & { order: number } = {
+            at: Math.round(at),
+            serialNumber: door.serialNumber,
+            event,
+            body,
+            reports,
+            order: this.requests.length,
+        };
         if (note !== undefined) request.note = note;
         this.requests.push(request);
     }
@@ -100,7 +118,12 @@ export class Timeline {
     }
 
     health(at: number, door: SimulatedDoor, address: string | undefined, note?: string): void {
-        const body = { ...samplePayload("door.healthcheck"), serialNumber: door.serialNumber, isConnected: address !== undefined, ipAddress: address ?? "" };
+        const body = {
+            ...samplePayload("door.healthcheck"),
+            serialNumber: door.serialNumber,
+            isConnected: address !== undefined,
+            ipAddress: address ?? "",
+        };
         this.add(at, door, "door.healthcheck", body, `isConnected=${body.isConnected}`, note);
     }
 
@@ -113,7 +136,14 @@ export class Timeline {
     }
 
     /** An access log (each with an id of its own, as Alocity's): by a person, or by nobody it knows. */
-    access(at: number, door: SimulatedDoor, result: AccessResult, person: Person | undefined, credentialType: string | undefined, note?: string): void {
+    access(
+        at: number,
+        door: SimulatedDoor,
+        result: AccessResult,
+        person: Person | undefined,
+        credentialType: string | undefined,
+        note?: string,
+    ): void {
         const body: Record<string, unknown> = { id: this.random.uuid(), serialNumber: door.serialNumber, doorName: door.name };
         if (person !== undefined) Object.assign(body, person);
         Object.assign(body, { result: ACCESS_RESULT_TYPES[result], resultName: result });

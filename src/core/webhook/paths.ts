@@ -7,8 +7,27 @@ const LITERAL_PATH = /^(\/[A-Za-z0-9._~%@-]*)+$/;
 
 /** Top-level paths of the editor's admin API (Node-RED 3.1 to 5.0). */
 export const EDITOR_API_SEGMENTS: readonly string[] = [
-    "auth", "comms", "context", "core", "credentials", "debug", "diagnostics", "flow", "flows", "icons", "inject",
-    "library", "locales", "nodes", "plugins", "projects", "red", "settings", "theme", "types", "vendor",
+    "auth",
+    "comms",
+    "context",
+    "core",
+    "credentials",
+    "debug",
+    "diagnostics",
+    "flow",
+    "flows",
+    "icons",
+    "inject",
+    "library",
+    "locales",
+    "nodes",
+    "plugins",
+    "projects",
+    "red",
+    "settings",
+    "theme",
+    "types",
+    "vendor",
 ];
 const EDITOR_API = new Set(EDITOR_API_SEGMENTS);
 

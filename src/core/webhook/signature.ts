@@ -21,8 +21,7 @@ export interface ParsedSignatureHeader {
 }
 
 export type HeaderParseResult =
-    | { ok: true; header: ParsedSignatureHeader }
-    | { ok: false; reason: "missing-header" | "malformed-header"; detail?: string };
+    { ok: true; header: ParsedSignatureHeader } | { ok: false; reason: "missing-header" | "malformed-header"; detail?: string };
 
 /**
  * Parses `t:<epoch seconds>,sig:<base64>`: parts separated by commas, spaces allowed, either order,
@@ -108,12 +107,7 @@ export interface VerifyOptions {
 }
 
 export type RejectionReason =
-    | "no-secret"
-    | "missing-header"
-    | "malformed-header"
-    | "no-match"
-    | "timestamp-too-old"
-    | "timestamp-in-future";
+    "no-secret" | "missing-header" | "malformed-header" | "no-match" | "timestamp-too-old" | "timestamp-in-future";
 
 export type VerifyResult =
     | {
@@ -143,12 +137,7 @@ export type VerifyResult =
  * @param body the request body exactly as received
  * @param secrets keys to try: the current secret first, then any previous one
  */
-export function verify(
-    header: unknown,
-    body: Buffer | string,
-    secrets: readonly string[],
-    options: VerifyOptions = {},
-): VerifyResult {
+export function verify(header: unknown, body: Buffer | string, secrets: readonly string[], options: VerifyOptions = {}): VerifyResult {
     const { tolerance = DEFAULT_TOLERANCE_SECONDS, now = Date.now() } = options;
     // A mistyped option must not switch the timestamp check off quietly (NaN > 0 is false).
     if (typeof tolerance !== "number" || !Number.isFinite(tolerance) || tolerance < 0) {

@@ -23,7 +23,12 @@ export interface EditorCatalogue {
     maxBodyBytes: number;
 }
 
-const CATALOGUE: Omit<EditorCatalogue, "maxBodyBytes"> = { events: EVENT_CODES, values: KNOWN_VALUES, labels: KNOWN_VALUE_LABELS, fields: MAIN_FIELDS };
+const CATALOGUE: Omit<EditorCatalogue, "maxBodyBytes"> = {
+    events: EVENT_CODES,
+    values: KNOWN_VALUES,
+    labels: KNOWN_VALUE_LABELS,
+    fields: MAIN_FIELDS,
+};
 const servedOn = new WeakSet<object>();
 
 /** Serves the catalogue on `RED.httpAdmin`, once per admin app, whichever node module loads first. */

@@ -137,7 +137,9 @@ function fieldsOf(value: unknown): Record<string, string> | undefined {
         return undefined;
     }
     const entries = Object.entries(value).filter(([, text]) => text !== "");
-    const fit = entries.length <= MAX_FIELDS && entries.every(([field, text]) => typeof text === "string" && field.length <= MAX_FIELD_LENGTH && text.length <= MAX_FIELD_LENGTH);
+    const fit =
+        entries.length <= MAX_FIELDS &&
+        entries.every(([field, text]) => typeof text === "string" && field.length <= MAX_FIELD_LENGTH && text.length <= MAX_FIELD_LENGTH);
     return fit ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
 }
 

@@ -3,7 +3,15 @@ import type { NextFunction, Request, Response } from "express";
 import { bodyCeiling, DEFAULT_MAX_BYTES } from "../../core/webhook/body-limit";
 import { ReleasedPathMemories } from "../../core/webhook/released-path-memories";
 import { DeliveryMemory } from "../../core/webhook/delivery-memory";
-import { InvalidPathError, isEditorApiPathUnder, joinPath, normalisePath, pathBelow, pathKey, type PathMatching } from "../../core/webhook/paths";
+import {
+    InvalidPathError,
+    isEditorApiPathUnder,
+    joinPath,
+    normalisePath,
+    pathBelow,
+    pathKey,
+    type PathMatching,
+} from "../../core/webhook/paths";
 import { FlowLifecycle } from "./flow-lifecycle";
 import { respond, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
 import { hasRouteFor, mountPathOf, pathMatchingOf, removeRoute, rootAppOf } from "./http/express-apps";
@@ -170,9 +178,7 @@ export class WebhookRoutes {
         try {
             return owner.handle({ rawBody, headers, receivedAt, deliveryMemory: endpoint.deliveryMemory });
         } catch (error) {
-            this.host.log.error(
-                this.host._("alocity-webhook-in.log.internal-error", { path: endpoint.owners.path, error: String(error) }),
-            );
+            this.host.log.error(this.host._("alocity-webhook-in.log.internal-error", { path: endpoint.owners.path, error: String(error) }));
             return ROUTE_ANSWERS.internalError;
         }
     }
@@ -213,4 +219,3 @@ export function webhookRoutesFor(host: RoutesHost, readingLimits?: ReadingLimits
     }
     return routes;
 }
-

@@ -20,4 +20,3 @@ export function parseTolerance(value: unknown): number | undefined {
     const seconds = Number(value);
     return Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 }
-

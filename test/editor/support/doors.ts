@@ -27,17 +27,55 @@ export function buildingFlow(building: Building, forget?: { id: string; serial: 
     return [
         { id: tab, type: "tab", label: name },
         { id: `${node}-signature`, type: "alocity-signature", name: `${name} webhook key`, tolerance: 300, credentials: { secret } },
-        { id: `${node}-webhook`, type: "alocity-webhook-in", z: tab, name: "", url: path, signature: `${node}-signature`, event: "", x: 170, y: 100, wires: [[node]] },
         {
-            id: node, type: "alocity-device-state", z: tab, name, devices, openValues: "Open", lockedValues: "Locked", heldOpen: 60,
-            forcedOpen: true, grace: 5, silentAfter: 0, store: "", x: 420, y: 100, wires: [[], []],
+            id: `${node}-webhook`,
+            type: "alocity-webhook-in",
+            z: tab,
+            name: "",
+            url: path,
+            signature: `${node}-signature`,
+            event: "",
+            x: 170,
+            y: 100,
+            wires: [[node]],
+        },
+        {
+            id: node,
+            type: "alocity-device-state",
+            z: tab,
+            name,
+            devices,
+            openValues: "Open",
+            lockedValues: "Locked",
+            heldOpen: 60,
+            forcedOpen: true,
+            grace: 5,
+            silentAfter: 0,
+            store: "",
+            x: 420,
+            y: 100,
+            wires: [[], []],
         },
         ...(forget
-            ? [{
-                id: forget.id, type: "inject", z: tab, name: `forget ${forget.serial}`, props: [{ p: "payload" }, { p: "topic", vt: "str" }],
-                repeat: "", crontab: "", once: false, onceDelay: 0.1, topic: "forget", payload: forget.serial, payloadType: "str",
-                x: 170, y: 180, wires: [[node]],
-            }]
+            ? [
+                  {
+                      id: forget.id,
+                      type: "inject",
+                      z: tab,
+                      name: `forget ${forget.serial}`,
+                      props: [{ p: "payload" }, { p: "topic", vt: "str" }],
+                      repeat: "",
+                      crontab: "",
+                      once: false,
+                      onceDelay: 0.1,
+                      topic: "forget",
+                      payload: forget.serial,
+                      payloadType: "str",
+                      x: 170,
+                      y: 180,
+                      wires: [[node]],
+                  },
+              ]
             : []),
     ];
 }
@@ -118,9 +156,11 @@ export async function waitForRows(editor: Editor, node: string, check: (rows: Do
 export function groupHeader(editor: Editor, node: string): Promise<{ name: string; count: string } | null> {
     return editor.evaluate((id) => {
         const header = document.querySelector(`.alocity-doors-group[data-node="${id}"] .alocity-doors-group-header`);
-        return header && {
-            name: header.querySelector(".alocity-doors-group-name")?.textContent ?? "",
-            count: header.querySelector(".alocity-doors-group-count")?.textContent ?? "",
-        };
+        return (
+            header && {
+                name: header.querySelector(".alocity-doors-group-name")?.textContent ?? "",
+                count: header.querySelector(".alocity-doors-group-count")?.textContent ?? "",
+            }
+        );
     }, node);
 }

@@ -242,7 +242,10 @@ export class Editor {
     private async loaded(): Promise<void> {
         await this.page.waitForFunction(
             () =>
-                window.RED && RED.nodes && RED.workspaces && RED.workspaces.active() &&
+                window.RED &&
+                RED.nodes &&
+                RED.workspaces &&
+                RED.workspaces.active() &&
                 document.querySelector(".red-ui-palette-node") &&
                 (() => {
                     const progress = document.querySelector("#red-ui-loading-progress");
@@ -252,7 +255,6 @@ export class Editor {
             { timeout: 120000 },
         );
     }
-
 
     /**
      * Saves a screenshot to artifacts/editor/<name>.png: the page, `options.clip` of it, or `options.locator`.
@@ -294,9 +296,11 @@ export class Editor {
         const bottom = await this.evaluate(() => {
             const trays = document.querySelectorAll(".red-ui-tray");
             const form = trays[trays.length - 1].querySelector(".red-ui-tray-body form, .red-ui-tray-body");
-            return Math.max(...Array.from(form?.querySelectorAll<HTMLElement>(".form-row, .form-tips") ?? [])
-                .filter((el) => el.offsetParent !== null)
-                .map((el) => el.getBoundingClientRect().bottom));
+            return Math.max(
+                ...Array.from(form?.querySelectorAll<HTMLElement>(".form-row, .form-tips") ?? [])
+                    .filter((el) => el.offsetParent !== null)
+                    .map((el) => el.getBoundingClientRect().bottom),
+            );
         });
         const height = Number.isFinite(bottom) ? Math.min(box.height, bottom - box.y + margin) : box.height;
         return { x: box.x, y: box.y, width: box.width, height };
@@ -329,8 +333,8 @@ export class Editor {
                     const type = el.getAttribute("data-palette-type") || "";
                     const label = el.getAttribute("data-palette-label") || "";
                     const hidden = el.getAttribute("data-filter") === "true";
-                    const matches = !filter || type.toLowerCase().includes(filter.toLowerCase()) ||
-                        label.toLowerCase().includes(filter.toLowerCase());
+                    const matches =
+                        !filter || type.toLowerCase().includes(filter.toLowerCase()) || label.toLowerCase().includes(filter.toLowerCase());
                     return hidden !== matches;
                 }),
             text,
@@ -431,10 +435,10 @@ export class Editor {
 
     /** Waits until an editableList shows `count` items (some dialogs build their list asynchronously). */
     async waitForListLength(listSelector: string, count: number): Promise<void> {
-        await this.page.waitForFunction(
-            ({ sel, n }) => document.querySelectorAll(sel).length === n,
-            { sel: `${listSelector} > ${LIST_ITEM}`, n: count },
-        );
+        await this.page.waitForFunction(({ sel, n }) => document.querySelectorAll(sel).length === n, {
+            sel: `${listSelector} > ${LIST_ITEM}`,
+            n: count,
+        });
     }
 
     /**
@@ -454,7 +458,9 @@ export class Editor {
         // jQuery UI sortable's placeholder (class name as spelt by Node-RED) shows where the item will land.
         await this.page.waitForFunction(
             ({ list, index }) => {
-                const children = Array.from(document.querySelectorAll(`${list} > li`)).filter((li) => !li.classList.contains("ui-sortable-helper"));
+                const children = Array.from(document.querySelectorAll(`${list} > li`)).filter(
+                    (li) => !li.classList.contains("ui-sortable-helper"),
+                );
                 const placeholder = children.findIndex((li) => li.classList.contains("red-ui-editabelList-item-placeholder"));
                 return placeholder === index;
             },

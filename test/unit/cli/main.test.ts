@@ -47,7 +47,18 @@ describe("alocity-webhook (command)", function () {
             for (const flag of ["--help", "-h", "help"]) {
                 const { code, stdout } = await run([flag]);
                 assert.strictEqual(code, 0, flag);
-                for (const text of ["send --url URL", "sign --secret SECRET", "simulate --url URL", "--hold-open SECONDS", "--seed S", "ALOCITY_WEBHOOK_SECRET", "--set F=V", "process list", "--secret -", ...EVENT_CODES]) {
+                for (const text of [
+                    "send --url URL",
+                    "sign --secret SECRET",
+                    "simulate --url URL",
+                    "--hold-open SECONDS",
+                    "--seed S",
+                    "ALOCITY_WEBHOOK_SECRET",
+                    "--set F=V",
+                    "process list",
+                    "--secret -",
+                    ...EVENT_CODES,
+                ]) {
                     assert.ok(stdout.includes(text), `${flag}: "${text}" in\n${stdout}`);
                 }
             }
@@ -93,13 +104,19 @@ describe("alocity-webhook (command)", function () {
         });
 
         it("reads the body from stdin, and the secret from ALOCITY_WEBHOOK_SECRET", async function () {
-            const { code, stdout } = await run(["sign", "--timestamp", String(T)], { input: body, env: { ALOCITY_WEBHOOK_SECRET: SECRET } });
+            const { code, stdout } = await run(["sign", "--timestamp", String(T)], {
+                input: body,
+                env: { ALOCITY_WEBHOOK_SECRET: SECRET },
+            });
             assert.strictEqual(code, 0);
             assert.strictEqual(stdout, expectedHeader(SECRET, T, body) + "\n");
         });
 
         it("--secret wins over ALOCITY_WEBHOOK_SECRET", async function () {
-            const { stdout } = await run(["sign", "--secret", SECRET, "--timestamp", String(T)], { input: body, env: { ALOCITY_WEBHOOK_SECRET: "other" } });
+            const { stdout } = await run(["sign", "--secret", SECRET, "--timestamp", String(T)], {
+                input: body,
+                env: { ALOCITY_WEBHOOK_SECRET: "other" },
+            });
             assert.strictEqual(stdout, expectedHeader(SECRET, T, body) + "\n");
         });
 
@@ -127,7 +144,9 @@ describe("alocity-webhook (command)", function () {
         });
 
         it("--secret - reads the secret from standard input (its first line), the body from --file", async function () {
-            const { code, stdout } = await run(["sign", "--secret", "-", "--timestamp", String(T), "--file", file("body.json", body)], { input: `${SECRET}\n` });
+            const { code, stdout } = await run(["sign", "--secret", "-", "--timestamp", String(T), "--file", file("body.json", body)], {
+                input: `${SECRET}\n`,
+            });
             assert.strictEqual(code, 0);
             assert.strictEqual(stdout, expectedHeader(SECRET, T, body) + "\n");
         });
@@ -170,8 +189,21 @@ describe("alocity-webhook (command)", function () {
         }
 
         it("posts a file's bytes exactly as they are, signed with --timestamp", async function () {
-            const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{\r\n  "serialNumber": "ALO-\u00c5",\r\n  "lockState": "Locked"\r\n}', "utf8")]);
-            const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--file", file("lock.json", body), "--timestamp", String(T)]);
+            const body = Buffer.concat([
+                Buffer.from([0xef, 0xbb, 0xbf]),
+                Buffer.from('{\r\n  "serialNumber": "ALO-\u00c5",\r\n  "lockState": "Locked"\r\n}', "utf8"),
+            ]);
+            const { code, stderr } = await run([
+                "send",
+                "--url",
+                receiver.url,
+                "--secret",
+                SECRET,
+                "--file",
+                file("lock.json", body),
+                "--timestamp",
+                String(T),
+            ]);
             assert.strictEqual(code, 0, stderr);
             const [request] = receiver.requests;
             assert.ok(request.body.equals(body), "the body arrives byte for byte");
@@ -179,16 +211,47 @@ describe("alocity-webhook (command)", function () {
         });
 
         it("--set changes fields of the sample, each value of the type of the field it replaces", async function () {
-            const door = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state", "--set", "serialNumber=ALO-2", "--set", "doorState=Closed"]);
+            const door = await run([
+                "send",
+                "--url",
+                receiver.url,
+                "--secret",
+                SECRET,
+                "--event",
+                "door.state",
+                "--set",
+                "serialNumber=ALO-2",
+                "--set",
+                "doorState=Closed",
+            ]);
             assert.strictEqual(door.code, 0, door.stderr);
-            const health = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.healthcheck", "--set", "isConnected=false", "--set", "ipAddress="]);
+            const health = await run([
+                "send",
+                "--url",
+                receiver.url,
+                "--secret",
+                SECRET,
+                "--event",
+                "door.healthcheck",
+                "--set",
+                "isConnected=false",
+                "--set",
+                "ipAddress=",
+            ]);
             assert.strictEqual(health.code, 0, health.stderr);
             assert.deepStrictEqual(JSON.parse(receiver.requests[0].body.toString()), { serialNumber: "ALO-2", doorState: "Closed" });
-            assert.deepStrictEqual(JSON.parse(receiver.requests[1].body.toString()), { ...SAMPLE_EVENTS["door.healthcheck"], isConnected: false, ipAddress: "" });
+            assert.deepStrictEqual(JSON.parse(receiver.requests[1].body.toString()), {
+                ...SAMPLE_EVENTS["door.healthcheck"],
+                isConnected: false,
+                ipAddress: "",
+            });
         });
 
         it("exits 2 for a --set that is not FIELD=VALUE, or with --file, and sends nothing", async function () {
-            for (const args of [["--event", "door.state", "--set", "doorState"], ["--file", file("door.json", "{}"), "--set", "doorState=Open"]]) {
+            for (const args of [
+                ["--event", "door.state", "--set", "doorState"],
+                ["--file", file("door.json", "{}"), "--set", "doorState=Open"],
+            ]) {
                 const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, ...args]);
                 assert.strictEqual(code, 2, args.join(" "));
                 assert.match(stderr, /--set/);
@@ -197,20 +260,34 @@ describe("alocity-webhook (command)", function () {
         });
 
         it("--secret - reads the secret from standard input", async function () {
-            const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", "-", "--event", "lock.state"], { input: `${SECRET}\r\n` });
+            const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", "-", "--event", "lock.state"], {
+                input: `${SECRET}\r\n`,
+            });
             assert.strictEqual(code, 0, stderr);
             assert.strictEqual(verify(receiver.requests[0].headers["alocity-signature"], receiver.requests[0].body, [SECRET]).ok, true);
         });
 
         it("takes the secret from ALOCITY_WEBHOOK_SECRET", async function () {
-            const { code } = await run(["send", "--url", receiver.url, "--event", "user.face"], { env: { ALOCITY_WEBHOOK_SECRET: SECRET } });
+            const { code } = await run(["send", "--url", receiver.url, "--event", "user.face"], {
+                env: { ALOCITY_WEBHOOK_SECRET: SECRET },
+            });
             assert.strictEqual(code, 0);
             assert.strictEqual(verify(receiver.requests[0].headers["alocity-signature"], receiver.requests[0].body, [SECRET]).ok, true);
         });
 
         it("with --file and an --event the file does not look like, sends it anyway with a note", async function () {
             const body = JSON.stringify(SAMPLE_EVENTS["door.state"]);
-            const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--file", file("door.json", body), "--event", "lock.state"]);
+            const { code, stderr } = await run([
+                "send",
+                "--url",
+                receiver.url,
+                "--secret",
+                SECRET,
+                "--file",
+                file("door.json", body),
+                "--event",
+                "lock.state",
+            ]);
             assert.strictEqual(code, 0);
             assert.match(stderr, /looks like door\.state, not lock\.state/);
             assert.strictEqual(receiver.requests[0].body.toString(), body);
@@ -275,7 +352,15 @@ describe("alocity-webhook (command)", function () {
 
         it("exits 1 with a clear message when the connection is refused", async function () {
             const port = await closedPort();
-            const { code, stdout, stderr } = await run(["send", "--url", `http://127.0.0.1:${port}/alocity`, "--secret", SECRET, "--event", "door.state"]);
+            const { code, stdout, stderr } = await run([
+                "send",
+                "--url",
+                `http://127.0.0.1:${port}/alocity`,
+                "--secret",
+                SECRET,
+                "--event",
+                "door.state",
+            ]);
             assert.strictEqual(code, 1);
             assert.strictEqual(stdout, "");
             assert.match(stderr, new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`));

@@ -44,7 +44,10 @@ describe("alocity-webhook simulate", function () {
 
         assert.match(stdout, /^Simulating 3 doors \(ALO-SIM-01 to ALO-SIM-03\) for 8 s, seed test-1 /);
         for (const { serialNumber, kind } of incidents) {
-            assert.ok(stdout.includes(serialNumber) && stdout.includes(kind === "offline" ? "controller offline" : kind.replace("-", " ")), `${kind} announced`);
+            assert.ok(
+                stdout.includes(serialNumber) && stdout.includes(kind === "offline" ? "controller offline" : kind.replace("-", " ")),
+                `${kind} announced`,
+            );
         }
         const lines = stdout.split("\n").filter((line) => LINE.test(line));
         assert.strictEqual(lines.length, requests.length, stdout);
@@ -61,8 +64,15 @@ describe("alocity-webhook simulate", function () {
         assert.strictEqual(code, 1);
         const { requests } = simulateBuilding({ doors: 6, seconds: SECONDS, holdOpenSeconds: HOLD_OPEN, seed: "test-2" });
         assert.strictEqual(receiver.requests.length, requests.length, "every request sent");
-        assert.strictEqual(stdout.split("\n").filter((line) => LINE.test(line) && line.includes(" 503 Service Unavailable")).length, 2, stdout);
-        assert.match(stderr, new RegExp(`${requests.length} of ${requests.length} requests sent in \\d+ s, 2 not answered 2xx: 503 Service Unavailable ×2`));
+        assert.strictEqual(
+            stdout.split("\n").filter((line) => LINE.test(line) && line.includes(" 503 Service Unavailable")).length,
+            2,
+            stdout,
+        );
+        assert.match(
+            stderr,
+            new RegExp(`${requests.length} of ${requests.length} requests sent in \\d+ s, 2 not answered 2xx: 503 Service Unavailable ×2`),
+        );
         assert.match(stderr, /busy \(flows being deployed\)/);
     });
 
@@ -87,7 +97,10 @@ describe("alocity-webhook simulate", function () {
 
     const usageErrors: [string[], RegExp][] = [
         [["--for", "60"], /--for 60 is too short to hold a door open for 75 s \(--hold-open\): give --for 82 or more/],
-        [["--hold-open", "200"], /--for 120 \(the default\) is too short to hold a door open for 200 s \(--hold-open\): give --for 207 or more/],
+        [
+            ["--hold-open", "200"],
+            /--for 120 \(the default\) is too short to hold a door open for 200 s \(--hold-open\): give --for 207 or more/,
+        ],
         [["--for", "8", "--hold-open", "2"], /give --for 9 or more/],
         [["--doors", "1"], /--doors must be a whole number from 2 to 999/],
         [["--doors", "six"], /--doors must be a whole number/],

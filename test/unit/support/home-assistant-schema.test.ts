@@ -8,14 +8,32 @@ const TOPIC = "homeassistant/device/node1/config";
 const DOOR = { p: "binary_sensor", unique_id: "node1_door", name: null, device_class: "door", state_topic: "node1/door" };
 
 function message(root: object = {}, door: object = {}, more: object = {}): string {
-    return JSON.stringify({ dev: { ids: ["node1"], name: "Node 1" }, o: { name: "tests" }, cmps: { door: { ...DOOR, ...door }, ...more }, ...root });
+    return JSON.stringify({
+        dev: { ids: ["node1"], name: "Node 1" },
+        o: { name: "tests" },
+        cmps: { door: { ...DOOR, ...door }, ...more },
+        ...root,
+    });
 }
 
 describe("Home Assistant's device discovery rules (test support)", function () {
     it("takes a message with abbreviations, shared options and a topic base as Home Assistant does", function () {
-        const device = readDeviceDiscovery(TOPIC, message({ avty_t: "node1/status", stat_t: "shared/state" }, { "~": "node1", stat_t: "~/door", state_topic: undefined }, { bell: { p: "event", uniq_id: "node1_bell", dev_cla: "doorbell", evt_typ: ["ring"] } }));
+        const device = readDeviceDiscovery(
+            TOPIC,
+            message(
+                { avty_t: "node1/status", stat_t: "shared/state" },
+                { "~": "node1", stat_t: "~/door", state_topic: undefined },
+                { bell: { p: "event", uniq_id: "node1_bell", dev_cla: "doorbell", evt_typ: ["ring"] } },
+            ),
+        );
         assert.deepStrictEqual(device.device, { identifiers: ["node1"], name: "Node 1" });
-        assert.deepStrictEqual(device.components.get("door")?.config, { unique_id: "node1_door", name: null, device_class: "door", state_topic: "node1/door", availability_topic: "node1/status" });
+        assert.deepStrictEqual(device.components.get("door")?.config, {
+            unique_id: "node1_door",
+            name: null,
+            device_class: "door",
+            state_topic: "node1/door",
+            availability_topic: "node1/status",
+        });
         assert.strictEqual(device.components.get("bell")?.config.state_topic, "shared/state");
     });
 
@@ -24,8 +42,14 @@ describe("Home Assistant's device discovery rules (test support)", function () {
         ["a root option the device schema does not allow", message({ name: "x" })],
         ["a topic base at the root", message({ "~": "node1" })],
         ["availability and availability_topic at the root", message({ availability: [{ topic: "a" }], availability_topic: "b" })],
-        ["a component's availability_topic beside the shared availability", message({ availability: [{ topic: "a" }] }, { availability_topic: "b" })],
-        ["a component's availability beside the shared availability_topic", message({ availability_topic: "a" }, { availability: [{ topic: "b" }] })],
+        [
+            "a component's availability_topic beside the shared availability",
+            message({ availability: [{ topic: "a" }] }, { availability_topic: "b" }),
+        ],
+        [
+            "a component's availability beside the shared availability_topic",
+            message({ availability_topic: "a" }, { availability: [{ topic: "b" }] }),
+        ],
         ["an availability mode Home Assistant does not know", message({ availability_mode: "both", availability: [{ topic: "a" }] })],
         ["a device without an identifier", JSON.stringify({ dev: { name: "x" }, o: { name: "tests" }, cmps: { door: DOOR } })],
         ["an origin without a name", JSON.stringify({ dev: { ids: ["x"] }, o: { sw: "1" }, cmps: { door: DOOR } })],

@@ -84,10 +84,15 @@ export class RawBodyCapture {
             return;
         }
         kept.reading++;
-        readRequestBody(req, { maxBytes: kept.maxBytes(), timeoutMs: this.limits.timeoutMs }, (body) => {
-            kept.reading--;
-            done(body);
-        }, this.lingering);
+        readRequestBody(
+            req,
+            { maxBytes: kept.maxBytes(), timeoutMs: this.limits.timeoutMs },
+            (body) => {
+                kept.reading--;
+                done(body);
+            },
+            this.lingering,
+        );
     }
 
     private keyOf(path: string): string {

@@ -63,7 +63,11 @@ export function readRequestBody(req: IncomingMessage, limits: BodyLimits, done: 
         }
     };
     const onEnd = () => {
-        finish(declared === undefined || declared === received ? { read: true, bytes: Buffer.concat(chunks, received) } : { read: false, problem: "unreadable" });
+        finish(
+            declared === undefined || declared === received
+                ? { read: true, bytes: Buffer.concat(chunks, received) }
+                : { read: false, problem: "unreadable" },
+        );
     };
     const onClose = () => finish({ read: false, problem: "aborted" });
     const timer = setTimeout(() => finish({ read: false, problem: "timeout" }), limits.timeoutMs);

@@ -53,11 +53,17 @@ describe("device states: access logs", function () {
             const states = setup();
             send(states, door("Closed"));
             const started = send(states, access("Lockdown Start", T0 + 1000, { userName: "Dana" }));
-            assert.deepStrictEqual([changedOf(started), alarmsOf(started)], [[["lockdown", "alarms"]], [["device.lockdown", "raised", A + 1000]]]);
+            assert.deepStrictEqual(
+                [changedOf(started), alarmsOf(started)],
+                [[["lockdown", "alarms"]], [["device.lockdown", "raised", A + 1000]]],
+            );
             assert.deepStrictEqual([record(states).lockdown, record(states).lockdownBy, record(states).lastAccess], [true, "Dana", null]);
             assert.strictEqual(started.changes[0].payload.changedAt.lockdown, A + 1000);
             const ended = send(states, access(8, T0 + 60_000, { userName: "Sam" }));
-            assert.deepStrictEqual([changedOf(ended), alarmsOf(ended)], [[["lockdown", "alarms"]], [["device.lockdown", "cleared", A + 1000]]]);
+            assert.deepStrictEqual(
+                [changedOf(ended), alarmsOf(ended)],
+                [[["lockdown", "alarms"]], [["device.lockdown", "cleared", A + 1000]]],
+            );
             assert.deepStrictEqual([record(states).lockdown, record(states).lockdownBy, record(states).alarms], [false, null, []]);
         });
 
@@ -80,7 +86,10 @@ describe("device states: access logs", function () {
             const states = setup();
             send(states, access(7, T0, { userName: "Dana" }));
             const restored = setup({}, JSON.parse(JSON.stringify(states.devicesToStore())));
-            assert.deepStrictEqual([record(restored).lockdown, record(restored).alarms, restored.status().alarms], [true, ["device.lockdown"], 1]);
+            assert.deepStrictEqual(
+                [record(restored).lockdown, record(restored).alarms, restored.status().alarms],
+                [true, ["device.lockdown"], 1],
+            );
             assertNothing(restored.due(SERIAL, A + 3_600_000));
             assert.deepStrictEqual(alarmsOf(send(restored, access(8, T0 + 9000))), [["device.lockdown", "cleared", A]]);
         });
@@ -93,7 +102,11 @@ describe("device states: access logs", function () {
             const rung = send(states, access("Doorbell", T0 + 3000));
             assert.deepStrictEqual(changedOf(rung), [["lastDoorbell"]]);
             assert.deepStrictEqual([record(states).lastDoorbell, record(states).lastAccess?.user], [T0 + 3000, "Dana"]);
-            const unsigned = { topic: "accesslog.created", payload: { serialNumber: SERIAL, result: 9 }, alocity: { receivedAt: T0 + 9000 } };
+            const unsigned = {
+                topic: "accesslog.created",
+                payload: { serialNumber: SERIAL, result: 9 },
+                alocity: { receivedAt: T0 + 9000 },
+            };
             const arrivedOnly = states.handle(unsigned, T0 + 9000);
             assert.ok(arrivedOnly.kind === "device");
             assert.strictEqual(record(states).lastDoorbell, T0 + 9000, "the arrival time of an unsigned event");
@@ -113,14 +126,23 @@ describe("device states: access logs", function () {
             for (const fields of withoutResult) {
                 const states = setup();
                 const named = send(states, access(undefined, T0, { ...fields, userName: "Dana", doorName: "Gate" }));
-                assert.deepStrictEqual(named.changes.map((change) => change.payload), [{ ...blankDeviceRecord(SERIAL), name: SERIAL, changedAt: { name: A }, lastSeen: A }]);
+                assert.deepStrictEqual(
+                    named.changes.map((change) => change.payload),
+                    [{ ...blankDeviceRecord(SERIAL), name: SERIAL, changedAt: { name: A }, lastSeen: A }],
+                );
                 assert.deepStrictEqual(named.notices, [{ kind: "no-result" }], JSON.stringify(fields));
             }
-            const inferred = { payload: { serialNumber: "ALO-DC-1", tamperDetected: true }, alocity: { timestamp: T0 / 1000, receivedAt: A, inferred: true } };
+            const inferred = {
+                payload: { serialNumber: "ALO-DC-1", tamperDetected: true },
+                alocity: { timestamp: T0 / 1000, receivedAt: A, inferred: true },
+            };
             const states = setup();
             const outcome = states.handle(inferred, A);
             assert.ok(outcome.kind === "device");
-            assert.deepStrictEqual([outcome.notices, record(states).lastAccess, outcome.changes[0].changed], [[{ kind: "no-result" }], null, ["name"]]);
+            assert.deepStrictEqual(
+                [outcome.notices, record(states).lastAccess, outcome.changes[0].changed],
+                [[{ kind: "no-result" }], null, ["name"]],
+            );
         });
 
         it("refreshes lastSeen and clears device.silent on a known device, and changes no other field", function () {
@@ -129,7 +151,10 @@ describe("device states: access logs", function () {
             states.due(SERIAL, A + 60_000);
             const heard = send(states, event("accesslog.created", { userName: "Sam", doorName: "Gate" }, T0 + 90_000));
             assert.deepStrictEqual([changedOf(heard), alarmsOf(heard)], [[["alarms"]], [["device.silent", "cleared", A]]]);
-            assert.deepStrictEqual([record(states).lastAccess?.user, record(states).name, record(states).lastSeen], ["Dana", SERIAL, T0 + 90_000 + DELAY]);
+            assert.deepStrictEqual(
+                [record(states).lastAccess?.user, record(states).name, record(states).lastSeen],
+                ["Dana", SERIAL, T0 + 90_000 + DELAY],
+            );
         });
     });
 });

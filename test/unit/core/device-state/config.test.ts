@@ -71,10 +71,13 @@ describe("device-state configuration", function () {
                 null,
             ],
         });
-        assert.deepStrictEqual([...names], [
-            ["alo-dc1", "Front door"],
-            ["42", "Gate"],
-        ]);
+        assert.deepStrictEqual(
+            [...names],
+            [
+                ["alo-dc1", "Front door"],
+                ["42", "Gate"],
+            ],
+        );
     });
 
     it("tells door and lock positions from their values, case ignored, numbers as text; a value in neither list is unknown", function () {
@@ -93,7 +96,11 @@ describe("device-state configuration", function () {
         const saved = { openValues: "Open, 1, Ajar", closedValues: " AJAR ,Closed,1", lockedValues: "Locked", unlockedValues: "Unlocked" };
         assert.deepStrictEqual(valuesInBothLists("doorState", saved), ["1", "Ajar"]);
         assert.deepStrictEqual(valuesInBothLists("lockState", saved), []);
-        assert.deepStrictEqual(valuesInBothLists("lockState", { lockedValues: "Locked, unlocked" }), ["unlocked"], "a list not saved is its default");
+        assert.deepStrictEqual(
+            valuesInBothLists("lockState", { lockedValues: "Locked, unlocked" }),
+            ["unlocked"],
+            "a list not saved is its default",
+        );
         assert.strictEqual(doorPositionOf(parseDeviceStateConfig(saved), "ajar"), "open", "the open list is read first");
     });
 

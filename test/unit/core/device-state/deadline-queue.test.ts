@@ -76,7 +76,10 @@ describe("deadline queue", function () {
                         assert.deepStrictEqual([...taken].sort(), [...due.keys()].sort());
                         // Earliest first; keys due at the same time may come in either order.
                         const times = taken.map((key) => due.get(key) as number);
-                        assert.deepStrictEqual(times, [...times].sort((a, b) => a - b));
+                        assert.deepStrictEqual(
+                            times,
+                            [...times].sort((a, b) => a - b),
+                        );
                     }
                     const earliest = Math.min(...model.values());
                     assert.strictEqual(queue.next(), model.size === 0 ? undefined : earliest);

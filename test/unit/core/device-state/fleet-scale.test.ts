@@ -57,8 +57,14 @@ describe("device states with 10,000 devices", function () {
             states.status(),
         ]);
         assert.ok(closed.kind === "device");
-        assert.deepStrictEqual(closed.changes.map((change) => [change.topic, change.changed]), [[serialOf(5000), ["door"]]]);
-        assert.deepStrictEqual(due?.alarms.map((alarm) => [alarm.payload.serialNumber, alarm.topic]), [[serialOf(42), "door.held-open"]]);
+        assert.deepStrictEqual(
+            closed.changes.map((change) => [change.topic, change.changed]),
+            [[serialOf(5000), ["door"]]],
+        );
+        assert.deepStrictEqual(
+            due?.alarms.map((alarm) => [alarm.payload.serialNumber, alarm.topic]),
+            [[serialOf(42), "door.held-open"]],
+        );
         assert.strictEqual(!Array.isArray(found) && found?.door, "open");
         assert.strictEqual(forgotten?.changes[0].payload.removed, true);
         assert.deepStrictEqual(status, { devices: DEVICES - 1, openDoors: DEVICES - 2, alarms: 1 });

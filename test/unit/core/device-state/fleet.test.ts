@@ -52,7 +52,14 @@ describe("device states", function () {
             assertNothing(send(states, door("OPEN", T0 + 5000)));
             assertNothing(send(states, health({}, T0 + 9000)));
             assert.strictEqual(record(states).lastSeen, T0 + 9000 + DELAY);
-            assert.deepStrictEqual(record(states).changedAt, { door: A, name: A, connected: A, firmwareVersion: A, ipAddress: A, databaseActive: A });
+            assert.deepStrictEqual(record(states).changedAt, {
+                door: A,
+                name: A,
+                connected: A,
+                firmwareVersion: A,
+                ipAddress: A,
+                databaseActive: A,
+            });
         });
 
         it("lists exactly the fields that changed, with the record before and after", function () {
@@ -81,7 +88,11 @@ describe("device states", function () {
             send(states, access(2, T0 + 1000, { fullName: "Sam Lee", userId: "u-2" }));
             assert.deepStrictEqual(record(states).lastAccess, { granted: false, result: 2, user: "Sam Lee", at: T0 + 1000 });
             send(states, access(12, T0 + 2000, { userId: "u-3" }));
-            assert.deepStrictEqual(record(states).lastAccess, { granted: false, result: 12, user: "u-3", at: T0 + 2000 }, "a result Alocity adds later");
+            assert.deepStrictEqual(
+                record(states).lastAccess,
+                { granted: false, result: 12, user: "u-3", at: T0 + 2000 },
+                "a result Alocity adds later",
+            );
         });
 
         it("takes the arrival time as the event time of an unsigned message", function () {
@@ -115,7 +126,10 @@ describe("device states", function () {
             assert.deepStrictEqual(states.handle(null, A), { kind: "not-an-event" });
             assert.deepStrictEqual(states.handle({ payload: "Open" }, A), { kind: "not-an-event" });
             assert.deepStrictEqual(states.handle({ payload: samplePayload("user.card") }, A), { kind: "no-device", event: "user.card" });
-            assert.deepStrictEqual(states.handle({ topic: "user.face", payload: samplePayload("user.face") }, A), { kind: "no-device", event: "user.face" });
+            assert.deepStrictEqual(states.handle({ topic: "user.face", payload: samplePayload("user.face") }, A), {
+                kind: "no-device",
+                event: "user.face",
+            });
             assert.deepStrictEqual(states.handle({ payload: { result: 0 } }, A), { kind: "no-device", event: "accesslog.created" });
             assert.deepStrictEqual(states.status(), { devices: 0, openDoors: 0, alarms: 0 });
         });
@@ -135,7 +149,10 @@ describe("device states", function () {
             assert.strictEqual(record(states, "ALO-DC-2").name, "ALO-DC-2");
             send(states, event("door.healthcheck", { isConnected: true, deviceName: "Reader 2" }, T0, "ALO-DC-2"));
             const renamed = send(states, event("accesslog.created", { result: 0, doorName: "Loading bay" }, T0 + 1000, "ALO-DC-2"));
-            assert.deepStrictEqual(renamed.changes.map((change) => [change.topic, change.changed]), [["Loading bay", ["lastAccess", "name"]]]);
+            assert.deepStrictEqual(
+                renamed.changes.map((change) => [change.topic, change.changed]),
+                [["Loading bay", ["lastAccess", "name"]]],
+            );
             assertNothing(send(states, door("Open", T0 + 2000, "ALO-DC-2")));
             assert.strictEqual(record(states, "ALO-DC-2").name, "Loading bay");
         });
@@ -144,13 +161,17 @@ describe("device states", function () {
     describe("values", function () {
         it("compares door and lock states with the configured values as text, case ignored", function () {
             const states = setup({ openValues: "Open, Ajar", closedValues: "Closed, Shut", lockedValues: "Locked,Secured" });
-            const doors = ["OPEN", " ajar ", "Closed", " shut", 1].map((value, index) => send(states, door(value, T0 + index * 1000)).changes[0]?.payload.door);
+            const doors = ["OPEN", " ajar ", "Closed", " shut", 1].map(
+                (value, index) => send(states, door(value, T0 + index * 1000)).changes[0]?.payload.door,
+            );
             assert.deepStrictEqual(doors, ["open", undefined, "closed", undefined, "unknown"]);
-            const locks = ["secured", "Unlocked", "LOCKED"].map((value, index) => send(states, lock(value, T0 + index * 1000)).changes[0]?.payload.lock);
+            const locks = ["secured", "Unlocked", "LOCKED"].map(
+                (value, index) => send(states, lock(value, T0 + index * 1000)).changes[0]?.payload.lock,
+            );
             assert.deepStrictEqual(locks, ["locked", "unlocked", "locked"]);
         });
 
-        it("matches numbers as text: a doorState of 1 matches \"1\"", function () {
+        it('matches numbers as text: a doorState of 1 matches "1"', function () {
             const states = setup({ openValues: "1", closedValues: "0", lockedValues: "1" });
             assert.strictEqual(send(states, door(1)).changes[0].payload.door, "open");
             assert.strictEqual(send(states, door(0, T0 + 1000)).changes[0].payload.door, "closed");
@@ -158,8 +179,18 @@ describe("device states", function () {
         });
 
         it("reads an access log's result as the event switch does, whatever its field", function () {
-            const granted = [{ result: "Access Granted" }, { result: 0 }, { resultType: "AccessGranted" }, { accessLogResultType: "access_granted" }];
-            const denied = [{ result: 2 }, { accessLogResultType: "Unknown User" }, { result: null, resultType: 1 }, { result: "Card Expired" }];
+            const granted = [
+                { result: "Access Granted" },
+                { result: 0 },
+                { resultType: "AccessGranted" },
+                { accessLogResultType: "access_granted" },
+            ];
+            const denied = [
+                { result: 2 },
+                { accessLogResultType: "Unknown User" },
+                { result: null, resultType: 1 },
+                { result: "Card Expired" },
+            ];
             for (const [fields, expected] of [...granted.map((f) => [f, true] as const), ...denied.map((f) => [f, false] as const)]) {
                 const states = setup();
                 send(states, event("accesslog.created", fields, T0));
@@ -279,7 +310,10 @@ describe("device states", function () {
             const states = opening([], [door("Closed", T0 + 2000)]);
             const decided = states.due(SERIAL, DECISION);
             assert.deepStrictEqual(changedOf(decided), [["alarms"], ["alarms"]]);
-            assert.deepStrictEqual(decided?.changes.map((change) => change.payload.alarms), [["door.forced-open"], []]);
+            assert.deepStrictEqual(
+                decided?.changes.map((change) => change.payload.alarms),
+                [["door.forced-open"], []],
+            );
             assert.deepStrictEqual(alarmsOf(decided), [
                 ["door.forced-open", "raised", A],
                 ["door.forced-open", "cleared", A],
@@ -302,10 +336,16 @@ describe("device states", function () {
             const states = setup();
             send(states, health({}));
             const offline = send(states, health({ isConnected: false }, T0 + 1000));
-            assert.deepStrictEqual([changedOf(offline), alarmsOf(offline)], [[["connected", "alarms"]], [["device.offline", "raised", A + 1000]]]);
+            assert.deepStrictEqual(
+                [changedOf(offline), alarmsOf(offline)],
+                [[["connected", "alarms"]], [["device.offline", "raised", A + 1000]]],
+            );
             assertNothing(send(states, health({ isConnected: false }, T0 + 2000)));
             const online = send(states, health({ isConnected: true }, T0 + 3000));
-            assert.deepStrictEqual([changedOf(online), alarmsOf(online)], [[["connected", "alarms"]], [["device.offline", "cleared", A + 1000]]]);
+            assert.deepStrictEqual(
+                [changedOf(online), alarmsOf(online)],
+                [[["connected", "alarms"]], [["device.offline", "cleared", A + 1000]]],
+            );
         });
     });
 
@@ -317,7 +357,10 @@ describe("device states", function () {
             assert.strictEqual(send(states, door("Closed")).deadline, A + 600_000);
             assertNothing(states.due(SERIAL, A + 599_999));
             const silent = states.due(SERIAL, A + 600_000);
-            assert.deepStrictEqual([changedOf(silent), alarmsOf(silent), silent?.deadline], [[["alarms"]], [["device.silent", "raised", A]], null]);
+            assert.deepStrictEqual(
+                [changedOf(silent), alarmsOf(silent), silent?.deadline],
+                [[["alarms"]], [["device.silent", "raised", A]], null],
+            );
             const heard = send(states, door("Open", T0 + 700_000));
             assert.deepStrictEqual([changedOf(heard), alarmsOf(heard)], [[["door", "alarms"]], [["device.silent", "cleared", A]]]);
             assert.strictEqual(heard.deadline, T0 + 700_000 + DELAY + 600_000);
@@ -340,7 +383,12 @@ describe("device states", function () {
 
     describe("get and forget", function () {
         function fleet(): DeviceFleet {
-            const states = setup({ devices: [{ serial: "S-10", name: "Door 10" }, { serial: "S-2", name: "Door 2" }] });
+            const states = setup({
+                devices: [
+                    { serial: "S-10", name: "Door 10" },
+                    { serial: "S-2", name: "Door 2" },
+                ],
+            });
             sendAll(states, door("Open", T0, "S-10"), door("Closed", T0, "S-2"), door("Open", T0, "annex-7"));
             return states;
         }
@@ -348,7 +396,10 @@ describe("device states", function () {
         it("gets every record, sorted by name", function () {
             const all = fleet().get(undefined);
             assert.ok(Array.isArray(all));
-            assert.deepStrictEqual(all.map((one) => one.name), ["annex-7", "Door 2", "Door 10"]);
+            assert.deepStrictEqual(
+                all.map((one) => one.name),
+                ["annex-7", "Door 2", "Door 10"],
+            );
         });
 
         it("gets one record by serial number (spaces and case ignored) or by name (trimmed, case ignored); null for none", function () {
@@ -368,9 +419,15 @@ describe("device states", function () {
             const forgotten = states.forget("door 10", A + 70_000);
             assert.deepStrictEqual([changedOf(forgotten), alarmsOf(forgotten)], [[["alarms"]], [["door.held-open", "cleared", A]]]);
             const [last] = forgotten!.changes;
-            assert.deepStrictEqual([last.topic, last.payload.removed, last.payload.alarms, last.previous?.alarms], ["Door 10", true, [], ["door.held-open"]]);
+            assert.deepStrictEqual(
+                [last.topic, last.payload.removed, last.payload.alarms, last.previous?.alarms],
+                ["Door 10", true, [], ["door.held-open"]],
+            );
             assert.deepStrictEqual(states.status(), { devices: 3, openDoors: 1, alarms: 1 });
-            assert.deepStrictEqual([states.get("S-10"), states.due("S-10", A + 80_000), states.forget("S-10", A)], [null, undefined, undefined]);
+            assert.deepStrictEqual(
+                [states.get("S-10"), states.due("S-10", A + 80_000), states.forget("S-10", A)],
+                [null, undefined, undefined],
+            );
         });
 
         it("forgets a device without alarms with one change message naming no field", function () {
@@ -429,7 +486,10 @@ describe("device states", function () {
             assert.strictEqual(restored.deadline(SERIAL), A + 10_000);
             assert.strictEqual(record(restored, "front door").name, SERIAL);
             const next = send(restored, door("Open", T0 + 5000));
-            assert.deepStrictEqual(next.changes.map((change) => [change.topic, change.changed]), [["Front door", ["name"]]]);
+            assert.deepStrictEqual(
+                next.changes.map((change) => [change.topic, change.changed]),
+                [["Front door", ["name"]]],
+            );
         });
 
         it("reads back bare records and an object of stored devices, skipping what is not a device", function () {

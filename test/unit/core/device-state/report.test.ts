@@ -32,7 +32,10 @@ describe("device reports", function () {
     });
 
     it("leaves out what a report does not say: an empty ipAddress, values of the wrong type", function () {
-        const health = reportOf({ event: "door.healthcheck", payload: { serialNumber: 12, isConnected: "false", ipAddress: "", databaseActive: 1 } }, AT);
+        const health = reportOf(
+            { event: "door.healthcheck", payload: { serialNumber: 12, isConnected: "false", ipAddress: "", databaseActive: 1 } },
+            AT,
+        );
         assert.deepStrictEqual(health, {
             serialNumber: "12",
             at: AT,

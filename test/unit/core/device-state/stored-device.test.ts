@@ -58,7 +58,13 @@ describe("stored devices", function () {
             lastSeen: AT,
         });
         assert.deepStrictEqual(
-            [restored?.record.lockdown, restored?.record.lockdownBy, restored?.record.lastDoorbell, restored?.record.alarms, restored?.watch.since],
+            [
+                restored?.record.lockdown,
+                restored?.record.lockdownBy,
+                restored?.record.lastDoorbell,
+                restored?.record.alarms,
+                restored?.watch.since,
+            ],
             [true, "Dana", AT - 60_000, ["device.lockdown"], { "device.lockdown": AT - 1000 }],
         );
         const unusable = restoreDevice({ serialNumber: "ALO-3", lockdown: "yes", lockdownBy: 5, lastDoorbell: "today" })?.record;

@@ -5,9 +5,15 @@ describe("device states: values nobody listed", function () {
     it("read a door or a lock as unknown, keep the raw value and tell the adapter", function () {
         const states = setup();
         const ajar = send(states, door("Ajar"));
-        assert.deepStrictEqual([record(states).door, record(states).doorState, ajar.notices], ["unknown", "Ajar", [{ kind: "unlisted", field: "doorState", value: "Ajar" }]]);
+        assert.deepStrictEqual(
+            [record(states).door, record(states).doorState, ajar.notices],
+            ["unknown", "Ajar", [{ kind: "unlisted", field: "doorState", value: "Ajar" }]],
+        );
         const jammed = send(states, lock(3, T0 + 1000));
-        assert.deepStrictEqual([record(states).lock, record(states).lockState, jammed.notices], ["unknown", 3, [{ kind: "unlisted", field: "lockState", value: 3 }]]);
+        assert.deepStrictEqual(
+            [record(states).lock, record(states).lockState, jammed.notices],
+            ["unknown", 3, [{ kind: "unlisted", field: "lockState", value: 3 }]],
+        );
         assert.deepStrictEqual(send(states, door("closed", T0 + 2000)).notices, []);
     });
 

@@ -18,7 +18,10 @@ describe("unlisted values", function () {
     it("remembers at most a thousand values", function () {
         const unlisted = new UnlistedValues();
         for (let index = 0; index < 1000; index++) unlisted.meet("doorState", `value ${index}`);
-        assert.deepStrictEqual([unlisted.meet("doorState", "one more"), unlisted.meet("doorState", "one more"), unlisted.size], ["full", "full", 1000]);
+        assert.deepStrictEqual(
+            [unlisted.meet("doorState", "one more"), unlisted.meet("doorState", "one more"), unlisted.size],
+            ["full", "full", 1000],
+        );
         assert.strictEqual(unlisted.meet("doorState", "value 0"), "known");
     });
 });

@@ -56,7 +56,10 @@ describe("change notices (batched, at most one per interval)", function () {
         const { clock, sent, batches } = notices();
         for (const serial of ["ALO-1", "ALO-2", "ALO-1", "ALO-3", "ALO-2"]) batches.changed(serial);
         clock.advance(0);
-        assert.deepEqual(sent.map((notice) => notice.changed), [["ALO-1", "ALO-2", "ALO-3"]]);
+        assert.deepEqual(
+            sent.map((notice) => notice.changed),
+            [["ALO-1", "ALO-2", "ALO-3"]],
+        );
     });
 
     it("sends at most 5 notices in any second of a steady stream of changes, and loses no change", function () {
@@ -86,7 +89,11 @@ describe("change notices (batched, at most one per interval)", function () {
         clock.advance(50);
         batches.changed("ALO-2");
         clock.advance(100);
-        assert.deepEqual(sent.map((notice) => notice.changed), [["ALO-1"]], "ALO-2 waits");
+        assert.deepEqual(
+            sent.map((notice) => notice.changed),
+            [["ALO-1"]],
+            "ALO-2 waits",
+        );
         clock.advance(100);
         assert.deepEqual(sent, [
             { at: 1_000_000, changed: ["ALO-1"] },
@@ -107,7 +114,10 @@ describe("change notices (batched, at most one per interval)", function () {
         clock.advance(200);
         batches.changed("G");
         clock.advance(200);
-        assert.deepEqual(sent.map((notice) => notice.changed), [null, null, ["G"]]);
+        assert.deepEqual(
+            sent.map((notice) => notice.changed),
+            [null, null, ["G"]],
+        );
     });
 
     it("stop drops what waits and sends nothing", function () {

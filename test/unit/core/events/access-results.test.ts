@@ -33,7 +33,13 @@ describe("access results", function () {
             [-1, "attempt", false],
             [2.5, "attempt", false],
         ]);
-        assert.deepStrictEqual(readAccessResult("Card Expired"), { kind: "attempt", value: "Card Expired", code: undefined, name: undefined, granted: false });
+        assert.deepStrictEqual(readAccessResult("Card Expired"), {
+            kind: "attempt",
+            value: "Card Expired",
+            code: undefined,
+            name: undefined,
+            granted: false,
+        });
     });
 
     it("reads no result from a value that is absent, null, blank, or neither text nor a number", function () {

@@ -12,9 +12,18 @@ const NOW = 1_795_900_000_250;
 describe("event messages", function () {
     it("tells the event of a message alocity-webhook-in sent, and when it was signed", function () {
         const body = Buffer.from('{"serialNumber":"ALO-1","lockState":"Locked"}');
-        const outcome = receiveWebhook(body, sign("secret", body, 1_795_899_999), { secrets: ["secret"], tolerance: 300, event: "" }, new DeliveryMemory(), NOW);
+        const outcome = receiveWebhook(
+            body,
+            sign("secret", body, 1_795_899_999),
+            { secrets: ["secret"], tolerance: 300, event: "" },
+            new DeliveryMemory(),
+            NOW,
+        );
         assert.ok(outcome.kind === "accepted");
-        assert.deepStrictEqual(eventOfMessage(outcome.message), { event: "lock.state", payload: { serialNumber: "ALO-1", lockState: "Locked" } });
+        assert.deepStrictEqual(eventOfMessage(outcome.message), {
+            event: "lock.state",
+            payload: { serialNumber: "ALO-1", lockState: "Locked" },
+        });
         assert.strictEqual(eventTimeOf(outcome.message, NOW + 5000), 1_795_899_999_000);
     });
 
@@ -65,7 +74,10 @@ describe("event messages", function () {
         });
         it("gives an empty payload when the payload is not an object but the code is known", () => {
             assert.deepStrictEqual(eventOfMessage({ topic: "door.state", payload: "Open" }), { event: "door.state", payload: {} });
-            assert.deepStrictEqual(eventOfMessage({ alocity: { event: "lock.state" }, payload: [1] }), { event: "lock.state", payload: {} });
+            assert.deepStrictEqual(eventOfMessage({ alocity: { event: "lock.state" }, payload: [1] }), {
+                event: "lock.state",
+                payload: {},
+            });
         });
         it("cannot tell a message without a code whose payload is not an object", () => {
             assert.strictEqual(eventOfMessage({ payload: "door.state" }), undefined);

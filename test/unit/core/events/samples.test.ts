@@ -18,7 +18,10 @@ describe("sample events", function () {
     });
 
     it("sets fields on a sample, a text taking the type of the field it replaces", function () {
-        assert.deepStrictEqual(sampleWith("door.state", { serialNumber: "ALO-2", doorState: "Closed" }), { serialNumber: "ALO-2", doorState: "Closed" });
+        assert.deepStrictEqual(sampleWith("door.state", { serialNumber: "ALO-2", doorState: "Closed" }), {
+            serialNumber: "ALO-2",
+            doorState: "Closed",
+        });
         assert.deepStrictEqual(sampleWith("door.healthcheck", { isConnected: "false", databaseActive: "TRUE", ipAddress: "" }), {
             ...SAMPLE_EVENTS["door.healthcheck"],
             isConnected: false,
@@ -27,7 +30,11 @@ describe("sample events", function () {
         });
         assert.strictEqual(sampleWith("accesslog.created", { result: "2" }).result, 2);
         assert.strictEqual(sampleWith("accesslog.created", { result: "Unknown User" }).result, "Unknown User");
-        assert.strictEqual(sampleWith("door.healthcheck", { isConnected: "maybe" }).isConnected, "maybe", "a text that is no boolean stays text");
+        assert.strictEqual(
+            sampleWith("door.healthcheck", { isConnected: "maybe" }).isConnected,
+            "maybe",
+            "a text that is no boolean stays text",
+        );
     });
 
     it("reads a field the sample lacks as a JSON literal where it is one, else as text", function () {

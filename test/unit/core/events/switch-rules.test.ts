@@ -14,7 +14,11 @@ import { serialKey } from "../../../../src/core/events/event-values";
 import { samplePayload } from "../../../../src/core/events/samples";
 
 const rule = (event: string, serial = "", value = "") => compileRule({ event, serial, value });
-const config = (rules: readonly EventRule[], { otherwise = false, checkall = true } = {}): SwitchConfig => ({ rules: compileRules(rules), otherwise, checkall });
+const config = (rules: readonly EventRule[], { otherwise = false, checkall = true } = {}): SwitchConfig => ({
+    rules: compileRules(rules),
+    otherwise,
+    checkall,
+});
 
 describe("event-rules", () => {
     describe("compileRule", () => {

@@ -10,22 +10,42 @@ import { seenByHomeAssistant as seen } from "../../../support/home-assistant-vie
 describe("home-assistant entities", function () {
     describe("the device discovery message", function () {
         const messages = publisher().update(record({ ...KNOWN, firmwareVersion: "2.4.1" }));
-        const unit = (object: string, platform: string, own: object) => ({ p: platform, unique_id: `alocity_ALO-1_${object}`, ...own, state_topic: `alocity/ALO-1/${object}` });
+        const unit = (object: string, platform: string, own: object) => ({
+            p: platform,
+            unique_id: `alocity_ALO-1_${object}`,
+            ...own,
+            state_topic: `alocity/ALO-1/${object}`,
+        });
 
         it("is one retained message per device, first, with every component, as Home Assistant's device discovery asks", function () {
             assert.deepStrictEqual(messages[0], { topic: CONFIG, payload: messages[0].payload, retain: true });
             assert.strictEqual(topicsOf(messages).filter((topic) => topic.endsWith("/config")).length, 1);
             assert.deepStrictEqual(JSON.parse(messages[0].payload), {
-                dev: { identifiers: ["alocity_ALO-1"], name: "Front door", manufacturer: "Alocity", serial_number: "ALO-1", sw_version: "2.4.1" },
+                dev: {
+                    identifiers: ["alocity_ALO-1"],
+                    name: "Front door",
+                    manufacturer: "Alocity",
+                    serial_number: "ALO-1",
+                    sw_version: "2.4.1",
+                },
                 o: ORIGIN,
                 availability: [{ topic: "alocity/status" }, { topic: "alocity/ALO-1/availability" }],
                 availability_mode: "all",
                 cmps: {
                     door: unit("door", "binary_sensor", { name: null, device_class: "door" }),
                     lock: unit("lock", "binary_sensor", { device_class: "lock" }),
-                    connectivity: { ...unit("connectivity", "binary_sensor", { device_class: "connectivity", entity_category: "diagnostic" }), availability: [{ topic: "alocity/status" }] },
-                    alarm: { ...unit("alarm", "binary_sensor", { name: "Alarm", device_class: "problem" }), json_attributes_topic: "alocity/ALO-1/alarm/attributes" },
-                    lockdown: { ...unit("lockdown", "binary_sensor", { name: "Lockdown" }), json_attributes_topic: "alocity/ALO-1/lockdown/attributes" },
+                    connectivity: {
+                        ...unit("connectivity", "binary_sensor", { device_class: "connectivity", entity_category: "diagnostic" }),
+                        availability: [{ topic: "alocity/status" }],
+                    },
+                    alarm: {
+                        ...unit("alarm", "binary_sensor", { name: "Alarm", device_class: "problem" }),
+                        json_attributes_topic: "alocity/ALO-1/alarm/attributes",
+                    },
+                    lockdown: {
+                        ...unit("lockdown", "binary_sensor", { name: "Lockdown" }),
+                        json_attributes_topic: "alocity/ALO-1/lockdown/attributes",
+                    },
                     access: unit("access", "event", { name: "Access", event_types: ["granted", "denied"] }),
                     doorbell: unit("doorbell", "event", { device_class: "doorbell", event_types: ["ring"] }),
                 },
@@ -80,7 +100,10 @@ describe("home-assistant entities", function () {
             const ha = publisher();
             const dot = ha.update(record({ ...KNOWN, serialNumber: "ALO.1" }));
             const slash = ha.update(record({ ...KNOWN, serialNumber: "ALO/1" }));
-            assert.deepStrictEqual(topicsOf(dot).filter((topic) => topicsOf(slash).includes(topic)), []);
+            assert.deepStrictEqual(
+                topicsOf(dot).filter((topic) => topicsOf(slash).includes(topic)),
+                [],
+            );
             const forgotten = ha.update(record({ serialNumber: "ALO/1", removed: true }));
             assert.deepStrictEqual(topicsOf(forgotten).sort(), topicsOf(slash).sort());
             const config = JSON.parse(dot[0].payload);
@@ -114,7 +137,12 @@ describe("home-assistant entities", function () {
         for (const [object, fields, state] of cases) {
             it(`publishes ${object} ${state} for ${JSON.stringify(fields)}, retained`, function () {
                 const topic = `alocity/ALO-1/${object}`;
-                assert.deepStrictEqual(publisher().update(record(fields)).find((message) => message.topic === topic), { topic, payload: state, retain: true });
+                assert.deepStrictEqual(
+                    publisher()
+                        .update(record(fields))
+                        .find((message) => message.topic === topic),
+                    { topic, payload: state, retain: true },
+                );
             });
         }
 
@@ -123,8 +151,12 @@ describe("home-assistant entities", function () {
         });
 
         it("gives the active alarms and the user who started a lockdown as JSON attributes", function () {
-            const messages = publisher().update(record({ alarms: ["device.offline", "device.lockdown"], lockdown: true, lockdownBy: "Ann" }));
-            assert.deepStrictEqual(JSON.parse(payloadOf(messages, "alocity/ALO-1/alarm/attributes")!), { alarms: ["device.offline", "device.lockdown"] });
+            const messages = publisher().update(
+                record({ alarms: ["device.offline", "device.lockdown"], lockdown: true, lockdownBy: "Ann" }),
+            );
+            assert.deepStrictEqual(JSON.parse(payloadOf(messages, "alocity/ALO-1/alarm/attributes")!), {
+                alarms: ["device.offline", "device.lockdown"],
+            });
             assert.deepStrictEqual(JSON.parse(payloadOf(messages, "alocity/ALO-1/lockdown/attributes")!), { user: "Ann" });
         });
 
@@ -140,12 +172,13 @@ describe("home-assistant entities", function () {
             const ha = publisher();
             ha.update(record(KNOWN));
             assert.deepStrictEqual(ha.update(record({ ...KNOWN, ipAddress: "10.0.0.9" })), []);
-            assert.deepStrictEqual(ha.update(record({ ...KNOWN, door: "open" })), [{ topic: "alocity/ALO-1/door", payload: "ON", retain: true }]);
+            assert.deepStrictEqual(ha.update(record({ ...KNOWN, door: "open" })), [
+                { topic: "alocity/ALO-1/door", payload: "ON", retain: true },
+            ]);
             assert.deepStrictEqual(topicsOf(ha.update(record({ ...KNOWN, door: "open", name: "Back door" }))), [CONFIG]);
             const firmware = ha.update(record({ ...KNOWN, door: "open", name: "Back door", firmwareVersion: "2.5.0" }));
             assert.deepStrictEqual(topicsOf(firmware), [CONFIG]);
             assert.deepStrictEqual(JSON.parse(firmware[0].payload).dev.sw_version, "2.5.0");
         });
     });
-
 });

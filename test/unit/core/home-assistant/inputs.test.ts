@@ -26,7 +26,10 @@ describe("home-assistant inputs", function () {
         it("refuses MQTT wildcards with an error naming the property", function () {
             assert.throws(() => parseSettings({ prefix: "home/+" }), /prefix "home\/\+" contains the MQTT wildcard "\+"/);
             assert.throws(() => parseSettings({ base: "alocity/#" }), /base "alocity\/#" contains the MQTT wildcard "#"/);
-            assert.throws(() => parseSettings({ birthTopic: "homeassistant/+" }), /birth topic "homeassistant\/\+" contains the MQTT wildcard "\+"/);
+            assert.throws(
+                () => parseSettings({ birthTopic: "homeassistant/+" }),
+                /birth topic "homeassistant\/\+" contains the MQTT wildcard "\+"/,
+            );
         });
     });
 
@@ -34,9 +37,21 @@ describe("home-assistant inputs", function () {
         const custom = parseSettings({ prefix: "ha", base: "site", birthTopic: "hass/status" });
 
         it("reads a change message as a live record, and get's answers (one record or every record) as not live", function () {
-            assert.deepStrictEqual(readInput({ topic: "Front door", payload: record(), changed: ["door"] }, SETTINGS), { kind: "records", records: [record()], live: true });
-            assert.deepStrictEqual(readInput({ topic: "get", payload: record() }, SETTINGS), { kind: "records", records: [record()], live: false });
-            assert.deepStrictEqual(readInput({ topic: "get", payload: [record(), record()] }, SETTINGS), { kind: "records", records: [record(), record()], live: false });
+            assert.deepStrictEqual(readInput({ topic: "Front door", payload: record(), changed: ["door"] }, SETTINGS), {
+                kind: "records",
+                records: [record()],
+                live: true,
+            });
+            assert.deepStrictEqual(readInput({ topic: "get", payload: record() }, SETTINGS), {
+                kind: "records",
+                records: [record()],
+                live: false,
+            });
+            assert.deepStrictEqual(readInput({ topic: "get", payload: [record(), record()] }, SETTINGS), {
+                kind: "records",
+                records: [record(), record()],
+                live: false,
+            });
             assert.deepStrictEqual(readInput({ topic: "get", payload: [] }, SETTINGS), { kind: "records", records: [], live: false });
             assert.deepStrictEqual(readInput({ topic: "get", payload: null }, SETTINGS), { kind: "nothing" });
         });
@@ -47,15 +62,26 @@ describe("home-assistant inputs", function () {
                     assert.deepStrictEqual(readInput({ topic, payload }, custom), { kind: "republish" }, `${topic} ${payload}`);
                 }
                 for (const payload of ["offline", "", { online: true }, 1]) {
-                    assert.deepStrictEqual(readInput({ topic, payload }, custom), { kind: "nothing" }, `${topic} ${JSON.stringify(payload)}`);
+                    assert.deepStrictEqual(
+                        readInput({ topic, payload }, custom),
+                        { kind: "nothing" },
+                        `${topic} ${JSON.stringify(payload)}`,
+                    );
                 }
             }
         });
 
         it("tells a message on another topic (the prefix's status is not the birth topic) from one without a topic", function () {
-            assert.deepStrictEqual(readInput({ topic: "ha/status", payload: "online" }, custom), { kind: "other-topic", topic: "ha/status" });
+            assert.deepStrictEqual(readInput({ topic: "ha/status", payload: "online" }, custom), {
+                kind: "other-topic",
+                topic: "ha/status",
+            });
             assert.deepStrictEqual(readInput({ topic: "get", payload: [record(), 1] }, SETTINGS), { kind: "other-topic", topic: "get" });
-            for (const msg of [{ payload: "online" }, { topic: "", payload: "online" }, { topic: 5, payload: record({ serialNumber: "" }) }]) {
+            for (const msg of [
+                { payload: "online" },
+                { topic: "", payload: "online" },
+                { topic: 5, payload: record({ serialNumber: "" }) },
+            ]) {
                 assert.deepStrictEqual(readInput(msg, SETTINGS), { kind: "unexpected" }, JSON.stringify(msg));
             }
         });
@@ -72,9 +98,24 @@ describe("home-assistant inputs", function () {
         });
 
         it("reads what a record made by hand lacks, or holds of another type, as unknown", function () {
-            const handMade = { serialNumber: "ALO-1", name: "Front door", alarms: ["door.held-open", 7], door: "open", firmwareVersion: 10, changedAt: null, lastAccess: { at: "now" }, lockdown: "yes" };
+            const handMade = {
+                serialNumber: "ALO-1",
+                name: "Front door",
+                alarms: ["door.held-open", 7],
+                door: "open",
+                firmwareVersion: 10,
+                changedAt: null,
+                lastAccess: { at: "now" },
+                lockdown: "yes",
+            };
             const read = deviceRecordOf(handMade);
-            assert.deepStrictEqual(read, { ...blankDeviceRecord("ALO-1"), name: "Front door", door: "open", alarms: ["door.held-open"], lastSeen: 0 });
+            assert.deepStrictEqual(read, {
+                ...blankDeviceRecord("ALO-1"),
+                name: "Front door",
+                door: "open",
+                alarms: ["door.held-open"],
+                lastSeen: 0,
+            });
         });
     });
 });

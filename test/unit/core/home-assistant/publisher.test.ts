@@ -2,7 +2,17 @@
 import assert from "assert";
 import type { LastAccess } from "../../../../src/core/device-state/record";
 import { originOf } from "../../../../src/core/home-assistant/publisher";
-import { CONFIG, KNOWN, ORIGIN, STATE_TOPICS, NOW, accessedRecord as accessed, deviceRecord as record, rungRecord as rung, publisher } from "../../../support/device-records";
+import {
+    CONFIG,
+    KNOWN,
+    ORIGIN,
+    STATE_TOPICS,
+    NOW,
+    accessedRecord as accessed,
+    deviceRecord as record,
+    rungRecord as rung,
+    publisher,
+} from "../../../support/device-records";
 import { payloadOf, topicsOf } from "../../../support/mqtt-broker";
 import { seenByHomeAssistant as seen } from "../../../support/home-assistant-view";
 
@@ -22,18 +32,38 @@ describe("home-assistant publisher", function () {
 
     describe("access events", function () {
         const results: [Partial<LastAccess>, object][] = [
-            [{ granted: true, result: 0 }, { event_type: "granted", user: "Ann", result: "Access Granted" }],
-            [{ granted: false, result: 1 }, { event_type: "denied", user: "Ann", result: "Not Schedule" }],
-            [{ granted: false, result: "Unknown User" }, { event_type: "denied", user: "Ann", result: "Unknown User" }],
-            [{ granted: false, result: "3" }, { event_type: "denied", user: "Ann", result: "Device In Lockdown" }],
-            [{ granted: false, result: 12 }, { event_type: "denied", user: "Ann", result: 12 }],
-            [{ granted: false, result: "Tailgating" }, { event_type: "denied", user: "Ann", result: "Tailgating" }],
+            [
+                { granted: true, result: 0 },
+                { event_type: "granted", user: "Ann", result: "Access Granted" },
+            ],
+            [
+                { granted: false, result: 1 },
+                { event_type: "denied", user: "Ann", result: "Not Schedule" },
+            ],
+            [
+                { granted: false, result: "Unknown User" },
+                { event_type: "denied", user: "Ann", result: "Unknown User" },
+            ],
+            [
+                { granted: false, result: "3" },
+                { event_type: "denied", user: "Ann", result: "Device In Lockdown" },
+            ],
+            [
+                { granted: false, result: 12 },
+                { event_type: "denied", user: "Ann", result: 12 },
+            ],
+            [
+                { granted: false, result: "Tailgating" },
+                { event_type: "denied", user: "Ann", result: "Tailgating" },
+            ],
         ];
         for (const [access, payload] of results) {
             it(`fires ${JSON.stringify(payload)} for the result ${JSON.stringify(access.result)}, not retained`, function () {
                 const ha = publisher();
                 ha.update(record());
-                assert.deepStrictEqual(ha.update(accessed(access)), [{ topic: "alocity/ALO-1/access", payload: JSON.stringify(payload), retain: false }]);
+                assert.deepStrictEqual(ha.update(accessed(access)), [
+                    { topic: "alocity/ALO-1/access", payload: JSON.stringify(payload), retain: false },
+                ]);
             });
         }
 
@@ -51,21 +81,29 @@ describe("home-assistant publisher", function () {
             assert.strictEqual(ha.update(accessed({ granted: true, result: 0 })).length, 1);
             assert.deepStrictEqual(topicsOf(ha.update(accessed({ granted: true, result: 0 }, { door: "open" }))), ["alocity/ALO-1/door"]);
             for (const change of [{ at: NOW + 1 }, { at: NOW + 1, user: "Bob" }, { at: NOW + 1, user: "Bob", result: 2 }]) {
-                assert.deepStrictEqual(topicsOf(ha.update(accessed({ granted: true, result: 0, ...change }, { door: "open" }))), ["alocity/ALO-1/access"]);
+                assert.deepStrictEqual(topicsOf(ha.update(accessed({ granted: true, result: 0, ...change }, { door: "open" }))), [
+                    "alocity/ALO-1/access",
+                ]);
             }
         });
 
         it("fires after the device message when the access is the device's first record, and Home Assistant sees it", function () {
             const messages = publisher().update(accessed({ granted: true, result: 0 }));
             assert.deepStrictEqual([messages[0].topic, messages.at(-1)?.topic], [CONFIG, "alocity/ALO-1/access"]);
-            assert.deepStrictEqual(seen(messages).entity("alocity_ALO-1_access").events, [{ event_type: "granted", user: "Ann", result: "Access Granted" }]);
+            assert.deepStrictEqual(seen(messages).entity("alocity_ALO-1_access").events, [
+                { event_type: "granted", user: "Ann", result: "Access Granted" },
+            ]);
         });
 
         it("does not fire an old access of a device first seen in a change about something else, nor for a get answer", function () {
             const old = accessed({ granted: true, result: 0, at: NOW - 60_000 }, { door: "open", lastSeen: NOW });
             assert.ok(!topicsOf(publisher().update(old)).includes("alocity/ALO-1/access"));
             const ha = publisher();
-            assert.ok(ha.updateAll([accessed({ granted: true, result: 0 }), record({ serialNumber: "ALO-2" })]).every((message) => message.retain));
+            assert.ok(
+                ha
+                    .updateAll([accessed({ granted: true, result: 0 }), record({ serialNumber: "ALO-2" })])
+                    .every((message) => message.retain),
+            );
             assert.deepStrictEqual(topicsOf(ha.update(accessed({ granted: true, result: 0 }, { door: "open" }))), ["alocity/ALO-1/door"]);
             assert.deepStrictEqual(ha.updateAll([accessed({ granted: true, result: 0, at: NOW + 5 }, { door: "open" })]), []);
         });
@@ -77,7 +115,9 @@ describe("home-assistant publisher", function () {
             ha.update(record());
             const ring = { topic: "alocity/ALO-1/doorbell", payload: JSON.stringify({ event_type: "ring" }), retain: false };
             assert.deepStrictEqual(ha.update(rung(NOW + 1000)), [ring]);
-            assert.deepStrictEqual(ha.update(rung(NOW + 1000, { door: "open" })), [{ topic: "alocity/ALO-1/door", payload: "ON", retain: true }]);
+            assert.deepStrictEqual(ha.update(rung(NOW + 1000, { door: "open" })), [
+                { topic: "alocity/ALO-1/door", payload: "ON", retain: true },
+            ]);
             assert.deepStrictEqual(ha.update(rung(NOW + 2000, { door: "open" })), [ring]);
         });
 
@@ -89,7 +129,9 @@ describe("home-assistant publisher", function () {
         });
 
         it("does not fire an old press of a device first seen, nor for a get answer", function () {
-            assert.ok(!topicsOf(publisher().update(rung(NOW - 60_000, { lastSeen: NOW, door: "open" }))).includes("alocity/ALO-1/doorbell"));
+            assert.ok(
+                !topicsOf(publisher().update(rung(NOW - 60_000, { lastSeen: NOW, door: "open" }))).includes("alocity/ALO-1/doorbell"),
+            );
             const ha = publisher();
             ha.updateAll([rung(NOW)]);
             assert.deepStrictEqual(ha.updateAll([rung(NOW + 1000)]), []);

@@ -4,7 +4,10 @@ import { FirstSightings } from "../../../../src/core/shared/first-sightings";
 describe("FirstSightings", function () {
     it("says new the first time a key is seen and known after, up to its limit; full for new keys beyond it", function () {
         const sightings = new FirstSightings(2);
-        assert.deepStrictEqual(["a", "a", "b", "c", "b", "c"].map((key) => sightings.sight(key)), ["new", "known", "new", "full", "known", "full"]);
+        assert.deepStrictEqual(
+            ["a", "a", "b", "c", "b", "c"].map((key) => sightings.sight(key)),
+            ["new", "known", "new", "full", "known", "full"],
+        );
     });
 
     it("remembers 1,000 keys by default", function () {

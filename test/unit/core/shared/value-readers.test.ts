@@ -20,7 +20,10 @@ describe("saved values", () => {
 
     describe("savedFlag", () => {
         it("takes booleans, and true / false as text (case and spaces ignored)", () => {
-            assert.deepEqual([savedFlag(true, false), savedFlag(false, true), savedFlag(" TRUE ", false), savedFlag("false", true)], [true, false, true, false]);
+            assert.deepEqual(
+                [savedFlag(true, false), savedFlag(false, true), savedFlag(" TRUE ", false), savedFlag("false", true)],
+                [true, false, true, false],
+            );
         });
         it("gives the fallback for anything else", () => {
             for (const value of [undefined, null, "", "yes", 1, 0, {}]) {

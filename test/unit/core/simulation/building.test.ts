@@ -107,7 +107,10 @@ function assertRun(simulation: Simulation, nodeSettings: Record<string, unknown>
     // The forced door never gets an unlock or a granted access.
     const forced = incident(simulation, "forced-open").serialNumber;
     const explains = (request: (typeof requests)[number]) => request.body.lockState === "Unlocked" || request.body.result === 0;
-    assert.deepStrictEqual(requests.filter((request) => request.serialNumber === forced && explains(request)), []);
+    assert.deepStrictEqual(
+        requests.filter((request) => request.serialNumber === forced && explains(request)),
+        [],
+    );
 
     const played = playThroughCore(simulation, nodeSettings);
     assert.deepStrictEqual(played.notices, [], "every value is one the node's defaults list");
@@ -148,14 +151,22 @@ describe("the simulated building (alocity-webhook simulate)", function () {
             const held = incident(simulation, "held-open");
             assert.strictEqual(held.until - held.from, 75_000);
             assertRun(simulation, {});
-            assertRun(simulation, { heldOpen: 30, devices: simulation.doors.map(({ serialNumber, name }) => ({ serial: serialNumber, name })) });
+            assertRun(simulation, {
+                heldOpen: 30,
+                devices: simulation.doors.map(({ serialNumber, name }) => ({ serial: serialNumber, name })),
+            });
         }
     });
 
     /** Options of runs with 2 to 12 doors, a hold-open time in the range given, any length and any seed. */
     const anyRun = (holdOpen: { min: number; max: number }) =>
         fc
-            .record({ doors: fc.integer({ min: 2, max: 12 }), holdOpenSeconds: fc.integer(holdOpen), extra: fc.integer({ min: 0, max: 200 }), seed: fc.string() })
+            .record({
+                doors: fc.integer({ min: 2, max: 12 }),
+                holdOpenSeconds: fc.integer(holdOpen),
+                extra: fc.integer({ min: 0, max: 200 }),
+                seed: fc.string(),
+            })
             .map(({ extra, ...rest }): SimulationOptions => ({ ...rest, seconds: minimumSeconds(rest.holdOpenSeconds) + extra }));
 
     it("does so for any doors, length, hold-open time and seed, with a node held-open time between everyday openings and the hold", function () {

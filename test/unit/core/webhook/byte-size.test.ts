@@ -16,6 +16,7 @@ describe("byte sizes", function () {
     });
 
     it("gives undefined for what is not a size", function () {
-        for (const value of [undefined, null, "", "lots", "5 tb", -1, NaN, Infinity, {}]) assert.strictEqual(byteSize(value), undefined, String(value));
+        for (const value of [undefined, null, "", "lots", "5 tb", -1, NaN, Infinity, {}])
+            assert.strictEqual(byteSize(value), undefined, String(value));
     });
 });

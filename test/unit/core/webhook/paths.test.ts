@@ -1,5 +1,13 @@
 import assert from "assert";
-import { InvalidPathError, isBelow, isEditorApiPath, joinPath, normalisePath, pathBelow, pathKey } from "../../../../src/core/webhook/paths";
+import {
+    InvalidPathError,
+    isBelow,
+    isEditorApiPath,
+    joinPath,
+    normalisePath,
+    pathBelow,
+    pathKey,
+} from "../../../../src/core/webhook/paths";
 
 describe("webhook paths", function () {
     it("normalises a node's URL: a leading slash, no doubled or trailing slash", function () {
@@ -14,7 +22,11 @@ describe("webhook paths", function () {
 
     it("refuses the root and anything express would read as a pattern", function () {
         for (const url of ["", "/", "/:id", "/a*", "/a?", "/a+", "/(a)", "/a b", "/ä"]) {
-            assert.throws(() => normalisePath(url), (error: unknown) => error instanceof InvalidPathError && error.reason === "invalid", url);
+            assert.throws(
+                () => normalisePath(url),
+                (error: unknown) => error instanceof InvalidPathError && error.reason === "invalid",
+                url,
+            );
         }
     });
 
@@ -26,17 +38,24 @@ describe("webhook paths", function () {
     });
 
     it("joins a mount path and a path", function () {
-        assert.deepStrictEqual([joinPath("", "/a"), joinPath("/", "/a"), joinPath("/hooks", "/a"), joinPath("/hooks/", "/a")], ["/a", "/a", "/hooks/a", "/hooks/a"]);
+        assert.deepStrictEqual(
+            [joinPath("", "/a"), joinPath("/", "/a"), joinPath("/hooks", "/a"), joinPath("/hooks/", "/a")],
+            ["/a", "/a", "/hooks/a", "/hooks/a"],
+        );
     });
 
     it("tells what lies below a root", function () {
         assert.ok(isBelow("/red/flows", "/red") && isBelow("/red", "/RED/") && isBelow("/x", "/"));
         assert.ok(!isBelow("/redder", "/red"));
-        assert.deepStrictEqual([pathBelow("/red/flows", "/red"), pathBelow("/red", "/red"), pathBelow("/flows", "/"), pathBelow("/x", "/red")], ["/flows", "/", "/flows", undefined]);
+        assert.deepStrictEqual(
+            [pathBelow("/red/flows", "/red"), pathBelow("/red", "/red"), pathBelow("/flows", "/"), pathBelow("/x", "/red")],
+            ["/flows", "/", "/flows", undefined],
+        );
     });
 
     it("knows the editor's own API paths", function () {
-        for (const path of ["/flows", "/Flows", "/nodes/x", "/auth/token", "/inject/abc", "/settings/user"]) assert.ok(isEditorApiPath(path), path);
+        for (const path of ["/flows", "/Flows", "/nodes/x", "/auth/token", "/inject/abc", "/settings/user"])
+            assert.ok(isEditorApiPath(path), path);
         for (const path of ["/alocity", "/flowsx", "/", "/hooks/flows"]) assert.ok(!isEditorApiPath(path), path);
     });
 });

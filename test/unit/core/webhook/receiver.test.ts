@@ -15,7 +15,10 @@ interface ReceiveOptions {
     now?: number;
 }
 
-function receive(body: string | Buffer, { header, guard = new DeliveryMemory(), cfg = config, now = NOW_MS }: ReceiveOptions = {}): ReceiveOutcome {
+function receive(
+    body: string | Buffer,
+    { header, guard = new DeliveryMemory(), cfg = config, now = NOW_MS }: ReceiveOptions = {},
+): ReceiveOutcome {
     const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
     return receiveWebhook(raw, header ?? sign(SECRET, raw, NOW_S), cfg, guard, now);
 }
@@ -47,7 +50,7 @@ describe("receiver core", function () {
 
     const badBodies = {
         "empty-body": ["", "  \r\n", "\uFEFF"],
-        "not-json": ["{not json", "Open", "{\"a\":1}}"],
+        "not-json": ["{not json", "Open", '{"a":1}}'],
         "not-an-object": ["[1,2]", '"text"', "42", "null", "true"],
     };
     for (const [problem, bodies] of Object.entries(badBodies)) {

@@ -30,11 +30,17 @@ const shapedHeader = fc
         // The separator is drawn from the run's own random source (fc.sample would draw from another: a failure could
         // not be replayed from its seed).
         fc
-            .tuple(fc.shuffledSubarray([`t:${t}`, ...sigs.map((s) => `sig:${s}`), ...extra], { minLength: 0 }), fc.constantFrom(",", ", ", " ,"))
+            .tuple(
+                fc.shuffledSubarray([`t:${t}`, ...sigs.map((s) => `sig:${s}`), ...extra], { minLength: 0 }),
+                fc.constantFrom(",", ", ", " ,"),
+            )
             .map(([parts, separator]) => parts.join(separator)),
     );
 
-const anyBody = fc.oneof(fc.string({ maxLength: 500 }), fc.uint8Array({ maxLength: 500 }).map((bytes) => Buffer.from(bytes)));
+const anyBody = fc.oneof(
+    fc.string({ maxLength: 500 }),
+    fc.uint8Array({ maxLength: 500 }).map((bytes) => Buffer.from(bytes)),
+);
 
 describe("hostile input (property-based)", function () {
     it("parseSignatureHeader never throws, whatever the header", function () {
@@ -97,7 +103,10 @@ describe("hostile input (property-based)", function () {
         assert.strictEqual(verify(manyParts, body, [SECRET], { now: NOW_MS }).ok, true);
         const manySigs = `t:${NOW_MS / 1000},${"sig:AAAA,".repeat(20000)}`;
         assert.deepStrictEqual(pick(verify(manySigs, body, [SECRET], { now: NOW_MS })), { ok: false, reason: "malformed-header" });
-        assert.deepStrictEqual(pick(verify("t:".padEnd(1_000_000, "9"), body, [SECRET], { now: NOW_MS })), { ok: false, reason: "malformed-header" });
+        assert.deepStrictEqual(pick(verify("t:".padEnd(1_000_000, "9"), body, [SECRET], { now: NOW_MS })), {
+            ok: false,
+            reason: "malformed-header",
+        });
     });
 });
 

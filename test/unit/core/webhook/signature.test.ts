@@ -1,6 +1,14 @@
 import assert from "assert";
 import crypto from "crypto";
-import { computeSignature, parseSignatureHeader, sign, verify, type RejectionReason, type VerifyOptions, type VerifyResult } from "../../../../src/core/webhook/signature";
+import {
+    computeSignature,
+    parseSignatureHeader,
+    sign,
+    verify,
+    type RejectionReason,
+    type VerifyOptions,
+    type VerifyResult,
+} from "../../../../src/core/webhook/signature";
 
 const SECRET = "whsec_9c1e7d2a4b";
 const NOW_S = 1_795_900_000;
@@ -212,7 +220,14 @@ describe("signature core", function () {
         it("refuses options that would quietly switch the timestamp check off", function () {
             const header = sign(SECRET, body, 1);
             // Options a JavaScript caller may pass: numbers that are no tolerance or time, and strings.
-            const wrongOptions: unknown[] = [{ tolerance: NaN }, { tolerance: -1 }, { tolerance: Infinity }, { tolerance: "300" }, { now: NaN }, { now: "now" }];
+            const wrongOptions: unknown[] = [
+                { tolerance: NaN },
+                { tolerance: -1 },
+                { tolerance: Infinity },
+                { tolerance: "300" },
+                { now: NaN },
+                { now: "now" },
+            ];
             for (const options of wrongOptions) {
                 assert.throws(() => verify(header, body, [SECRET], options as VerifyOptions), TypeError, JSON.stringify(options));
             }

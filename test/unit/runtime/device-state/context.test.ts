@@ -5,8 +5,14 @@ describe("alocity-device-state's context store", function () {
     const configured = { contextStorage: { default: { module: "memory" }, file: { module: "localfilesystem" } } };
 
     it("is the default store for an empty name, and a store settings.js configures by its name", function () {
-        assert.deepStrictEqual([contextStoreOf(configured, ""), contextStoreOf(configured, undefined)], [{ store: undefined }, { store: undefined }]);
-        assert.deepStrictEqual([contextStoreOf(configured, " file "), contextStoreOf(configured, "default")], [{ store: "file" }, { store: "default" }]);
+        assert.deepStrictEqual(
+            [contextStoreOf(configured, ""), contextStoreOf(configured, undefined)],
+            [{ store: undefined }, { store: undefined }],
+        );
+        assert.deepStrictEqual(
+            [contextStoreOf(configured, " file "), contextStoreOf(configured, "default")],
+            [{ store: "file" }, { store: "default" }],
+        );
     });
 
     it("without contextStorage, knows the one memory store the editor lists", function () {

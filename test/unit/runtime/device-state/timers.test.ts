@@ -25,7 +25,10 @@ describe("alocity-device-state's timers", function () {
         timers.arm("ALO-1", now + 20);
         timers.arm("ALO-2", now + 40);
         timers.arm("ALO-0", null);
-        await eventually(() => fired.length === 3, () => `three devices to fire, not ${JSON.stringify(fired)}`);
+        await eventually(
+            () => fired.length === 3,
+            () => `three devices to fire, not ${JSON.stringify(fired)}`,
+        );
         assert.deepStrictEqual(fired, ["ALO-1", "ALO-2", "ALO-3"]);
     });
 
@@ -50,7 +53,10 @@ describe("alocity-device-state's timers", function () {
         let left = 2;
         const { timers, fired } = recording(() => (left-- > 0 ? Date.now() + 10 : null));
         timers.arm("ALO-1", Date.now() + 10);
-        await eventually(() => fired.length === 3, () => `three firings, not ${fired.length}`);
+        await eventually(
+            () => fired.length === 3,
+            () => `three firings, not ${fired.length}`,
+        );
         timers.arm("ALO-2", Date.now() + 30);
         await eventually(() => fired.includes("ALO-2"), "a device armed later to fire");
         assert.deepStrictEqual(fired, ["ALO-1", "ALO-1", "ALO-1", "ALO-2"]);

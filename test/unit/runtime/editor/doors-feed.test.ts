@@ -54,9 +54,20 @@ function runtime(allowed = true) {
 
 /** Device states with three devices: "Back door" (ALO-2), "ALO-1" (no name) and "Gate" (ALO 3). */
 function building(): DeviceFleet {
-    const states = new DeviceFleet(parseDeviceStateConfig({ devices: [{ serial: "ALO-2", name: "Back door" }, { serial: "ALO 3", name: "ALO-1x" }] }));
+    const states = new DeviceFleet(
+        parseDeviceStateConfig({
+            devices: [
+                { serial: "ALO-2", name: "Back door" },
+                { serial: "ALO 3", name: "ALO-1x" },
+            ],
+        }),
+    );
     const now = Date.now();
-    for (const [serialNumber, doorState] of [["ALO-2", "Open"], ["ALO-1", "Closed"], ["ALO 3", "Closed"]]) {
+    for (const [serialNumber, doorState] of [
+        ["ALO-2", "Open"],
+        ["ALO-1", "Closed"],
+        ["ALO 3", "Closed"],
+    ]) {
         states.handle({ topic: "door.state", payload: { serialNumber, doorState } }, now);
     }
     return states;
@@ -79,7 +90,11 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
                 { id: "n2", name: "", loading: true, records: [] },
             ],
         );
-        assert.deepEqual(answer.nodes[0].records.find((r) => r.serialNumber === "ALO-2"), states.get("ALO-2"), "the whole record");
+        assert.deepEqual(
+            answer.nodes[0].records.find((r) => r.serialNumber === "ALO-2"),
+            states.get("ALO-2"),
+            "the whole record",
+        );
         first.remove();
         second.remove();
     });
@@ -138,7 +153,10 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         const a = feed.add({ id: "a" }, () => undefined);
         const b = feed.add({ id: "b" }, () => undefined);
         const lists = () => nodesLists().map((p) => [p.retain, (p.data as { nodes: { id: string }[] }).nodes.map((n) => n.id)]);
-        assert.deepEqual(lists(), [[true, ["a"]], [true, ["a", "b"]]]);
+        assert.deepEqual(lists(), [
+            [true, ["a"]],
+            [true, ["a", "b"]],
+        ]);
         const versions = ((await get()).body as DoorsAnswer).nodes.map((n) => n.version);
         assert.ok(versions[1] > versions[0]);
 

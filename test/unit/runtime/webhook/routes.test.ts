@@ -142,7 +142,11 @@ describe("webhook routes", function () {
         it("refuses paths that are not literal", function () {
             const apps = nodeRedApps();
             for (const path of ["/", "/:id", "/a*", "/a?b", "/a(b)", "/a b"]) {
-                assert.throws(() => apps.routes.claim(path, owner("a")), (error: unknown) => error instanceof InvalidPathError && error.reason === "invalid", path);
+                assert.throws(
+                    () => apps.routes.claim(path, owner("a")),
+                    (error: unknown) => error instanceof InvalidPathError && error.reason === "invalid",
+                    path,
+                );
             }
         });
     });
@@ -268,7 +272,10 @@ describe("webhook routes", function () {
             const DELIVERY = '{"doorState":"Open"}';
             // Remembers each body as a delivery signed at t=1 (300 s tolerance): "new" the first time, then "repeat".
             const remembering = (id: string) =>
-                owner(id, (request) => ({ status: 200, body: request.deliveryMemory.remember(1, request.rawBody.toString(), 300) ? "new" : "repeat" }));
+                owner(id, (request) => ({
+                    status: 200,
+                    body: request.deliveryMemory.remember(1, request.rawBody.toString(), 300) ? "new" : "repeat",
+                }));
             const redeploy = (release: () => void, path: string, id: string) => {
                 apps.events.emit("flows:stopping");
                 release();
@@ -285,7 +292,11 @@ describe("webhook routes", function () {
             assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).status, 404);
             assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 1 }, "the released path's memory is kept");
             redeploy(claim.release, "/ALOCITY", "a");
-            assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).text, "repeat", "served again, it still knows the delivery");
+            assert.strictEqual(
+                (await postJson(apps.root, "/alocity", DELIVERY)).text,
+                "repeat",
+                "served again, it still knows the delivery",
+            );
             assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0 }, "taken back; /elsewhere remembered nothing");
         });
 

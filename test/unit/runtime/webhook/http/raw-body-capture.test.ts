@@ -33,9 +33,13 @@ describe("raw body capture", function () {
         ]) {
             it(`keeps the raw body of a request with ${what}, past the editor's JSON parser`, async function () {
                 const body = '{ "doorState" : "Open" }';
-                const answer = await rawExchange(listening.port, head(`Content-Type: application/json\r\nContent-Length: ${body.length}`, target) + body, {
-                    until: answerReceived,
-                });
+                const answer = await rawExchange(
+                    listening.port,
+                    head(`Content-Type: application/json\r\nContent-Length: ${body.length}`, target) + body,
+                    {
+                        until: answerReceived,
+                    },
+                );
                 assert.strictEqual(answer.status, 200, answer.text);
                 assert.ok(answer.text.endsWith(`a:${body}`), answer.text);
                 assert.ok(adminSeen.length > 0, "the admin app's middleware saw it");
@@ -56,7 +60,9 @@ describe("raw body capture", function () {
         it("answers 413 to a Content-Length over the path's maxBytes, whether or not the client sends the body", async function () {
             const headersOnly = await rawExchange(port, head(`Content-Length: ${LIMIT + 1}`), { until: answerReceived });
             assert.strictEqual(headersOnly.status, 413, headersOnly.text);
-            const whole = await rawExchange(port, [head(`Content-Length: ${4 * LIMIT}`), Buffer.alloc(4 * LIMIT, 0x20)], { until: answerReceived });
+            const whole = await rawExchange(port, [head(`Content-Length: ${4 * LIMIT}`), Buffer.alloc(4 * LIMIT, 0x20)], {
+                until: answerReceived,
+            });
             assert.deepStrictEqual([whole.status, whole.reset], [413, false], whole.text);
         });
 
@@ -70,7 +76,8 @@ describe("raw body capture", function () {
         it("keeps the connection usable after a 413 whose body the client sent whole", async function () {
             const tooLarge = [head(`Content-Length: ${LIMIT + 10}`), Buffer.alloc(LIMIT + 10, 0x20)];
             const next = head("Content-Length: 2") + "{}";
-            const twoAnswers = (text: string) => (text.match(/HTTP\/1\.1 /g) ?? []).length === 2 && answerReceived(text.slice(text.lastIndexOf("HTTP/1.1 ")));
+            const twoAnswers = (text: string) =>
+                (text.match(/HTTP\/1\.1 /g) ?? []).length === 2 && answerReceived(text.slice(text.lastIndexOf("HTTP/1.1 ")));
             const answer = await rawExchange(port, [...tooLarge, next], { until: twoAnswers });
             assert.match(answer.text, /^HTTP\/1\.1 413 [\s\S]*HTTP\/1\.1 200 [\s\S]*a:\{\}$/);
         });
@@ -114,19 +121,28 @@ describe("raw body capture", function () {
             try {
                 const slow: Socket[] = [];
                 const slowAnswers = [0, 1].map(() =>
-                    rawExchange(listening.port, (socket) => {
-                        slow.push(socket);
-                        socket.write(head("Content-Length: 4") + "ab");
-                    }, { until: answerReceived }),
+                    rawExchange(
+                        listening.port,
+                        (socket) => {
+                            slow.push(socket);
+                            socket.write(head("Content-Length: 4") + "ab");
+                        },
+                        { until: answerReceived },
+                    ),
                 );
                 // Both are being read (the capture starts reading as the request arrives).
                 await eventually(() => requests === 2, "two bodies being read");
-                const refused = await rawExchange(listening.port, [head(`Content-Length: ${LIMIT}`), Buffer.alloc(LIMIT, 0x20)], { until: answerReceived });
+                const refused = await rawExchange(listening.port, [head(`Content-Length: ${LIMIT}`), Buffer.alloc(LIMIT, 0x20)], {
+                    until: answerReceived,
+                });
                 assert.deepStrictEqual([refused.status, refused.reset], [503, false], refused.text);
                 assert.match(refused.text, /\r\nretry-after: \d+\r\n/i);
                 for (const socket of slow) socket.write("cd");
                 const answers = await Promise.all(slowAnswers);
-                assert.deepStrictEqual(answers.map((answer) => answer.text.slice(answer.text.lastIndexOf("\r\n") + 2)), ["a:abcd", "a:abcd"]);
+                assert.deepStrictEqual(
+                    answers.map((answer) => answer.text.slice(answer.text.lastIndexOf("\r\n") + 2)),
+                    ["a:abcd", "a:abcd"],
+                );
                 assert.strictEqual((await postJson(apps.root, "/alocity", "e")).text, "a:e", "the slots are free again");
             } finally {
                 await listening.close();

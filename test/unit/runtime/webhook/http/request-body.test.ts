@@ -12,7 +12,9 @@ const read = (req: IncomingMessage, lingering = lingeringFor(LIMIT)) =>
     new Promise<RequestBody>((done) => readRequestBody(req, { maxBytes: LIMIT, timeoutMs: 60_000 }, done, lingering));
 
 /** A server that reads each body with readRequestBody and answers what it read (or 413 / 400). */
-async function bodyServer(lingering: Lingering): Promise<{ port: number; started: () => number; reads: RequestBody[]; close(): Promise<void> }> {
+async function bodyServer(
+    lingering: Lingering,
+): Promise<{ port: number; started: () => number; reads: RequestBody[]; close(): Promise<void> }> {
     const reads: RequestBody[] = [];
     let started = 0;
     const server = http.createServer(async (req, res) => {

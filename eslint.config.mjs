@@ -1,0 +1,28 @@
+// ESLint (flat config): typescript-eslint's recommended type-checked rules over the TypeScript sources and tests, the
+// recommended rules over the JavaScript of the benchmark, the scripts and the editor's resources. Formatting is
+// Prettier's (`npm run format`), so no rule here is about layout.
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["dist/", "node_modules/", ".compat/", ".node-red/", "artifacts/", "bench/results/", "coverage/"] },
+    {
+        files: ["**/*.ts"],
+        extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    },
+    {
+        files: ["**/*.js", "**/*.mjs"],
+        extends: [js.configs.recommended],
+        languageOptions: { globals: globals.node, sourceType: "commonjs" },
+    },
+    { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },
+    {
+        files: ["resources/**/*.js"],
+        languageOptions: { globals: { ...globals.browser, RED: "readonly", $: "readonly", jQuery: "readonly" }, sourceType: "script" },
+    },
+    { linterOptions: { reportUnusedDisableDirectives: "error" } },
+    prettier,
+);
