@@ -12,6 +12,14 @@ export default tseslint.config(
         files: ["**/*.ts"],
         extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        rules: {
+            // `const node = this` in a node's constructor: Node-RED's own idiom, for the handlers it registers.
+            "@typescript-eslint/no-this-alias": ["error", { allowedNames: ["node"] }],
+            // `import x = require("...")`: how CommonJS TypeScript imports a module that says `export =` (a node module).
+            "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
+            // A property left out of a copy (`const { removed: _removed, ...rest } = record`) is named with `_`.
+            "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true, varsIgnorePattern: "^_", argsIgnorePattern: "^_" }],
+        },
     },
     {
         files: ["**/*.js", "**/*.mjs"],

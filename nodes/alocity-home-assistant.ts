@@ -5,7 +5,8 @@ import { FirstSightings } from "../src/core/shared/first-sightings";
 import { packageInfo } from "../src/package-info";
 import { LogThrottle } from "../src/core/shared/log-throttle";
 import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/shared/node-red";
-import { clockTime, ThrottledStatus } from "../src/runtime/shared/throttled-status";
+import { clockTime } from "../src/core/shared/clock";
+import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 
 type HomeAssistantDef = NodeDef & SavedSettings;
 

@@ -9,7 +9,8 @@ import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/s
 import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
 import type { AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
 import { testEventTargets } from "../src/runtime/editor/sample-delivery";
-import { clockTime, ThrottledStatus } from "../src/runtime/shared/throttled-status";
+import { clockTime } from "../src/core/shared/clock";
+import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";
 
 interface WebhookInDef extends NodeDef {

@@ -1,5 +1,5 @@
 /**
- * `alocity-webhook simulate`: plays a simulated building (core/building-simulation) in real time, each event signed as
+ * `alocity-webhook simulate`: plays a simulated building (src/core/simulation/building.ts) in real time, each event signed as
  * Alocity signs it and POSTed to a webhook URL, one line printed per request as it is answered.
  */
 import { randomInt } from "crypto";
@@ -17,6 +17,9 @@ import {
     type SimulatedRequest,
 } from "../core/simulation/building";
 import { sign } from "../core/webhook/signature";
+import { clockTime } from "../core/shared/clock";
+import { packageVersion, PROGRAM, secretOf, UsageError, webhookUrlOf, type Io, type Values } from "./command-line";
+import { HINTS, post, type Answer } from "./delivery";
 
 export const SIMULATE_USAGE = `simulate:  alocity-webhook simulate --url URL [--doors N] [--for SECONDS] [--hold-open SECONDS] [--seed S]
   Plays a building of N doors (ALO-SIM-01, ALO-SIM-02, ...) in real time: health checks, then people
@@ -78,13 +81,6 @@ export function simulationOf(values: SimulateValues): { simulation: Simulation }
     return { simulation: simulateBuilding({ doors: Number(doors), seconds: Number(seconds), holdOpenSeconds: Number(holdOpen), seed }) };
 }
 
-/** An HTTP answer, as the command's POST resolves with it. */
-export interface Answer {
-    status: number;
-    statusText: string;
-    body: string;
-}
-
 /** What playing needs from the command: where and how to send, and where to write. */
 export interface Player {
     url: URL;
@@ -105,10 +101,6 @@ const INCIDENTS: Record<Incident["kind"], (incident: Incident, clock: (offset: n
     lockdown: ({ until }, clock) => `lockdown, ended at ${clock(until)}`,
     doorbell: () => "doorbell",
 };
-
-function clockTime(epochMs: number): string {
-    return new Date(epochMs).toTimeString().slice(0, 8);
-}
 
 function statusOf(answer: Answer): string {
     return `${answer.status} ${answer.statusText}`.trim();
@@ -145,6 +137,24 @@ export class Signer {
         this.sentThisSecond.add(body.toString("utf8"));
         return sign(this.secret, body, second);
     }
+}
+
+/** The `simulate` command: the run its options ask for, played against the webhook URL. */
+export async function simulate(values: Values, io: Io): Promise<number> {
+    const url = webhookUrlOf(values, "simulate");
+    const run = simulationOf(values);
+    if ("problem" in run) {
+        throw new UsageError(run.problem);
+    }
+    return playSimulation(run.simulation, {
+        url,
+        secret: await secretOf(values, io),
+        out: io.stdout,
+        err: io.stderr,
+        post: (body, headers) => post(url, body, headers),
+        hint: (status) => HINTS[status],
+        userAgent: `${PROGRAM}/${packageVersion()}`,
+    });
 }
 
 /** Plays the run; resolves with the exit status: 0 when every request was answered 2xx, else 1 (with a summary). */

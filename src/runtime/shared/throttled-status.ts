@@ -38,8 +38,3 @@ export class ThrottledStatus {
         }
     }
 }
-
-/** A time as node statuses show it: the local time of day, HH:MM:SS. */
-export function clockTime(ms: number): string {
-    return new Date(ms).toTimeString().slice(0, 8);
-}
