@@ -23,7 +23,7 @@ function demoSecret() {
 
 /** A word for a POSIX shell, quoted when it needs to be. */
 function shellWord(text) {
-    return /^[A-Za-z0-9_\/.:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+    return /^[A-Za-z0-9_/.:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 /** The demo flow with its key, and the address it is really served at in its comment. */

@@ -51,7 +51,7 @@ export function parseCommandLine(argv: readonly string[]): { values: Values; pos
     }
     try {
         const parsed = util.parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-        return { values: parsed.values as Values, positionals: parsed.positionals };
+        return { values: parsed.values, positionals: parsed.positionals };
     } catch (caught) {
         const error = caught as NodeJS.ErrnoException;
         const option = /'(-[^' ]+)/.exec(String(error?.message))?.[1];

@@ -128,7 +128,7 @@ if (require.main === module) {
             process.exitCode = status;
         },
         (error) => {
-            process.stderr.write(`${PROGRAM}: ${error?.stack ?? error}\n`);
+            process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.stack : String(error)}\n`);
             process.exitCode = 1;
         },
     );

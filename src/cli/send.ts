@@ -65,7 +65,7 @@ function bodyToSend(values: Values, io: Io): Buffer {
         throw new UsageError("--set changes a sample (--event): edit the file instead");
     }
     if (event !== undefined && !isEventCode(event)) {
-        throw new UsageError(`"${event}" is not an event code (word.word); known events are ${knownEvents()}`);
+        throw new UsageError(`"${String(event)}" is not an event code (word.word); known events are ${knownEvents()}`);
     }
     const { rawBody, body } = eventFile(values.file);
     if (event !== undefined) {

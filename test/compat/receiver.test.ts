@@ -97,7 +97,7 @@ for (const target of TARGETS) {
                 const framed = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
                 const chunked = await rawExchange(
                     running.nodeRed.port,
-                    [head("Transfer-Encoding: chunked"), ...Array(6).fill(framed), "0\r\n\r\n"],
+                    [head("Transfer-Encoding: chunked"), ...Array<Buffer>(6).fill(framed), "0\r\n\r\n"],
                     { until: answerReceived },
                 );
                 assert.deepStrictEqual([chunked.status, chunked.reset], [413, false], chunked.text);

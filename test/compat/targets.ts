@@ -4,6 +4,7 @@
 import fs from "fs";
 import path from "path";
 import type { StartOptions } from "../support/real-node-red";
+import { readJson } from "../support/modules";
 import { npm } from "../support/run-npm";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -45,7 +46,7 @@ export const TARGETS: readonly Target[] = [
     {
         name: "Node-RED 4.1 on Node.js 20",
         // The devDependency (node-red ~4.1): the version the rest of the tests run.
-        nodeRedVersion: (require(path.join(root, "node_modules", "node-red", "package.json")) as { version: string }).version,
+        nodeRedVersion: readJson<{ version: string }>(path.join(root, "node_modules", "node-red", "package.json")).version,
         nodeMajor: 20,
     },
     {

@@ -263,12 +263,12 @@ describe("edit dialogs (chromium)", function () {
         const events = await editor.page.locator("#alocity-webhook-in-test-event option").allTextContents();
         assert.deepStrictEqual(events, [...new Set(events)], "each event once");
         await editor.evaluate(() => {
-            const ajax = $.ajax;
+            const ajax = $.ajax.bind($);
             const page = window as unknown as { testPosts: number };
             page.testPosts = 0;
             $.ajax = (options) => {
                 if (String(options.url).endsWith("/test")) page.testPosts++;
-                return ajax.call($, options);
+                return ajax(options);
             };
         });
         const answered = editor.page.waitForResponse((response) => response.url().endsWith("/test"));

@@ -2,7 +2,7 @@
 // with alocity-device-state.read; the comms, which every connected editor receives (here real, authenticated
 // websocket clients), name nodes, serial numbers and versions, never what a record holds.
 import assert from "assert/strict";
-import type { DeviceRecord } from "../../src/core/device-state/record";
+
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/editor/doors-feed";
 import { accessTokens, adminAuthSetting, type AdminUser } from "../support/admin-auth";
 import { connectComms, type CommsConnection } from "../support/editor-comms";
@@ -122,7 +122,7 @@ describe("the Doors feed in a real Node-RED with adminAuth", function () {
 
         const answer = await doors("admin", `?node=${NODE}&serial=ALO-L-2`);
         const { nodes } = JSON.parse(answer.text) as DoorsAnswer;
-        const [record] = nodes[0].records as DeviceRecord[];
+        const [record] = nodes[0].records;
         assert.deepEqual(
             [nodes[0].version, record.serialNumber, record.door, record.lastAccess?.user, record.ipAddress],
             [version, "ALO-L-2", "open", PRIVATE.user, PRIVATE.ip],

@@ -105,7 +105,7 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
                 outputs = (await seen())[key] || [];
                 return outputs.length >= count;
             },
-            () => `"${key}" on ${count} outputs (it reached [${outputs}])\n${session.nodeRed.log}`,
+            () => `"${key}" on ${count} outputs (it reached [${outputs.join(", ")}])\n${session.nodeRed.log}`,
         );
     }
 
@@ -148,14 +148,14 @@ describe("alocity-event-switch in a real Node-RED (default settings)", function 
     });
 
     it("routes the same events from inject nodes, by shape, envelope and topic", async () => {
-        const injectIds = Object.fromEntries(
+        const injectIds = new Map(
             flow()
                 .filter((n) => n.type === "inject")
                 .map((n) => [n.name, n.id]),
         );
         await checkRouting(
             async (key) => {
-                const answer = await request("POST", `${session.nodeRed.url}/inject/${injectIds[key]}`);
+                const answer = await request("POST", `${session.nodeRed.url}/inject/${injectIds.get(key)}`);
                 assert.equal(answer.status, 200, answer.text);
             },
             EXPECTED_FROM_INJECT,

@@ -12,10 +12,11 @@ import { EXAMPLES_DIR, SECRET, asDeployed, nodeOfType as nodeOf, readExample, ty
 import { request, signedPost } from "../support/http";
 import { HomeAssistantView } from "../support/home-assistant-view";
 import { useBroker, type TestBroker } from "../support/mqtt-broker";
-import { logShows, nodeSets, occurrences, packageDir, problemLines, useNodeRed } from "../support/real-node-red";
+import { logShows, nodeSets, occurrences, problemLines, useNodeRed } from "../support/real-node-red";
 import { eventually } from "../support/wait";
+import { packageManifest } from "../support/modules";
 
-const PACKAGE = require(path.join(packageDir, "package.json")) as { name: string };
+const PACKAGE = packageManifest<{ name: string }>();
 const CONFIG_TYPES = ["alocity-signature"];
 const AUDIT_FILE = "alocity-access.log";
 
@@ -71,7 +72,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         for (const webhook of nodes.filter((node) => node.type === "alocity-webhook-in")) {
             // The node was made and serves its path: other methods than POST get 405 from it.
             const answer = await request("GET", nodeRed.url + String(webhook.url));
-            assert.strictEqual(answer.status, 405, `${file}: GET ${webhook.url}`);
+            assert.strictEqual(answer.status, 405, `${file}: GET ${String(webhook.url)}`);
         }
         return { nodes, from };
     }
@@ -228,7 +229,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
             () => `two lines in ${auditFile}: ${JSON.stringify(lines())}`,
         );
 
-        const written = lines().map((line) => JSON.parse(line));
+        const written = lines().map((line) => JSON.parse(line) as Record<string, unknown> & { receivedAt: string });
         assert.deepStrictEqual(
             written.map(({ receivedAt, ...event }) => event),
             [granted, refused],

@@ -15,6 +15,7 @@ import { killNodeRed, logShows, problemLines, useNodeRed } from "../support/real
 import { readRecorded, readoutNodes, recorderNode } from "../support/recorders";
 import { SECRET, asDeployed, nodeOfType, readExample, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
+import { parseDeviceMessage } from "../support/home-assistant-schema";
 
 const EXAMPLE = "07 - Doors in Home Assistant (MQTT discovery).json";
 const BIRTH_TOPIC = "homeassistant/status";
@@ -216,7 +217,7 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
     it("announces each device with one discovery message that Home Assistant takes, and nothing per entity", () => {
         const configs = live.received.filter((message) => message.topic.startsWith("homeassistant/"));
         assert.deepStrictEqual([...new Set(topicsOf(configs))].sort(), [DOOR, READER, GATE].map(configTopic).sort());
-        const door = JSON.parse(configs.find((message) => message.topic === configTopic(DOOR))!.payload);
+        const door = parseDeviceMessage(configs.find((message) => message.topic === configTopic(DOOR))!.payload);
         assert.deepStrictEqual(door.dev, {
             identifiers: [`alocity_${DOOR.serial}`],
             name: DOOR.name,
@@ -225,7 +226,7 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
             sw_version: samplePayload("door.healthcheck").firmwareVersion,
         });
         assert.strictEqual(
-            JSON.parse(configs.find((message) => message.topic === configTopic(GATE))!.payload).dev.serial_number,
+            parseDeviceMessage(configs.find((message) => message.topic === configTopic(GATE))!.payload).dev.serial_number,
             GATE.serial,
         );
     });
@@ -345,7 +346,7 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         });
 
         it("Node-RED first: within 10 s of Home Assistant connecting it has every device, state and availability, the door opened meanwhile", async () => {
-            await restart("Open", async () => undefined);
+            await restart("Open", () => Promise.resolve());
             await eventually(
                 async () => (await mqtt.broker.retainedNow()).some((message) => message.topic === BRIDGE_TOPIC),
                 "the broker node's birth",

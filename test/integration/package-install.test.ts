@@ -12,6 +12,7 @@ import { request, signedPost } from "../support/http";
 import { logShows, nodeSets, packageDir, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { npm } from "../support/run-npm";
 import { drained, readoutNodes, recorderNode } from "../support/recorders";
+import { loadModule, packageManifest, readJson } from "../support/modules";
 
 interface Manifest {
     name: string;
@@ -21,7 +22,7 @@ interface Manifest {
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
 }
-const PACKAGE = require(path.join(packageDir, "package.json")) as Manifest;
+const PACKAGE = packageManifest<Manifest>();
 /** What a copy of the working tree to pack from leaves out: installed, built or local-only things. */
 const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-red", "artifacts"]);
 /** The types with an icon: the editor shows its own cog for every config node (alocity-signature), whatever it names. */
@@ -115,7 +116,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
     it("installs as a package of its own (no link) with its runtime dependencies only", () => {
         const installed = path.join(userDir, "node_modules", PACKAGE.name);
         assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "a real directory, not a link to the working tree");
-        assert.strictEqual(JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")).version, PACKAGE.version);
+        assert.strictEqual(readJson<Manifest>(path.join(installed, "package.json")).version, PACKAGE.version);
         for (const dependency of Object.keys(PACKAGE.dependencies)) {
             assert.ok(fs.existsSync(path.join(userDir, "node_modules", dependency)), `${dependency} installed`);
         }
@@ -252,7 +253,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
     });
 
     it("works as a library from its main module", () => {
-        const installed = require(path.join(userDir, "node_modules", PACKAGE.name)) as typeof import("../../src/index");
+        const installed = loadModule<typeof import("../../src/index")>(path.join(userDir, "node_modules", PACKAGE.name));
         const raw = JSON.stringify(SAMPLE_EVENTS["door.state"]);
         assert.strictEqual(installed.sign(SECRET, raw, 1700000000), sign(SECRET, raw, 1700000000));
         assert.deepStrictEqual(installed.SAMPLE_EVENTS, SAMPLE_EVENTS);

@@ -7,6 +7,7 @@ import { answerReceived, rawExchange, request, type HttpAnswer } from "../suppor
 import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";
 import type { FlowNode } from "../support/test-flows";
+import { loadModule } from "../support/modules";
 
 const SECRET = "integration-secret-7d1f";
 
@@ -248,7 +249,7 @@ describe("alocity-webhook-in under httpNodeRoot", function () {
 describe("alocity-webhook-in behind httpNodeAuth", function () {
     this.timeout(60000);
     const basic = (user: string, pass: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}` });
-    const hash = (require("bcryptjs") as { hashSync(text: string, rounds: number): string }).hashSync("gate-pass", 8);
+    const hash = loadModule<{ hashSync(text: string, rounds: number): string }>("bcryptjs").hashSync("gate-pass", 8);
     const running = useNodeRed({ settings: [`httpNodeAuth=${JSON.stringify({ user: "gate", pass: hash })}`], flows: receiverFlow() });
 
     it("lets httpNodeAuth refuse requests without its credentials, and verifies those with them byte-exact", async function () {

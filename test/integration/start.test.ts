@@ -22,8 +22,8 @@ describe("npm start (scripts/start.js)", function () {
         delete env.ALOCITY_WEBHOOK_SECRET; // the banner's secret is a generated one
         // A process group of its own: whatever happens, its Node-RED goes with it.
         start = spawn(process.execPath, [path.join(packageDir, "scripts", "start.js")], { cwd: packageDir, env, detached: true });
-        start.stdout?.on("data", (chunk: Buffer) => (output += chunk));
-        start.stderr?.on("data", (chunk: Buffer) => (output += chunk));
+        start.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        start.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
         await eventually(
             () => output.includes("Stop with Ctrl+C") || start?.exitCode !== null,
             () => `the banner:\n${output}`,

@@ -142,6 +142,9 @@ describe("test tools in a real Node-RED with adminAuth", function () {
     it("send test event for a node that is not deployed: 404 and a message to deploy first", async function () {
         const answer = await testEvent("not-deployed", "door.state", tokens.admin);
         assert.equal(answer.status, 404);
-        assert.equal(JSON.parse(answer.text).message, "This node is not deployed: deploy it, then send a test event.");
+        assert.equal(
+            (JSON.parse(answer.text) as { message: string }).message,
+            "This node is not deployed: deploy it, then send a test event.",
+        );
     });
 });

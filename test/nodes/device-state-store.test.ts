@@ -21,8 +21,9 @@ import {
 } from "../support/device-state-node";
 import { helper, nodeOf, statusesOf, useTestHelper, type NodeModule } from "../support/test-helper";
 import { eventually } from "../support/wait";
+import { loadModule } from "../support/modules";
 
-const catchNode = require("@node-red/nodes/core/common/25-catch.js") as NodeModule;
+const catchNode = loadModule<NodeModule>("@node-red/nodes/core/common/25-catch.js");
 
 describe("alocity-device-state with an asynchronous context store (test helper)", function () {
     useTestHelper();
@@ -56,7 +57,7 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
             ],
         );
         const storedSerials = () =>
-            Object.keys((gated.values.devices ?? {}) as object)
+            Object.keys(gated.values.devices ?? {})
                 .sort()
                 .join();
         await eventually(

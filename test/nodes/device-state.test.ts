@@ -125,7 +125,7 @@ describe("alocity-device-state (test helper)", function () {
             );
             assert.deepEqual(await sentFor({ topic: "forget", payload: "A-1" }), []);
             assert.match(warnings().join("\n"), /forget: no device has the serial number or name "A-1"/);
-            assert.deepEqual(await sentFor({ topic: "forget", payload: Object.create(null) }), []);
+            assert.deepEqual(await sentFor({ topic: "forget", payload: Object.create(null) as object }), []);
             assert.match(
                 warnings().join("\n"),
                 /forget: msg.payload must be the serial number or name of a device \(text, or a number .*\), not an object/,

@@ -13,6 +13,7 @@ import { samplePayload } from "../../src/core/events/samples";
 import eventSwitchNode = require("../../nodes/alocity-event-switch");
 import { credentials, webhookFlow, type FlowNode } from "../support/test-flows";
 import { helper, modules, nextInput, nodeOf, useTestHelper, webhookPost, type HelperNode } from "../support/test-helper";
+import type { EditorCatalogue } from "../../src/runtime/editor/catalogue";
 
 const SWITCH = "switch";
 
@@ -74,7 +75,7 @@ function routeOf(msg: object, id = SWITCH): Promise<number[]> {
                 });
                 resolve(routed);
             } catch (failure) {
-                reject(failure);
+                reject(failure instanceof Error ? failure : new Error(String(failure)));
             }
         };
         node.receive(msg);
@@ -308,15 +309,16 @@ describe("alocity-event-switch (test helper)", function () {
         it("serves the event codes, the known values and apiMaxLength on the admin API", async () => {
             await loadSwitch({ rules: [] });
             const answer = await helper.request().get("/alocity-catalogue").expect(200).expect("Content-Type", /json/);
-            assert.deepEqual(answer.body, {
+            const catalogue = answer.body as EditorCatalogue;
+            assert.deepEqual(catalogue, {
                 events: [...EVENT_CODES],
-                values: JSON.parse(JSON.stringify(KNOWN_VALUES)),
-                labels: JSON.parse(JSON.stringify(KNOWN_VALUE_LABELS)),
-                fields: { ...MAIN_FIELDS },
+                values: KNOWN_VALUES,
+                labels: KNOWN_VALUE_LABELS,
+                fields: MAIN_FIELDS,
                 maxBodyBytes: 5 * 1024 * 1024,
             });
-            assert.deepEqual(answer.body.values["user.face"], ["Enrolled", "Updated", "Removed"]);
-            assert.equal(answer.body.labels["accesslog.created"]["Lockdown Start"], "Lockdown Start (7)");
+            assert.deepEqual(catalogue.values["user.face"], ["Enrolled", "Updated", "Removed"]);
+            assert.equal(catalogue.labels["accesslog.created"]?.["Lockdown Start"], "Lockdown Start (7)");
         });
     });
 

@@ -7,16 +7,17 @@ import homeAssistantNode = require("../../nodes/alocity-home-assistant");
 import { CONFIG, accessedRecord as accessed, deviceRecord as record, publisher, rungRecord as rung } from "../support/device-records";
 import { seenByHomeAssistant } from "../support/home-assistant-view";
 import { topicsOf } from "../support/mqtt-broker";
-import { packageDir } from "../support/real-node-red";
 import type { FlowNode } from "../support/test-flows";
 import { helper, logEntries, nodeOf, receivedWhile, statusesOf, useTestHelper, type LogEntry } from "../support/test-helper";
 import { eventually } from "../support/wait";
+import { loadModule, packageManifest } from "../support/modules";
+import { parseDeviceMessage } from "../support/home-assistant-schema";
 
 const HA = "home-assistant";
 const TYPE = "alocity-home-assistant";
 const WARN = 30;
 const ERROR = 20;
-const PACKAGE = require(`${packageDir}/package.json`) as PackageInfo;
+const PACKAGE = packageManifest<PackageInfo>();
 
 function flow(props: { prefix?: string; base?: string; birthTopic?: string } = {}): FlowNode[] {
     return [
@@ -41,7 +42,7 @@ function change(payload: DeviceRecord): object {
 
 /** What the node sent for `msg`, once it has all arrived, without the ids the runtime adds. */
 async function publish(msg: object): Promise<MqttMessage[]> {
-    const received = await receivedWhile(HA, "out", async () => nodeOf(HA).receive(msg));
+    const received = await receivedWhile(HA, "out", () => nodeOf(HA).receive(msg));
     return received.map((sent) => {
         const { _msgid, ...message } = sent as MqttMessage & { _msgid?: string };
         return message;
@@ -55,8 +56,8 @@ function warnings(): unknown[] {
 }
 
 /** The runtime's log, which the test helper stops spying on before it stops the flows. */
-const runtimeLog = (
-    require("@node-red/util") as { log: { addHandler(handler: EventEmitter): void; removeHandler(handler: EventEmitter): void } }
+const runtimeLog = loadModule<{ log: { addHandler(handler: EventEmitter): void; removeHandler(handler: EventEmitter): void } }>(
+    "@node-red/util",
 ).log;
 
 /** The warnings the node writes from now until `unload` has stopped the flows (the summary written on close too). */
@@ -98,7 +99,7 @@ describe("alocity-home-assistant (test helper)", function () {
                 assert.equal(typeof message.retain, "boolean");
             }
             assert.equal(sent[0].topic, CONFIG);
-            assert.deepEqual(JSON.parse(sent[0].payload).o, originOf(PACKAGE));
+            assert.deepEqual(parseDeviceMessage(sent[0].payload).o, originOf(PACKAGE));
             const view = seenByHomeAssistant(sent);
             assert.equal(view.entity("alocity_ALO-1_door").state, "on");
             assert.deepEqual(view.entity("alocity_ALO-1_access").events, [

@@ -1,4 +1,5 @@
 // Node-RED with adminAuth: scripts/admin-auth.js (shared with the benchmark), typed, and a token per user.
+import { loadModule } from "./modules";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -8,10 +9,10 @@ export interface AdminUser {
     permissions: string | string[];
 }
 
-const script = require("../../scripts/admin-auth") as {
+const script = loadModule<{
     adminAuthSetting(users: readonly AdminUser[], password: string): string;
     accessToken(url: string, user: AdminUser, password: string): Promise<string>;
-};
+}>("../../scripts/admin-auth");
 
 /** The `-D adminAuth=...` setting for a real Node-RED: these users, each with PASSWORD. */
 export function adminAuthSetting(users: readonly AdminUser[]): string {

@@ -8,9 +8,12 @@ import type { NodeAPI } from "../../src/runtime/shared/node-red";
 import deviceStateNode = require("../../nodes/alocity-device-state");
 import type { FlowNode } from "./test-flows";
 import { SENTINEL_EVENT } from "./recorders";
-import { helper, logEntries, nodeOf, receivedWhile, type HelperNode, type NodeModule } from "./test-helper";
+import { helper, logEntries, nodeOf, receivedWhile, type HelperNode, type NodeModule, type SpyOf } from "./test-helper";
+import path from "path";
+import { readJson } from "./modules";
+import { packageDir } from "./real-node-red";
 
-export const catalogue = require("../../nodes/locales/en-US/alocity-device-state.json") as Record<string, unknown>;
+export const catalogue = readJson<Record<string, unknown>>(path.join(packageDir, "nodes", "locales", "en-US", "alocity-device-state.json"));
 export const STATE = "state";
 export const TYPE = "alocity-device-state";
 export const ERROR = 20;
@@ -84,7 +87,7 @@ export function send(...messages: object[]): void {
 
 /** What the node sent on both outputs while `messages` were handled (in order), once all of it has arrived. */
 export async function sentFor(...messages: object[]): Promise<Array<ChangeMessage | AlarmMessage>> {
-    return (await receivedWhile(STATE, "all", async () => send(...messages))) as Array<ChangeMessage | AlarmMessage>;
+    return (await receivedWhile(STATE, "all", () => send(...messages))) as Array<ChangeMessage | AlarmMessage>;
 }
 
 export const isAlarm = (msg: ChangeMessage | AlarmMessage): msg is AlarmMessage => "alarm" in msg.payload;
@@ -107,9 +110,7 @@ export async function records(): Promise<DeviceRecord[]> {
 
 /** The messages the device-state nodes have passed to send() since the flow was loaded (the helper spies on send). */
 export function deviceStateSends(node?: HelperNode): unknown[] {
-    const spy = (Object.getPrototypeOf(nodeOf("all")) as HelperNode).send as unknown as {
-        getCalls(): Array<{ thisValue: HelperNode; args: unknown[] }>;
-    };
+    const { send: spy } = Object.getPrototypeOf(nodeOf("all")) as { send: SpyOf<HelperNode> };
     const calls = spy
         .getCalls()
         .filter(({ thisValue, args }) => thisValue.type === TYPE && (args[0] as { topic?: string }).topic !== SENTINEL_EVENT);

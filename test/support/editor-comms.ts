@@ -1,4 +1,5 @@
 // What a connected editor receives: scripts/editor-comms.js (shared with the benchmark), typed.
+import { loadModule } from "./modules";
 
 export interface CommsMessage {
     topic: string;
@@ -21,7 +22,9 @@ export interface CommsOptions {
     timeoutMs?: number;
 }
 
-const script = require("../../scripts/editor-comms") as { connectComms(url: string, options?: CommsOptions): Promise<CommsConnection> };
+const script = loadModule<{ connectComms: (url: string, options?: CommsOptions) => Promise<CommsConnection> }>(
+    "../../scripts/editor-comms",
+);
 
 /** Connects to a Node-RED's comms as its editor does; resolves once the runtime counts the connection. */
 export const connectComms = script.connectComms;

@@ -6,6 +6,7 @@
 import express from "express";
 import http from "http";
 import type { AddressInfo } from "net";
+import { loadModule } from "./modules";
 
 /** The gate lets a POST below /api through only with this header. */
 export const GATE_HEADER = "x-embedder-gate";
@@ -41,7 +42,7 @@ interface EmbeddableNodeRed {
 
 function main(): void {
     const { userDir, port, settings } = parseArguments(process.argv.slice(2));
-    const RED = require(process.env.EMBEDDED_NODE_RED ?? "node-red") as EmbeddableNodeRed;
+    const RED = loadModule<EmbeddableNodeRed>(process.env.EMBEDDED_NODE_RED ?? "node-red");
     const app = express();
     app.use(express.json());
     const gate = express();
@@ -65,7 +66,7 @@ function main(): void {
     });
     app.use("/", RED.httpAdmin);
     app.use(HTTP_NODE_ROOT, RED.httpNode);
-    const host = String(settings.uiHost ?? "127.0.0.1");
+    const host = typeof settings.uiHost === "string" ? settings.uiHost : "127.0.0.1";
     server.listen(port, host, () => {
         // As red.js says it, for the tests' starter to read the port.
         const { port: listening } = server.address() as AddressInfo;

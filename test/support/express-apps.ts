@@ -7,7 +7,6 @@ import http from "http";
 import type { AddressInfo } from "net";
 import supertest from "supertest";
 import { DEFAULT_MAX_BYTES } from "../../src/core/webhook/body-limit";
-import type { ExpressApp } from "../../src/runtime/webhook/http/express-apps";
 import type { ReadingLimits } from "../../src/runtime/webhook/http/raw-body-capture";
 import type { NodeRedSettings } from "../../src/runtime/shared/node-red";
 import type { PathOwner } from "../../src/runtime/webhook/path-owners";
@@ -45,15 +44,15 @@ export function nodeRedApps({ beforeMounts, settings = {}, adminRoot = "/", node
         next();
     });
     admin.use(express.json());
-    admin.post("/flows", (req, res) => res.json({ deployed: req.body }));
+    admin.post("/flows", (req, res) => res.json({ deployed: req.body as unknown }));
     const httpNode = express();
     root.use(adminRoot, admin);
     root.use(nodeRoot, httpNode);
     const events = new EventEmitter();
     const errors: string[] = [];
     const host: RoutesHost = {
-        httpNode: httpNode as unknown as ExpressApp,
-        httpAdmin: admin as unknown as RoutesHost["httpAdmin"],
+        httpNode,
+        httpAdmin: admin,
         events,
         settings,
         log: { error: (line: unknown) => errors.push(String(line)), warn() {}, info() {}, debug() {} },

@@ -45,7 +45,7 @@ function friendlyName(config: Json, platform: string): string {
     const device = (config.device as Json).name as string;
     if (config.name === null) return device;
     const own = typeof config.name === "string" ? config.name : DEVICE_CLASS_NAMES[config.device_class as string];
-    assert.ok(own, `${config.unique_id}: Home Assistant would call it "MQTT ${platform === "event" ? "Event" : "Binary sensor"}"`);
+    assert.ok(own, `${String(config.unique_id)}: Home Assistant would call it "MQTT ${platform === "event" ? "Event" : "Binary sensor"}"`);
     return `${device} ${own}`;
 }
 
@@ -159,7 +159,7 @@ export class HomeAssistantView {
             const event = JSON.parse(payload) as Json;
             assert.ok(
                 (config.event_types as string[]).includes(event.event_type as string),
-                `${entity.uniqueId}: event type ${event.event_type} not declared`,
+                `${entity.uniqueId}: event type ${String(event.event_type)} not declared`,
             );
             entity.events.push(event);
         }

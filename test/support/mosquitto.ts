@@ -109,8 +109,8 @@ export class Mosquitto extends MqttBroker {
 /** A kind of broker the MQTT tests run against, and why it cannot be had here (undefined when it can). */
 export interface BrokerKind {
     name: string;
-    start(): Promise<MqttBroker>;
-    missing(): string | undefined;
+    start: () => Promise<MqttBroker>;
+    missing: () => string | undefined;
 }
 
 export const BROKER_KINDS: readonly BrokerKind[] = [

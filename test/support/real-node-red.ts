@@ -8,8 +8,9 @@ import type { ChildProcess } from "child_process";
 import type { OutgoingHttpHeaders } from "http";
 import type { FlowNode } from "./test-flows";
 import { eventually } from "./wait";
+import { loadModule, packageDir } from "./modules";
 
-export const packageDir = path.resolve(__dirname, "..", "..");
+export { packageDir } from "./modules";
 
 export type DeployType = "full" | "flows" | "nodes";
 
@@ -45,7 +46,7 @@ interface ScriptOptions {
 }
 
 // The script is JavaScript without declarations: its API is typed here, once.
-const script = require("../../scripts/node-red-process") as { startNodeRed(options: ScriptOptions): Promise<NodeRedProcess> };
+const script = loadModule<{ startNodeRed(options: ScriptOptions): Promise<NodeRedProcess> }>("../../scripts/node-red-process");
 
 export interface StartOptions {
     /** Extra `-D key=value` settings. */

@@ -3,8 +3,9 @@
 import { spawn } from "child_process";
 import path from "path";
 import { packageDir } from "./real-node-red";
+import { packageManifest } from "./modules";
 
-const manifest = require(path.join(packageDir, "package.json")) as { bin: Record<string, string> };
+const manifest = packageManifest<{ bin: Record<string, string> }>();
 /** The bin, compiled (dist/). */
 export const CLI = path.join(packageDir, manifest.bin["alocity-webhook"]);
 
@@ -42,8 +43,8 @@ function run(file: string, args: readonly string[], { env = {}, input, cwd }: Cl
         const child = spawn(file, args, { env: childEnv, cwd });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         child.on("error", reject);
         child.on("close", (code) => resolve({ code, stdout, stderr }));
         child.stdin.end(input);

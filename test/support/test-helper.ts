@@ -14,9 +14,15 @@ import type { Credentials, FlowNode } from "./test-flows";
 import { SECRET } from "./test-flows";
 import { SENTINEL_EVENT } from "./recorders";
 import { within } from "./wait";
+import { loadModule } from "./modules";
+
+/** A method the test helper spies on (sinon): each call with the object it was made on and its arguments. */
+export interface SpyOf<This> {
+    getCalls(): { thisValue: This; args: unknown[] }[];
+}
 
 /** A node module, as Node-RED loads it. */
-export type NodeModule = (RED: NodeAPI) => void;
+export type NodeModule = (RED: NodeAPI) => void | Promise<void>;
 
 /** A deployed node, with the parts of Node-RED's Node the tests use besides NodeRedNode. */
 export interface HelperNode extends NodeRedNode {
@@ -45,7 +51,7 @@ interface NodeTestHelper {
     _events: EventEmitter;
 }
 
-export const helper = require("node-red-node-test-helper") as NodeTestHelper;
+export const helper = loadModule<NodeTestHelper>("node-red-node-test-helper");
 helper.init(require.resolve("node-red"));
 
 let httpNode: Express | undefined;
@@ -125,7 +131,7 @@ export function logEntries(type: string, minLevel = 0): LogEntry[] {
 /** Every status a deployed node has shown since the flow was loaded, in order. */
 export function statusesOf(id: string): NodeStatus[] {
     const node = nodeOf(id);
-    const spy = node.status as unknown as { getCalls(): { thisValue: unknown; args: unknown[] }[] };
+    const { status: spy } = node as unknown as { status: SpyOf<unknown> };
     return spy
         .getCalls()
         .filter((call) => call.thisValue === node)
@@ -163,7 +169,7 @@ export function nextInput<T = Record<string, unknown>>(id: string): Promise<T> {
  * until then has been delivered: a sentinel sent from `fromId` after the action arrives after them (Node-RED
  * delivers in order), and is left out, as are the sentinels of earlier calls still on their way to other nodes.
  */
-export async function receivedWhile(fromId: string, toId: string, action: () => Promise<void>): Promise<object[]> {
+export async function receivedWhile(fromId: string, toId: string, action: () => unknown): Promise<object[]> {
     const to = nodeOf(toId);
     const received: object[] = [];
     const sentinel = { topic: SENTINEL_EVENT, sentinel: randomUUID() };

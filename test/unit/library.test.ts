@@ -8,6 +8,7 @@ import path from "path";
 import ts from "typescript";
 import type { VerifyResult } from "../../src/index";
 import { packageDir as root } from "../support/real-node-red";
+import { loadModule, readJson } from "../support/modules";
 
 interface Manifest {
     name: string;
@@ -15,10 +16,10 @@ interface Manifest {
     types: string;
     "node-red": { nodes: Record<string, string> };
 }
-const manifest = require(path.join(root, "package.json")) as Manifest;
+const manifest = readJson<Manifest>(path.join(root, "package.json"));
 const mainPath = require.resolve(path.join(root, manifest.main));
 // What the main module exports is what src/index.ts declares (the declarations are checked below).
-const alocity = require(mainPath) as typeof import("../../src/index");
+const alocity = loadModule<typeof import("../../src/index")>(mainPath);
 
 const SECRET = "whsec-library-9c41e7a2";
 const OLD_SECRET = "whsec-library-old-2b77";
@@ -102,7 +103,7 @@ describe("the library (require('node-red-contrib-alocity'))", function () {
 
     it("is the very code alocity-webhook-in verifies with", function () {
         const nodePath = require.resolve(path.join(root, manifest["node-red"].nodes["alocity-webhook-in"]));
-        require(nodePath);
+        loadModule(nodePath);
         const loaded = new Set<NodeJS.Module>();
         const walk = (module: NodeJS.Module | undefined) => {
             if (!module || loaded.has(module)) return;

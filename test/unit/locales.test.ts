@@ -4,6 +4,7 @@ import assert from "assert";
 import fs from "fs";
 import path from "path";
 import { ALARM_CODES } from "../../src/core/device-state/record";
+import { readJson } from "../support/modules";
 import { packageDir } from "../support/real-node-red";
 
 const LOCALES = path.join(packageDir, "nodes", "locales", "en-US");
@@ -37,17 +38,14 @@ function messagePaths(tree: Record<string, unknown>, prefix = ""): string[] {
     );
 }
 
-const CATALOGUES: Record<string, Record<string, unknown>> = Object.assign(
-    {},
-    ...fs
+const CATALOGUES = Object.fromEntries(
+    fs
         .readdirSync(LOCALES)
         .filter((name) => name.endsWith(".json"))
-        .map((name) => JSON.parse(fs.readFileSync(path.join(LOCALES, name), "utf8"))),
+        .flatMap((name) => Object.entries(readJson<Record<string, Record<string, unknown>>>(path.join(LOCALES, name)))),
 );
 /** Every message, by its full key ("alocity-webhook-in.log.no-match"). */
-const MESSAGES = new Set(
-    Object.entries(CATALOGUES).flatMap(([type, tree]) => messagePaths(tree as Record<string, unknown>).map((key) => `${type}.${key}`)),
-);
+const MESSAGES = new Set(Object.entries(CATALOGUES).flatMap(([type, tree]) => messagePaths(tree).map((key) => `${type}.${key}`)));
 
 /** The words of a union of string literals declared in a source file: `type Name = "a" | "b";`. */
 function unionOf(file: string, name: string): string[] {

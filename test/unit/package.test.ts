@@ -5,6 +5,7 @@ import path from "path";
 import { TARGETS } from "../compat/targets";
 import { packageDir as root } from "../support/real-node-red";
 import { NODE_TYPES } from "../support/test-flows";
+import { loadModule, readJson } from "../support/modules";
 
 interface Manifest {
     license: string;
@@ -15,7 +16,7 @@ interface Manifest {
     engines: { node: string };
     dependencies: Record<string, string>;
 }
-const PACKAGE = require(path.join(root, "package.json")) as Manifest;
+const PACKAGE = readJson<Manifest>(path.join(root, "package.json"));
 
 /** The parts of semver the test uses (the package has no types of its own here). */
 interface Semver {
@@ -23,7 +24,7 @@ interface Semver {
     minVersion(range: string): { version: string } | null;
 }
 // semver as Node-RED itself uses it (a dependency of node-red, the devDependency).
-const semver = require(require.resolve("semver", { paths: [path.dirname(require.resolve("node-red/package.json"))] })) as Semver;
+const semver = loadModule<Semver>(require.resolve("semver", { paths: [path.dirname(require.resolve("node-red/package.json"))] }));
 
 /** Node.js versions the package must allow: Node 20 (Node-RED 3.1 and 4.1) and Node-RED 5.0's minimum (>=22.9). */
 const NODE_VERSIONS = ["20.0.0", "22.9.0"];
@@ -62,7 +63,7 @@ describe("package.json for the Flow Library", () => {
         // Every dependency runs on the oldest Node.js the package declares.
         for (const dependency of Object.keys(PACKAGE.dependencies)) {
             const engines =
-                (require(path.join(root, "node_modules", dependency, "package.json")) as { engines?: { node?: string } }).engines || {};
+                readJson<{ engines?: { node?: string } }>(path.join(root, "node_modules", dependency, "package.json")).engines || {};
             if (engines.node) {
                 const oldest = semver.minVersion(PACKAGE.engines.node);
                 assert.ok(oldest && semver.satisfies(oldest.version, engines.node), `${dependency} runs on ${PACKAGE.engines.node}`);

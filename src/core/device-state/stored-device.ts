@@ -96,6 +96,10 @@ function timesOf<Key extends string>(value: unknown, keys: readonly Key[]): Part
     return times;
 }
 
+function isAlarmCode(value: unknown): value is AlarmCode {
+    return (ALARM_CODES as readonly unknown[]).includes(value);
+}
+
 function recordOf(saved: Record<string, unknown>, serialNumber: string): DeviceRecord {
     const alarms = Array.isArray(saved.alarms) ? saved.alarms : [];
     return {
@@ -113,7 +117,7 @@ function recordOf(saved: Record<string, unknown>, serialNumber: string): DeviceR
         lockdown: booleanOf(saved.lockdown),
         lockdownBy: text(saved.lockdownBy),
         lastDoorbell: time(saved.lastDoorbell),
-        alarms: alarms.filter((alarm, index): alarm is AlarmCode => ALARM_CODES.includes(alarm) && alarms.indexOf(alarm) === index),
+        alarms: alarms.filter((alarm, index): alarm is AlarmCode => isAlarmCode(alarm) && alarms.indexOf(alarm) === index),
         changedAt: timesOf(saved.changedAt, CHANGE_FIELDS),
         lastSeen: time(saved.lastSeen) ?? 0,
         restored: true,

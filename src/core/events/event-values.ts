@@ -22,7 +22,7 @@ export function valueMatches(event: string, actual: unknown, wanted: readonly st
     if (wanted.length === 0) {
         return true;
     }
-    if (actual === undefined || actual === null || typeof actual === "object") {
+    if (typeof actual !== "string" && typeof actual !== "number" && typeof actual !== "boolean") {
         return false;
     }
     const canonical = event === "accesslog.created" ? accessResultKey : valueKey;

@@ -45,7 +45,7 @@ export const SAMPLE_EVENTS: { readonly [Code in KnownEventCode]: Readonly<EventP
 
 /** A fresh copy of an event's sample payload, safe to change. */
 export function samplePayload<Code extends KnownEventCode>(event: Code): EventPayloads[Code] {
-    return structuredClone(SAMPLE_EVENTS[event]) as EventPayloads[Code];
+    return structuredClone(SAMPLE_EVENTS[event]);
 }
 
 /**

@@ -80,7 +80,7 @@ export class HomeAssistantPublisher {
         const topics = new DeviceTopics(this.roots, record.serialNumber);
         const seen = this.devices.get(record.serialNumber);
         const config = deviceMessage(record, topics, this.origin);
-        const published = seen ?? { config, states: new Map(), access: null, doorbell: null };
+        const published: Published = seen ?? { config, states: new Map<string, MqttMessage>(), access: null, doorbell: null };
         this.devices.set(record.serialNumber, published);
 
         const messages: MqttMessage[] = [];

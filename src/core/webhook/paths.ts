@@ -99,7 +99,7 @@ export function pathBelow(path: string, root: string): string | undefined {
 /** A node's `url` as the path it serves (see normalisePath), or undefined when it is not a literal path. */
 export function webhookPathOf(url: unknown): string | undefined {
     try {
-        return normalisePath(String(url ?? ""));
+        return normalisePath(typeof url === "string" || typeof url === "number" ? String(url) : "");
     } catch (error) {
         if (error instanceof InvalidPathError) {
             return undefined;

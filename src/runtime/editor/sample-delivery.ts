@@ -85,8 +85,9 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
 
     RED.httpAdmin.post(TEST_EVENT_ROUTE, needsPermission, (req: Request, res: Response) => {
         const id = String(req.params.id);
-        const event: unknown = req.body?.event;
-        const fields = fieldsOf(req.body?.fields);
+        const body: unknown = req.body;
+        const event = isJsonObject(body) ? body.event : undefined;
+        const fields = fieldsOf(isJsonObject(body) ? body.fields : undefined);
         const target = targets.get(id);
         if (target === undefined) {
             // A deployed node that is not registered stopped at a configuration error (e.g. HTTP endpoints disabled).
@@ -94,7 +95,12 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
             return deployed?.type === "alocity-webhook-in" ? refuse(res, "cannot-receive") : refuse(res, "not-deployed");
         }
         if (!isKnownEventCode(event)) {
-            return refuse(res, "unknown-event", { event: String(event ?? ""), events: EVENT_CODES.join(", ") }, { events: EVENT_CODES });
+            return refuse(
+                res,
+                "unknown-event",
+                { event: typeof event === "string" ? event : "", events: EVENT_CODES.join(", ") },
+                { events: EVENT_CODES },
+            );
         }
         if (fields === undefined) {
             return refuse(res, "bad-fields", { max: MAX_FIELDS, length: MAX_FIELD_LENGTH });

@@ -21,10 +21,13 @@ export interface NodeRedNode extends EventEmitter {
     debug(message: unknown): void;
     /** The node's own context: deleted with the node; without contextStorage in settings.js, also when it is redeployed. */
     context(): NodeContext;
-    on(event: "input", listener: (msg: any, send: (msg: unknown) => void, done: (err?: Error) => void) => void): this;
+    on(event: "input", listener: (msg: NodeMessage, send: (msg: unknown) => void, done: (err?: Error) => void) => void): this;
     on(event: "close", listener: (removed: boolean, done: () => void) => void): this;
-    on(event: string, listener: (...args: any[]) => void): this;
+    on(event: string, listener: (...args: never[]) => void): this;
 }
+
+/** A message as a node receives it: an object, whose fields are anyone's. */
+export type NodeMessage = Record<string, unknown>;
 
 /** A context scope; `store` names a store of settings.js's contextStorage, undefined the default one. Keys are property paths. */
 export interface NodeContext {
@@ -61,7 +64,11 @@ export interface NodeAPI {
     nodes: {
         createNode(node: object, def: NodeDef): void;
         getNode(id: string): NodeRedNode | null;
-        registerType(type: string, constructor: Function, options?: { credentials?: Record<string, { type: string }> }): void;
+        registerType(
+            type: string,
+            constructor: (this: never, def: never) => void,
+            options?: { credentials?: Record<string, { type: string }> },
+        ): void;
     };
     settings: NodeRedSettings;
     /** The app the HTTP nodes' routes are added to; mounted at httpNodeRoot on the root app. */

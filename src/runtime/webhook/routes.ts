@@ -26,7 +26,7 @@ export type RoutesHost = Pick<NodeAPI, "httpNode" | "httpAdmin" | "events" | "ho
 export interface PathClaim {
     /** The path as served, relative to httpNodeRoot. */
     readonly path: string;
-    release(): void;
+    readonly release: () => void;
 }
 
 interface Endpoint {

@@ -218,7 +218,7 @@ export class Editor {
         readonly page: Page,
         readonly nodeRed: NodeRedProcess,
     ) {
-        this.evaluate = page.evaluate.bind(page) as Page["evaluate"];
+        this.evaluate = page.evaluate.bind(page);
         page.on("pageerror", (error) => this.browserErrors.push(error.message));
     }
 

@@ -10,9 +10,9 @@ import { SAMPLE_EVENTS } from "../../../src/core/events/samples";
 import { verify } from "../../../src/core/webhook/signature";
 import { closedPort, startReceiver, stopReceiver, type Receiver } from "../../support/recording-receiver";
 import { CLI, runCli as run } from "../../support/run-cli";
-import { packageDir } from "../../support/real-node-red";
+import { packageManifest } from "../../support/modules";
 
-const manifest = require(path.join(packageDir, "package.json")) as { version: string; bin: Record<string, string> };
+const manifest = packageManifest<{ version: string; bin: Record<string, string> }>();
 
 const SECRET = "whsec-cli-5b8e2d7f1a3c";
 const T = 1767225600;

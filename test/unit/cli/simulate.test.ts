@@ -29,7 +29,7 @@ describe("alocity-webhook simulate", function () {
         assert.strictEqual(code, 0, stderr);
         const { requests, incidents } = simulateBuilding({ doors: 3, seconds: SECONDS, holdOpenSeconds: HOLD_OPEN, seed: "test-1" });
         assert.deepStrictEqual(
-            receiver.requests.map((request) => JSON.parse(request.body.toString("utf8"))),
+            receiver.requests.map((request): unknown => JSON.parse(request.body.toString("utf8"))),
             requests.map((request) => request.body),
             "the same seed, the same sequence",
         );

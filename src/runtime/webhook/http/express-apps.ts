@@ -8,10 +8,8 @@
  * Paths of requests are read with parseurl, as express's router reads them.
  */
 import type { IncomingMessage, RequestListener } from "http";
+import parseurl from "parseurl";
 import { DEFAULT_MATCHING, type PathMatching } from "../../../core/webhook/paths";
-
-// parseurl ships no types: it gives the request's URL parsed (and cached on the request, where express finds it).
-const parseurl = require("parseurl") as (req: IncomingMessage) => { pathname: string | null } | undefined;
 
 /** The parts of an express application (4 or 5) used here. */
 export interface ExpressApp extends RequestListener {

@@ -4,13 +4,15 @@ import { UnlistedValues } from "../../../../src/core/device-state/unlisted-value
 describe("unlisted values", function () {
     it("meets each field's value once, compared as the lists compare: trimmed, case ignored", function () {
         const unlisted = new UnlistedValues();
-        const met = [
-            ["doorState", "Ajar"],
-            ["doorState", " AJAR "],
-            ["lockState", "Ajar"],
-            ["doorState", 3],
-            ["doorState", "3"],
-        ].map(([field, value]) => unlisted.meet(field as "doorState" | "lockState", value as string | number));
+        const met = (
+            [
+                ["doorState", "Ajar"],
+                ["doorState", " AJAR "],
+                ["lockState", "Ajar"],
+                ["doorState", 3],
+                ["doorState", "3"],
+            ] as const
+        ).map(([field, value]) => unlisted.meet(field, value));
         assert.deepStrictEqual(met, ["new", "known", "new", "new", "known"]);
         assert.deepStrictEqual([unlisted.size, unlisted.last], [3, { field: "doorState", value: 3 }]);
     });

@@ -1,3 +1,4 @@
+import { inspect } from "util";
 import assert from "assert";
 import { ACCESS_RESULT_TYPES, accessResultOf, readAccessResult } from "../../../../src/core/events/access-results";
 import { valueMatches } from "../../../../src/core/events/event-values";
@@ -44,7 +45,7 @@ describe("access results", function () {
 
     it("reads no result from a value that is absent, null, blank, or neither text nor a number", function () {
         for (const value of [undefined, null, "", "  ", true, {}, [], NaN, Infinity]) {
-            assert.strictEqual(readAccessResult(value), undefined, String(value));
+            assert.strictEqual(readAccessResult(value), undefined, inspect(value));
         }
     });
 

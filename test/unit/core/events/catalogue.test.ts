@@ -1,3 +1,4 @@
+import { inspect } from "util";
 import assert from "assert";
 import { EVENT_CODES, isEventCode, type KnownEventCode } from "../../../../src/core/events/catalogue";
 import { identifyEvent, inferEventFromShape } from "../../../../src/core/events/event-shapes";
@@ -103,7 +104,7 @@ describe("event catalogue", function () {
             assert.strictEqual(isEventCode(good), true, good);
         }
         for (const bad of ["door", "door.state.x", "door state", ".state", "door.", "", null, 3, {}]) {
-            assert.strictEqual(isEventCode(bad), false, String(bad));
+            assert.strictEqual(isEventCode(bad), false, inspect(bad));
         }
     });
 });

@@ -6,6 +6,7 @@ import { deviceId } from "../../../../src/core/home-assistant/components";
 import { CONFIG, KNOWN, ORIGIN, STATE_TOPICS, deviceRecord as record, publisher } from "../../../support/device-records";
 import { payloadOf, topicsOf } from "../../../support/mqtt-broker";
 import { seenByHomeAssistant as seen } from "../../../support/home-assistant-view";
+import { parseDeviceMessage } from "../../../support/home-assistant-schema";
 
 describe("home-assistant entities", function () {
     describe("the device discovery message", function () {
@@ -72,12 +73,12 @@ describe("home-assistant entities", function () {
 
         it("leaves sw_version out while the firmware is unknown", function () {
             const [config] = publisher().update(record());
-            assert.strictEqual("sw_version" in JSON.parse(config.payload).dev, false);
+            assert.strictEqual("sw_version" in parseDeviceMessage(config.payload).dev, false);
         });
 
         it("uses the configured prefix and base, also for the bridge topic", function () {
             const published = publisher({ prefix: "ha", base: "site/doors" }).update(record({ door: "open" }));
-            const config = JSON.parse(payloadOf(published, "ha/device/alocity_ALO-1/config")!);
+            const config = parseDeviceMessage(payloadOf(published, "ha/device/alocity_ALO-1/config")!);
             assert.deepStrictEqual(config.availability, [{ topic: "site/doors/status" }, { topic: "site/doors/ALO-1/availability" }]);
             assert.strictEqual(config.cmps.door.state_topic, "site/doors/ALO-1/door");
             assert.strictEqual(payloadOf(published, "site/doors/ALO-1/door"), "ON");
@@ -106,7 +107,7 @@ describe("home-assistant entities", function () {
             );
             const forgotten = ha.update(record({ serialNumber: "ALO/1", removed: true }));
             assert.deepStrictEqual(topicsOf(forgotten).sort(), topicsOf(slash).sort());
-            const config = JSON.parse(dot[0].payload);
+            const config = parseDeviceMessage(dot[0].payload);
             assert.deepStrictEqual([config.dev.serial_number, config.dev.identifiers], ["ALO.1", [`alocity_${deviceId("ALO.1")}`]]);
             assert.strictEqual(ha.size, 1);
         });
@@ -178,7 +179,7 @@ describe("home-assistant entities", function () {
             assert.deepStrictEqual(topicsOf(ha.update(record({ ...KNOWN, door: "open", name: "Back door" }))), [CONFIG]);
             const firmware = ha.update(record({ ...KNOWN, door: "open", name: "Back door", firmwareVersion: "2.5.0" }));
             assert.deepStrictEqual(topicsOf(firmware), [CONFIG]);
-            assert.deepStrictEqual(JSON.parse(firmware[0].payload).dev.sw_version, "2.5.0");
+            assert.deepStrictEqual(parseDeviceMessage(firmware[0].payload).dev.sw_version, "2.5.0");
         });
     });
 });

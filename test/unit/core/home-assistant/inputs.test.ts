@@ -59,7 +59,7 @@ describe("home-assistant inputs", function () {
         it("asks to republish for online on Home Assistant's birth topic or on the bridge topic, as text or bytes", function () {
             for (const topic of ["hass/status", "site/status"]) {
                 for (const payload of ["online", " online\n", Buffer.from("online")]) {
-                    assert.deepStrictEqual(readInput({ topic, payload }, custom), { kind: "republish" }, `${topic} ${payload}`);
+                    assert.deepStrictEqual(readInput({ topic, payload }, custom), { kind: "republish" }, `${topic} ${String(payload)}`);
                 }
                 for (const payload of ["offline", "", { online: true }, 1]) {
                     assert.deepStrictEqual(

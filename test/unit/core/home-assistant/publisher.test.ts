@@ -15,6 +15,7 @@ import {
 } from "../../../support/device-records";
 import { payloadOf, topicsOf } from "../../../support/mqtt-broker";
 import { seenByHomeAssistant as seen } from "../../../support/home-assistant-view";
+import { parseDeviceMessage } from "../../../support/home-assistant-schema";
 
 describe("home-assistant publisher", function () {
     describe("originOf", function () {
@@ -155,7 +156,7 @@ describe("home-assistant publisher", function () {
             ]);
             assert.ok(messages.every((message) => message.retain));
             assert.strictEqual(payloadOf(messages, "alocity/ALO-1/door"), "ON");
-            assert.strictEqual(JSON.parse(payloadOf(messages, CONFIG)!).dev.sw_version, "2.4.1");
+            assert.strictEqual(parseDeviceMessage(payloadOf(messages, CONFIG)!).dev.sw_version, "2.4.1");
             assert.strictEqual(seen(messages).entity("alocity_ALO-2_lock").state, "on");
         });
 

@@ -1,3 +1,4 @@
+import { inspect } from "util";
 import assert from "assert/strict";
 import { savedFlag, splitList } from "../../../../src/core/shared/value-readers";
 
@@ -27,8 +28,8 @@ describe("saved values", () => {
         });
         it("gives the fallback for anything else", () => {
             for (const value of [undefined, null, "", "yes", 1, 0, {}]) {
-                assert.equal(savedFlag(value, true), true, String(value));
-                assert.equal(savedFlag(value, false), false, String(value));
+                assert.equal(savedFlag(value, true), true, inspect(value));
+                assert.equal(savedFlag(value, false), false, inspect(value));
             }
         });
     });

@@ -1,3 +1,4 @@
+import { inspect } from "util";
 import assert from "assert";
 import { byteSize } from "../../../../src/core/webhook/byte-size";
 
@@ -17,6 +18,6 @@ describe("byte sizes", function () {
 
     it("gives undefined for what is not a size", function () {
         for (const value of [undefined, null, "", "lots", "5 tb", -1, NaN, Infinity, {}])
-            assert.strictEqual(byteSize(value), undefined, String(value));
+            assert.strictEqual(byteSize(value), undefined, inspect(value));
     });
 });

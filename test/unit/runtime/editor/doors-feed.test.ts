@@ -119,7 +119,7 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         const node = feed.add({ id: "n1" }, () => building());
         const query = "?" + Array.from({ length: MAX_QUERY_VALUES + 1 }, (_, i) => `serial=S${i}`).join("&");
         const answer = await get(query).expect(400);
-        assert.match(answer.body.error, /doors\.too-many/);
+        assert.match((answer.body as { error: string }).error, /doors\.too-many/);
         node.remove();
     });
 

@@ -83,7 +83,7 @@ describe("webhook routes", function () {
             const apps = nodeRedApps({ beforeMounts: (root) => root.set("case sensitive routing", true) });
             apps.httpNode.set("case sensitive routing", true);
             apps.routes.claim("/alocity", owner("a"));
-            apps.httpNode.post("/ALOCITY", express.json(), (req, res) => res.json({ parsed: req.body }));
+            apps.httpNode.post("/ALOCITY", express.json(), (req, res) => res.json({ parsed: req.body as unknown }));
             apps.events.emit("flows:started");
             assert.strictEqual((await postJson(apps.root, "/alocity", "{}")).status, 200);
             const other = await postJson(apps.root, "/ALOCITY", '{"e":5}');

@@ -17,13 +17,14 @@ async function bodyServer(
 ): Promise<{ port: number; started: () => number; reads: RequestBody[]; close(): Promise<void> }> {
     const reads: RequestBody[] = [];
     let started = 0;
-    const server = http.createServer(async (req, res) => {
+    const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
         started++;
         const body = await read(req, lingering);
         reads.push(body);
         if (body.read) res.end(body.bytes);
         else if (body.problem !== "aborted") res.writeHead(body.problem === "too-large" ? 413 : 400, { "Content-Length": 0 }).end();
-    });
+    };
+    const server = http.createServer((req, res) => void answer(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return {
         port: (server.address() as AddressInfo).port,
