@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, "..");
 /** Node-RED's context stores: the default one in memory, and a persistent one. */
 const CONTEXT_STORES = ["contextStorage.default.module=memory", "contextStorage.file.module=localfilesystem"];
 /** Where the node's work starts: its input handler, its alarm timers, and the timer that sets its context key. */
-const NODE_FILES = /[\\/](nodes[\\/]alocity-device-state|src[\\/]runtime[\\/]device-(timers|context))\.js$/;
+const NODE_FILES = /[\\/](nodes[\\/]alocity-device-state|src[\\/]runtime[\\/]device-state[\\/](timers|context))\.js$/;
 
 const DEVICES = 10_000;
 const EVENTS = 100_000;
