@@ -119,37 +119,9 @@ function webhookWithDeviceState(id, z, path, store) {
  * @param {string} options.oursWarmupPath a second alocity-webhook-in, same code, its own delivery memory: warms the
  *   JIT up so that the measured path starts with an empty cache
  * @param {string} options.handRolledPath
- * @param {boolean} options.eventSwitch whether alocity-event-switch is registered; if not, a no-op function node
- *   stands in for it (until the node lands)
  */
-function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwitch }) {
+function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath }) {
     const z = "bench-tab";
-    const afterOurs = eventSwitch
-        ? {
-              id: "ours-switch",
-              type: "alocity-event-switch",
-              z,
-              name: "",
-              rules: OUR_RULES,
-              otherwise: true,
-              checkall: true,
-              outputs: OUR_RULES.length + 1,
-              wires: Array.from({ length: OUR_RULES.length + 1 }, () => []),
-          }
-        : {
-              id: "ours-switch",
-              type: "function",
-              z,
-              name: "stand-in for alocity-event-switch",
-              func: "return msg;",
-              outputs: 1,
-              timeout: 0,
-              noerr: 0,
-              initialize: "",
-              finalize: "",
-              libs: [],
-              wires: [[]],
-          };
     return [
         { id: z, type: "tab", label: "bench", disabled: false, info: "" },
         // Ours
@@ -174,7 +146,17 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
             event: "",
             wires: [["ours-switch"]],
         },
-        afterOurs,
+        {
+            id: "ours-switch",
+            type: "alocity-event-switch",
+            z,
+            name: "",
+            rules: OUR_RULES,
+            otherwise: true,
+            checkall: true,
+            outputs: OUR_RULES.length + 1,
+            wires: Array.from({ length: OUR_RULES.length + 1 }, () => []),
+        },
         // Hand-rolled
         {
             id: "hr-in",

@@ -159,11 +159,6 @@ async function smokeCheck(name, port, urlPath, secret) {
     }
 }
 
-async function hasNodeType(nodeRed, type) {
-    const sets = await nodeRed.admin("GET", "/nodes", undefined, { Accept: "application/json" });
-    return sets.some((set) => (set.types || []).includes(type) && set.enabled !== false && !set.err);
-}
-
 function mean(values) {
     return values.reduce((a, b) => a + b, 0) / values.length;
 }
@@ -241,7 +236,6 @@ async function main() {
     let oursAccepted = 0;
     let profileDir;
     let nodeRed;
-    let eventSwitch = false;
     /** Each Node-RED, and where its log starts to count (after the smoke check's refused request). */
     const logged = [];
     let nodeRedLog = "";
@@ -261,21 +255,12 @@ async function main() {
             execArgv.push("--cpu-prof", "--cpu-prof-dir", profileDir);
         }
         nodeRed = await startBenchNodeRed("Node-RED", []);
-        eventSwitch = await hasNodeType(nodeRed, "alocity-event-switch");
-        if (!eventSwitch) {
-            console.log("bench: alocity-event-switch is not registered in this build: a no-op function node stands in for it");
-        }
-        if (!(await hasNodeType(nodeRed, "alocity-device-state"))) {
-            console.log("bench: alocity-device-state is not registered in this build: its targets are left out");
-            options.targets = options.targets.filter((name) => !DEVICE_STATE_TARGETS.includes(name));
-        }
         await nodeRed.deploy(
             benchFlows({
                 secret,
                 oursPath: TARGETS.ours.path,
                 oursWarmupPath: TARGETS.ours.warmupPath,
                 handRolledPath: TARGETS["hand-rolled"].path,
-                eventSwitch,
             }),
         );
         for (const name of ["ours", "hand-rolled"]) {
@@ -566,7 +551,6 @@ async function main() {
     console.log(
         `machine: ${info.cpus} CPUs (${info.cpuModel}), ${info.totalMemoryGb} GB, Node ${info.node}, Node-RED ${info.nodeRed}, ${info.platform}; ` +
             `load average before ${loadBefore[0].toFixed(2)}, after ${loadAfter[0].toFixed(2)}; load generator on the same cores` +
-            (eventSwitch ? "" : "; ours ends in a no-op function node (alocity-event-switch not registered)") +
             (options.profile ? "; PROFILED run (--cpu-prof): numbers perturbed" : ""),
     );
 
@@ -594,7 +578,7 @@ async function main() {
                 profiled: options.profile,
                 shape,
                 machine: { ...info, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-                oursFlow: eventSwitch ? "alocity-webhook-in -> alocity-event-switch" : "alocity-webhook-in -> function (no-op stand-in)",
+                oursFlow: "alocity-webhook-in -> alocity-event-switch",
                 summary,
                 ratios,
                 cpuRatios,
