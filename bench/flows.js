@@ -117,7 +117,7 @@ function webhookWithDeviceState(id, z, path, store) {
  * @param {string} options.secret
  * @param {string} options.oursPath
  * @param {string} options.oursWarmupPath a second alocity-webhook-in, same code, its own delivery memory: warms the
- *   JIT up so that the measured path starts with an empty cache
+ *   JIT up so that the measured path starts with an empty delivery memory
  * @param {string} options.handRolledPath
  */
 function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath }) {

@@ -329,7 +329,8 @@ async function main() {
                 await run(name, undefined, TARGETS[name].path, DEVICES);
             }
             // Warm-up: lets the JIT settle; not recorded. Ours warms up on a path of its own (same code, its own
-            // delivery memory), so that the measured path's cache starts empty: round 1 fills it, later rounds run at its cap.
+            // delivery memory), so that the measured path's delivery memory starts empty: round 1 fills it, later rounds run at
+            // its cap.
             for (const name of targets.filter((target) => !TARGETS[target].fleet)) {
                 const warm = await run(name, shape.warmup, TARGETS[name].warmupPath);
                 if (name === "ours") oursAccepted += warm.accepted;
