@@ -1,5 +1,7 @@
 "use strict";
-// The flows the benchmark deploys into one Node-RED: our endpoint, and the flow a user builds by hand today.
+// The flows the bench deploys, at their targets' paths: our endpoint and the flow a user builds by hand today; the
+// webhook followed by a junction or by alocity-device-state.
+const { TARGETS } = require("./options");
 
 /**
  * The hand-rolled verification a user writes in a function node (wired after a core `http in` with
@@ -113,14 +115,10 @@ function webhookWithDeviceState(id, z, path, store) {
 }
 
 /**
- * @param {object} options
- * @param {string} options.secret
- * @param {string} options.oursPath
- * @param {string} options.oursWarmupPath a second alocity-webhook-in, same code, its own delivery memory: warms the
- *   JIT up so that the measured path starts with an empty delivery memory
- * @param {string} options.handRolledPath
+ * Ours, with a second alocity-webhook-in on the warm-up path (same code, its own delivery memory: it warms the JIT up
+ * so that the measured path starts with an empty delivery memory), and hand-rolled.
  */
-function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath }) {
+function receiverFlows(secret) {
     const z = "bench-tab";
     return [
         { id: z, type: "tab", label: "bench", disabled: false, info: "" },
@@ -131,7 +129,7 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath }) {
             type: "alocity-webhook-in",
             z,
             name: "",
-            url: oursPath,
+            url: TARGETS.ours.path,
             signature: "ours-signature",
             event: "",
             wires: [["ours-switch"]],
@@ -141,7 +139,7 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath }) {
             type: "alocity-webhook-in",
             z,
             name: "warm-up",
-            url: oursWarmupPath,
+            url: TARGETS.ours.warmupPath,
             signature: "ours-signature",
             event: "",
             wires: [["ours-switch"]],
@@ -163,7 +161,7 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath }) {
             type: "http in",
             z,
             name: "",
-            url: handRolledPath,
+            url: TARGETS["hand-rolled"].path,
             method: "post",
             upload: false,
             skipBodyParsing: true,
@@ -201,19 +199,16 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath }) {
     ];
 }
 
-/**
- * The webhook followed by a junction, and by alocity-device-state in the default store and in `fileStore`, at the
- * paths given.
- */
-function deviceStateFlows({ secret, webhook, devices, devicesFile, fileStore }) {
+/** The webhook followed by a junction, and by alocity-device-state in the default store and in `fileStore`. */
+function deviceStateFlows(secret, fileStore) {
     const z = "bench-devices-tab";
     return [
         { id: z, type: "tab", label: "bench: alocity-device-state", disabled: false, info: "" },
         { id: "ours-signature", type: "alocity-signature", name: "bench", tolerance: 300, credentials: { secret } },
-        ...webhookWithDeviceState("webhook", z, webhook),
-        ...webhookWithDeviceState("devices", z, devices, ""),
-        ...webhookWithDeviceState("devices-file", z, devicesFile, fileStore),
+        ...webhookWithDeviceState("webhook", z, TARGETS.webhook.path),
+        ...webhookWithDeviceState("devices", z, TARGETS.devices.path, ""),
+        ...webhookWithDeviceState("devices-file", z, TARGETS["devices-file"].path, fileStore),
     ];
 }
 
-module.exports = { benchFlows, deviceStateFlows, handRolledFunction, webhookWithDeviceState };
+module.exports = { receiverFlows, deviceStateFlows, webhookWithDeviceState };
