@@ -1,6 +1,6 @@
 "use strict";
-// Ours over time: Node-RED's RSS as ours accepts events (after its warm-up, after each round, then while it is driven
-// on until the shape's acceptedForRss), and whether its last round costs what its first did.
+// Ours over time: Node-RED's RSS as ours accepts events (after its warm-up, after each round, then as it is topped
+// up to the shape's acceptedForRss), and whether its last round costs what its first did.
 const fs = require("fs");
 const { execFileSync } = require("child_process");
 const { cpuMicrosPerRequest, driveTarget } = require("./rounds");
@@ -39,8 +39,8 @@ class RssOverTime {
     }
 }
 
-/** Drives ours on until it has accepted the shape's acceptedForRss events, within the time budget. */
-async function driveOnForRss(session, rss) {
+/** Tops ours up: drives it on until it has accepted the shape's acceptedForRss events, within the time budget. */
+async function topUp(session, rss) {
     const { shape } = session;
     for (let extra = 0; extra < 50 && rss.accepted < shape.acceptedForRss && !session.interrupted; extra++) {
         if (Date.now() > session.deadline) break;
@@ -86,4 +86,4 @@ function oursOverTimeReport(session, samples) {
     };
 }
 
-module.exports = { RssOverTime, driveOnForRss, oursOverTimeReport };
+module.exports = { RssOverTime, topUp, oursOverTimeReport };

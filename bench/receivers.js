@@ -5,7 +5,7 @@ const { receiverFlows } = require("./flows");
 const { deliveryMemoryReport } = require("./delivery-memory");
 const { median } = require("./load");
 const { TARGETS } = require("./options");
-const { RssOverTime, driveOnForRss, oursOverTimeReport } = require("./ours-over-time");
+const { RssOverTime, topUp, oursOverTimeReport } = require("./ours-over-time");
 const { mergeReports } = require("./report");
 const { checkTargets, cpuMicrosPerRequest, driveTarget, playRounds } = require("./rounds");
 
@@ -40,7 +40,7 @@ async function receiverRounds(session) {
         rss.sample(`round ${round}`);
     });
     if (!rss) return [];
-    await driveOnForRss(session, rss);
+    await topUp(session, rss);
     return rss.samples;
 }
 
