@@ -1,110 +1,35 @@
 "use strict";
-// What the bench measures of alocity-device-state at 10,000 devices: its CPU per event inside a real Node-RED (a
-// profiled process of its own, see measureInNodeRed), and, on its own (a process of its own, the compiled node made by
-// a minimal stand-in for Node-RED, with a memory context store that keeps the object it is given, as Node-RED's
-// does), its CPU per event and heap per device without HTTP or Node-RED's message routing.
-// Also on its own: node --expose-gc bench/device-state.js
-const { EventEmitter } = require("events");
+// alocity-device-state at DEVICES devices: its targets' rounds (webhook, devices, devices-file) in a Node-RED of their
+// own with a persistent context store too, so that their 30,000 records and the alarm timers that keep firing neither
+// weigh on the receivers' heap nor take their CPU; then its CPU per event inside a real Node-RED (a profiled process
+// of its own, see measureInNodeRed) and on its own (device-state-on-its-own.js).
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { execFileSync } = require("child_process");
 const { startNodeRed } = require("../scripts/node-red-process");
-const { webhookWithDeviceState } = require("./flows");
-const { deviceEvent, drive, median, processCpuSeconds } = require("./load");
+const { deviceStateFlows, webhookWithDeviceState } = require("./flows");
+const { drive, median, processCpuSeconds } = require("./load");
+const { DEVICES } = require("./options");
+const { measureOnItsOwn } = require("./device-state-on-its-own");
 const { shareUnder } = require("./profile");
+const { checkTargets, driveTarget, playRounds } = require("./rounds");
+const { ROOT } = require("./session");
 
-const ROOT = path.resolve(__dirname, "..");
 /** Node-RED's context stores: the default one in memory, and a persistent one. */
 const CONTEXT_STORES = ["contextStorage.default.module=memory", "contextStorage.file.module=localfilesystem"];
 /** Where the node's work starts: its input handler, its alarm timers, and the timer that sets its context key. */
-const NODE_FILES = /[\\/](nodes[\\/]alocity-device-state|src[\\/]runtime[\\/]device-(timers|context))\.js$/;
+const NODE_FILES = /[\\/](nodes[\\/]alocity-device-state|src[\\/]runtime[\\/]device-state[\\/](timers|context))\.js$/;
 
-const DEVICES = 10_000;
-const EVENTS = 100_000;
-
-/** Just enough of Node-RED for the node: its event bus, registerType, createNode, a node's send, status, log and context. */
-function makeNode(definition) {
-    let Constructor;
-    const RED = {
-        settings: {},
-        events: new EventEmitter(),
-        _: (key) => key,
-        nodes: {
-            registerType: (_type, constructor) => (Constructor = constructor),
-            createNode(node, def) {
-                EventEmitter.call(node);
-                Object.assign(node, def);
-            },
-        },
-    };
-    require(path.join(__dirname, "..", "dist", "nodes", "alocity-device-state.js"))(RED);
-    const values = {};
-    const context = {
-        get: (key, _store, callback) => callback(undefined, values[key]),
-        set: (key, value, _store, callback) => {
-            values[key] = value;
-            callback();
-        },
-    };
-    let sends = 0;
-    const send = () => sends++;
-    Object.setPrototypeOf(Constructor.prototype, EventEmitter.prototype);
-    Object.assign(Constructor.prototype, {
-        send,
-        status() {},
-        log() {},
-        warn() {},
-        error(line) {
-            throw new Error(String(line));
-        },
-        debug() {},
-        context: () => context,
-    });
-    const node = new Constructor({ id: "bench-device-state", type: "alocity-device-state", ...definition });
-    const [input] = node.listeners("input");
-    const done = () => {};
-    return {
-        receive: (msg) => input(msg, send, done),
-        close: () => node.listeners("close").forEach((close) => close(false, done)),
-        sends: () => sends,
-    };
-}
-
-/** The n-th event of the fleet as alocity-webhook-in sends it, received now. */
-function message(n) {
-    const { event, payload } = deviceEvent(n, DEVICES);
-    const now = Date.now();
-    return { topic: event, payload, alocity: { event, timestamp: Math.floor(now / 1000), receivedAt: now, inferred: true } };
-}
-
-function measure() {
-    if (typeof global.gc !== "function") throw new Error("run with --expose-gc");
-    global.gc();
-    const before = process.memoryUsage().heapUsed;
-    const node = makeNode({ heldOpen: 60, forcedOpen: true, grace: 5, silentAfter: 3600 });
-    // Every device reports each kind once: a full record, a timer each (silent after an hour).
-    for (let n = 0; n < 4 * DEVICES; n++) node.receive(message(n));
-    global.gc();
-    const heapPerDevice = (process.memoryUsage().heapUsed - before) / DEVICES;
-
-    const sendsBefore = node.sends();
-    const cpu = process.cpuUsage();
-    for (let n = 4 * DEVICES; n < 4 * DEVICES + EVENTS; n++) node.receive(message(n));
-    const { user, system } = process.cpuUsage(cpu);
-    node.close();
-    return {
-        devices: DEVICES,
-        events: EVENTS,
-        heapBytesPerDevice: heapPerDevice,
-        cpuMicrosPerEvent: (user + system) / EVENTS,
-        sends: node.sends() - sendsBefore,
-    };
-}
-
-/** Runs the measurement in a process of its own (with --expose-gc, and a heap that holds nothing else). */
-function measureDeviceState() {
-    return JSON.parse(execFileSync(process.execPath, ["--expose-gc", __filename], { encoding: "utf8" }));
+/** The rounds of its targets, after one event from each device of the fleet, which warms them up too. */
+async function deviceStateRounds(session) {
+    const names = session.targets({ fleet: true });
+    if (names.length === 0) return;
+    const nodeRed = await session.startNodeRed("Node-RED for alocity-device-state", CONTEXT_STORES);
+    await nodeRed.deploy(deviceStateFlows(session.secret, "file"));
+    for (const name of names) session.endpoints[name] = { port: nodeRed.port, pid: nodeRed.process.pid };
+    await checkTargets(session, names, nodeRed);
+    for (const name of names) await driveTarget(session, name, { amount: DEVICES });
+    await playRounds(session, names);
 }
 
 /** Now on the monotonic clock, in microseconds: the clock of a CPU profile's timestamps. */
@@ -168,15 +93,15 @@ const MAX_P99_RATIO = 1.2;
 
 /**
  * What the bench reports of alocity-device-state: its CPU per event in Node-RED (measureInNodeRed) for each store its
- * targets use, its CPU per event and heap per device on its own (measure above: process.cpuUsage() over 100,000
- * events at 10,000 devices; heapUsed after global.gc() before and after 10,000 devices with full records and a timer
- * each), and, from the summary of the bench's rounds, the webhook's p99 with the node against that with a junction in
- * its place (the same delivery of each message to a node that does nothing with it). The rounds' server CPU per
- * request with and without the node is shown too; their difference carries the noise of two figures of some 200 us on
- * a machine shared with the load generator, which is why the target is judged on the profiled figure.
- * Returns lines to print, checks and figures.
+ * targets use, its CPU per event and heap per device on its own, and, from the summary of the bench's rounds, the
+ * webhook's p99 with the node against that with a junction in its place (the same delivery of each message to a node
+ * that does nothing with it). The rounds' server CPU per request with and without the node is shown too; their
+ * difference carries the noise of two figures of some 200 us on a machine shared with the load generator, which is
+ * why the target is judged on the profiled figure.
  */
-async function deviceStateReport(summary, { secret, quick }) {
+async function deviceStateReport(session, summary) {
+    const { secret } = session;
+    const { quick } = session.options;
     const lines = [];
     const checks = [];
     const figures = {};
@@ -230,7 +155,7 @@ async function deviceStateReport(summary, { secret, quick }) {
         ]);
     }
     if (summary.devices || summary["devices-file"]) {
-        const own = measureDeviceState();
+        const own = measureOnItsOwn();
         figures.onItsOwn = own;
         lines.push(
             `alocity-device-state on its own, at ${own.devices} devices: ${own.cpuMicrosPerEvent.toFixed(1)} us of CPU per event ` +
@@ -250,8 +175,4 @@ async function deviceStateReport(summary, { secret, quick }) {
     return { lines, checks, figures };
 }
 
-if (require.main === module) {
-    console.log(JSON.stringify(measure()));
-}
-
-module.exports = { deviceStateReport, DEVICES, CONTEXT_STORES };
+module.exports = { deviceStateRounds, deviceStateReport };

@@ -1,5 +1,7 @@
 "use strict";
-// The flows the benchmark deploys into one Node-RED: our endpoint, and the flow a user builds by hand today.
+// The flows the bench deploys, at their targets' paths: our endpoint and the flow a user builds by hand today; the
+// webhook followed by a junction or by alocity-device-state.
+const { TARGETS } = require("./options");
 
 /**
  * The hand-rolled verification a user writes in a function node (wired after a core `http in` with
@@ -113,43 +115,11 @@ function webhookWithDeviceState(id, z, path, store) {
 }
 
 /**
- * @param {object} options
- * @param {string} options.secret
- * @param {string} options.oursPath
- * @param {string} options.oursWarmupPath a second alocity-webhook-in, same code, its own delivery memory: warms the
- *   JIT up so that the measured path starts with an empty cache
- * @param {string} options.handRolledPath
- * @param {boolean} options.eventSwitch whether alocity-event-switch is registered; if not, a no-op function node
- *   stands in for it (until the node lands)
+ * Ours, with a second alocity-webhook-in on the warm-up path (same code, its own delivery memory: it warms the JIT up
+ * so that the measured path starts with an empty delivery memory), and hand-rolled.
  */
-function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwitch }) {
+function receiverFlows(secret) {
     const z = "bench-tab";
-    const afterOurs = eventSwitch
-        ? {
-              id: "ours-switch",
-              type: "alocity-event-switch",
-              z,
-              name: "",
-              rules: OUR_RULES,
-              otherwise: true,
-              checkall: true,
-              outputs: OUR_RULES.length + 1,
-              wires: Array.from({ length: OUR_RULES.length + 1 }, () => []),
-          }
-        : {
-              id: "ours-switch",
-              type: "function",
-              z,
-              name: "stand-in for alocity-event-switch",
-              func: "return msg;",
-              outputs: 1,
-              timeout: 0,
-              noerr: 0,
-              initialize: "",
-              finalize: "",
-              libs: [],
-              wires: [[]],
-          };
     return [
         { id: z, type: "tab", label: "bench", disabled: false, info: "" },
         // Ours
@@ -159,7 +129,7 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
             type: "alocity-webhook-in",
             z,
             name: "",
-            url: oursPath,
+            url: TARGETS.ours.path,
             signature: "ours-signature",
             event: "",
             wires: [["ours-switch"]],
@@ -169,19 +139,29 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
             type: "alocity-webhook-in",
             z,
             name: "warm-up",
-            url: oursWarmupPath,
+            url: TARGETS.ours.warmupPath,
             signature: "ours-signature",
             event: "",
             wires: [["ours-switch"]],
         },
-        afterOurs,
+        {
+            id: "ours-switch",
+            type: "alocity-event-switch",
+            z,
+            name: "",
+            rules: OUR_RULES,
+            otherwise: true,
+            checkall: true,
+            outputs: OUR_RULES.length + 1,
+            wires: Array.from({ length: OUR_RULES.length + 1 }, () => []),
+        },
         // Hand-rolled
         {
             id: "hr-in",
             type: "http in",
             z,
             name: "",
-            url: handRolledPath,
+            url: TARGETS["hand-rolled"].path,
             method: "post",
             upload: false,
             skipBodyParsing: true,
@@ -219,19 +199,16 @@ function benchFlows({ secret, oursPath, oursWarmupPath, handRolledPath, eventSwi
     ];
 }
 
-/**
- * The webhook followed by a junction, and by alocity-device-state in the default store and in `fileStore`, at the
- * paths given.
- */
-function deviceStateFlows({ secret, webhook, devices, devicesFile, fileStore }) {
+/** The webhook followed by a junction, and by alocity-device-state in the default store and in `fileStore`. */
+function deviceStateFlows(secret, fileStore) {
     const z = "bench-devices-tab";
     return [
         { id: z, type: "tab", label: "bench: alocity-device-state", disabled: false, info: "" },
         { id: "ours-signature", type: "alocity-signature", name: "bench", tolerance: 300, credentials: { secret } },
-        ...webhookWithDeviceState("webhook", z, webhook),
-        ...webhookWithDeviceState("devices", z, devices, ""),
-        ...webhookWithDeviceState("devices-file", z, devicesFile, fileStore),
+        ...webhookWithDeviceState("webhook", z, TARGETS.webhook.path),
+        ...webhookWithDeviceState("devices", z, TARGETS.devices.path, ""),
+        ...webhookWithDeviceState("devices-file", z, TARGETS["devices-file"].path, fileStore),
     ];
 }
 
-module.exports = { benchFlows, deviceStateFlows, handRolledFunction, webhookWithDeviceState };
+module.exports = { receiverFlows, deviceStateFlows, webhookWithDeviceState };

@@ -1,9 +1,11 @@
 "use strict";
 // Summarises a V8 .cpuprofile (as written by `node --cpu-prof`): where the time goes, by function (self and
-// inclusive) and by origin (package, Node.js internals, this package's dist/). Used by `bench/run.js --profile`;
+// inclusive) and by origin (package, Node.js internals, this package's dist/). Printed by `bench/run.js --profile`;
 // also on its own: node bench/profile.js <file.cpuprofile> [top]
 const fs = require("fs");
 const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
 
 function originOf(url) {
     if (!url) return "(native / V8)";
@@ -130,6 +132,22 @@ function format(summary) {
     return lines.join("\n");
 }
 
+/** With --profile: the summary of Node-RED's last profile, printed; returns it. */
+function printProfile(session) {
+    if (!session.profileDir) return undefined;
+    const files = fs.readdirSync(session.profileDir).filter((f) => f.endsWith(".cpuprofile"));
+    if (files.length === 0) {
+        console.log(`no CPU profile was written to ${session.profileDir}`);
+        return undefined;
+    }
+    const file = path.join(session.profileDir, files.sort().pop());
+    const summary = summarise(JSON.parse(fs.readFileSync(file, "utf8")), 30);
+    console.log("");
+    console.log(`Node-RED ${path.relative(ROOT, file)}`);
+    console.log(format(summary));
+    return summary;
+}
+
 if (require.main === module) {
     const file = process.argv[2];
     if (!file) {
@@ -139,4 +157,4 @@ if (require.main === module) {
     console.log(format(summarise(JSON.parse(fs.readFileSync(file, "utf8")), Number(process.argv[3]) || 25)));
 }
 
-module.exports = { summarise, format, shareUnder };
+module.exports = { printProfile, shareUnder };
