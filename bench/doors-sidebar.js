@@ -5,7 +5,6 @@
 // Timing measure of applying each answer ("alocity-doors:apply"), the time to the first frame that shows every card,
 // and the longest task of the page's main thread meanwhile (what a user would feel as a freeze).
 // Also on its own: node bench/doors-sidebar.js
-/* global window, document, RED, requestIdleCallback, requestAnimationFrame -- what editor.evaluate() runs, runs in the page */
 const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");

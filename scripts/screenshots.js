@@ -1,21 +1,21 @@
 #!/usr/bin/env node
-// `npm run screenshots`: the README's picture of the Doors sidebar, taken from the real editor. Starts a real Node-RED
-// (default settings, a user directory of its own) with a building's flow (alocity-webhook-in -> alocity-device-state),
-// sends it signed events (doors used, one forced open, a controller offline, a lockdown), opens the editor in Debian's
-// chromium (playwright-core, as the editor tests do), shows the Doors tab and saves it to docs/images/doors-sidebar.png
-// (and artifacts/editor/). Needs a build (npm run screenshots builds first) and chromium (apt-get install chromium).
+// `npm run screenshots`: the README's pictures, taken from the real editor in Debian's chromium (playwright-core, as
+// the editor tests do). Needs a build (npm run screenshots builds first) and chromium (apt-get install chromium).
+// - docs/images/doors-sidebar.png: a real Node-RED (default settings, a user directory of its own) with a building's
+//   flow (alocity-webhook-in -> alocity-device-state) sent signed events (doors used, one forced open, a controller
+//   offline, a lockdown), and the Doors tab.
+// - docs/images/demo.png and demo-debug.png: `npm start`'s demo with `alocity-webhook simulate` playing
+//   (scripts/screenshot-demo.js).
+// Each is also saved in artifacts/editor/.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { startNodeRed } = require("./node-red-process");
-// The editor tests' driver of chromium and of the Doors tab (TypeScript).
-require("tsx/cjs");
-const { Editor, launchChromium } = require("../test/editor/support/editor");
+const { screenshotDemo } = require("./screenshot-demo");
+const { ROOT, saveImage, withEditor } = require("./screenshot-editor");
 const { buildingFlow, sendToBuilding, showDoorsTab, waitForRows } = require("../test/editor/support/doors");
-
-const ROOT = path.resolve(__dirname, "..");
 
 const BUILDING = {
     tab: "screenshot-building",
@@ -58,45 +58,36 @@ const EVENTS = [
     { serialNumber: SERVER, doorState: "Open" },
 ];
 
+async function screenshotDoorsSidebar() {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-screenshots-"));
+    const nodeRed = await startNodeRed({ userDir, port: 0, packageDir: ROOT });
+    try {
+        await nodeRed.deploy(buildingFlow(BUILDING));
+        await sendToBuilding(nodeRed.url, BUILDING, EVENTS);
+        // Tall enough for every card.
+        await withEditor(nodeRed, { height: 1100, sidebarWider: 140 }, async (editor) => {
+            await editor.evaluate((tab) => RED.workspaces.show(tab), BUILDING.tab);
+            await showDoorsTab(editor);
+            await waitForRows(
+                editor,
+                BUILDING.node,
+                (rows) => rows.some((row) => row.alarms.includes("door.forced-open")),
+                "the server room forced open",
+            );
+            await saveImage(editor, "doors-sidebar", { locator: editor.page.locator("#red-ui-sidebar") });
+        });
+    } finally {
+        await nodeRed.stop();
+        fs.rmSync(userDir, { recursive: true, force: true });
+    }
+}
+
 async function main() {
     if (!fs.existsSync(path.join(ROOT, "dist", "nodes", "alocity-device-state.js"))) {
         throw new Error("dist/ is missing: run `npm run screenshots` (which builds first) or `npm run build`");
     }
-    process.env.README_IMAGES = "1";
-    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "alocity-screenshots-"));
-    const nodeRed = await startNodeRed({ userDir, port: 0, packageDir: ROOT });
-    let browser;
-    try {
-        await nodeRed.deploy(buildingFlow(BUILDING));
-        await sendToBuilding(nodeRed.url, BUILDING, EVENTS);
-        browser = await launchChromium();
-        const editor = await Editor.open(browser.context, nodeRed);
-        // Tall enough for every card, and the sidebar made wider by its separator, as a user would.
-        await editor.page.setViewportSize({ width: 1400, height: 1100 });
-        const separator = await editor.page.locator("#red-ui-sidebar-separator").boundingBox();
-        if (separator) {
-            const y = separator.y + separator.height / 2;
-            await editor.page.mouse.move(separator.x + separator.width / 2, y);
-            await editor.page.mouse.down();
-            await editor.page.mouse.move(separator.x - 140, y, { steps: 10 });
-            await editor.page.mouse.up();
-        }
-        await editor.evaluate((tab) => RED.workspaces.show(tab), BUILDING.tab);
-        await showDoorsTab(editor);
-        await waitForRows(
-            editor,
-            BUILDING.node,
-            (rows) => rows.some((row) => row.alarms.includes("door.forced-open")),
-            "the server room forced open",
-        );
-        const file = await editor.screenshot("doors-sidebar", { locator: editor.page.locator("#red-ui-sidebar"), readme: "doors-sidebar" });
-        if (editor.browserErrors.length > 0) throw new Error(`errors in the page:\n${editor.browserErrors.join("\n")}`);
-        console.log(`saved ${path.relative(ROOT, file)} and docs/images/doors-sidebar.png`);
-    } finally {
-        if (browser) await browser.close();
-        await nodeRed.stop();
-        fs.rmSync(userDir, { recursive: true, force: true });
-    }
+    await screenshotDoorsSidebar();
+    await screenshotDemo();
 }
 
 main().then(

@@ -2,7 +2,7 @@
 // `npm start`: a local Node-RED (the devDependency, default settings) on 127.0.0.1 with this package loaded
 // and a demo flow deployed: alocity-webhook-in at /alocity wired to debug nodes and to an alocity-device-state node
 // that names the doors `alocity-webhook simulate` plays. PORT chooses the port (0: any free one), ALOCITY_DEMO_DIR
-// the user directory (default .node-red).
+// the user directory (default .node-red). scripts/screenshots.js starts the same demo through startDemo.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -10,8 +10,8 @@ const path = require("path");
 const { startNodeRed } = require("./node-red-process");
 
 const root = path.resolve(__dirname, "..");
-const userDir = path.resolve(process.env.ALOCITY_DEMO_DIR || path.join(root, ".node-red"));
-const port = Number(process.env.PORT || 1880);
+/** The `alocity-webhook` command, compiled. */
+const CLI = path.join(root, "dist", "src", "cli", "main.js");
 const DEMO_TAB = "alocity-demo-tab";
 
 function demoSecret() {
@@ -37,18 +37,34 @@ function demoFlow(secret, baseUrl) {
     });
 }
 
+/**
+ * Starts Node-RED on 127.0.0.1 with the demo flow deployed and running (the other flows of `userDir` kept) and the
+ * editor's first-run questions answered. Resolves with the running Node-RED, the flow deployed and the webhook's URL.
+ * @param {{ userDir: string, port: number, secret: string, inheritOutput?: boolean }} options
+ */
+async function startDemo({ userDir, port, secret, inheritOutput = false }) {
+    const nodeRed = await startNodeRed({ userDir, port, host: "127.0.0.1", packageDir: root, inheritOutput });
+    try {
+        const current = await nodeRed.admin("GET", "/flows");
+        const others = (current.flows || current).filter(
+            (node) => node.id !== DEMO_TAB && node.z !== DEMO_TAB && !String(node.id).startsWith("alocity-demo-"),
+        );
+        const flow = demoFlow(secret, nodeRed.url);
+        await nodeRed.deploy(others.concat(flow));
+        await nodeRed.answerFirstRunQuestions();
+        return { nodeRed, flow, webhookUrl: `${nodeRed.url}/alocity` };
+    } catch (error) {
+        await nodeRed.stop();
+        throw error;
+    }
+}
 async function main() {
+    const userDir = path.resolve(process.env.ALOCITY_DEMO_DIR || path.join(root, ".node-red"));
+    const port = Number(process.env.PORT || 1880);
     const { secret, generated } = demoSecret();
-    const nodeRed = await startNodeRed({ userDir, port, host: "127.0.0.1", packageDir: root, inheritOutput: true });
-    const current = await nodeRed.admin("GET", "/flows");
-    const others = (current.flows || current).filter(
-        (node) => node.id !== DEMO_TAB && node.z !== DEMO_TAB && !String(node.id).startsWith("alocity-demo-"),
-    );
-    await nodeRed.admin("POST", "/flows", others.concat(demoFlow(secret, nodeRed.url)), { "Node-RED-Deployment-Type": "full" });
-    await nodeRed.answerFirstRunQuestions();
+    const { nodeRed, webhookUrl } = await startDemo({ userDir, port, secret, inheritOutput: true });
 
-    const webhookUrl = `${nodeRed.url}/alocity`;
-    const cli = path.relative(process.cwd(), path.join(root, "dist", "src", "cli", "main.js")) || "dist/src/cli/main.js";
+    const cli = path.relative(process.cwd(), CLI) || "dist/src/cli/main.js";
     const command = `ALOCITY_WEBHOOK_SECRET=${shellWord(secret)} node ${shellWord(cli)}`;
     console.log(`
   Node-RED editor:  ${nodeRed.url}/
@@ -69,7 +85,11 @@ async function main() {
     process.on("SIGTERM", stop);
 }
 
-main().catch((error) => {
-    console.error(`npm start failed: ${error.message}`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((error) => {
+        console.error(`npm start failed: ${error.message}`);
+        process.exit(1);
+    });
+}
+
+module.exports = { startDemo, CLI };
