@@ -28,8 +28,7 @@ function shellWord(text) {
 
 /** The demo flow with its key, and the address it is really served at in its comment. */
 function demoFlow(secret, baseUrl) {
-    const examples = path.join(root, "examples", "demo.json");
-    const nodes = JSON.parse(fs.readFileSync(examples, "utf8"));
+    const nodes = JSON.parse(fs.readFileSync(path.join(__dirname, "demo-flow.json"), "utf8"));
     return nodes.map((node) => {
         if (node.type === "alocity-signature") return { ...node, credentials: { secret } };
         if (node.type === "comment") return { ...node, info: node.info.split("http://<this Node-RED>").join(baseUrl) };

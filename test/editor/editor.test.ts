@@ -159,7 +159,7 @@ describe("the editor in a real browser (chromium)", function () {
         await editor.page.locator("#node-config-input-secret").waitFor({ state: "visible" });
         await editor.type("#node-config-input-secret", SECRET);
         await editor.type("#node-config-input-name", "front door webhook key");
-        await editor.screenshot("03-signature-dialog", { clip: await editor.trayClip(), readme: "signature-dialog" });
+        await editor.screenshot("03-signature-dialog", { clip: await editor.trayClip() });
         await editor.closeConfigDialog();
 
         const signatureIds = await editor.nodeIds(CONFIG_TYPE);

@@ -8,7 +8,7 @@ import path from "path";
 import { SIMULATION_DEFAULTS, simulatedDoors } from "../../src/core/simulation/building";
 import { DEVICE_STATE_DEFAULTS } from "../../src/core/device-state/config";
 import { SAMPLE_EVENTS, samplePayload } from "../../src/core/events/samples";
-import { EXAMPLES_DIR, SECRET, asDeployed, nodeOfType as nodeOf, readExample, type FlowNode } from "../support/test-flows";
+import { DEMO_FLOW, EXAMPLES_DIR, SECRET, asDeployed, nodeOfType as nodeOf, readExample, type FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
 import { HomeAssistantView } from "../support/home-assistant-view";
 import { useBroker, type TestBroker } from "../support/mqtt-broker";
@@ -87,9 +87,10 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         assert.strictEqual(answer.status, 200, `POST ${url}: ${answer.status} ${answer.text}`);
     }
 
-    it("ship at least four automations besides the demo, each explained by a comment node", () => {
-        const automations = exampleFiles.filter((file) => file !== "demo.json");
+    it("ship at least four automations, each explained by a comment node, and not npm start's demo", () => {
+        const automations = exampleFiles;
         assert.ok(automations.length >= 4, `examples: ${exampleFiles.join(", ")}`);
+        assert.ok(!exampleFiles.some((file) => /demo/i.test(file)), "the demo is npm start's (scripts/demo-flow.json)");
         for (const file of exampleFiles) {
             const comment = readExample(file).find((node) => node.type === "comment");
             assert.ok(comment && comment.name && comment.info, `${file} has a comment node with a title and an explanation`);
@@ -149,14 +150,14 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
         it(`${file} deploys without errors`, () => deployExample(file));
     }
 
-    it("demo.json: every verified event shows in the debug sidebar", async () => {
-        const { nodes, from } = await deployExample("demo.json");
+    it("the demo (npm start): every verified event shows in the debug sidebar", async () => {
+        const { nodes, from } = await deployExample(DEMO_FLOW);
         await postAccepted(webhookPath(nodes), SAMPLE_EVENTS["door.state"]);
         await logShows(session.nodeRed, "doorState: 'Open'", from);
     });
 
-    it("demo.json: a doors node behind the webhook names the simulated doors, held open after 30 s, its alarms in the debug sidebar", async () => {
-        const demo = readExample("demo.json");
+    it("the demo (npm start): a doors node behind the webhook names the simulated doors, held open after 30 s, its alarms in the debug sidebar", async () => {
+        const demo = readExample(DEMO_FLOW);
         const doors = nodeOf(demo, "alocity-device-state");
         assert.ok(nodeOf(demo, "alocity-webhook-in").wires?.[0].includes(doors.id), "the webhook feeds the doors node");
         const simulated = simulatedDoors(SIMULATION_DEFAULTS.doors).map(({ serialNumber, name }) => ({ serial: serialNumber, name }));
@@ -173,7 +174,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
             "the alarms go to an active debug node",
         );
 
-        const { nodes, from } = await deployExample("demo.json");
+        const { nodes, from } = await deployExample(DEMO_FLOW);
         await postAccepted(webhookPath(nodes), {
             ...samplePayload("door.healthcheck"),
             serialNumber: "ALO-SIM-03",

@@ -133,8 +133,12 @@ export function eventSwitchFlow({ rules, run, url = "/alocity", withWebhook = tr
 export const EXAMPLES_DIR = path.join(packageDir, "examples");
 
 /** An example flow (Import > Examples), as its file holds it. */
+/** `npm start`'s flow (scripts/demo-flow.json): not an example a user imports. */
+export const DEMO_FLOW = path.join(packageDir, "scripts", "demo-flow.json");
+
+/** An example (a file of examples/), or a flow file by its absolute path. */
 export function readExample(file: string): FlowNode[] {
-    return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), "utf8")) as FlowNode[];
+    return JSON.parse(fs.readFileSync(path.isAbsolute(file) ? file : path.join(EXAMPLES_DIR, file), "utf8")) as FlowNode[];
 }
 
 /**

@@ -50,7 +50,7 @@ const BODY_ANSWERS: Record<Exclude<BodyProblem, "aborted">, HttpAnswer> = {
 /**
  * The one place that owns this package's HTTP routes on `RED.httpNode`: one route per path, whose answer comes after
  * every middleware the host put before it. It lives at module level, per `RED.httpNode`, so that a path's route,
- * its memory of deliveries and its single owner survive redeploys; a path no node claims once a deploy is done is
+ * its delivery memory and its single owner survive redeploys; a path no node claims once a deploy is done is
  * released (its route removed, as core `http in` removes its own), its memory kept until its deliveries expire.
  */
 export class WebhookRoutes {

@@ -267,7 +267,7 @@ describe("webhook routes", function () {
             assert.strictEqual((await postJson(apps.root, "/path-1000", "z")).text, "n1000:z");
         });
 
-        it("keeps a path's memory of deliveries through a redeploy, and while the path is released, until it expires", async function () {
+        it("keeps a path's delivery memory through a redeploy, and while the path is released, until it expires", async function () {
             const apps = nodeRedApps();
             const DELIVERY = '{"doorState":"Open"}';
             // Remembers each body as a delivery signed at t=1 (300 s tolerance): "new" the first time, then "repeat".
