@@ -10,7 +10,7 @@ export const PROGRAM = "alocity-webhook";
 export const SECRET_VARIABLE = "ALOCITY_WEBHOOK_SECRET";
 const TIMESTAMP = /^[0-9]{1,15}$/;
 
-export const OPTIONS = {
+const OPTIONS = {
     url: { type: "string" },
     secret: { type: "string" },
     event: { type: "string" },

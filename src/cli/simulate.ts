@@ -35,7 +35,7 @@ export const SIMULATE_USAGE = `simulate:  alocity-webhook simulate --url URL [--
 `;
 
 /** The options of the command, as given. */
-export interface SimulateValues {
+interface SimulateValues {
     doors?: string;
     for?: string;
     "hold-open"?: string;
@@ -46,7 +46,7 @@ const WHOLE = /^[0-9]{1,6}$/;
 const SECONDS = /^[0-9]{1,6}(\.[0-9]{1,3})?$/;
 
 /** The run the options ask for; or, when they ask for one that cannot be made, what is wrong in the user's terms. */
-export function simulationOf(values: SimulateValues): { simulation: Simulation } | { problem: string } {
+function simulationOf(values: SimulateValues): { simulation: Simulation } | { problem: string } {
     const doors = values.doors ?? String(SIMULATION_DEFAULTS.doors);
     if (!WHOLE.test(doors) || Number(doors) < MIN_DOORS || Number(doors) > MAX_DOORS) {
         return {
@@ -82,7 +82,7 @@ export function simulationOf(values: SimulateValues): { simulation: Simulation }
 }
 
 /** What playing needs from the command: where and how to send, and where to write. */
-export interface Player {
+interface Player {
     url: URL;
     secret: string;
     out: NodeJS.WritableStream;
@@ -158,7 +158,7 @@ export async function simulate(values: Values, io: Io): Promise<number> {
 }
 
 /** Plays the run; resolves with the exit status: 0 when every request was answered 2xx, else 1 (with a summary). */
-export async function playSimulation(simulation: Simulation, player: Player): Promise<number> {
+async function playSimulation(simulation: Simulation, player: Player): Promise<number> {
     const { out, err } = player;
     const { doors, incidents, requests, options } = simulation;
     const start = Date.now();

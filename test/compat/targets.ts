@@ -8,7 +8,7 @@ import { readJson } from "../support/modules";
 import { npm } from "../support/run-npm";
 
 const root = path.resolve(__dirname, "..", "..");
-export const COMPAT_DIR = path.join(root, ".compat");
+const COMPAT_DIR = path.join(root, ".compat");
 
 /** A pinned package installed into a folder of .compat/ of its own. */
 export interface CompatPackage {
@@ -58,7 +58,7 @@ export const TARGETS: readonly Target[] = [
     },
 ];
 
-export function installedVersion(pkg: CompatPackage): string | undefined {
+function installedVersion(pkg: CompatPackage): string | undefined {
     try {
         return (JSON.parse(fs.readFileSync(path.join(pkg.packageDir, "package.json"), "utf8")) as { version?: string }).version;
     } catch {

@@ -1,7 +1,7 @@
 // Node-RED with adminAuth: scripts/admin-auth.js (shared with the benchmark), typed, and a token per user.
 import { loadModule } from "./modules";
 
-export const PASSWORD = "correct horse battery staple";
+const PASSWORD = "correct horse battery staple";
 
 /** A user: a name and Node-RED permissions ("*", "read", or a list such as ["status.read", "flows.read"]). */
 export interface AdminUser {

@@ -13,11 +13,11 @@ import path from "path";
 import { readJson } from "./modules";
 import { packageDir } from "./real-node-red";
 
-export const catalogue = readJson<Record<string, unknown>>(path.join(packageDir, "nodes", "locales", "en-US", "alocity-device-state.json"));
+const catalogue = readJson<Record<string, unknown>>(path.join(packageDir, "nodes", "locales", "en-US", "alocity-device-state.json"));
 export const STATE = "state";
 export const TYPE = "alocity-device-state";
 export const ERROR = 20;
-export const WARN = 30;
+const WARN = 30;
 
 /** The node module, with RED._ translating from the en-US catalogue (the test helper's RED._ returns the key). */
 export const deviceState: NodeModule = (RED: NodeAPI) => {

@@ -1,7 +1,7 @@
 // What a connected editor receives: scripts/editor-comms.js (shared with the benchmark), typed.
 import { loadModule } from "./modules";
 
-export interface CommsMessage {
+interface CommsMessage {
     topic: string;
     data: unknown;
 }
@@ -14,7 +14,7 @@ export interface CommsConnection {
     close(): Promise<void>;
 }
 
-export interface CommsOptions {
+interface CommsOptions {
     /** An access token (adminAuth): the connection authenticates with it. */
     token?: string;
     topics?: string[];

@@ -131,7 +131,7 @@ export function parseDeviceMessage(payload: string): DeviceMessage {
 }
 
 /** One component of a device as Home Assistant sets it up: its platform and its options, the shared ones merged in. */
-export interface DiscoveredComponent {
+interface DiscoveredComponent {
     platform: string;
     config: Json;
 }

@@ -12,7 +12,7 @@ import { eventually } from "./wait";
 const CANDIDATES = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"];
 
 /** The mosquitto executable, when it is installed. */
-export function mosquittoPath(): string | undefined {
+function mosquittoPath(): string | undefined {
     return CANDIDATES.find((candidate) => fs.existsSync(candidate));
 }
 
@@ -36,7 +36,7 @@ function accepts(port: number): Promise<boolean> {
     });
 }
 
-export class Mosquitto extends MqttBroker {
+class Mosquitto extends MqttBroker {
     readonly name = "Mosquitto";
     private child: ChildProcess | undefined;
     private log = "";
@@ -113,7 +113,7 @@ export interface BrokerKind {
     missing: () => string | undefined;
 }
 
-export const BROKER_KINDS: readonly BrokerKind[] = [
+const BROKER_KINDS: readonly BrokerKind[] = [
     { name: "aedes", start: () => TestBroker.start(), missing: () => undefined },
     {
         name: "Mosquitto 2",

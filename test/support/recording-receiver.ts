@@ -2,14 +2,14 @@
 import http, { type IncomingHttpHeaders } from "http";
 import type { AddressInfo } from "net";
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
     method: string | undefined;
     url: string | undefined;
     headers: IncomingHttpHeaders;
     body: Buffer;
 }
 
-export interface ReceiverAnswer {
+interface ReceiverAnswer {
     status: number;
     body: string;
     headers?: Record<string, string>;

@@ -15,7 +15,7 @@ import type { DeviceWatch, StoredDevice } from "./stored-device";
  * as the opening did, and signed timestamps are whole seconds, hence one second more. Deciding on event times alone
  * would judge an opening that arrived late (a retried delivery) at once, before what explains it could arrive.
  */
-export const SIGNED_TIME_RESOLUTION_MS = 1000;
+const SIGNED_TIME_RESOLUTION_MS = 1000;
 
 function withinGrace(time: number | null, openedAt: number, config: DeviceStateConfig): boolean {
     return time !== null && Math.abs(time - openedAt) <= config.graceMs;

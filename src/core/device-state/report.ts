@@ -8,7 +8,7 @@ import { serialNumberOf } from "../events/event-values";
 import { booleanValue, textOrNumber } from "../shared/value-readers";
 
 /** A lockdown's start (by the user its log names, else null) or end. */
-export interface LockdownReport {
+interface LockdownReport {
     active: boolean;
     by: string | null;
 }

@@ -15,7 +15,7 @@ import { isJsonObject } from "../shared/value-readers";
 import { booleanValue, finiteNumber, textOrNumber } from "../shared/value-readers";
 
 /** A door that opened while locked, not explained yet by an unlock or a granted access (see device-alarms). */
-export interface ForcedOpenCheck {
+interface ForcedOpenCheck {
     /** The opening's event time, epoch ms. */
     openedAt: number;
     /** When the opening arrived, local clock, epoch ms. */

@@ -21,7 +21,7 @@ export interface ChangeNoticeOptions {
 }
 
 /** One notice per 200 ms at most: 5 a second. */
-export const NOTICE_OPTIONS: ChangeNoticeOptions = { intervalMs: 200, maxSerials: 200 };
+const NOTICE_OPTIONS: ChangeNoticeOptions = { intervalMs: 200, maxSerials: 200 };
 
 export class ChangeNotices {
     private serials = new Set<string>();

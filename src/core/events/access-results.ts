@@ -18,7 +18,7 @@ export const ACCESS_RESULT_TYPES: Readonly<Record<string, number>> = {
 };
 
 /** Field names an access log's result may come in, most likely first (the model is not public). */
-export const ACCESS_RESULT_FIELDS = ["result", "resultType", "accessResult", "accessLogResult", "accessResultType", "accessLogResultType"];
+const ACCESS_RESULT_FIELDS = ["result", "resultType", "accessResult", "accessLogResult", "accessResultType", "accessLogResultType"];
 
 const ACCESS_GRANTED = 0;
 const LOCKDOWN_START = 7;
@@ -53,7 +53,7 @@ const NAME_BY_CODE = new Map(Object.entries(ACCESS_RESULT_TYPES).map(([name, cod
 const WHOLE_NUMBER = /^[0-9]{1,9}$/;
 
 /** A result value's number: a documented name's, or a whole number's (also written as text, "7"); else undefined. */
-export function accessResultCode(value: string | number): number | undefined {
+function accessResultCode(value: string | number): number | undefined {
     if (typeof value === "number") {
         return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
     }

@@ -27,16 +27,16 @@ export interface TopicRoots {
     base: string;
 }
 
-export const ACCESS_EVENT_TYPES = ["granted", "denied"] as const;
-export const DOORBELL_EVENT_TYPES = ["ring"] as const;
+const ACCESS_EVENT_TYPES = ["granted", "denied"] as const;
+const DOORBELL_EVENT_TYPES = ["ring"] as const;
 
 /** Home Assistant's default binary sensor payloads; None sets one back to unknown. */
 const ON = "ON";
 const OFF = "OFF";
 const UNKNOWN = "None";
 /** Home Assistant's default availability payloads. */
-export const ONLINE = "online";
-export const OFFLINE = "offline";
+const ONLINE = "online";
+const OFFLINE = "offline";
 
 /** The alarms during which nothing the device reported can be trusted as current: its entities show unavailable. */
 const UNREACHABLE: readonly AlarmCode[] = ["device.offline", "device.silent"];
@@ -64,14 +64,14 @@ function position<T extends string>(value: T, on: T, off: T): boolean | null {
  * class's translated name, and one with neither is called "MQTT Binary sensor". The door is the device's main feature
  * (name null: it is called by the device's name).
  */
-export const ACCESS: Component = { object: "access", platform: "event", fields: { name: "Access", event_types: ACCESS_EVENT_TYPES } };
-export const DOORBELL: Component = {
+const ACCESS: Component = { object: "access", platform: "event", fields: { name: "Access", event_types: ACCESS_EVENT_TYPES } };
+const DOORBELL: Component = {
     object: "doorbell",
     platform: "event",
     fields: { device_class: "doorbell", event_types: DOORBELL_EVENT_TYPES },
 };
 
-export const COMPONENTS: readonly Component[] = [
+const COMPONENTS: readonly Component[] = [
     {
         object: "door",
         platform: "binary_sensor",

@@ -20,7 +20,7 @@ export interface SavedSettings {
     birthTopic?: unknown;
 }
 
-export const DEFAULT_BIRTH_TOPIC = "homeassistant/status";
+const DEFAULT_BIRTH_TOPIC = "homeassistant/status";
 
 function refuseWildcard(property: string, topic: string): string {
     const wildcard = /[+#]/.exec(topic)?.[0];

@@ -6,7 +6,7 @@
 const LITERAL_PATH = /^(\/[A-Za-z0-9._~%@-]*)+$/;
 
 /** Top-level paths of the editor's admin API (Node-RED 3.1 to 5.0). */
-export const EDITOR_API_SEGMENTS: readonly string[] = [
+const EDITOR_API_SEGMENTS: readonly string[] = [
     "auth",
     "comms",
     "context",

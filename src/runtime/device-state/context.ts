@@ -4,7 +4,7 @@ import { isJsonObject } from "../../core/shared/value-readers";
 import type { NodeContext, NodeRedNode, NodeRedSettings } from "../shared/node-red";
 
 /** The context key that holds the devices: one object of them by serial number. */
-export const DEVICES_KEY = "devices";
+const DEVICES_KEY = "devices";
 /** How long after a change the object is set again, with the changes made meanwhile. */
 const SET_DELAY_MS = 1000;
 

@@ -9,9 +9,9 @@ import type { NodeAPI } from "../shared/node-red";
  * a webhook may read (its apiMaxLength). The dialogs' rules themselves are built into the editor files (see
  * src/core/editor/rules.ts).
  */
-export const CATALOGUE_ROUTE = "/alocity-catalogue";
+const CATALOGUE_ROUTE = "/alocity-catalogue";
 /** Read permission: a read-only editor user may see it. */
-export const CATALOGUE_PERMISSION = "alocity-catalogue.read";
+const CATALOGUE_PERMISSION = "alocity-catalogue.read";
 
 export interface EditorCatalogue {
     events: readonly string[];

@@ -20,7 +20,7 @@ export const DOORS_CHANGES_TOPIC = "alocity-doors/changes";
 /** The most `node` and `serial` parameters a request may give. */
 export const MAX_QUERY_VALUES = 1000;
 
-export interface DoorsNodeAnswer {
+interface DoorsNodeAnswer {
     id: string;
     /** The node's name; "" when it has none. */
     name: string;

@@ -11,11 +11,11 @@ import { webhookRoutesFor } from "../webhook/routes";
  * The editor's "send test event" action: POST `{ event, fields? }` here; `fields` (text values) are set on the event's
  * sample, e.g. `{ "serialNumber": "ALO-2", "doorState": "Closed" }`.
  */
-export const TEST_EVENT_ROUTE = "/alocity-webhook-in/:id/test";
-export const TEST_EVENT_PERMISSION = "alocity-webhook-in.write";
+const TEST_EVENT_ROUTE = "/alocity-webhook-in/:id/test";
+const TEST_EVENT_PERMISSION = "alocity-webhook-in.write";
 
 /** What a deployed alocity-webhook-in node lets the endpoint know. Nothing of it is sent to the browser. */
-export interface TestEventTarget {
+interface TestEventTarget {
     /** The path the node serves; undefined while it serves none (another node has it, or it is invalid). */
     servedPath(): string | undefined;
     /** The node's current secret; undefined when none is set. */
@@ -23,13 +23,13 @@ export interface TestEventTarget {
 }
 
 /** Why a test event could not be sent. */
-export type TestEventError = "not-deployed" | "unknown-event" | "bad-fields" | "cannot-receive" | "not-serving" | "no-secret";
+type TestEventError = "not-deployed" | "unknown-event" | "bad-fields" | "cannot-receive" | "not-serving" | "no-secret";
 
 /**
  * The endpoint's answer: a sent event gives the webhook's own answer (`status`, `body`); a refusal, an `error` code
  * the editor explains. Either way `message` says it in words.
  */
-export type TestEventAnswer =
+type TestEventAnswer =
     | { event: string; path: string; status: number; body: string; delivery?: DeliveryVerdict; message: string }
     | { error: TestEventError; message: string; events?: readonly string[] };
 

@@ -27,7 +27,7 @@ export interface NodeRedNode extends EventEmitter {
 }
 
 /** A message as a node receives it: an object, whose fields are anyone's. */
-export type NodeMessage = Record<string, unknown>;
+type NodeMessage = Record<string, unknown>;
 
 /** A context scope; `store` names a store of settings.js's contextStorage, undefined the default one. Keys are property paths. */
 export interface NodeContext {

@@ -11,7 +11,7 @@ import type { FlowNode } from "../../support/test-flows";
 import { eventually } from "../../support/wait";
 
 /** What the editor's page offers the functions run in it: RED (the editor's API, the parts used here) and jQuery. */
-export interface EditorNode {
+interface EditorNode {
     id: string;
     type: string;
     rules?: { event: string }[];
@@ -104,10 +104,10 @@ const CHROMIUM_ARGS = [
 ];
 const VIEWPORT = { width: 1400, height: 860 };
 /** Generous: the machine may be loaded by other test runs. */
-export const STEP_TIMEOUT = 30000;
+const STEP_TIMEOUT = 30000;
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-export const ARTIFACTS = path.join(ROOT, "artifacts", "editor");
+const ARTIFACTS = path.join(ROOT, "artifacts", "editor");
 /** Where the README's screenshots live; written only when README_IMAGES is set. */
 const README_IMAGES = path.join(ROOT, "docs", "images");
 
