@@ -61,7 +61,9 @@ const REJECTIONS = () => [
     ...unionOf("src/core/webhook/receiver.ts", "BodyProblem"),
 ];
 const TEST_EVENT_ERRORS = () => unionOf("src/runtime/editor/sample-delivery.ts", "TestEventError");
-/** The editor's resources are the Doors sidebar's: their `t` names messages of alocity-device-state. */
+/** The node types whose editor files register them through AlocityEditor.nodeType (every one but the config node). */
+const FLOW_NODES = ["alocity-webhook-in", "alocity-event-switch", "alocity-device-state", "alocity-home-assistant"];
+/** The Doors sidebar's editor code (resources/doors-*.js): its `t` names messages of alocity-device-state. */
 const RESOURCES_CATALOGUE = "alocity-device-state.";
 
 /**
@@ -95,6 +97,9 @@ const COMPUTED: { site: RegExp; group: string; values: () => string[] }[] = [
         group: "alocity-device-state.doors.lock.",
         values: () => unionOf("src/core/device-state/record.ts", "LockPosition"),
     },
+    // The flow nodes' palette label and label, the same for each (resources/alocity-editor.js).
+    { site: /this\._\(type \+ "\.paletteLabel"\)/, group: "", values: () => FLOW_NODES.map((type) => `${type}.paletteLabel`) },
+    { site: /this\._\(type \+ "\.label\.node"\)/, group: "", values: () => FLOW_NODES.map((type) => `${type}.label.node`) },
     // Variables that hold one of the texts named literally beside them, and the sidebar's translating wrappers.
     { site: /\bt\((lockdown|status), \{/, group: "", values: () => [] },
     { site: /\bt\(key(, substitutions|, \{ count: count \}|\))/, group: "", values: () => [] },
@@ -129,7 +134,7 @@ function literalKeys({ file, text }: Source): string[] {
                 .filter((key) => key.startsWith("alocity-")),
         );
     }
-    const prefix = file.startsWith("resources/") ? RESOURCES_CATALOGUE : shorthandPrefix(text);
+    const prefix = file.startsWith("resources/doors-") ? RESOURCES_CATALOGUE : shorthandPrefix(text);
     if (prefix !== undefined) {
         const groups = groupsBelow(prefix);
         for (const [, name] of text.matchAll(/["'`]([a-z][\w-]*(?:\.[\w-]+)+)["'`]/g)) {

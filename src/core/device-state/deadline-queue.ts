@@ -83,12 +83,10 @@ export class DeadlineQueue {
             if (times[parent] <= time) {
                 break;
             }
-            times[index] = times[parent];
-            keys[index] = keys[parent];
+            this.move(parent, index);
             index = parent;
         }
-        times[index] = time;
-        keys[index] = key;
+        this.place(index, time, key);
     }
 
     /** Removes the earliest entry. */
@@ -110,11 +108,20 @@ export class DeadlineQueue {
             if (times[child] >= time) {
                 break;
             }
-            times[index] = times[child];
-            keys[index] = keys[child];
+            this.move(child, index);
             index = child;
         }
-        times[index] = time;
-        keys[index] = key;
+        this.place(index, time, key);
+    }
+
+    /** Moves the entry at `from` to `to`. */
+    private move(from: number, to: number): void {
+        this.times[to] = this.times[from];
+        this.keys[to] = this.keys[from];
+    }
+
+    private place(index: number, time: number, key: string): void {
+        this.times[index] = time;
+        this.keys[index] = key;
     }
 }

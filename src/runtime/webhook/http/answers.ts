@@ -9,24 +9,19 @@ export interface HttpAnswer {
     close?: boolean;
 }
 
-const RETRY_AFTER_SECONDS = "2";
+/** A 503 saying why, and when to try again. */
+function retryShortly(why: string): HttpAnswer {
+    return { status: 503, body: `Service Unavailable: ${why}, retry shortly`, headers: { "Retry-After": "2" } };
+}
 
 /** The answers the webhook routes give themselves, before a node decides. */
 export const ROUTE_ANSWERS = {
     methodNotAllowed: { status: 405, body: "Method Not Allowed", headers: { Allow: "POST" } },
-    deploying: {
-        status: 503,
-        body: "Service Unavailable: flows are being deployed, retry shortly",
-        headers: { "Retry-After": RETRY_AFTER_SECONDS },
-    },
+    deploying: retryShortly("flows are being deployed"),
     tooLarge: { status: 413, body: "Payload Too Large" },
     unreadable: { status: 400, body: "Bad Request: the body could not be read" },
     timeout: { status: 408, body: "Request Timeout: the body did not arrive in time", close: true },
-    busy: {
-        status: 503,
-        body: "Service Unavailable: too many requests to this path at once, retry shortly",
-        headers: { "Retry-After": RETRY_AFTER_SECONDS },
-    },
+    busy: retryShortly("too many requests to this path at once"),
     internalError: { status: 500, body: "Internal Server Error" },
     notFound: { status: 404, body: "Not Found" },
 } satisfies Record<string, HttpAnswer>;

@@ -1,0 +1,36 @@
+// What the editor files of this package's flow nodes share: how a node shows in the palette and the workspace (its
+// category and colour, its palette label, and its label: its name, else its catalogue's, in italics when named), and
+// how a dialog's editable list fills the height the other rows leave it.
+(function () {
+    if (window.AlocityEditor) return;
+    window.AlocityEditor = {
+        /** A node type's definition for RED.nodes.registerType: what every flow node shows alike, and `definition`. */
+        nodeType: function (type, definition) {
+            return $.extend(
+                {
+                    category: "alocity",
+                    color: "#7FC8C8",
+                    paletteLabel: function () {
+                        return this._(type + ".paletteLabel");
+                    },
+                    label: function () {
+                        return this.name || this._(type + ".label.node");
+                    },
+                    labelStyle: function () {
+                        return this.name ? "node_label_italic" : "";
+                    },
+                },
+                definition,
+            );
+        },
+        /** The height left in a dialog of `size` (oneditresize's) for its row of class `listRowClass`. */
+        listHeight: function (size, listRowClass) {
+            var height = size.height;
+            $("#dialog-form>div:not(." + listRowClass + ")").each(function () {
+                height -= $(this).outerHeight(true);
+            });
+            var listRow = $("#dialog-form>div." + listRowClass);
+            return height - parseInt(listRow.css("marginTop")) - parseInt(listRow.css("marginBottom"));
+        },
+    };
+})();
