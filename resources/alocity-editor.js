@@ -1,9 +1,17 @@
 // What the editor files of this package's flow nodes share: how a node shows in the palette and the workspace (its
 // category and colour, its palette label, and its label: its name, else its catalogue's, in italics when named), and
-// how a dialog's editable list fills the height the other rows leave it.
+// how a dialog's editable list fills the height the other rows leave it; the runtime's catalogue.
 (function () {
     if (window.AlocityEditor) return;
+    var catalogue = null;
     window.AlocityEditor = {
+        /** The runtime's catalogue (src/runtime/editor/catalogue.ts): asked for once per editor, again after a failure. */
+        catalogue: function () {
+            if (catalogue === null || catalogue.state() === "rejected") {
+                catalogue = $.getJSON("alocity-catalogue");
+            }
+            return catalogue;
+        },
         /** A node type's definition for RED.nodes.registerType: what every flow node shows alike, and `definition`. */
         nodeType: function (type, definition) {
             return $.extend(
