@@ -33,7 +33,8 @@ function flows(name: string): FlowNode[] {
 
 describe("the Doors feed in a real Node-RED with adminAuth", function () {
     this.timeout(120000);
-    const session = useNodeRed({ settings: [adminAuthSetting(USERS)] });
+    // runtimeState: the editor's "Stop flows" (POST /flows/state).
+    const session = useNodeRed({ settings: [adminAuthSetting(USERS), "runtimeState.enabled=true"] });
     let tokens: Record<string, string> = {};
     const connections: CommsConnection[] = [];
     const bearer = (user: string) => ({ Authorization: `Bearer ${tokens[user]}` });
@@ -151,5 +152,26 @@ describe("the Doors feed in a real Node-RED with adminAuth", function () {
             () => again.messages.some((message) => message.topic === DOORS_NODES_TOPIC && versionOf(message.data) === after),
             "the nodes on connecting",
         );
+    });
+
+    it("tells every editor the node is gone while flows are stopped (Stop flows), and the webhook says so; both come back on start", async function () {
+        const viewer = await connect("viewer");
+        const listed = () =>
+            viewer.messages
+                .filter((message) => message.topic === DOORS_NODES_TOPIC)
+                .map((message) => (message.data as { nodes: { id: string }[] }).nodes);
+        await eventually(() => listed().at(-1)?.length === 1, "the deployed node");
+        const state = (to: string) => session.nodeRed.admin("POST", "/flows/state", { state: to }, bearer("admin"));
+        await state("stop");
+        await eventually(
+            () => listed().at(-1)?.length === 0,
+            () => `no node while flows are stopped, told ${JSON.stringify(listed())}`,
+        );
+        const refused = await signedPost(session.nodeRed.url + PATH, { serialNumber: "ALO-L-1", doorState: "Open" }, { secret: SECRET });
+        assert.deepEqual([refused.status, refused.text], [503, "Service Unavailable: the flows are stopped in Node-RED"]);
+        assert.deepEqual((JSON.parse((await doors("viewer")).text) as DoorsAnswer).nodes, []);
+        await state("start");
+        await eventually(() => listed().at(-1)?.length === 1, "the node again once flows run");
+        await send({ serialNumber: "ALO-L-1", doorState: "Open" });
     });
 });

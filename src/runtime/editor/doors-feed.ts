@@ -3,6 +3,7 @@ import { performance } from "perf_hooks";
 import { ChangeNotices, type ChangedSerials, type NoticeClock } from "../../core/editor/change-notices";
 import type { DeviceRecord } from "../../core/device-state/record";
 import { serialKey } from "../../core/events/event-values";
+import { flowStateOf, type FlowState } from "../shared/flow-state";
 import type { NodeAPI } from "../shared/node-red";
 
 /**
@@ -100,14 +101,13 @@ function recordsOf(source: ReturnType<RecordsSource>, serials: readonly string[]
 
 export class DoorsFeed {
     private readonly nodes = new Map<string, FeedEntry>();
-    private deploying = false;
+    private readonly flows: FlowState;
 
+    /** Told of the nodes as flows start, and as they stop for good (a node closed meanwhile is no longer shown). */
     constructor(private readonly RED: Pick<NodeAPI, "comms" | "events">) {
-        RED.events.on("flows:stopping", () => (this.deploying = true));
-        RED.events.on("flows:starting", () => (this.deploying = true));
-        RED.events.on("flows:started", () => {
-            this.deploying = false;
-            this.publishNodes();
+        this.flows = flowStateOf(RED.events);
+        this.flows.onChange((state) => {
+            if (state !== "deploying") this.publishNodes();
         });
     }
 
@@ -146,7 +146,7 @@ export class DoorsFeed {
 
     /** While a deploy stops and starts nodes, the list is told once, when flows have started. */
     private publishNodes(): void {
-        if (!this.deploying) {
+        if (this.flows.current !== "deploying") {
             const nodes = Array.from(this.nodes, ([id, { version }]) => ({ id, version }));
             this.publish(DOORS_NODES_TOPIC, { nodes }, true);
         }

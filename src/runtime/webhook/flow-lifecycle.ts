@@ -1,4 +1,5 @@
 import type { EventEmitter } from "events";
+import { flowStateOf, type FlowState } from "../shared/flow-state";
 
 /** The parts of a Node-RED send event this module touches (see @node-red/runtime Flow.js). */
 interface SendEvent {
@@ -12,32 +13,21 @@ export interface Hooks {
 }
 
 /**
- * Whether flows are running, and a guard for messages our nodes have sent but the runtime has not delivered yet.
+ * Whether flows are running (see FlowState), and a guard for messages our nodes have sent but the runtime has not
+ * delivered yet.
  *
  * The runtime hands a sent message to the next node on a later turn of the event loop (setImmediate). A deploy
- * that stops flows in between closes the next node first, and the message is dropped. So: between
- * `flows:stopping` (or `flows:starting`) and `flows:started`, requests are turned away with 503; and when flows
- * start to stop, messages still on their way are delivered at once, before any node closes.
+ * that stops flows in between closes the next node first, and the message is dropped. So: unless flows run, requests
+ * are turned away with 503; and when flows start to stop, messages still on their way are delivered at once, before
+ * any node closes.
  */
 export class FlowLifecycle {
-    running = false;
-    private readonly startedListeners = new Set<() => void>();
+    readonly flows: FlowState;
     private readonly undelivered = new Set<SendEvent>();
 
     constructor(events: EventEmitter, hooks: Hooks | undefined, senderType: string) {
-        events.on("flows:stopping", () => {
-            this.running = false;
-            this.deliverNow();
-        });
-        events.on("flows:starting", () => {
-            this.running = false;
-        });
-        events.on("flows:started", () => {
-            this.running = true;
-            for (const listener of [...this.startedListeners]) {
-                listener();
-            }
-        });
+        this.flows = flowStateOf(events);
+        events.on("flows:stopping", () => this.deliverNow());
         hooks?.add(`postDeliver.${senderType}`, (sendEvent) => {
             if (sendEvent.source?.node?.type !== senderType) {
                 return;
@@ -48,9 +38,14 @@ export class FlowLifecycle {
         });
     }
 
+    get running(): boolean {
+        return this.flows.current === "running";
+    }
+
     onStarted(listener: () => void): () => void {
-        this.startedListeners.add(listener);
-        return () => this.startedListeners.delete(listener);
+        return this.flows.onChange((state) => {
+            if (state === "running") listener();
+        });
     }
 
     private deliverNow(): void {

@@ -172,6 +172,9 @@ export class WebhookRoutes {
 
     private dispatch(endpoint: Endpoint, rawBody: Buffer, headers: IncomingHttpHeaders, receivedAt: number): HttpAnswer {
         const owner = endpoint.owners.owner;
+        if (this.lifecycle.flows.current === "stopped") {
+            return ROUTE_ANSWERS.stopped;
+        }
         if (!this.lifecycle.running || owner === undefined) {
             return ROUTE_ANSWERS.deploying;
         }

@@ -22,6 +22,7 @@ export const ROUTE_ANSWERS = {
     unreadable: { status: 400, body: "Bad Request: the body could not be read" },
     timeout: { status: 408, body: "Request Timeout: the body did not arrive in time", close: true },
     busy: retryShortly("too many requests to this path at once"),
+    stopped: { status: 503, body: "Service Unavailable: the flows are stopped in Node-RED", headers: { "Retry-After": "60" } },
     internalError: { status: 500, body: "Internal Server Error" },
     notFound: { status: 404, body: "Not Found" },
 } satisfies Record<string, HttpAnswer>;

@@ -47,6 +47,8 @@ function runtime(allowed = true) {
         _: (key: string, substitutions?: Record<string, unknown>) => `${key} ${JSON.stringify(substitutions)}`,
     } as unknown as NodeAPI;
     const feed = doorsFeedFor(RED);
+    events.emit("flows:started");
+    published.length = 0; // the empty list told as flows started
     const notices = () => published.filter((p) => p.topic === DOORS_CHANGES_TOPIC).map((p) => p.data as DoorsNotice);
     const nodesLists = () => published.filter((p) => p.topic === DOORS_NODES_TOPIC);
     return { RED, feed, published, permissions, notices, nodesLists, get: (query = "") => supertest(httpAdmin).get(DOORS_ROUTE + query) };
@@ -172,6 +174,28 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         assert.ok(again.version > versions[1], "a redeployed node is newer than anything before");
         a2.remove();
         assert.deepEqual(lists()[3], [true, []]);
+    });
+
+    it("tells the nodes of flows stopped for good (the editor's Stop flows), not those of a stop within a deploy", async function () {
+        const { feed, RED, nodesLists } = runtime();
+        const ids = () => nodesLists().map((p) => (p.data as { nodes: { id: string }[] }).nodes.map((n) => n.id));
+        const stop = () => RED.events.emit("runtime-event", { id: "runtime-state", payload: { state: "stop", deploy: true }, retain: true });
+        const a = feed.add({ id: "a" }, () => undefined);
+        RED.events.emit("flows:stopping");
+        a.remove();
+        stop();
+        RED.events.emit("flows:starting");
+        const again = feed.add({ id: "a" }, () => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(ids(), [["a"]], "nothing told within the deploy");
+        RED.events.emit("flows:started");
+        assert.deepEqual(ids().at(-1), ["a"]);
+
+        RED.events.emit("flows:stopping");
+        again.remove();
+        stop();
+        await eventually(() => ids().length === 3, () => `the nodes told once flows stay stopped, now ${JSON.stringify(ids())}`);
+        assert.deepEqual(ids().at(-1), [], "no group is shown for records no node keeps any more");
     });
 
     it("the sidebar's script names the route, permission and topics the runtime uses", function () {

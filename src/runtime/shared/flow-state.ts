@@ -1,0 +1,61 @@
+import type { EventEmitter } from "events";
+import { isJsonObject } from "../../core/shared/value-readers";
+
+/** Whether flows run, are being deployed (or have not started yet), or are stopped. */
+export type FlowRunState = "running" | "deploying" | "stopped";
+
+/**
+ * The runtime's flows as its events tell them. Stopped: by the editor's "Stop flows", a deploy while they are stopped,
+ * missing node types or modules, safe mode. The runtime says "stop" in the middle of every deploy too, then starts the
+ * flows in the same turn: a stop is taken as lasting once a turn has passed without flows starting.
+ */
+export class FlowState {
+    current: FlowRunState = "deploying";
+    private readonly listeners = new Set<(state: FlowRunState) => void>();
+    /** Counts every event that moved the state, to tell whether one came within a turn. */
+    private moves = 0;
+
+    constructor(events: EventEmitter) {
+        events.on("flows:stopping", () => this.move("deploying"));
+        events.on("flows:starting", () => this.move("deploying"));
+        events.on("flows:started", () => this.move("running"));
+        events.on("runtime-event", (event: unknown) => {
+            if (!isStopped(event)) return;
+            const seen = this.moves;
+            setImmediate(() => {
+                if (this.moves === seen && this.current !== "running") this.move("stopped");
+            });
+        });
+    }
+
+    /** Calls `listener` with each new state; returns what stops it. */
+    onChange(listener: (state: FlowRunState) => void): () => void {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+    }
+
+    private move(state: FlowRunState): void {
+        this.moves++;
+        if (state !== this.current) {
+            this.current = state;
+            for (const listener of [...this.listeners]) listener(state);
+        }
+    }
+}
+
+function isStopped(event: unknown): boolean {
+    const payload = isJsonObject(event) && event.id === "runtime-state" && isJsonObject(event.payload) ? event.payload : undefined;
+    return payload?.state === "stop" || payload?.state === "safe";
+}
+
+const states = new WeakMap<EventEmitter, FlowState>();
+
+/** The flow state of a runtime (one per event bus), shared by everything of this package that needs it. */
+export function flowStateOf(events: EventEmitter): FlowState {
+    let state = states.get(events);
+    if (state === undefined) {
+        state = new FlowState(events);
+        states.set(events, state);
+    }
+    return state;
+}
