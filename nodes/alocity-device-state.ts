@@ -248,8 +248,12 @@ export = function (RED: NodeAPI) {
             sidebar.remove();
             context.close(removed);
             timers.clearAll();
-            for (const { done: dropped } of arrivals.takeAll()) {
-                dropped();
+            const waiting = arrivals.takeAll();
+            for (const { done: dropped } of waiting) {
+                dropped(new Error(t("log.closed-waiting", { store: storeName })));
+            }
+            if (waiting.length > 0) {
+                node.warn(t("log.closed-waiting-count", { count: waiting.length, store: storeName }));
             }
             status.stop();
             warnings.flush();

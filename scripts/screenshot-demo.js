@@ -17,7 +17,7 @@ const { eventually, within } = require("../test/support/wait");
  * The run: seeded, so that it plays the same building every time, and long enough to hold a door open past the demo
  * flow's 30 s. With this seed the held-open door, the offline controller and the lockdown overlap from about 37 s to
  * 45 s after the start, when demo.png is taken; the forced-open door comes and goes at about 14 s. A change to the
- * simulation (src/core/building-simulation.ts) may call for another seed.
+ * simulation (src/core/simulation/building.ts) may call for another seed.
  */
 const SIMULATION = { for: 50, holdOpen: 40, seed: "demo-348" };
 const ALARMS_AT_ONCE = ["door.held-open", "device.offline", "device.lockdown"];

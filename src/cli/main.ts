@@ -53,7 +53,7 @@ or --secret - to read it from standard input (one line; sign then needs --file).
   --version        show the version
 
 Exit status: 0 success (send: a 2xx answer; simulate: every request answered 2xx); 1 a non-2xx
-answer, a repeat of a delivery the receiver already accepted (send: not emitted again), or a
+answer, a repeat of a delivery the receiver already accepted (not emitted again), or a
 connection error; 2 a usage or input error.
 
 Examples:

@@ -102,8 +102,14 @@ const INCIDENTS: Record<Incident["kind"], (incident: Incident, clock: (offset: n
     doorbell: () => "doorbell",
 };
 
+/** An answer as a line shows it; a repeat the receiver did not emit again (a 2xx all the same) says so. */
 function statusOf(answer: Answer): string {
-    return `${answer.status} ${answer.statusText}`.trim();
+    const status = `${answer.status} ${answer.statusText}`.trim();
+    return answer.delivery === "duplicate" ? `${status}, a repeat not emitted` : status;
+}
+
+function isAccepted(outcome: Answer | string): boolean {
+    return typeof outcome !== "string" && outcome.status >= 200 && outcome.status < 300 && outcome.delivery !== "duplicate";
 }
 
 /** Waits until the clock reads `epochMs`. */
@@ -157,7 +163,7 @@ export async function simulate(values: Values, io: Io): Promise<number> {
     });
 }
 
-/** Plays the run; resolves with the exit status: 0 when every request was answered 2xx, else 1 (with a summary). */
+/** Plays the run; resolves with the exit status: 0 when every request was accepted (2xx, no repeat), else 1 (with a summary). */
 async function playSimulation(simulation: Simulation, player: Player): Promise<number> {
     const { out, err } = player;
     const { doors, incidents, requests, options } = simulation;
@@ -178,7 +184,7 @@ async function playSimulation(simulation: Simulation, player: Player): Promise<n
         reports: requests.reduce((widest, request) => Math.max(widest, request.reports.length), 0),
     };
     const signer = new Signer(player.secret);
-    /** The requests not answered 2xx: how many, by answer ("401 Unauthorized", "no answer"). */
+    /** The requests not accepted: how many, by answer ("401 Unauthorized", "no answer"). */
     const failures = new Map<string, number>();
     const hints = new Set<string>();
     let sent = 0;
@@ -192,7 +198,7 @@ async function playSimulation(simulation: Simulation, player: Player): Promise<n
             `${clockTime(Date.now())}  ${request.serialNumber.padEnd(width.serial)}  ${request.event.padEnd(17)}  ` +
                 `${request.reports.padEnd(width.reports)}  ${status}${note}\n`,
         );
-        if (typeof outcome !== "string" && outcome.status >= 200 && outcome.status < 300) continue;
+        if (isAccepted(outcome)) continue;
         const kind = typeof outcome === "string" ? "no answer" : statusOf(outcome);
         failures.set(kind, (failures.get(kind) ?? 0) + 1);
         const hint = typeof outcome === "string" ? undefined : player.hint(outcome.status);
@@ -208,11 +214,11 @@ async function playSimulation(simulation: Simulation, player: Player): Promise<n
     const failed = [...failures.values()].reduce((sum, count) => sum + count, 0);
     const took = `${sent} of ${requests.length} requests sent in ${Math.round((Date.now() - start) / 1000)} s`;
     if (failed === 0) {
-        out.write(`${took}, every one answered 2xx.\n`);
+        out.write(`${took}, every one accepted (answered 2xx).\n`);
         return 0;
     }
     const counts = [...failures].map(([kind, count]) => `${kind} ×${count}`).join(", ");
-    err.write(`alocity-webhook: ${took}, ${failed} not answered 2xx: ${counts}\n`);
+    err.write(`alocity-webhook: ${took}, ${failed} not accepted: ${counts}\n`);
     for (const hint of hints) err.write(`alocity-webhook: ${hint}\n`);
     return 1;
 }

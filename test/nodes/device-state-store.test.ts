@@ -78,8 +78,8 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         assert.equal((await records()).length, 1);
     });
 
-    it("keeps at most 10,000 waiting events, dropping the oldest with an error a catch node sees; never a command", async function () {
-        const gated = new GatedStore();
+    /** Loads the flow with `gated` as its store and a catch node; what the catch node receives. */
+    async function loadCatching(gated: GatedStore) {
         helper.settings({ contextStorage: { gated: { module: () => gated } } });
         const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
         const flow = [
@@ -88,7 +88,32 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
             { id: "caught", type: "helper" },
         ];
         await helper.load([() => redNodes.loadContextsPlugin(), catchNode, deviceState], flow);
-        const caught = received<{ payload: { serialNumber: string }; error: { message: string } }>("caught");
+        return received<{ payload: { serialNumber?: string }; topic?: string; error: { message: string } }>("caught");
+    }
+
+    it("completes what waits for the store with an error a catch node sees, when the node closes before the store answers", async function () {
+        const gated = new GatedStore();
+        const caught = await loadCatching(gated);
+        send(door("DOOR-1", "Open"), { topic: "get" });
+        await nodeOf(STATE).close(false);
+        await eventually(
+            () => caught.length === 2,
+            () => `both completed with an error, now ${caught.length}`,
+        );
+        assert.deepEqual(
+            caught.map((msg) => msg.topic),
+            ["door.state", "get"],
+        );
+        assert.match(
+            caught[0].error.message,
+            /Dropped: the node closed \(a deploy, or flows stopped\) before the context store "gated" answered/,
+        );
+        assert.match(warnings().join("\n"), /2 messages waiting for the context store "gated" were dropped when the node closed/);
+    });
+
+    it("keeps at most 10,000 waiting events, dropping the oldest with an error a catch node sees; never a command", async function () {
+        const gated = new GatedStore();
+        const caught = await loadCatching(gated);
         const changes = received("changes");
         const answers: unknown[] = [];
         send({ topic: "get", payload: "DOOR-0", marker: "first get" });
@@ -133,7 +158,7 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         );
         assert.match(
             silent,
-            /The context store "gated" has not answered for 30 s: the device records cannot be read yet, and 1 events are waiting/,
+            /The context store "gated" has not answered for 30 s: the device records cannot be read yet\. Events waiting: 1 /,
         );
         assert.deepEqual(statusesOf(STATE).at(-1), { fill: "red", shape: "ring", text: 'context store "gated" not answering' });
         const changes = received("changes");

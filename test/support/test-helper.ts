@@ -28,6 +28,8 @@ export type NodeModule = (RED: NodeAPI) => void | Promise<void>;
 export interface HelperNode extends NodeRedNode {
     wires: string[][];
     receive(msg?: object): void;
+    /** Closes the node as a deploy or a stop does (`removed`: it was deleted). */
+    close(removed?: boolean): Promise<void>;
     _complete(msg: object, error?: unknown): void;
 }
 

@@ -1,7 +1,7 @@
 /**
  * When a device's alarms start and end: door.held-open, door.forced-open, device.silent (due at a time, see
  * nextDeadline and settleDue) and the door and connection changes that start or end them. device.offline is raised
- * and cleared with the connection itself (see device-states). Knows nothing of Node-RED.
+ * and cleared with the connection itself (see apply-report.ts). Knows nothing of Node-RED.
  */
 import type { DeviceStateConfig } from "./config";
 import type { DeviceChanges } from "./changes";

@@ -1,7 +1,7 @@
 /**
  * The Home Assistant device of an Alocity device, as data: its components, where it publishes, the one device
  * discovery message that announces it, and the messages that carry its states and events. Knows nothing of Node-RED:
- * the publisher in home-assistant.ts decides when each goes out.
+ * the publisher in publisher.ts decides when each goes out.
  */
 import { createHash } from "crypto";
 import { readAccessResult } from "../events/access-results";

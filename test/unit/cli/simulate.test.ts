@@ -55,7 +55,10 @@ describe("alocity-webhook simulate", function () {
             const { serialNumber, event, reports } = requests[i];
             for (const part of [serialNumber, event, reports, "200 OK"]) assert.ok(line.includes(part), `"${part}" in ${line}`);
         });
-        assert.match(stdout, new RegExp(`${requests.length} of ${requests.length} requests sent in \\d+ s, every one answered 2xx\\.\\n$`));
+        assert.match(
+            stdout,
+            new RegExp(`${requests.length} of ${requests.length} requests sent in \\d+ s, every one accepted \\(answered 2xx\\)\\.\\n$`),
+        );
     });
 
     it("plays on when a later request is not answered 2xx, then exits 1 with a summary and the hint", async function () {
@@ -71,7 +74,7 @@ describe("alocity-webhook simulate", function () {
         );
         assert.match(
             stderr,
-            new RegExp(`${requests.length} of ${requests.length} requests sent in \\d+ s, 2 not answered 2xx: 503 Service Unavailable ×2`),
+            new RegExp(`${requests.length} of ${requests.length} requests sent in \\d+ s, 2 not accepted: 503 Service Unavailable ×2`),
         );
         assert.match(stderr, /busy \(flows being deployed\)/);
     });
@@ -84,7 +87,7 @@ describe("alocity-webhook simulate", function () {
         assert.ok(verify(receiver.requests[0].headers["alocity-signature"], receiver.requests[0].body, [SECRET]).ok);
         assert.strictEqual(stdout.split("\n").filter((line) => LINE.test(line)).length, 1);
         assert.match(stderr, /stopped: the first request got the answer 401 Unauthorized/);
-        assert.match(stderr, /1 of \d+ requests sent in \d+ s, 1 not answered 2xx: 401 Unauthorized ×1/);
+        assert.match(stderr, /1 of \d+ requests sent in \d+ s, 1 not accepted: 401 Unauthorized ×1/);
         assert.match(stderr, /refused the signature: check that the secret/);
     });
 

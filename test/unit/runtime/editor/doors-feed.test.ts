@@ -179,7 +179,8 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
     it("tells the nodes of flows stopped for good (the editor's Stop flows), not those of a stop within a deploy", async function () {
         const { feed, RED, nodesLists } = runtime();
         const ids = () => nodesLists().map((p) => (p.data as { nodes: { id: string }[] }).nodes.map((n) => n.id));
-        const stop = () => RED.events.emit("runtime-event", { id: "runtime-state", payload: { state: "stop", deploy: true }, retain: true });
+        const stop = () =>
+            RED.events.emit("runtime-event", { id: "runtime-state", payload: { state: "stop", deploy: true }, retain: true });
         const a = feed.add({ id: "a" }, () => undefined);
         RED.events.emit("flows:stopping");
         a.remove();
@@ -194,7 +195,10 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         RED.events.emit("flows:stopping");
         again.remove();
         stop();
-        await eventually(() => ids().length === 3, () => `the nodes told once flows stay stopped, now ${JSON.stringify(ids())}`);
+        await eventually(
+            () => ids().length === 3,
+            () => `the nodes told once flows stay stopped, now ${JSON.stringify(ids())}`,
+        );
         assert.deepEqual(ids().at(-1), [], "no group is shown for records no node keeps any more");
     });
 
