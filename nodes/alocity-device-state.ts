@@ -6,7 +6,7 @@ import { ArrivalQueue } from "../src/runtime/device-state/arrival-queue";
 import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-state/context";
 import { DeviceTimers } from "../src/runtime/device-state/timers";
 import { doorsFeedFor } from "../src/runtime/editor/doors-feed";
-import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/shared/node-red";
+import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 
 type Send = (msg: unknown) => void;
@@ -40,7 +40,7 @@ function typeName(value: unknown): string {
 }
 
 export = function (RED: NodeAPI) {
-    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-device-state.${key}`, substitutions);
+    const t = messagesOf(RED, "alocity-device-state");
     const handover = newDeviceHandover(RED.events);
     const doors = doorsFeedFor(RED);
 

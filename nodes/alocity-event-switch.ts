@@ -1,7 +1,7 @@
 import { outputCount, parseSwitchConfig, routeMessage } from "../src/core/events/switch-rules";
 import { LogThrottle } from "../src/core/shared/log-throttle";
 import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
-import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/shared/node-red";
+import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode } from "../src/runtime/shared/node-red";
 
 interface EventSwitchDef extends NodeDef {
     rules?: unknown;
@@ -11,7 +11,7 @@ interface EventSwitchDef extends NodeDef {
 }
 
 export = function (RED: NodeAPI) {
-    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-event-switch.${key}`, substitutions);
+    const t = messagesOf(RED, "alocity-event-switch");
 
     function AlocityEventSwitch(this: NodeRedNode, def: EventSwitchDef) {
         RED.nodes.createNode(this, def);

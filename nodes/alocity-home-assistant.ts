@@ -4,14 +4,14 @@ import { parseSettings, readInput, type HomeAssistantSettings, type SavedSetting
 import { FirstSightings } from "../src/core/shared/first-sightings";
 import { packageInfo } from "../src/package-info";
 import { LogThrottle } from "../src/core/shared/log-throttle";
-import type { NodeAPI, NodeDef, NodeRedNode } from "../src/runtime/shared/node-red";
+import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode } from "../src/runtime/shared/node-red";
 import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 
 type HomeAssistantDef = NodeDef & SavedSettings;
 
 export = function (RED: NodeAPI) {
-    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-home-assistant.${key}`, substitutions);
+    const t = messagesOf(RED, "alocity-home-assistant");
     const origin = originOf(packageInfo());
 
     function AlocityHomeAssistant(this: NodeRedNode, def: HomeAssistantDef) {

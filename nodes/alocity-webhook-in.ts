@@ -5,7 +5,7 @@ import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/webhook
 import { InvalidPathError } from "../src/core/webhook/paths";
 import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
 import type { HttpAnswer } from "../src/runtime/webhook/http/answers";
-import type { NodeAPI, NodeDef, NodeRedNode, NodeStatus } from "../src/runtime/shared/node-red";
+import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
 import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
 import type { AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
 import { testEventTargets } from "../src/runtime/editor/sample-delivery";
@@ -34,7 +34,7 @@ const ANSWERS = {
 } satisfies Record<string, HttpAnswer>;
 
 export = function (RED: NodeAPI) {
-    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.${key}`, substitutions);
+    const t = messagesOf(RED, "alocity-webhook-in");
     const testTargets = testEventTargets(RED);
     serveEditorCatalogue(RED);
 

@@ -107,9 +107,10 @@ const COMPUTED: { site: RegExp; group: string; values: () => string[] }[] = [
 /** Where a message is named with a computed value: a template, a concatenation, or a variable. */
 const COMPUTED_SITE = [/\bt\(\s*`[^`]*\$\{/g, /_\(\s*["'][^"']*["']\s*\+/g, /\bt\(\s*[A-Za-z_]\w*\s*[,)]/g];
 
-/** The prefix `t(...)` adds in a file that defines it (`const t = (key) => RED._(\`alocity-x.${key}\`)`), if any. */
+/** The prefix `t(...)` adds in a file that defines it (`const t = messagesOf(RED, "alocity-x")`), if any. */
 function shorthandPrefix(text: string): string | undefined {
-    return /const t = \([^)]*\) => RED\._\(`([\w.-]+\.)\$\{key\}`/.exec(text)?.[1];
+    const prefix = /const t = messagesOf\(RED, "([\w.-]+)"\)/.exec(text)?.[1];
+    return prefix === undefined ? undefined : `${prefix}.`;
 }
 
 /**
@@ -122,8 +123,9 @@ function groupsBelow(prefix: string): Set<string> {
 }
 
 function literalKeys({ file, text }: Source): string[] {
-    // A text "<type>.<group>...", a group being one of that type's (so "alocity-webhook-in.write", a permission, is not).
-    const keys = [...text.matchAll(/["'`](alocity-[\w-]+)\.([\w-]+(?:\.[\w-]+)*)["'`]/g)]
+    // A text "<type>.<group>...", a group being one of that type's (so "alocity-webhook-in.write", a permission, is not),
+    // but the prefix a `t` is made with.
+    const keys = [...text.replace(/messagesOf\(RED, "[^"]*"\)/g, "").matchAll(/["'`](alocity-[\w-]+)\.([\w-]+(?:\.[\w-]+)*)["'`]/g)]
         .filter(([, type, name]) => type in CATALOGUES && groupsBelow(`${type}.`).has(name.split(".")[0]))
         .map(([, type, name]) => `${type}.${name}`);
     for (const [, attribute] of text.matchAll(/data-i18n="([^"]+)"/g)) {

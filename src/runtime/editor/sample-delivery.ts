@@ -4,7 +4,7 @@ import { isJsonObject } from "../../core/shared/value-readers";
 import { sampleWith } from "../../core/events/samples";
 import { DELIVERY_HEADER, type DeliveryVerdict } from "../../core/webhook/receiver";
 import { sign, SIGNATURE_HEADER } from "../../core/webhook/signature";
-import type { NodeAPI } from "../shared/node-red";
+import { messagesOf, type NodeAPI } from "../shared/node-red";
 import { webhookRoutesFor } from "../webhook/routes";
 
 /**
@@ -72,7 +72,7 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
     targetsByAdminApp.set(RED.httpAdmin, registry);
 
     const deliveries = new TestDeliveries();
-    const t = (key: string, substitutions?: Record<string, unknown>) => RED._(`alocity-webhook-in.test.${key}`, substitutions);
+    const t = messagesOf(RED, "alocity-webhook-in.test");
     const refuse = (res: Response, error: TestEventError, substitutions?: Record<string, unknown>, extra?: object) => {
         const answer: TestEventAnswer = { error, message: t(error, substitutions), ...extra };
         res.status(ERROR_STATUS[error]).json(answer);

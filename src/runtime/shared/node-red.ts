@@ -83,3 +83,8 @@ export interface NodeAPI {
     log: { debug(message: unknown): void; warn(message: unknown): void; info(message: unknown): void; error(message: unknown): void };
     _(key: string, substitutions?: Record<string, unknown>): string;
 }
+
+/** Translates the messages of one catalogue, below a prefix: `messagesOf(RED, "alocity-x")("log.y")` is `RED._("alocity-x.log.y")`. */
+export function messagesOf(RED: Pick<NodeAPI, "_">, prefix: string): (key: string, substitutions?: Record<string, unknown>) => string {
+    return (key, substitutions) => RED._(`${prefix}.${key}`, substitutions);
+}
