@@ -5,7 +5,7 @@ import assert from "assert";
 import type { KnownEventCode } from "../../src/core/events/catalogue";
 import type { EventRule } from "../../src/core/events/switch-rules";
 import { samplePayload } from "../../src/core/events/samples";
-import { NODE_TYPES, type FlowNode } from "../support/test-flows";
+import { debugNode, eventSwitchNode, NODE_TYPES, webhookTab, type FlowNode } from "../support/test-flows";
 import type { NodeRedProcess } from "../support/real-node-red";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
@@ -33,50 +33,24 @@ const ROUTES: { rule: EventRule & { event: KnownEventCode }; debug: string; name
 
 /** alocity-webhook-in -> alocity-event-switch (the three ROUTES) -> three debug nodes, on a tab of its own. */
 function doorsFlow(): FlowNode[] {
-    const debug = (route: (typeof ROUTES)[number], i: number): FlowNode => ({
-        id: route.debug,
-        type: "debug",
-        z: DOORS.tab,
-        name: route.name,
-        active: true,
-        tosidebar: true,
-        console: false,
-        tostatus: false,
-        complete: "payload",
-        targetType: "msg",
-        x: 690,
-        y: 80 + i * 60,
-        wires: [],
-    });
     return [
-        { id: DOORS.tab, type: "tab", label: "Doors" },
-        { id: DOORS.signature, type: CONFIG_TYPE, name: "doors webhook key", tolerance: 300, credentials: { secret: SECRET } },
-        {
-            id: DOORS.webhook,
-            type: "alocity-webhook-in",
-            z: DOORS.tab,
-            name: "",
+        ...webhookTab({
+            label: "Doors",
+            ids: DOORS,
+            secret: SECRET,
+            signatureName: "doors webhook key",
             url: DOORS_PATH,
-            signature: DOORS.signature,
-            event: "",
-            x: 170,
+            to: [DOORS.eventSwitch],
             y: 140,
-            wires: [[DOORS.eventSwitch]],
-        },
-        {
-            id: DOORS.eventSwitch,
-            type: "alocity-event-switch",
+        }),
+        eventSwitchNode(DOORS.eventSwitch, {
             z: DOORS.tab,
-            name: "",
             rules: ROUTES.map((route) => route.rule),
-            otherwise: false,
-            checkall: true,
-            outputs: ROUTES.length,
             x: 420,
             y: 140,
             wires: ROUTES.map((route) => [route.debug]),
-        },
-        ...ROUTES.map(debug),
+        }),
+        ...ROUTES.map((route, i) => debugNode(route.debug, { z: DOORS.tab, name: route.name, x: 690, y: 80 + i * 60 })),
     ];
 }
 

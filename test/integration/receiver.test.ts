@@ -6,19 +6,13 @@ import { sign } from "../../src/core/webhook/signature";
 import { answerReceived, rawExchange, request, type HttpAnswer } from "../support/http";
 import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";
-import type { FlowNode } from "../support/test-flows";
+import { webhookTab, type FlowNode } from "../support/test-flows";
 import { loadModule } from "../support/modules";
 
 const SECRET = "integration-secret-7d1f";
 
 function receiverFlow({ url = "/alocity", name = "" } = {}): FlowNode[] {
-    return [
-        { id: "tab", type: "tab", label: "receiver" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        { id: "in", type: "alocity-webhook-in", z: "tab", name, url, signature: "sig", event: "", x: 120, y: 100, wires: [["rec"]] },
-        recorderNode("rec", "events"),
-        ...readoutNodes(),
-    ];
+    return [...webhookTab({ label: "receiver", secret: SECRET, url, name, to: ["rec"] }), recorderNode("rec", "events"), ...readoutNodes()];
 }
 
 function post(nodeRed: NodeRedProcess, path: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
