@@ -9,7 +9,7 @@ import { answerReceived, rawExchange, request } from "../support/http";
 import { logShows, useNodeRed } from "../support/real-node-red";
 import { readoutNodes, readRecorded, recorderNode } from "../support/recorders";
 import { checkRedeploysUnderLoad, TEST_NODES } from "../support/redeploys";
-import { SECRET, webhookTab, type FlowNode } from "../support/test-flows";
+import { SECRET, webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 import { embeddedStartOptions, startOptions, TARGETS } from "./targets";
 
@@ -120,16 +120,7 @@ for (const target of TARGETS) {
                 const from = nodeRed.log.length;
                 await nodeRed.deploy([
                     ...flow("/gated/alocity"),
-                    {
-                        id: "taken",
-                        type: "alocity-webhook-in",
-                        z: "tab",
-                        name: "",
-                        url: "/alocity-webhook-in/x/test",
-                        signature: "sig",
-                        event: "",
-                        wires: [[]],
-                    },
+                    webhookNode("taken", { z: "tab", url: "/alocity-webhook-in/x/test", signature: "sig" }),
                 ]);
                 await logShows(nodeRed, `The URL "/alocity-webhook-in/x/test" belongs to the Node-RED editor's admin API`, from);
             });

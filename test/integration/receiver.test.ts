@@ -6,7 +6,7 @@ import { sign } from "../../src/core/webhook/signature";
 import { answerReceived, rawExchange, request, type HttpAnswer } from "../support/http";
 import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";
-import { webhookTab, type FlowNode } from "../support/test-flows";
+import { webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
 import { loadModule } from "../support/modules";
 
 const SECRET = "integration-secret-7d1f";
@@ -140,18 +140,7 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
     it("refuses a path of the editor's admin API, and the editor still deploys", async function () {
         const { nodeRed } = running;
         const from = nodeRed.log.length;
-        const onEditorPath: FlowNode = {
-            id: "editor-path",
-            type: "alocity-webhook-in",
-            z: "tab",
-            name: "",
-            url: "/flows",
-            signature: "sig",
-            event: "",
-            x: 120,
-            y: 200,
-            wires: [[]],
-        };
+        const onEditorPath = webhookNode("editor-path", { z: "tab", url: "/flows", signature: "sig", x: 120, y: 200 });
         await nodeRed.deploy([...receiverFlow(), onEditorPath]);
         assert.match(nodeRed.log.slice(from), /The URL "\/flows" belongs to the Node-RED editor's admin API/);
         await nodeRed.deploy(receiverFlow());
