@@ -5,7 +5,7 @@
 import assert from "assert";
 import type { EventRule } from "../../src/core/events/switch-rules";
 import { samplePayload } from "../../src/core/events/samples";
-import { eventSwitchFlow, NODE_TYPES, SECRET, type FlowNode } from "../support/test-flows";
+import { deviceStateNode, eventSwitchFlow, NODE_TYPES, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
 import { request, signedPost, type HttpAnswer } from "../support/http";
 import { nodeSets, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, ofRun, type Recorded, type RecordedMessage } from "../support/recorders";
@@ -113,28 +113,13 @@ for (const target of TARGETS) {
 
         it("feeds the Doors sidebar: the records by GET /alocity-doors, which devices changed on the comms (RED.comms)", async () => {
             await nodeRed.deploy([
-                { id: "doors-tab", type: "tab", label: "doors" },
-                { id: "doors-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-                {
-                    id: "doors-in",
-                    type: "alocity-webhook-in",
-                    z: "doors-tab",
-                    name: "",
+                ...webhookTab({
+                    label: "doors",
+                    ids: { tab: "doors-tab", signature: "doors-sig", webhook: "doors-in" },
                     url: "/alocity/doors",
-                    signature: "doors-sig",
-                    event: "",
-                    wires: [["doors-state"]],
-                },
-                {
-                    id: "doors-state",
-                    type: "alocity-device-state",
-                    z: "doors-tab",
-                    name: "Doors",
-                    devices: [],
-                    heldOpen: 60,
-                    store: "",
-                    wires: [[], []],
-                },
+                    to: ["doors-state"],
+                }),
+                deviceStateNode("doors-state", { z: "doors-tab", name: "Doors", heldOpen: 60, store: "" }),
             ]);
             const comms = await connectComms(nodeRed.url, { topics: [DOORS_NODES_TOPIC, DOORS_CHANGES_TOPIC] });
             try {

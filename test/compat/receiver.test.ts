@@ -9,16 +9,14 @@ import { answerReceived, rawExchange, request } from "../support/http";
 import { logShows, useNodeRed } from "../support/real-node-red";
 import { readoutNodes, readRecorded, recorderNode } from "../support/recorders";
 import { checkRedeploysUnderLoad, TEST_NODES } from "../support/redeploys";
-import { SECRET, type FlowNode } from "../support/test-flows";
+import { SECRET, webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 import { embeddedStartOptions, startOptions, TARGETS } from "./targets";
 
 /** alocity-webhook-in at `url` -> a recorder, and a core http in (POST) at `coreUrl` answering 200 "core". */
 function flow(url: string, coreUrl?: string): FlowNode[] {
     return [
-        { id: "tab", type: "tab", label: "receiver" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        { id: "in", type: "alocity-webhook-in", z: "tab", name: "", url, signature: "sig", event: "", x: 120, y: 100, wires: [["rec"]] },
+        ...webhookTab({ label: "receiver", url, to: ["rec"] }),
         recorderNode("rec", "events"),
         ...(coreUrl === undefined
             ? []
@@ -122,16 +120,7 @@ for (const target of TARGETS) {
                 const from = nodeRed.log.length;
                 await nodeRed.deploy([
                     ...flow("/gated/alocity"),
-                    {
-                        id: "taken",
-                        type: "alocity-webhook-in",
-                        z: "tab",
-                        name: "",
-                        url: "/alocity-webhook-in/x/test",
-                        signature: "sig",
-                        event: "",
-                        wires: [[]],
-                    },
+                    webhookNode("taken", { z: "tab", url: "/alocity-webhook-in/x/test", signature: "sig" }),
                 ]);
                 await logShows(nodeRed, `The URL "/alocity-webhook-in/x/test" belongs to the Node-RED editor's admin API`, from);
             });

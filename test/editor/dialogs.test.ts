@@ -2,10 +2,19 @@
 // real Node-RED with default settings: what they say when a value is wrong or the runtime's catalogue is missing.
 import assert from "assert";
 import type { Route } from "playwright-core";
-import type { FlowNode } from "../support/test-flows";
+import {
+    debugNode,
+    deviceStateNode,
+    eventSwitchNode,
+    OLDER_DEVICE_STATE_SETTINGS,
+    webhookNode,
+    webhookTab,
+    type FlowNode,
+} from "../support/test-flows";
 import { useEditorSession, type Editor } from "./support/editor";
 
 const TAB = "dialogs-tab";
+const SIGNATURE = "dialogs-signature";
 const WEBHOOK = "dialogs-webhook";
 const SWITCH = "dialogs-switch";
 const DEVICES = "dialogs-devices";
@@ -13,85 +22,26 @@ const HOME_ASSISTANT = "dialogs-home-assistant";
 const CATALOGUE = "**/alocity-catalogue";
 
 const flow: FlowNode[] = [
-    { id: TAB, type: "tab", label: "Dialogs" },
-    {
-        id: "dialogs-signature",
-        type: "alocity-signature",
-        name: "dialogs key",
-        tolerance: 300,
-        credentials: { secret: "whsec-dialogs-7c1e" },
-    },
-    {
-        id: WEBHOOK,
-        type: "alocity-webhook-in",
+    ...webhookTab({
+        label: "Dialogs",
+        ids: { tab: TAB, signature: SIGNATURE, webhook: WEBHOOK },
+        secret: "whsec-dialogs-7c1e",
+        signatureName: "dialogs key",
+        to: [SWITCH],
+    }),
+    eventSwitchNode(SWITCH, {
         z: TAB,
-        name: "",
-        url: "/alocity",
-        signature: "dialogs-signature",
-        event: "",
-        x: 170,
-        y: 100,
-        wires: [[SWITCH]],
-    },
-    {
-        id: SWITCH,
-        type: "alocity-event-switch",
-        z: TAB,
-        name: "",
-        checkall: true,
-        otherwise: false,
-        outputs: 2,
-        x: 400,
-        y: 100,
         rules: [
             { event: "door.state", serial: "", value: "" },
             { event: "lock.state", serial: "", value: "" },
         ],
-        wires: [["dialogs-door"], ["dialogs-lock"]],
-    },
-    {
-        id: "dialogs-door",
-        type: "debug",
-        z: TAB,
-        name: "door",
-        active: true,
-        tosidebar: true,
-        complete: "payload",
-        targetType: "msg",
-        x: 620,
-        y: 80,
-        wires: [],
-    },
-    {
-        id: "dialogs-lock",
-        type: "debug",
-        z: TAB,
-        name: "lock",
-        active: true,
-        tosidebar: true,
-        complete: "payload",
-        targetType: "msg",
-        x: 620,
-        y: 120,
-        wires: [],
-    },
-    {
-        id: DEVICES,
-        type: "alocity-device-state",
-        z: TAB,
-        name: "",
-        devices: [],
-        openValues: "Open",
-        lockedValues: "Locked",
-        heldOpen: 60,
-        forcedOpen: true,
-        grace: 5,
-        silentAfter: 0,
-        store: "",
         x: 400,
-        y: 220,
-        wires: [[HOME_ASSISTANT], []],
-    },
+        y: 100,
+        wires: [["dialogs-door"], ["dialogs-lock"]],
+    }),
+    debugNode("dialogs-door", { z: TAB, name: "door", x: 620, y: 80 }),
+    debugNode("dialogs-lock", { z: TAB, name: "lock", x: 620, y: 120 }),
+    deviceStateNode(DEVICES, { z: TAB, ...OLDER_DEVICE_STATE_SETTINGS, x: 400, y: 220, wires: [[HOME_ASSISTANT], []] }),
     {
         id: HOME_ASSISTANT,
         type: "alocity-home-assistant",
@@ -166,23 +116,7 @@ describe("edit dialogs (chromium)", function () {
 
     it("lets an imported or pasted webhook keep its path, and shows a path taken by two nodes as a problem of both", async function () {
         const pasted = "dialogs-pasted";
-        await editor.evaluate(
-            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
-            {
-                node: {
-                    id: pasted,
-                    type: "alocity-webhook-in",
-                    z: TAB,
-                    name: "",
-                    url: "/ALOCITY/",
-                    signature: "dialogs-signature",
-                    event: "",
-                    x: 170,
-                    y: 380,
-                    wires: [[]],
-                },
-            },
-        );
+        await editor.paste(webhookNode(pasted, { z: TAB, url: "/ALOCITY/", signature: SIGNATURE, x: 170, y: 380 }));
         const inUse = "Another alocity webhook node serves /ALOCITY: only one of them receives its requests. Give each its own URL.";
         await editor.page.waitForFunction((id) => RED.nodes.node(id)?.valid === false, WEBHOOK);
         assert.deepStrictEqual([(await nodeState(editor, pasted)).url, (await nodeState(editor, pasted)).errors], ["/ALOCITY/", [inUse]]);
@@ -324,23 +258,14 @@ describe("edit dialogs (chromium)", function () {
 
     it("labels the outputs of a hand-edited switch whose rules hold null, and says that rule is not valid", async function () {
         const id = "dialogs-null-rule";
-        await editor.evaluate(
-            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
-            {
-                node: {
-                    id,
-                    type: "alocity-event-switch",
-                    z: TAB,
-                    name: "",
-                    checkall: true,
-                    otherwise: false,
-                    outputs: 2,
-                    x: 400,
-                    y: 320,
-                    rules: [null, { event: "lock.state", serial: "", value: "Locked" }],
-                    wires: [[], []],
-                },
-            },
+        await editor.paste(
+            eventSwitchNode(id, {
+                z: TAB,
+                rules: [null, { event: "lock.state", serial: "", value: "Locked" }],
+                x: 400,
+                y: 320,
+                wires: [[], []],
+            }),
         );
         const state = await nodeState(editor, id);
         assert.deepStrictEqual(state.outputLabels, ["", "lock.state: Locked"]);

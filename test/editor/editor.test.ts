@@ -5,7 +5,7 @@ import assert from "assert";
 import type { KnownEventCode } from "../../src/core/events/catalogue";
 import type { EventRule } from "../../src/core/events/switch-rules";
 import { samplePayload } from "../../src/core/events/samples";
-import { NODE_TYPES, type FlowNode } from "../support/test-flows";
+import { debugNode, eventSwitchNode, NODE_TYPES, webhookTab, type FlowNode } from "../support/test-flows";
 import type { NodeRedProcess } from "../support/real-node-red";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
@@ -33,50 +33,24 @@ const ROUTES: { rule: EventRule & { event: KnownEventCode }; debug: string; name
 
 /** alocity-webhook-in -> alocity-event-switch (the three ROUTES) -> three debug nodes, on a tab of its own. */
 function doorsFlow(): FlowNode[] {
-    const debug = (route: (typeof ROUTES)[number], i: number): FlowNode => ({
-        id: route.debug,
-        type: "debug",
-        z: DOORS.tab,
-        name: route.name,
-        active: true,
-        tosidebar: true,
-        console: false,
-        tostatus: false,
-        complete: "payload",
-        targetType: "msg",
-        x: 690,
-        y: 80 + i * 60,
-        wires: [],
-    });
     return [
-        { id: DOORS.tab, type: "tab", label: "Doors" },
-        { id: DOORS.signature, type: CONFIG_TYPE, name: "doors webhook key", tolerance: 300, credentials: { secret: SECRET } },
-        {
-            id: DOORS.webhook,
-            type: "alocity-webhook-in",
-            z: DOORS.tab,
-            name: "",
+        ...webhookTab({
+            label: "Doors",
+            ids: DOORS,
+            secret: SECRET,
+            signatureName: "doors webhook key",
             url: DOORS_PATH,
-            signature: DOORS.signature,
-            event: "",
-            x: 170,
+            to: [DOORS.eventSwitch],
             y: 140,
-            wires: [[DOORS.eventSwitch]],
-        },
-        {
-            id: DOORS.eventSwitch,
-            type: "alocity-event-switch",
+        }),
+        eventSwitchNode(DOORS.eventSwitch, {
             z: DOORS.tab,
-            name: "",
             rules: ROUTES.map((route) => route.rule),
-            otherwise: false,
-            checkall: true,
-            outputs: ROUTES.length,
             x: 420,
             y: 140,
             wires: ROUTES.map((route) => [route.debug]),
-        },
-        ...ROUTES.map(debug),
+        }),
+        ...ROUTES.map((route, i) => debugNode(route.debug, { z: DOORS.tab, name: route.name, x: 690, y: 80 + i * 60 })),
     ];
 }
 
@@ -98,6 +72,16 @@ async function savedSwitch(editor: Editor) {
         return { events: (n?.rules ?? []).map((r) => r.event), outputs: Number(n?.outputs), ports: n?.outputs };
     }, DOORS.eventSwitch);
     return { ...node, links: await editor.links(DOORS.eventSwitch) };
+}
+
+/** What savedSwitch reads when the switch holds the rules of `routes` in this order, each output wired to its route's debug node. */
+function holding(routes: readonly (typeof ROUTES)[number][]) {
+    return {
+        events: routes.map((route) => route.rule.event),
+        outputs: routes.length,
+        ports: routes.length,
+        links: routes.map((route, port) => ({ port, target: route.debug })),
+    };
 }
 
 describe("the editor in a real browser (chromium)", function () {
@@ -211,16 +195,7 @@ describe("the editor in a real browser (chromium)", function () {
             await editor.node(id).waitFor({ state: "visible" });
         }
         const [a, b, c] = ROUTES;
-        assert.deepStrictEqual(await savedSwitch(editor), {
-            events: [a.rule.event, b.rule.event, c.rule.event],
-            outputs: 3,
-            ports: 3,
-            links: [
-                { port: 0, target: a.debug },
-                { port: 1, target: b.debug },
-                { port: 2, target: c.debug },
-            ],
-        });
+        assert.deepStrictEqual(await savedSwitch(editor), holding([a, b, c]));
 
         // Reorder: the last rule is dragged by its handle to the top.
         await editor.openEditDialog(DOORS.eventSwitch);
@@ -239,16 +214,7 @@ describe("the editor in a real browser (chromium)", function () {
         await editor.screenshot("09-event-switch-reordered", { clip: await editor.trayClip() });
         await editor.closeEditDialog();
 
-        assert.deepStrictEqual(await savedSwitch(editor), {
-            events: [c.rule.event, a.rule.event, b.rule.event],
-            outputs: 3,
-            ports: 3,
-            links: [
-                { port: 0, target: c.debug },
-                { port: 1, target: a.debug },
-                { port: 2, target: b.debug },
-            ],
-        });
+        assert.deepStrictEqual(await savedSwitch(editor), holding([c, a, b]));
 
         // Deployed, each event reaches the debug node of the rule it matches.
         await editor.deploy();
@@ -290,15 +256,7 @@ describe("the editor in a real browser (chromium)", function () {
         await editor.screenshot("11-event-switch-rule-deleted", { clip: await editor.trayClip() });
         await editor.closeEditDialog();
 
-        assert.deepStrictEqual(await savedSwitch(editor), {
-            events: [c.rule.event, b.rule.event],
-            outputs: 2,
-            ports: 2,
-            links: [
-                { port: 0, target: c.debug },
-                { port: 1, target: b.debug },
-            ],
-        });
+        assert.deepStrictEqual(await savedSwitch(editor), holding([c, b]));
         await editor.screenshot("12-event-switch-after-delete");
     });
 });

@@ -2,7 +2,7 @@
 // each and says in its status whether it serves it) and by the edit dialog in the real editor (chromium): the verdicts
 // are the same, since the editor's rules are the runtime's own, built into its files.
 import assert from "assert";
-import type { FlowNode } from "../support/test-flows";
+import { webhookNode, type FlowNode } from "../support/test-flows";
 import { useEditorSession, type Editor } from "./support/editor";
 
 const TAB = "paths-tab";
@@ -26,18 +26,7 @@ const idOf = (index: number) => `paths-webhook-${index}`;
 const flow: FlowNode[] = [
     { id: TAB, type: "tab", label: "Paths" },
     { id: SIGNATURE, type: "alocity-signature", name: "paths key", tolerance: 300, credentials: { secret: "whsec-paths-91c3" } },
-    ...TABLE.map(([url], index): FlowNode => ({
-        id: idOf(index),
-        type: "alocity-webhook-in",
-        z: TAB,
-        name: "",
-        url,
-        signature: SIGNATURE,
-        event: "",
-        x: 170,
-        y: 60 + 50 * index,
-        wires: [[]],
-    })),
+    ...TABLE.map(([url], index) => webhookNode(idOf(index), { z: TAB, url, signature: SIGNATURE, x: 170, y: 60 + 50 * index })),
 ];
 
 /**

@@ -3,46 +3,17 @@
 // secret never reaches the browser.
 import assert from "assert";
 import { EVENT_CODES } from "../../src/core/events/catalogue";
-import type { FlowNode } from "../support/test-flows";
+import { debugNode, webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 import { useEditorSession, type Editor } from "./support/editor";
 
 const SECRET = "whsec-button-4f6a0d2c8e19";
-const TAB = "button-tab";
-const WEBHOOK = "button-webhook";
-const DEBUG = "button-debug";
+const IDS = { tab: "button-tab", signature: "button-signature", webhook: "button-webhook", debug: "button-debug" };
 const PATH = "/alocity/button";
 
 const flow: FlowNode[] = [
-    { id: TAB, type: "tab", label: "Test button" },
-    { id: "button-signature", type: "alocity-signature", name: "button key", tolerance: 300, credentials: { secret: SECRET } },
-    {
-        id: WEBHOOK,
-        type: "alocity-webhook-in",
-        z: TAB,
-        name: "",
-        url: PATH,
-        signature: "button-signature",
-        event: "",
-        x: 170,
-        y: 100,
-        wires: [[DEBUG]],
-    },
-    {
-        id: DEBUG,
-        type: "debug",
-        z: TAB,
-        name: "events",
-        active: true,
-        tosidebar: true,
-        console: false,
-        tostatus: false,
-        complete: "payload",
-        targetType: "msg",
-        x: 420,
-        y: 100,
-        wires: [],
-    },
+    ...webhookTab({ label: "Test button", ids: IDS, secret: SECRET, signatureName: "button key", url: PATH, to: [IDS.debug] }),
+    debugNode(IDS.debug, { z: IDS.tab, name: "events", x: 420, y: 100 }),
 ];
 
 const notification = (editor: Editor, text: string) =>
@@ -63,8 +34,8 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
             if (response === null) return;
             exchanges.push({ url: req.url(), sent: req.postData(), status: response.status(), answer: await response.text() });
         });
-        await editor.evaluate((tab) => RED.workspaces.show(tab), TAB);
-        await editor.node(WEBHOOK).waitFor({ state: "visible" });
+        await editor.evaluate((tab) => RED.workspaces.show(tab), IDS.tab);
+        await editor.node(IDS.webhook).waitFor({ state: "visible" });
     });
 
     afterEach(async function () {
@@ -75,7 +46,7 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
     });
 
     it("sends the chosen event through the deployed node: a notification with its answer, the event in the debug sidebar", async function () {
-        await editor.openEditDialog(WEBHOOK);
+        await editor.openEditDialog(IDS.webhook);
         const options = await editor.evaluate(() =>
             Array.from(document.querySelectorAll<HTMLOptionElement>("#alocity-webhook-in-test-event option")).map((o) => o.value),
         );
@@ -86,7 +57,7 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
         await notification(editor, `Sent a signed lock.state sample to ${PATH}: the node answered 200 OK`).waitFor({ state: "visible" });
         await editor.screenshot("test-event-sent", { clip: await editor.trayClip(), readme: "send-test-event" }).catch(() => {});
         await editor.showDebugSidebar();
-        const message = editor.debugMessages(DEBUG).first();
+        const message = editor.debugMessages(IDS.debug).first();
         await message.waitFor({ state: "visible" });
         assert.match((await message.locator(".red-ui-debug-msg-topic").textContent()) ?? "", /lock\.state/);
         assert.match((await message.locator(".red-ui-debug-msg-payload").textContent()) ?? "", /lockState/);
@@ -101,13 +72,13 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
 
     it("pressed twice at once, sends two deliveries: both events reach the debug sidebar", async function () {
         await editor.clearDebugSidebar();
-        await editor.openEditDialog(WEBHOOK);
+        await editor.openEditDialog(IDS.webhook);
         await editor.page.locator("#alocity-webhook-in-test-event").selectOption("door.state");
         const answered = editor.page.waitForResponse((response) => response.url().endsWith("/test"));
         await editor.page.locator("#alocity-webhook-in-test-send").click();
         await editor.page.locator("#alocity-webhook-in-test-send").click();
         await answered;
-        await eventually(async () => (await editor.debugMessages(DEBUG).count()) === 2, "two events in the debug sidebar");
+        await eventually(async () => (await editor.debugMessages(IDS.debug).count()) === 2, "two events in the debug sidebar");
         await eventually(() => exchanges.filter((exchange) => exchange.sent?.includes("door.state")).length === 2, "both answers recorded");
         for (const exchange of exchanges.filter((each) => each.sent?.includes("door.state"))) {
             assert.strictEqual((JSON.parse(exchange.answer) as { delivery?: string }).delivery, "accepted");
@@ -120,7 +91,7 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
             route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(repeat) }),
         );
         try {
-            await editor.openEditDialog(WEBHOOK);
+            await editor.openEditDialog(IDS.webhook);
             await editor.page.locator("#alocity-webhook-in-test-send").click();
             const shown = notification(editor, "a repeat of a delivery already accepted: it was not emitted again");
             await shown.waitFor({ state: "visible" });
@@ -132,24 +103,7 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
 
     it("for a node that is not deployed, the notification says to deploy it first", async function () {
         const id = "button-undeployed";
-        await editor.evaluate(
-            ({ node }) => RED.view.importNodes([node], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
-            {
-                node: {
-                    id,
-                    type: "alocity-webhook-in",
-                    z: TAB,
-                    name: "",
-                    url: "/alocity/new",
-                    signature: "button-signature",
-                    event: "",
-                    x: 170,
-                    y: 200,
-                    wires: [[]],
-                },
-            },
-        );
-        await editor.node(id).waitFor({ state: "visible" });
+        await editor.paste(webhookNode(id, { z: IDS.tab, url: "/alocity/new", signature: IDS.signature, x: 170, y: 200 }));
         await editor.openEditDialog(id);
         await editor.page.locator("#alocity-webhook-in-test-send").click();
         await notification(editor, "This node is not deployed: deploy it, then send a test event.").waitFor({ state: "visible" });

@@ -10,7 +10,7 @@ import type { DeviceRecord } from "../../src/core/device-state/record";
 import { request, signedPost } from "../support/http";
 import { problemLines, startRealNodeRed, useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, readRecorded, recorderNode, type Recorded } from "../support/recorders";
-import { SECRET, type FlowNode } from "../support/test-flows";
+import { deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 
 const WEBHOOK = "/devices";
@@ -32,32 +32,8 @@ interface FlowOptions {
 function deviceStateFlow({ heldOpen, store = "", recordChanges = true }: FlowOptions): FlowNode[] {
     const z = "tab";
     return [
-        { id: z, type: "tab", label: "device state" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        {
-            id: "in",
-            type: "alocity-webhook-in",
-            z,
-            name: "",
-            url: WEBHOOK,
-            signature: "sig",
-            event: "",
-            x: 120,
-            y: 60,
-            wires: [["state", "rec-events"]],
-        },
-        {
-            id: "state",
-            type: "alocity-device-state",
-            z,
-            name: "",
-            devices: [],
-            heldOpen,
-            store,
-            x: 340,
-            y: 100,
-            wires: [["answer"], ["rec-alarms"]],
-        },
+        ...webhookTab({ label: "device state", url: WEBHOOK, to: ["state", "rec-events"], y: 60 }),
+        deviceStateNode("state", { z, heldOpen, store, x: 340, y: 100, wires: [["answer"], ["rec-alarms"]] }),
         {
             id: "answer",
             type: "switch",

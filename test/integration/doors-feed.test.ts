@@ -8,7 +8,7 @@ import { accessTokens, adminAuthSetting, type AdminUser } from "../support/admin
 import { connectComms, type CommsConnection } from "../support/editor-comms";
 import { request, signedPost } from "../support/http";
 import { logShows, useNodeRed } from "../support/real-node-red";
-import { SECRET, type FlowNode } from "../support/test-flows";
+import { deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 
 const USERS: AdminUser[] = [
@@ -24,10 +24,8 @@ const PRIVATE = { user: "Marie Sklodowska", ip: "10.99.88.77", firmware: "9.9.9-
 
 function flows(name: string): FlowNode[] {
     return [
-        { id: "lobby", type: "tab", label: "lobby" },
-        { id: "lobby-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        { id: "lobby-in", type: "alocity-webhook-in", z: "lobby", name: "", url: PATH, signature: "lobby-sig", event: "", wires: [[NODE]] },
-        { id: NODE, type: "alocity-device-state", z: "lobby", name, devices: [], heldOpen: 60, store: "", wires: [[], []] },
+        ...webhookTab({ label: "lobby", ids: { tab: "lobby", signature: "lobby-sig", webhook: "lobby-in" }, url: PATH, to: [NODE] }),
+        deviceStateNode(NODE, { z: "lobby", name, heldOpen: 60, store: "" }),
     ];
 }
 

@@ -6,6 +6,7 @@ import type { LockStatePayload } from "../../src/core/events/catalogue";
 import { signedPost } from "../support/http";
 import { useNodeRed } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode } from "../support/recorders";
+import { webhookTab } from "../support/test-flows";
 
 const SECRET = "load-secret-0e5b";
 const EVENTS = 2000;
@@ -14,24 +15,7 @@ const CONCURRENCY = 20;
 describe("load (real Node-RED)", function () {
     this.timeout(180000);
     const session = useNodeRed({
-        flows: [
-            { id: "tab", type: "tab", label: "load" },
-            { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-            {
-                id: "in",
-                type: "alocity-webhook-in",
-                z: "tab",
-                name: "",
-                url: "/alocity",
-                signature: "sig",
-                event: "",
-                x: 120,
-                y: 100,
-                wires: [["rec"]],
-            },
-            recorderNode("rec", "events"),
-            ...readoutNodes(),
-        ],
+        flows: [...webhookTab({ label: "load", secret: SECRET, to: ["rec"] }), recorderNode("rec", "events"), ...readoutNodes()],
     });
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     after(() => agent.destroy());

@@ -7,7 +7,7 @@ import os from "os";
 import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { sign } from "../../src/core/webhook/signature";
-import { NODE_TYPES, SECRET } from "../support/test-flows";
+import { debugNode, NODE_TYPES, SECRET, webhookTab } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
 import { logShows, nodeSets, packageDir, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { npm } from "../support/run-npm";
@@ -189,31 +189,19 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
     it("delivers every signed sample event to a debug node with its topic and payload, and answers bad requests as documented", async () => {
         const from = nodeRed.log.length;
         await nodeRed.deploy([
-            { id: "pack-tab", type: "tab", label: "installed from the tarball" },
-            { id: "pack-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-            {
-                id: "pack-in",
-                type: "alocity-webhook-in",
-                z: "pack-tab",
-                name: "",
-                url: "/alocity",
-                signature: "pack-sig",
-                event: "",
-                wires: [["pack-out", "pack-rec"]],
-            },
-            {
-                id: "pack-out",
-                type: "debug",
+            ...webhookTab({
+                label: "installed from the tarball",
+                ids: { tab: "pack-tab", signature: "pack-sig", webhook: "pack-in" },
+                to: ["pack-out", "pack-rec"],
+            }),
+            debugNode("pack-out", {
                 z: "pack-tab",
                 name: "received",
-                active: true,
                 tosidebar: false,
                 console: true,
-                tostatus: false,
                 complete: "true",
                 targetType: "full",
-                wires: [],
-            },
+            }),
             recorderNode("pack-rec", "events", { z: "pack-tab" }),
             ...readoutNodes("pack-tab"),
         ]);

@@ -6,19 +6,13 @@ import { sign } from "../../src/core/webhook/signature";
 import { answerReceived, rawExchange, request, type HttpAnswer } from "../support/http";
 import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";
-import type { FlowNode } from "../support/test-flows";
+import { webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
 import { loadModule } from "../support/modules";
 
 const SECRET = "integration-secret-7d1f";
 
 function receiverFlow({ url = "/alocity", name = "" } = {}): FlowNode[] {
-    return [
-        { id: "tab", type: "tab", label: "receiver" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        { id: "in", type: "alocity-webhook-in", z: "tab", name, url, signature: "sig", event: "", x: 120, y: 100, wires: [["rec"]] },
-        recorderNode("rec", "events"),
-        ...readoutNodes(),
-    ];
+    return [...webhookTab({ label: "receiver", secret: SECRET, url, name, to: ["rec"] }), recorderNode("rec", "events"), ...readoutNodes()];
 }
 
 function post(nodeRed: NodeRedProcess, path: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
@@ -146,18 +140,7 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
     it("refuses a path of the editor's admin API, and the editor still deploys", async function () {
         const { nodeRed } = running;
         const from = nodeRed.log.length;
-        const onEditorPath: FlowNode = {
-            id: "editor-path",
-            type: "alocity-webhook-in",
-            z: "tab",
-            name: "",
-            url: "/flows",
-            signature: "sig",
-            event: "",
-            x: 120,
-            y: 200,
-            wires: [[]],
-        };
+        const onEditorPath = webhookNode("editor-path", { z: "tab", url: "/flows", signature: "sig", x: 120, y: 200 });
         await nodeRed.deploy([...receiverFlow(), onEditorPath]);
         assert.match(nodeRed.log.slice(from), /The URL "\/flows" belongs to the Node-RED editor's admin API/);
         await nodeRed.deploy(receiverFlow());

@@ -9,7 +9,7 @@ import { problemLines, useNodeRed } from "../support/real-node-red";
 import { drained, readoutNodes, readRecorded, recorderNode, type Recorded } from "../support/recorders";
 import { runCli } from "../support/run-cli";
 import { alarmLine, assertAlarmsOfRun, expectedAlarms } from "../support/simulation";
-import { SECRET, type FlowNode } from "../support/test-flows";
+import { deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 
 /** The held-open door stays open 4 s, the node's held-open time is 1 s: 3 s to spare on a busy machine. */
@@ -19,31 +19,8 @@ const SEED = "integration";
 
 /** alocity-webhook-in -> alocity-device-state (the node's defaults, held open after 1 s); the events and both outputs recorded. */
 const FLOW: FlowNode[] = [
-    { id: "tab", type: "tab", label: "simulate" },
-    { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-    {
-        id: "in",
-        type: "alocity-webhook-in",
-        z: "tab",
-        name: "",
-        url: "/alocity",
-        signature: "sig",
-        event: "",
-        x: 120,
-        y: 60,
-        wires: [["state", "rec-events"]],
-    },
-    {
-        id: "state",
-        type: "alocity-device-state",
-        z: "tab",
-        name: "",
-        devices: [],
-        heldOpen: 1,
-        x: 320,
-        y: 60,
-        wires: [["rec-changes"], ["rec-alarms"]],
-    },
+    ...webhookTab({ label: "simulate", to: ["state", "rec-events"], y: 60 }),
+    deviceStateNode("state", { z: "tab", heldOpen: 1, x: 320, y: 60, wires: [["rec-changes"], ["rec-alarms"]] }),
     recorderNode("rec-events", "events", { y: 20 }),
     recorderNode("rec-changes", "changes", { y: 40 }),
     recorderNode("rec-alarms", "alarms", { y: 80 }),

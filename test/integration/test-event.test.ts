@@ -6,7 +6,7 @@ import os from "os";
 import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { runCli } from "../support/run-cli";
-import type { FlowNode } from "../support/test-flows";
+import { webhookTab, type FlowNode } from "../support/test-flows";
 import { request, signedPost } from "../support/http";
 import { accessTokens, adminAuthSetting } from "../support/admin-auth";
 import { logShows, occurrences, useNodeRed } from "../support/real-node-red";
@@ -19,18 +19,13 @@ const USERS = [
 ];
 
 const flows: FlowNode[] = [
-    { id: "tools-tab", type: "tab", label: "tools" },
-    { id: "tools-sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-    {
-        id: "tools-in",
-        type: "alocity-webhook-in",
-        z: "tools-tab",
-        name: "",
+    ...webhookTab({
+        label: "tools",
+        ids: { tab: "tools-tab", signature: "tools-sig", webhook: "tools-in" },
+        secret: SECRET,
         url: WEBHOOK_PATH,
-        signature: "tools-sig",
-        event: "",
-        wires: [["tools-seen"]],
-    },
+        to: ["tools-seen"],
+    }),
     {
         id: "tools-seen",
         type: "function",

@@ -1,25 +1,10 @@
-// alocity-device-state with a context store that answers late, or never (see test/support/device-state-node.ts).
+// alocity-device-state with a context store that answers late, or never (see test/support/gated-store.ts).
 import assert from "assert/strict";
 import type { ChangeMessage } from "../../src/core/device-state/changes";
 import type { DeviceRecord } from "../../src/core/device-state/record";
-import {
-    alarmsIn,
-    deviceState,
-    door,
-    ERROR,
-    GatedStore,
-    health,
-    loadWith,
-    logged,
-    received,
-    records,
-    send,
-    sentFor,
-    STATE,
-    stateFlow,
-    warnings,
-} from "../support/device-state-node";
-import { helper, nodeOf, statusesOf, useTestHelper, type NodeModule } from "../support/test-helper";
+import { alarmsIn, door, errors, health, received, records, send, sentFor, STATE, warnings } from "../support/device-state-node";
+import { GatedStore, loadWith } from "../support/gated-store";
+import { nodeOf, statusesOf, useTestHelper, type NodeModule } from "../support/test-helper";
 import { eventually } from "../support/wait";
 import { loadModule } from "../support/modules";
 
@@ -72,22 +57,19 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         await loadWith(gated);
         gated.release();
         assert.deepEqual(alarmsIn(await sentFor(health("CTRL-1", false))), [["device.offline", "CTRL-1", "raised"]]);
-        const errors = await eventually(() => logged(ERROR).length >= 2 && logged(ERROR), "a read and a write error logged");
-        assert.match(errors[0], /^Could not read the stored device records from the context store "gated": store unreachable\./);
-        assert.match(errors[1], /^Could not store the device records in the context store "gated": store unreachable\./);
+        const logged = await eventually(() => errors().length >= 2 && errors(), "a read and a write error logged");
+        assert.match(logged[0], /^Could not read the stored device records from the context store "gated": store unreachable\./);
+        assert.match(logged[1], /^Could not store the device records in the context store "gated": store unreachable\./);
         assert.equal((await records()).length, 1);
     });
 
     /** Loads the flow with `gated` as its store and a catch node; what the catch node receives. */
     async function loadCatching(gated: GatedStore) {
-        helper.settings({ contextStorage: { gated: { module: () => gated } } });
-        const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
-        const flow = [
-            ...stateFlow({ store: "gated" }),
+        const catcher = [
             { id: "catcher", type: "catch", scope: null, uncaught: false, wires: [["caught"]] },
             { id: "caught", type: "helper" },
         ];
-        await helper.load([() => redNodes.loadContextsPlugin(), catchNode, deviceState], flow);
+        await loadWith(gated, { nodes: catcher, modules: [catchNode] });
         return received<{ payload: { serialNumber?: string }; topic?: string; error: { message: string } }>("caught");
     }
 
@@ -152,7 +134,7 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         await loadWith(gated);
         send(door("DOOR-1", "Open"));
         const silent = await eventually(
-            () => logged(ERROR).find((line) => /has not answered for 30 s/.test(line)),
+            () => errors().find((line) => /has not answered for 30 s/.test(line)),
             "the store's silence logged",
             45_000,
         );

@@ -5,7 +5,6 @@ import type { DeviceRecord } from "../../src/core/device-state/record";
 import { samplePayload } from "../../src/core/events/samples";
 import {
     alarmsIn,
-    deviceState,
     deviceStateSends,
     door,
     isAlarm,
@@ -23,7 +22,7 @@ import {
     stateFlow,
     warnings,
 } from "../support/device-state-node";
-import { deploy, helper, nodeOf, statusesOf, useTestHelper } from "../support/test-helper";
+import { deploy, nodeOf, statusesOf, useTestHelper } from "../support/test-helper";
 import { eventually } from "../support/wait";
 
 describe("alocity-device-state (test helper)", function () {
@@ -142,8 +141,7 @@ describe("alocity-device-state (test helper)", function () {
 
     describe("input", function () {
         it("drops messages that are not Alocity events with a throttled warning, and ignores events without a device", async function () {
-            const flow = stateFlow();
-            await helper.load(deviceState, flow);
+            const flow = await load();
             const junk = Array.from({ length: 7 }, (_, index) => ({ payload: index }));
             const card = { topic: "user.card", payload: samplePayload("user.card") };
             assert.deepEqual(await sentFor(...junk, card), []);
@@ -181,8 +179,7 @@ describe("alocity-device-state (test helper)", function () {
 
     describe("redeploys and closing", function () {
         it("keeps the records and active alarms over full and modified-nodes redeploys, sending nothing for them", async function () {
-            const flow = stateFlow({ heldOpen: 60 });
-            await helper.load(deviceState, flow);
+            const flow = await load({ heldOpen: 60 });
             // Serial numbers are keys inside the stored object, never context key paths.
             await sentFor(door("DOOR-1", "Open"), health("ALO.2[a]", false));
             const before = await records();

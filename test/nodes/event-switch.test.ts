@@ -17,6 +17,9 @@ import type { EditorCatalogue } from "../../src/runtime/editor/catalogue";
 
 const SWITCH = "switch";
 
+/** A rule as the dialog saves it: the event, and the serial numbers and values it takes ("" for any). */
+const rule = (event: string, serial = "", value = ""): EventRule => ({ event, serial, value });
+
 interface SwitchFlowOptions {
     rules: readonly EventRule[];
     /** Saved flows may hold "true" / "false". */
@@ -108,7 +111,7 @@ describe("alocity-event-switch (test helper)", function () {
     useTestHelper();
 
     describe("events", () => {
-        const everyEvent = EVENT_CODES.map((event) => ({ event, serial: "", value: "" }));
+        const everyEvent = EVENT_CODES.map((event) => rule(event));
 
         it("sends each of the six events to its own output, as the same message object", async () => {
             await loadSwitch({ rules: everyEvent, otherwise: true });
@@ -124,7 +127,7 @@ describe("alocity-event-switch (test helper)", function () {
 
         it("sends an unknown event code to its rule, or to otherwise", async () => {
             const tamper = { event: "door.tamper", payload: { serialNumber: "DOOR-2", sensor: "case" } };
-            await loadSwitch({ rules: [...everyEvent, { event: "door.tamper", serial: "DOOR-2", value: "" }], otherwise: true });
+            await loadSwitch({ rules: [...everyEvent, rule("door.tamper", "DOOR-2")], otherwise: true });
             assert.deepEqual(await routeOf({ payload: tamper }), [6]);
             assert.deepEqual(await routeOf({ topic: "door.tamper", payload: { serialNumber: "DOOR-3" } }), [7]);
             assert.deepEqual(await routeOf(webhookMessage("door.unknown", { serialNumber: "DOOR-2" })), [7]);
@@ -141,9 +144,9 @@ describe("alocity-event-switch (test helper)", function () {
         it("tells messages without msg.alocity by topic, by shape and by envelope", async () => {
             await loadSwitch({
                 rules: [
-                    { event: "door.state", serial: "ALO-DC-20220415", value: "Open" },
-                    { event: "user.face", serial: "", value: "Enrolled" },
-                    { event: "accesslog.created", serial: "ALO-FR-20231187", value: "Access Granted" },
+                    rule("door.state", "ALO-DC-20220415", "Open"),
+                    rule("user.face", "", "Enrolled"),
+                    rule("accesslog.created", "ALO-FR-20231187", "Access Granted"),
                 ],
                 otherwise: true,
             });
@@ -163,13 +166,7 @@ describe("alocity-event-switch (test helper)", function () {
 
     describe("filters", () => {
         it("filters on serial numbers: a list, spaces ignored, empty = any", async () => {
-            await loadSwitch({
-                rules: [
-                    { event: "door.state", serial: "DOOR-1, DOOR-2", value: "" },
-                    { event: "door.state", serial: " DOOR-3 ", value: "" },
-                    { event: "door.state", serial: "", value: "" },
-                ],
-            });
+            await loadSwitch({ rules: [rule("door.state", "DOOR-1, DOOR-2"), rule("door.state", " DOOR-3 "), rule("door.state")] });
             const door = (serialNumber: string) => webhookMessage("door.state", { serialNumber, doorState: "Open" });
             assert.deepEqual(await routeOf(door("DOOR-2")), [0, 2]);
             assert.deepEqual(await routeOf(door("DOOR-3")), [1, 2]);
@@ -177,18 +174,16 @@ describe("alocity-event-switch (test helper)", function () {
         });
 
         it("filters on each event's main value: a list, as text, case-insensitive", async () => {
-            await loadSwitch({
-                rules: [
-                    { event: "door.state", serial: "", value: "open, held open" },
-                    { event: "lock.state", serial: "", value: "Unlocked" },
-                    { event: "door.healthcheck", serial: "", value: "false" },
-                    { event: "user.card", serial: "", value: "created" },
-                    { event: "user.face", serial: "", value: "Updated, Removed" },
-                    { event: "accesslog.created", serial: "", value: "Unknown User, 4" },
-                ],
-                otherwise: true,
-            });
-            const other = 6;
+            const rules = [
+                rule("door.state", "", "open, held open"),
+                rule("lock.state", "", "Unlocked"),
+                rule("door.healthcheck", "", "false"),
+                rule("user.card", "", "created"),
+                rule("user.face", "", "Updated, Removed"),
+                rule("accesslog.created", "", "Unknown User, 4"),
+            ];
+            await loadSwitch({ rules, otherwise: true });
+            const other = rules.length;
             const cases: [Message, number[]][] = [
                 [webhookMessage("door.state", { serialNumber: "D", doorState: "Held Open" }), [0]],
                 [webhookMessage("door.state", { serialNumber: "D", doorState: "Closed" }), [other]],
@@ -211,10 +206,10 @@ describe("alocity-event-switch (test helper)", function () {
 
     describe("checkall", () => {
         const rules: EventRule[] = [
-            { event: "lock.state", serial: "", value: "" },
-            { event: "door.state", serial: "", value: "" },
-            { event: "door.state", serial: "ALO-DC-20220415", value: "" },
-            { event: "door.state", serial: "", value: "Open" },
+            rule("lock.state"),
+            rule("door.state"),
+            rule("door.state", "ALO-DC-20220415"),
+            rule("door.state", "", "Open"),
         ];
 
         it("sends to every matching rule by default", async () => {
@@ -239,7 +234,7 @@ describe("alocity-event-switch (test helper)", function () {
     });
 
     describe("otherwise", () => {
-        const rules: EventRule[] = [{ event: "door.state", serial: "DOOR-2", value: "" }];
+        const rules: EventRule[] = [rule("door.state", "DOOR-2")];
 
         it("sends what no rule matches to the last output", async () => {
             await loadSwitch({ rules, otherwise: true });
@@ -260,7 +255,7 @@ describe("alocity-event-switch (test helper)", function () {
     });
 
     describe("messages whose event cannot be told", () => {
-        const rules: EventRule[] = [{ event: "door.state", serial: "", value: "" }];
+        const rules: EventRule[] = [rule("door.state")];
         const untold: object[] = [
             { payload: "Open" },
             { payload: 42 },
@@ -270,7 +265,7 @@ describe("alocity-event-switch (test helper)", function () {
         ];
 
         it("routes a payload that is not an object by its topic", async () => {
-            await loadSwitch({ rules: [...rules, { event: "door.state", serial: "DOOR-2", value: "" }], otherwise: true });
+            await loadSwitch({ rules: [...rules, rule("door.state", "DOOR-2")], otherwise: true });
             assert.deepEqual(await routeOf({ topic: "door.state", payload: "Open" }), [0]);
             assert.deepEqual(await routeOf({ alocity: { event: "door.state" }, payload: 1 }), [0]);
         });
@@ -326,13 +321,7 @@ describe("alocity-event-switch (test helper)", function () {
         it("routes a verified webhook event to its rule's output", async () => {
             const flow = [
                 ...webhookFlow({ url: "/alocity-switch", out: SWITCH }).filter((n) => n.id !== SWITCH),
-                ...switchFlow({
-                    rules: [
-                        { event: "lock.state", serial: "", value: "" },
-                        { event: "door.state", serial: "ALO-DC-20220415", value: "open" },
-                    ],
-                    otherwise: true,
-                }),
+                ...switchFlow({ rules: [rule("lock.state"), rule("door.state", "ALO-DC-20220415", "open")], otherwise: true }),
             ];
             await helper.load([...modules, eventSwitchNode], flow, credentials());
             const delivered = nextInput<Message>("out1");

@@ -1,12 +1,5 @@
-/**
- * Alocity events as alocity-webhook-in sends them, fed to the device-state core, and readings of what it made of
- * them: one set of helpers for the device-state tests.
- */
-import assert from "assert";
-import { parseDeviceStateConfig } from "../../src/core/device-state/config";
-import type { DeviceRecord } from "../../src/core/device-state/record";
-import { DeviceFleet, type DeviceUpdate, type EventOutcome } from "../../src/core/device-state/fleet";
-
+// Alocity events as alocity-webhook-in sends them, for the tests of the device-state core (test/support/device-fleet.ts
+// feeds them to it and reads what it made of them).
 export const SERIAL = "ALO-DC-1";
 /** When the first event of a test was signed: a whole second, epoch ms. */
 export const T0 = 1_795_900_000_000;
@@ -31,35 +24,3 @@ export const health = (fields: Record<string, unknown>, signedAt = T0) =>
         { firmwareVersion: "3.8.2", databaseActive: true, isConnected: true, ipAddress: "10.0.0.7", ...fields },
         signedAt,
     );
-
-export function setup(config: Record<string, unknown> = {}, stored?: unknown): DeviceFleet {
-    return new DeviceFleet(parseDeviceStateConfig(config), stored);
-}
-
-export type DeviceOutcome = Extract<EventOutcome, { kind: "device" }>;
-
-/** Handles a message that arrives `now` (by default when it says it was received); it must be an event from a device. */
-export function send(states: DeviceFleet, msg: Message, now = msg.alocity.receivedAt): DeviceOutcome {
-    const outcome = states.handle(msg, now);
-    assert.ok(outcome.kind === "device", `a device event, not ${outcome.kind}`);
-    return outcome;
-}
-
-/** Handles each message in turn; the last one's update. */
-export function sendAll(states: DeviceFleet, ...messages: Message[]): DeviceOutcome {
-    return messages.map((msg) => send(states, msg)).pop()!;
-}
-
-export const changedOf = (update: DeviceUpdate | undefined) => update?.changes.map((change) => change.changed);
-export const alarmsOf = (update: DeviceUpdate | undefined) =>
-    update?.alarms.map(({ topic, payload }) => [topic, payload.active ? "raised" : "cleared", payload.since]);
-
-export function record(states: DeviceFleet, query: string = SERIAL): DeviceRecord {
-    const found = states.get(query);
-    assert.ok(found !== null && !Array.isArray(found), `a record for ${query}`);
-    return found;
-}
-
-export function assertNothing(update: DeviceUpdate | undefined): void {
-    assert.deepStrictEqual([update?.changes, update?.alarms], [[], []]);
-}

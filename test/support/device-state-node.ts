@@ -16,7 +16,7 @@ import { packageDir } from "./real-node-red";
 const catalogue = readJson<Record<string, unknown>>(path.join(packageDir, "nodes", "locales", "en-US", "alocity-device-state.json"));
 export const STATE = "state";
 export const TYPE = "alocity-device-state";
-export const ERROR = 20;
+const ERROR = 20;
 const WARN = 30;
 
 /** The node module, with RED._ translating from the en-US catalogue (the test helper's RED._ returns the key). */
@@ -48,8 +48,11 @@ export function stateFlow(props: Record<string, unknown> = {}, id = STATE): Flow
     ];
 }
 
-export function load(props: Record<string, unknown> = {}, id = STATE): Promise<void> {
-    return helper.load(deviceState, stateFlow(props, id));
+/** Loads the flow of stateFlow; resolves with it (to deploy it again). */
+export async function load(props: Record<string, unknown> = {}, id = STATE): Promise<FlowNode[]> {
+    const flow = stateFlow(props, id);
+    await helper.load(deviceState, flow);
+    return flow;
 }
 
 /** Every message the (current) helper node `id` receives from now on. */
@@ -117,46 +120,9 @@ export function deviceStateSends(node?: HelperNode): unknown[] {
     return calls.filter(({ thisValue }) => node === undefined || thisValue === node).map(({ args }) => args[0]);
 }
 
-export const logged = (level: number) =>
+const logged = (level: number) =>
     logEntries(TYPE)
         .filter((entry) => entry.level === level)
         .map((entry) => String(entry.msg));
 export const warnings = () => logged(WARN);
-
-/** A context store whose reads are answered only once the test opens it (as a store over the network might). One node uses it: scopes are ignored. */
-export class GatedStore {
-    readonly values: Record<string, unknown> = {};
-    private waiting: Array<() => void> | undefined = [];
-    failWith: Error | undefined;
-
-    get(_scope: string, key: string, callback: (error?: Error, value?: unknown) => void): void {
-        const answer = () => (this.failWith ? callback(this.failWith) : callback(undefined, this.values[key]));
-        if (this.waiting) this.waiting.push(answer);
-        else setImmediate(answer);
-    }
-    set(_scope: string, key: string, value: unknown, callback?: (error?: Error) => void): void {
-        if (!this.failWith) this.values[key] = structuredClone(value);
-        callback?.(this.failWith);
-    }
-    keys(_scope: string, callback: (error: undefined, keys: string[]) => void): void {
-        callback(undefined, Object.keys(this.values));
-    }
-    async delete(): Promise<void> {}
-    async clean(): Promise<void> {}
-    async open(): Promise<void> {}
-    async close(): Promise<void> {}
-    /** Answers the reads held so far, in order, and every later one on a later turn. */
-    release(): void {
-        const waiting = this.waiting ?? [];
-        this.waiting = undefined;
-        for (const answer of waiting) answer();
-    }
-}
-
-/** Loads the flow with `gated` as settings.js's only context store (the test helper does not load stores itself). */
-export async function loadWith(gated: GatedStore, props: Record<string, unknown> = {}): Promise<void> {
-    helper.settings({ contextStorage: { gated: { module: () => gated } } });
-    const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
-    const loadStores: NodeModule = () => redNodes.loadContextsPlugin();
-    await helper.load([loadStores, deviceState], stateFlow({ store: "gated", ...props }));
-}
+export const errors = () => logged(ERROR);

@@ -7,7 +7,7 @@ import path from "path";
 import { request } from "./http";
 import type { DeployType, NodeRedProcess } from "./real-node-red";
 import { drained, readoutNodes, recorderNode } from "./recorders";
-import type { FlowNode } from "./test-flows";
+import { webhookTab, type FlowNode } from "./test-flows";
 import { sign } from "../../src/core/webhook/signature";
 
 /** The fixture node modules (test/fixtures/test-nodes): link them with startRealNodeRed's `modules`. */
@@ -24,20 +24,7 @@ const RECORDER = "redeploys";
 /** The flow of one generation: every deploy changes the webhook, the recorder and the slow node. */
 function redeployFlow(generation: number): FlowNode[] {
     return [
-        { id: "tab", type: "tab", label: "redeploy" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        {
-            id: "in",
-            type: "alocity-webhook-in",
-            z: "tab",
-            name: `receiver ${generation % 2}`,
-            url: "/alocity",
-            signature: "sig",
-            event: "",
-            x: 120,
-            y: 100,
-            wires: [["rec"]],
-        },
+        ...webhookTab({ label: "redeploy", secret: SECRET, name: `receiver ${generation % 2}`, to: ["rec"] }),
         { ...recorderNode("rec", RECORDER), name: `record ${generation % 3}` },
         { id: "slow", type: "slow-close", z: "tab", name: `slow ${generation}`, closeMs: 100, x: 120, y: 200, wires: [] },
         ...readoutNodes(),

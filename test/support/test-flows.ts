@@ -1,5 +1,5 @@
-// Flows the tests deploy: for the test helper (webhookFlow, credentials) and for a real Node-RED (eventSwitchFlow, the
-// examples as a user deploys them).
+// Flows the tests deploy: for the test helper (webhookFlow, credentials) and for a real Node-RED (webhookTab,
+// eventSwitchFlow, the examples as a user deploys them), and the nodes they are made of.
 import assert from "assert";
 import fs from "fs";
 import path from "path";
@@ -44,34 +44,124 @@ export interface WebhookFlowOptions {
     maxBytes?: number | string;
 }
 
-/** A flow for the test helper: alocity-signature + alocity-webhook-in at `url` wired to a helper node "out". */
-export function webhookFlow({
+/** alocity-signature + alocity-webhook-in at `url`, checked by it and wired to `to`. */
+function signatureAndWebhook({
     url = "/alocity",
     event = "",
     tolerance = 300,
     id = "in",
     signatureId = "sig",
-    out = "out",
     maxBytes,
-}: WebhookFlowOptions = {}): FlowNode[] {
+    name = "",
+    signatureName = "",
+    to,
+}: Omit<WebhookFlowOptions, "out"> & { name?: string; signatureName?: string; to: string[] }): FlowNode[] {
     return [
-        { id: signatureId, type: "alocity-signature", name: "", tolerance },
-        {
-            id,
-            type: "alocity-webhook-in",
-            name: "",
-            url,
-            signature: signatureId,
-            event,
-            ...(maxBytes === undefined ? {} : { maxBytes }),
-            wires: [[out]],
-        },
-        { id: out, type: "helper" },
+        { id: signatureId, type: "alocity-signature", name: signatureName, tolerance },
+        webhookNode(id, { name, url, signature: signatureId, event, ...(maxBytes === undefined ? {} : { maxBytes }), wires: [to] }),
+    ];
+}
+
+/** An alocity-webhook-in checked by the alocity-signature `signature`, unnamed and wired to nothing unless `props` say otherwise. */
+export function webhookNode(id: string, props: Partial<FlowNode> & { url: string; signature: string }): FlowNode {
+    return { id, type: "alocity-webhook-in", name: "", event: "", wires: [[]], ...props };
+}
+
+/** A flow for the test helper: alocity-signature + alocity-webhook-in at `url` wired to a helper node "out". */
+export function webhookFlow({ out = "out", ...options }: WebhookFlowOptions = {}): FlowNode[] {
+    return [...signatureAndWebhook({ ...options, to: [out] }), { id: out, type: "helper" }];
+}
+
+export interface WebhookTabOptions {
+    /** The tab's label. */
+    label: string;
+    /** The nodes the webhook is wired to. */
+    to: string[];
+    /** The ids of the tab, the alocity-signature and the alocity-webhook-in (by default tab, sig and in). */
+    ids?: { tab: string; signature: string; webhook: string };
+    /** The signature's secret key (SECRET by default). */
+    secret?: string;
+    url?: string;
+    /** The webhook's name. */
+    name?: string;
+    signatureName?: string;
+    /** Where the webhook stands on the tab. */
+    x?: number;
+    y?: number;
+}
+
+/**
+ * For a real Node-RED: a tab holding alocity-webhook-in at `url` wired to `to`, and its alocity-signature, the secret
+ * key set. The flow's other nodes follow it.
+ */
+export function webhookTab({
+    label,
+    ids = { tab: "tab", signature: "sig", webhook: "in" },
+    secret = SECRET,
+    x = 170,
+    y = 100,
+    ...options
+}: WebhookTabOptions): FlowNode[] {
+    const [signature, webhook] = signatureAndWebhook({ ...options, id: ids.webhook, signatureId: ids.signature });
+    return [
+        { id: ids.tab, type: "tab", label },
+        { ...signature, credentials: { secret } },
+        { ...webhook, z: ids.tab, x, y },
     ];
 }
 
 export function credentials(secret = SECRET, previousSecret?: string, signatureId = "sig"): Credentials {
     return { [signatureId]: previousSecret === undefined ? { secret } : { secret, previousSecret } };
+}
+
+/** An alocity-event-switch with `rules`, checking all of them: an output a rule and, with `otherwise`, one more. */
+export function eventSwitchNode(
+    id: string,
+    { rules, otherwise = false, ...props }: Partial<FlowNode> & { rules: readonly (EventRule | null)[]; otherwise?: boolean },
+): FlowNode {
+    return {
+        id,
+        type: "alocity-event-switch",
+        name: "",
+        rules,
+        otherwise,
+        checkall: true,
+        outputs: rules.length + (otherwise ? 1 : 0),
+        ...props,
+    };
+}
+
+/** An alocity-device-state, unnamed, knowing no device by name and wired to nothing unless `props` say otherwise. */
+export function deviceStateNode(id: string, props: Partial<FlowNode> = {}): FlowNode {
+    return { id, type: "alocity-device-state", name: "", devices: [], wires: [[], []], ...props };
+}
+
+/** alocity-device-state's settings as its dialog saved them before closedValues and unlockedValues existed. */
+export const OLDER_DEVICE_STATE_SETTINGS = {
+    openValues: "Open",
+    lockedValues: "Locked",
+    heldOpen: 60,
+    forcedOpen: true,
+    grace: 5,
+    silentAfter: 0,
+    store: "",
+};
+
+/** A debug node showing msg.payload in the debug sidebar, unless `props` say otherwise. */
+export function debugNode(id: string, props: Partial<FlowNode> = {}): FlowNode {
+    return {
+        id,
+        type: "debug",
+        name: "",
+        active: true,
+        tosidebar: true,
+        console: false,
+        tostatus: false,
+        complete: "payload",
+        targetType: "msg",
+        wires: [],
+        ...props,
+    };
 }
 
 export interface EventSwitchFlowOptions {
@@ -94,37 +184,8 @@ export const SWITCH_ID = "switch";
 export function eventSwitchFlow({ rules, run, url = "/alocity", withWebhook = true }: EventSwitchFlowOptions): FlowNode[] {
     const outputs = [...rules.keys(), rules.length];
     return [
-        { id: "tab", type: "tab", label: "event switch" },
-        { id: "sig", type: "alocity-signature", name: "", tolerance: 300, credentials: { secret: SECRET } },
-        ...(withWebhook
-            ? [
-                  {
-                      id: "in",
-                      type: "alocity-webhook-in",
-                      z: "tab",
-                      name: "",
-                      url,
-                      signature: "sig",
-                      event: "",
-                      x: 120,
-                      y: 100,
-                      wires: [[SWITCH_ID]],
-                  },
-              ]
-            : []),
-        {
-            id: SWITCH_ID,
-            type: "alocity-event-switch",
-            z: "tab",
-            name: "",
-            rules,
-            otherwise: true,
-            checkall: true,
-            outputs: outputs.length,
-            x: 320,
-            y: 100,
-            wires: outputs.map((output) => [`rec-${output}`]),
-        },
+        ...webhookTab({ label: "event switch", url, to: [SWITCH_ID] }).filter((node) => withWebhook || node.type !== "alocity-webhook-in"),
+        eventSwitchNode(SWITCH_ID, { z: "tab", rules, otherwise: true, x: 320, y: 100, wires: outputs.map((output) => [`rec-${output}`]) }),
         ...outputs.map((output) => recorderNode(`rec-${output}`, `${run}/out${output}`, { y: 60 + 40 * output })),
         ...readoutNodes(),
     ];
@@ -132,7 +193,6 @@ export function eventSwitchFlow({ rules, run, url = "/alocity", withWebhook = tr
 
 export const EXAMPLES_DIR = path.join(packageDir, "examples");
 
-/** An example flow (Import > Examples), as its file holds it. */
 /** `npm start`'s flow (scripts/demo-flow.json): not an example a user imports. */
 export const DEMO_FLOW = path.join(packageDir, "scripts", "demo-flow.json");
 

@@ -2,7 +2,7 @@
 // and reading the tab as a user sees it. Used by test/editor/doors-sidebar.test.ts and scripts/screenshots.js.
 /// <reference lib="dom" />
 import assert from "assert";
-import type { FlowNode } from "../../support/test-flows";
+import { deviceStateNode, OLDER_DEVICE_STATE_SETTINGS, webhookTab, type FlowNode } from "../../support/test-flows";
 import { eventually } from "../../support/wait";
 import { postSigned, type Editor } from "./editor";
 
@@ -25,37 +25,15 @@ export interface Building {
 export function buildingFlow(building: Building, forget?: { id: string; serial: string }): FlowNode[] {
     const { tab, node, path, secret, name, devices } = building;
     return [
-        { id: tab, type: "tab", label: name },
-        { id: `${node}-signature`, type: "alocity-signature", name: `${name} webhook key`, tolerance: 300, credentials: { secret } },
-        {
-            id: `${node}-webhook`,
-            type: "alocity-webhook-in",
-            z: tab,
-            name: "",
+        ...webhookTab({
+            label: name,
+            ids: { tab, signature: `${node}-signature`, webhook: `${node}-webhook` },
+            secret,
+            signatureName: `${name} webhook key`,
             url: path,
-            signature: `${node}-signature`,
-            event: "",
-            x: 170,
-            y: 100,
-            wires: [[node]],
-        },
-        {
-            id: node,
-            type: "alocity-device-state",
-            z: tab,
-            name,
-            devices,
-            openValues: "Open",
-            lockedValues: "Locked",
-            heldOpen: 60,
-            forcedOpen: true,
-            grace: 5,
-            silentAfter: 0,
-            store: "",
-            x: 420,
-            y: 100,
-            wires: [[], []],
-        },
+            to: [node],
+        }),
+        deviceStateNode(node, { z: tab, name, devices, ...OLDER_DEVICE_STATE_SETTINGS, x: 420, y: 100 }),
         ...(forget
             ? [
                   {

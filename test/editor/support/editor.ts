@@ -383,6 +383,15 @@ export class Editor {
         return id;
     }
 
+    /** Pastes a node into the workspace as the clipboard import does, keeping its id; resolves once it shows. */
+    async paste(node: FlowNode): Promise<void> {
+        await this.evaluate(
+            (pasted) => RED.view.importNodes([pasted], { addFlow: false, generateIds: false, notify: false, touchImport: true }),
+            node,
+        );
+        await this.node(node.id).waitFor({ state: "visible" });
+    }
+
     /** Double-clicks a node in the workspace; resolves once its edit tray is open. */
     async openEditDialog(id: string): Promise<Locator> {
         await this.node(id).locator("rect.red-ui-flow-node").dblclick();

@@ -171,10 +171,12 @@ describe("alocity-webhook (command)", function () {
             receiver = await startReceiver();
         });
         afterEach(() => stopReceiver(receiver));
+        /** `alocity-webhook send` to the receiver, with the secret SECRET. */
+        const send = (...args: string[]) => run(["send", "--url", receiver.url, "--secret", SECRET, ...args]);
 
         for (const event of EVENT_CODES) {
             it(`posts a signed ${event} sample and prints the answer`, async function () {
-                const { code, stdout, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", event]);
+                const { code, stdout, stderr } = await send("--event", event);
                 assert.strictEqual(code, 0, stderr);
                 assert.strictEqual(stdout, "200 OK\naccepted\n");
                 assert.strictEqual(receiver.requests.length, 1);
@@ -193,17 +195,7 @@ describe("alocity-webhook (command)", function () {
                 Buffer.from([0xef, 0xbb, 0xbf]),
                 Buffer.from('{\r\n  "serialNumber": "ALO-\u00c5",\r\n  "lockState": "Locked"\r\n}', "utf8"),
             ]);
-            const { code, stderr } = await run([
-                "send",
-                "--url",
-                receiver.url,
-                "--secret",
-                SECRET,
-                "--file",
-                file("lock.json", body),
-                "--timestamp",
-                String(T),
-            ]);
+            const { code, stderr } = await send("--file", file("lock.json", body), "--timestamp", String(T));
             assert.strictEqual(code, 0, stderr);
             const [request] = receiver.requests;
             assert.ok(request.body.equals(body), "the body arrives byte for byte");
@@ -211,33 +203,9 @@ describe("alocity-webhook (command)", function () {
         });
 
         it("--set changes fields of the sample, each value of the type of the field it replaces", async function () {
-            const door = await run([
-                "send",
-                "--url",
-                receiver.url,
-                "--secret",
-                SECRET,
-                "--event",
-                "door.state",
-                "--set",
-                "serialNumber=ALO-2",
-                "--set",
-                "doorState=Closed",
-            ]);
+            const door = await send("--event", "door.state", "--set", "serialNumber=ALO-2", "--set", "doorState=Closed");
             assert.strictEqual(door.code, 0, door.stderr);
-            const health = await run([
-                "send",
-                "--url",
-                receiver.url,
-                "--secret",
-                SECRET,
-                "--event",
-                "door.healthcheck",
-                "--set",
-                "isConnected=false",
-                "--set",
-                "ipAddress=",
-            ]);
+            const health = await send("--event", "door.healthcheck", "--set", "isConnected=false", "--set", "ipAddress=");
             assert.strictEqual(health.code, 0, health.stderr);
             assert.deepStrictEqual(JSON.parse(receiver.requests[0].body.toString()), { serialNumber: "ALO-2", doorState: "Closed" });
             assert.deepStrictEqual(JSON.parse(receiver.requests[1].body.toString()), {
@@ -252,7 +220,7 @@ describe("alocity-webhook (command)", function () {
                 ["--event", "door.state", "--set", "doorState"],
                 ["--file", file("door.json", "{}"), "--set", "doorState=Open"],
             ]) {
-                const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, ...args]);
+                const { code, stderr } = await send(...args);
                 assert.strictEqual(code, 2, args.join(" "));
                 assert.match(stderr, /--set/);
             }
@@ -277,17 +245,7 @@ describe("alocity-webhook (command)", function () {
 
         it("with --file and an --event the file does not look like, sends it anyway with a note", async function () {
             const body = JSON.stringify(SAMPLE_EVENTS["door.state"]);
-            const { code, stderr } = await run([
-                "send",
-                "--url",
-                receiver.url,
-                "--secret",
-                SECRET,
-                "--file",
-                file("door.json", body),
-                "--event",
-                "lock.state",
-            ]);
+            const { code, stderr } = await send("--file", file("door.json", body), "--event", "lock.state");
             assert.strictEqual(code, 0);
             assert.match(stderr, /looks like door\.state, not lock\.state/);
             assert.strictEqual(receiver.requests[0].body.toString(), body);
@@ -303,16 +261,16 @@ describe("alocity-webhook (command)", function () {
 
         it("exits 1 when the receiver says it took the delivery as a repeat, not emitted again, and says so", async function () {
             receiver.answer = { status: 200, body: "OK (already received)", headers: { "Alocity-Delivery": "duplicate" } };
-            const { code, stdout, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state"]);
+            const { code, stdout, stderr } = await send("--event", "door.state");
             assert.strictEqual(code, 1);
             assert.strictEqual(stdout, "200 OK\nOK (already received)\n");
             assert.match(stderr, /not emitted: the receiver took this as a repeat of a delivery it already accepted/);
             receiver.answer = { status: 200, body: "OK", headers: { "Alocity-Delivery": "accepted" } };
-            assert.strictEqual((await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.state"])).code, 0);
+            assert.strictEqual((await send("--event", "door.state")).code, 0);
         });
 
         it("exits 2 for an unknown event, listing the known ones, and sends nothing", async function () {
-            const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--event", "door.alarm"]);
+            const { code, stderr } = await send("--event", "door.alarm");
             assert.strictEqual(code, 2);
             assert.match(stderr, /unknown event "door\.alarm"/);
             for (const event of EVENT_CODES) assert.ok(stderr.includes(event), event);
@@ -320,7 +278,7 @@ describe("alocity-webhook (command)", function () {
         });
 
         it("exits 2 without --event or --file", async function () {
-            const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET]);
+            const { code, stderr } = await send();
             assert.strictEqual(code, 2);
             assert.match(stderr, /--event CODE/);
         });
@@ -334,7 +292,7 @@ describe("alocity-webhook (command)", function () {
         badFiles.forEach(([what, content, message], i) => {
             it(`exits 2 for ${what}, naming it, and sends nothing`, async function () {
                 const target = content === null ? path.join(dir, "no-such-file.json") : file(`bad-${i}.json`, content);
-                const { code, stderr } = await run(["send", "--url", receiver.url, "--secret", SECRET, "--file", target]);
+                const { code, stderr } = await send("--file", target);
                 assert.strictEqual(code, 2);
                 assert.ok(stderr.includes(target), stderr);
                 assert.match(stderr, message);

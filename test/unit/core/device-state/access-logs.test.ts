@@ -1,22 +1,7 @@
 import assert from "assert";
 import { blankDeviceRecord } from "../../../../src/core/device-state/record";
-import {
-    A,
-    access,
-    alarmsOf,
-    assertNothing,
-    changedOf,
-    DELAY,
-    door,
-    event,
-    lock,
-    record,
-    send,
-    sendAll,
-    SERIAL,
-    setup,
-    T0,
-} from "../../../support/device-events";
+import { A, access, DELAY, door, event, lock, SERIAL, T0 } from "../../../support/device-events";
+import { alarmsOf, assertNothing, changedOf, record, send, sendAll, setup } from "../../../support/device-fleet";
 
 describe("device states: access logs", function () {
     describe("access attempts", function () {

@@ -2,25 +2,8 @@ import assert from "assert";
 import { blankDeviceRecord } from "../../../../src/core/device-state/record";
 import type { DeviceFleet } from "../../../../src/core/device-state/fleet";
 import { samplePayload } from "../../../../src/core/events/samples";
-import {
-    A,
-    access,
-    alarmsOf,
-    assertNothing,
-    changedOf,
-    DELAY,
-    door,
-    event,
-    health,
-    lock,
-    record,
-    send,
-    sendAll,
-    SERIAL,
-    setup,
-    T0,
-    type Message,
-} from "../../../support/device-events";
+import { A, access, DELAY, door, event, health, lock, SERIAL, T0, type Message } from "../../../support/device-events";
+import { alarmsOf, assertNothing, changedOf, record, send, sendAll, setup } from "../../../support/device-fleet";
 
 describe("device states", function () {
     describe("records", function () {

@@ -1,5 +1,6 @@
 import assert from "assert";
-import { A, alarmsOf, changedOf, door, lock, record, send, sendAll, SERIAL, setup, T0 } from "../../../support/device-events";
+import { A, door, lock, SERIAL, T0 } from "../../../support/device-events";
+import { alarmsOf, changedOf, record, send, sendAll, setup } from "../../../support/device-fleet";
 
 describe("device states: values nobody listed", function () {
     it("read a door or a lock as unknown, keep the raw value and tell the adapter", function () {

@@ -40,7 +40,9 @@ function notices(options = { intervalMs: 200, maxSerials: 5 }) {
     const clock = new ManualClock();
     const sent: { at: number; changed: ChangedSerials }[] = [];
     const batches = new ChangeNotices((changed) => sent.push({ at: clock.now(), changed }), clock, options);
-    return { clock, sent, batches };
+    /** What each notice sent so far said changed. */
+    const told = () => sent.map((notice) => notice.changed);
+    return { clock, sent, batches, told };
 }
 
 describe("change notices (batched, at most one per interval)", function () {
@@ -53,13 +55,10 @@ describe("change notices (batched, at most one per interval)", function () {
     });
 
     it("names each serial number once per notice, and changes of one turn in one notice", function () {
-        const { clock, sent, batches } = notices();
+        const { clock, batches, told } = notices();
         for (const serial of ["ALO-1", "ALO-2", "ALO-1", "ALO-3", "ALO-2"]) batches.changed(serial);
         clock.advance(0);
-        assert.deepEqual(
-            sent.map((notice) => notice.changed),
-            [["ALO-1", "ALO-2", "ALO-3"]],
-        );
+        assert.deepEqual(told(), [["ALO-1", "ALO-2", "ALO-3"]]);
     });
 
     it("sends at most 5 notices in any second of a steady stream of changes, and loses no change", function () {
@@ -84,16 +83,12 @@ describe("change notices (batched, at most one per interval)", function () {
     });
 
     it("a change after a quiet interval is told at once; one within the interval waits for its end", function () {
-        const { clock, sent, batches } = notices();
+        const { clock, sent, batches, told } = notices();
         batches.changed("ALO-1");
         clock.advance(50);
         batches.changed("ALO-2");
         clock.advance(100);
-        assert.deepEqual(
-            sent.map((notice) => notice.changed),
-            [["ALO-1"]],
-            "ALO-2 waits",
-        );
+        assert.deepEqual(told(), [["ALO-1"]], "ALO-2 waits");
         clock.advance(100);
         assert.deepEqual(sent, [
             { at: 1_000_000, changed: ["ALO-1"] },
@@ -106,7 +101,7 @@ describe("change notices (batched, at most one per interval)", function () {
     });
 
     it("says null (everything) past maxSerials in one interval, or after changedAll, then names serials again", function () {
-        const { clock, sent, batches } = notices({ intervalMs: 200, maxSerials: 3 });
+        const { clock, batches, told } = notices({ intervalMs: 200, maxSerials: 3 });
         for (const serial of ["A", "B", "C", "D", "E"]) batches.changed(serial);
         clock.advance(200);
         batches.changedAll();
@@ -114,10 +109,7 @@ describe("change notices (batched, at most one per interval)", function () {
         clock.advance(200);
         batches.changed("G");
         clock.advance(200);
-        assert.deepEqual(
-            sent.map((notice) => notice.changed),
-            [null, null, ["G"]],
-        );
+        assert.deepEqual(told(), [null, null, ["G"]]);
     });
 
     it("stop drops what waits and sends nothing", function () {

@@ -18,13 +18,15 @@ describe("alocity-device-state's timers", function () {
         return { timers, fired };
     }
 
+    /** Arms each device in turn, its deadline `ms` from now (null: none). */
+    function armFromNow(timers: DeviceTimers, ...deadlines: [serialNumber: string, ms: number | null][]): void {
+        const now = Date.now();
+        for (const [serialNumber, ms] of deadlines) timers.arm(serialNumber, ms === null ? null : now + ms);
+    }
+
     it("fires each device once its deadline has come, earliest first, with one timer for all", async function () {
         const { timers, fired } = recording();
-        const now = Date.now();
-        timers.arm("ALO-3", now + 60);
-        timers.arm("ALO-1", now + 20);
-        timers.arm("ALO-2", now + 40);
-        timers.arm("ALO-0", null);
+        armFromNow(timers, ["ALO-3", 60], ["ALO-1", 20], ["ALO-2", 40], ["ALO-0", null]);
         await eventually(
             () => fired.length === 3,
             () => `three devices to fire, not ${JSON.stringify(fired)}`,
@@ -40,11 +42,7 @@ describe("alocity-device-state's timers", function () {
 
     it("fires a device once, at the sooner of two deadlines", async function () {
         const { timers, fired } = recording();
-        const now = Date.now();
-        timers.arm("ALO-1", now + 100);
-        timers.arm("ALO-1", now + 10);
-        timers.arm("ALO-1", now + 50);
-        timers.arm("ALO-2", now + 150);
+        armFromNow(timers, ["ALO-1", 100], ["ALO-1", 10], ["ALO-1", 50], ["ALO-2", 150]);
         await eventually(() => fired.includes("ALO-2"), "the later device to fire");
         assert.deepStrictEqual(fired, ["ALO-1", "ALO-2"]);
     });

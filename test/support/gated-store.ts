@@ -1,0 +1,49 @@
+// A context store whose reads the test answers when it chooses, as a store over the network might, and
+// alocity-device-state loaded in the test helper with it as settings.js's only store.
+import { deviceState, stateFlow } from "./device-state-node";
+import type { FlowNode } from "./test-flows";
+import { helper, type NodeModule } from "./test-helper";
+
+/** Reads are answered only once the test opens the store. One node uses it: scopes are ignored. */
+export class GatedStore {
+    readonly values: Record<string, unknown> = {};
+    private waiting: Array<() => void> | undefined = [];
+    failWith: Error | undefined;
+
+    get(_scope: string, key: string, callback: (error?: Error, value?: unknown) => void): void {
+        const answer = () => (this.failWith ? callback(this.failWith) : callback(undefined, this.values[key]));
+        if (this.waiting) this.waiting.push(answer);
+        else setImmediate(answer);
+    }
+    set(_scope: string, key: string, value: unknown, callback?: (error?: Error) => void): void {
+        if (!this.failWith) this.values[key] = structuredClone(value);
+        callback?.(this.failWith);
+    }
+    keys(_scope: string, callback: (error: undefined, keys: string[]) => void): void {
+        callback(undefined, Object.keys(this.values));
+    }
+    async delete(): Promise<void> {}
+    async clean(): Promise<void> {}
+    async open(): Promise<void> {}
+    async close(): Promise<void> {}
+    /** Answers the reads held so far, in order, and every later one on a later turn. */
+    release(): void {
+        const waiting = this.waiting ?? [];
+        this.waiting = undefined;
+        for (const answer of waiting) answer();
+    }
+}
+
+/**
+ * Loads stateFlow({ store: "gated" }), with `nodes` beside it (of the `modules` given), and `gated` as settings.js's
+ * only context store (the test helper does not load stores itself).
+ */
+export async function loadWith(
+    gated: GatedStore,
+    { nodes = [], modules = [] }: { nodes?: FlowNode[]; modules?: NodeModule[] } = {},
+): Promise<void> {
+    helper.settings({ contextStorage: { gated: { module: () => gated } } });
+    const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
+    const loadStores: NodeModule = () => redNodes.loadContextsPlugin();
+    await helper.load([loadStores, ...modules, deviceState], [...stateFlow({ store: "gated" }), ...nodes]);
+}
