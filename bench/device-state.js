@@ -18,7 +18,7 @@ const { ROOT } = require("./session");
 /** Node-RED's context stores: the default one in memory, and a persistent one. */
 const CONTEXT_STORES = ["contextStorage.default.module=memory", "contextStorage.file.module=localfilesystem"];
 /** Where the node's work starts: its input handler, its alarm timers, and the timer that sets its context key. */
-const NODE_FILES = /[\\/](nodes[\\/]alocity-device-state|src[\\/]runtime[\\/]device-state[\\/](timers|context))\.js$/;
+const NODE_FILES = /[\\/](nodes[\\/]alocity-device-state|src[\\/]runtime[\\/]device-state[\\/](device-timers|context))\.js$/;
 
 /** The rounds of its targets, after one event from each device of the fleet, which warms them up too. */
 async function deviceStateRounds(session) {

@@ -9,7 +9,8 @@ const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { request, startNodeRed } = require("../scripts/node-red-process");
+const { request } = require("../scripts/http-request");
+const { startNodeRed } = require("../scripts/node-red-process");
 const { sign } = require(path.join(__dirname, "..", "dist", "src", "index.js"));
 // The editor tests' driver of chromium (TypeScript).
 require("tsx/cjs");
@@ -28,10 +29,8 @@ async function sendAll(url, secret, events, parallel = 10) {
         await Promise.all(
             events.slice(i, i + parallel).map(async (event) => {
                 const body = JSON.stringify(event);
-                const answer = await request("POST", url, body, {
-                    "Content-Type": "application/json",
-                    "Alocity-Signature": sign(secret, body),
-                });
+                const headers = { "Content-Type": "application/json", "Alocity-Signature": sign(secret, body) };
+                const answer = await request("POST", url, { body, headers });
                 if (answer.status !== 200) throw new Error(`${body}: ${answer.status} ${answer.text}`);
             }),
         );

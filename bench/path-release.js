@@ -9,24 +9,18 @@ const http = require("http");
 const os = require("os");
 const path = require("path");
 const { sign } = require("../dist/src/core/webhook/signature");
+const { request } = require("../scripts/http-request");
 
 const DEPLOYS = Number(process.env.DEPLOYS || 1000);
 const SECRET = "whsec-release-3c9a";
 /** Short, so that the released paths' memories expire within the run (twice the tolerance: 10 s). */
 const TOLERANCE = 5;
 
-function post(port, route, body, headers) {
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            { host: "127.0.0.1", port, path: route, method: "POST", headers: { "Content-Type": "application/json", ...headers } },
-            (res) => {
-                res.resume();
-                res.on("end", () => resolve(res.statusCode));
-            },
-        );
-        req.on("error", reject);
-        req.end(body);
-    });
+/** POSTs to the Node-RED on `port`; its answer's status. */
+async function post(port, route, body, headers) {
+    return (
+        await request("POST", `http://127.0.0.1:${port}${route}`, { body, headers: { "Content-Type": "application/json", ...headers } })
+    ).status;
 }
 
 function flowOn(url) {
@@ -76,7 +70,7 @@ function flowOn(url) {
     const rows = [];
     for (let deploy = 0; deploy <= DEPLOYS; deploy++) {
         const url = `/release-${deploy}`;
-        const deployed = await post(port, "/flows", JSON.stringify(flowOn(url)), { "Node-RED-Deployment-Type": "full" });
+        const deployed = await post(port, "/flows", flowOn(url), { "Node-RED-Deployment-Type": "full" });
         if (deployed !== 200 && deployed !== 204) throw new Error(`deploy ${deploy} answered ${deployed}`);
         const body = JSON.stringify({ serialNumber: `ALO-${deploy}`, doorState: "Open" });
         // Until the deploy has started the node: 404 before it exists, 503 while flows start.

@@ -1,7 +1,7 @@
 "use strict";
 // What the load phases share: a target checked before it is measured, driven with the server's CPU read from /proc,
 // and rounds in which every target runs once, in an order that rotates, so that none always runs first or last.
-const { request } = require("../scripts/node-red-process");
+const { request } = require("../scripts/http-request");
 const { drive, nextSignedEvent, processCpuSeconds } = require("./load");
 const { TARGETS, DEVICES } = require("./options");
 
@@ -39,9 +39,12 @@ async function checkTargets(session, names, nodeRed) {
     for (const name of names) {
         const url = `http://127.0.0.1:${session.endpoints[name].port}${TARGETS[name].path}`;
         const good = nextSignedEvent(session.secret);
-        const accepted = await request("POST", url, good.body, { "Alocity-Signature": good.header });
+        const accepted = await request("POST", url, { body: good.body, headers: { "Alocity-Signature": good.header } });
         const bad = nextSignedEvent(session.secret);
-        const refused = await request("POST", url, bad.body, { "Alocity-Signature": nextSignedEvent("wrong-secret").header });
+        const refused = await request("POST", url, {
+            body: bad.body,
+            headers: { "Alocity-Signature": nextSignedEvent("wrong-secret").header },
+        });
         if (accepted.status !== 200 || refused.status !== 401) {
             throw new Error(
                 `${name} at ${url}: a signed event got ${accepted.status} (want 200), a wrongly signed one ${refused.status} (want 401)`,

@@ -4,7 +4,7 @@ import { LogThrottle } from "../src/core/shared/log-throttle";
 import { UnlistedValues } from "../src/core/device-state/unlisted-values";
 import { ArrivalQueue } from "../src/runtime/device-state/arrival-queue";
 import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-state/context";
-import { DeviceTimers } from "../src/runtime/device-state/timers";
+import { DeviceTimers } from "../src/runtime/device-state/device-timers";
 import { doorsFeedFor } from "../src/runtime/editor/doors-feed";
 import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";

@@ -8,7 +8,7 @@ import type { HttpAnswer } from "../src/runtime/webhook/http/answers";
 import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
 import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
 import type { AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
-import { testEventTargets } from "../src/runtime/editor/sample-delivery";
+import { testEventTargets } from "../src/runtime/editor/send-test-event";
 import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";

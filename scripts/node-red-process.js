@@ -3,7 +3,7 @@
 // own and this package installed in it by a link; used by `npm start`, the integration tests and the benchmark.
 const { spawn } = require("child_process");
 const fs = require("fs");
-const http = require("http");
+const { request } = require("./http-request");
 const path = require("path");
 
 /**
@@ -85,7 +85,7 @@ async function startNodeRed(options) {
         },
         /** Calls the admin API; resolves with the parsed JSON answer. */
         admin(method, route, body, headers) {
-            return request(method, url + route, body, headers).then((answer) => {
+            return request(method, url + route, { body, headers }).then((answer) => {
                 if (answer.status >= 300) {
                     throw new Error(`${method} ${route}: ${answer.status} ${answer.text}`);
                 }
@@ -121,27 +121,4 @@ async function startNodeRed(options) {
     };
 }
 
-function request(method, url, body, headers = {}) {
-    return new Promise((resolve, reject) => {
-        const data = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
-        const req = http.request(
-            url,
-            {
-                method,
-                headers: {
-                    ...(data ? { "Content-Type": "application/json", "Content-Length": data.length } : {}),
-                    ...headers,
-                },
-            },
-            (res) => {
-                const chunks = [];
-                res.on("data", (chunk) => chunks.push(chunk));
-                res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() }));
-            },
-        );
-        req.on("error", reject);
-        req.end(data);
-    });
-}
-
-module.exports = { startNodeRed, request };
+module.exports = { startNodeRed };

@@ -6,7 +6,7 @@ import assert from "assert";
 import type { EventRule } from "../../src/core/events/switch-rules";
 import { samplePayload } from "../../src/core/events/samples";
 import { deviceStateNode, eventSwitchFlow, NODE_TYPES, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
-import { request, signedPost, type HttpAnswer } from "../support/http";
+import { request, signedPost, type HttpAnswer } from "../support/requests";
 import { nodeSets, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, ofRun, type Recorded, type RecordedMessage } from "../support/recorders";
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/editor/doors-feed";

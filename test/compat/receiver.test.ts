@@ -5,7 +5,7 @@
 import assert from "assert";
 import { sign } from "../../src/core/webhook/signature";
 import { GATE_HEADER, HTTP_NODE_ROOT } from "../support/embedded-node-red";
-import { answerReceived, rawExchange, request } from "../support/http";
+import { answerReceived, rawExchange, request } from "../support/requests";
 import { logShows, useNodeRed } from "../support/real-node-red";
 import { readoutNodes, readRecorded, recorderNode } from "../support/recorders";
 import { checkRedeploysUnderLoad, TEST_NODES } from "../support/redeploys";

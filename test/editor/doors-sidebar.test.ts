@@ -3,7 +3,7 @@
 import assert from "assert";
 import { DOORS_CHANGES_TOPIC } from "../../src/runtime/editor/doors-feed";
 import { connectComms } from "../support/editor-comms";
-import { request } from "../support/http";
+import { request } from "../support/requests";
 import { eventually } from "../support/wait";
 import { useEditorSession, type Editor } from "./support/editor";
 import {

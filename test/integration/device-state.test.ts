@@ -7,7 +7,7 @@ import http from "http";
 import os from "os";
 import path from "path";
 import type { DeviceRecord } from "../../src/core/device-state/record";
-import { request, signedPost } from "../support/http";
+import { request, signedPost } from "../support/requests";
 import { problemLines, startRealNodeRed, useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, readRecorded, recorderNode, type Recorded } from "../support/recorders";
 import { deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";

@@ -6,7 +6,7 @@ import assert from "assert/strict";
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, type DoorsAnswer } from "../../src/runtime/editor/doors-feed";
 import { accessTokens, adminAuthSetting, type AdminUser } from "../support/admin-auth";
 import { connectComms, type CommsConnection } from "../support/editor-comms";
-import { request, signedPost } from "../support/http";
+import { request, signedPost } from "../support/requests";
 import { logShows, useNodeRed } from "../support/real-node-red";
 import { deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";

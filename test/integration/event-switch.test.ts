@@ -5,7 +5,7 @@ import type { EventRule } from "../../src/core/events/switch-rules";
 import { EVENT_CODES } from "../../src/core/events/catalogue";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { eventSwitchFlow, SECRET, SWITCH_ID, type FlowNode } from "../support/test-flows";
-import { request, signedPost } from "../support/http";
+import { request, signedPost } from "../support/requests";
 import { problemLines, useNodeRed } from "../support/real-node-red";
 import { ofRun, readRecorded, SENTINEL_EVENT } from "../support/recorders";
 import { eventually } from "../support/wait";

@@ -9,7 +9,7 @@ import { SIMULATION_DEFAULTS, simulatedDoors } from "../../src/core/simulation/b
 import { DEVICE_STATE_DEFAULTS } from "../../src/core/device-state/config";
 import { SAMPLE_EVENTS, samplePayload } from "../../src/core/events/samples";
 import { DEMO_FLOW, EXAMPLES_DIR, SECRET, asDeployed, nodeOfType as nodeOf, readExample, type FlowNode } from "../support/test-flows";
-import { request, signedPost } from "../support/http";
+import { request, signedPost } from "../support/requests";
 import { HomeAssistantView } from "../support/home-assistant-view";
 import { useBroker, type TestBroker } from "../support/mqtt-broker";
 import { logShows, nodeSets, occurrences, problemLines, useNodeRed } from "../support/real-node-red";

@@ -8,7 +8,7 @@ import { samplePayload } from "../../src/core/events/samples";
 import { deviceId } from "../../src/core/home-assistant/components";
 import { BrokerGate } from "../support/broker-gate";
 import { HomeAssistantView, type EntityView } from "../support/home-assistant-view";
-import { request, signedPost } from "../support/http";
+import { request, signedPost } from "../support/requests";
 import { forEachBroker } from "../support/mosquitto";
 import { topicsOf, useBroker, type MqttPublish, type Subscriber } from "../support/mqtt-broker";
 import { killNodeRed, logShows, problemLines, useNodeRed } from "../support/real-node-red";

@@ -3,7 +3,7 @@
 import assert from "assert";
 import http from "http";
 import type { LockStatePayload } from "../../src/core/events/catalogue";
-import { signedPost } from "../support/http";
+import { signedPost } from "../support/requests";
 import { useNodeRed } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode } from "../support/recorders";
 import { webhookTab } from "../support/test-flows";

@@ -8,7 +8,7 @@ import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { sign } from "../../src/core/webhook/signature";
 import { debugNode, NODE_TYPES, SECRET, webhookTab } from "../support/test-flows";
-import { request, signedPost } from "../support/http";
+import { request, signedPost } from "../support/requests";
 import { logShows, nodeSets, packageDir, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { npm } from "../support/run-npm";
 import { drained, readoutNodes, recorderNode } from "../support/recorders";

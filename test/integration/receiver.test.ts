@@ -3,7 +3,7 @@
 import assert from "assert";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { sign } from "../../src/core/webhook/signature";
-import { answerReceived, rawExchange, request, type HttpAnswer } from "../support/http";
+import { answerReceived, rawExchange, request, type HttpAnswer } from "../support/requests";
 import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";
 import { webhookNode, webhookTab, type FlowNode } from "../support/test-flows";

@@ -6,7 +6,7 @@ import type { Test } from "supertest";
 import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { sign } from "../../src/core/webhook/signature";
-import { answerReceived, rawExchange } from "../support/http";
+import { answerReceived, rawExchange } from "../support/requests";
 import { credentials, SECRET, webhookFlow, type Credentials, type FlowNode } from "../support/test-flows";
 import {
     deploy,

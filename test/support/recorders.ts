@@ -3,7 +3,7 @@
 import { randomUUID } from "crypto";
 import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import type { FlowNode } from "./test-flows";
-import { request, signedPost } from "./http";
+import { request, signedPost } from "./requests";
 import { eventually } from "./wait";
 
 /** What a recorder keeps of a message. */

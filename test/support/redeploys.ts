@@ -4,7 +4,7 @@
 import assert from "assert";
 import http from "http";
 import path from "path";
-import { request } from "./http";
+import { request } from "./requests";
 import type { DeployType, NodeRedProcess } from "./real-node-red";
 import { drained, readoutNodes, recorderNode } from "./recorders";
 import { webhookTab, type FlowNode } from "./test-flows";

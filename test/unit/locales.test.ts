@@ -60,7 +60,7 @@ const REJECTIONS = () => [
     ...unionOf("src/core/webhook/signature.ts", "RejectionReason"),
     ...unionOf("src/core/webhook/receiver.ts", "BodyProblem"),
 ];
-const TEST_EVENT_ERRORS = () => unionOf("src/runtime/editor/sample-delivery.ts", "TestEventError");
+const TEST_EVENT_ERRORS = () => unionOf("src/runtime/editor/send-test-event.ts", "TestEventError");
 /** The node types whose editor files register them through AlocityEditor.nodeType (every one but the config node). */
 const FLOW_NODES = ["alocity-webhook-in", "alocity-event-switch", "alocity-device-state", "alocity-home-assistant"];
 /** The Doors sidebar's editor code (resources/doors-*.js): its `t` names messages of alocity-device-state. */

@@ -5,7 +5,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { signedPost, type HttpAnswer } from "../../support/http";
+import { signedPost, type HttpAnswer } from "../../support/requests";
 import { useNodeRed, type NodeRedProcess, type StartOptions } from "../../support/real-node-red";
 import type { FlowNode } from "../../support/test-flows";
 import { eventually } from "../../support/wait";

@@ -1,7 +1,6 @@
 // The `alocity-webhook` command, run as a user runs it: the package's bin (compiled) in a child process, against a
 // local HTTP server that records what arrives.
 import assert from "assert";
-import crypto from "crypto";
 import fs from "fs";
 import os from "os";
 import path from "path";
@@ -11,17 +10,12 @@ import { verify } from "../../../src/core/webhook/signature";
 import { closedPort, startReceiver, stopReceiver, type Receiver } from "../../support/recording-receiver";
 import { CLI, runCli as run } from "../../support/run-cli";
 import { packageManifest } from "../../support/modules";
+import { expectedHeader } from "../../support/signature-oracle";
 
 const manifest = packageManifest<{ version: string; bin: Record<string, string> }>();
 
 const SECRET = "whsec-cli-5b8e2d7f1a3c";
 const T = 1767225600;
-
-/** The header Alocity sends, computed here independently of the package. */
-function expectedHeader(secret: string, t: number, body: string | Buffer): string {
-    const sig = crypto.createHmac("sha256", secret).update(`${t}.`).update(body).digest("base64");
-    return `t:${t},sig:${sig}`;
-}
 
 describe("alocity-webhook (command)", function () {
     this.timeout(30000);

@@ -2,7 +2,7 @@
 // once, time to arrive), and answered from the route: over real sockets, on express apps laid out as Node-RED's.
 import assert from "assert";
 import type { Socket } from "net";
-import { answerReceived, rawExchange } from "../../../../support/http";
+import { answerReceived, rawExchange } from "../../../../support/requests";
 import { gate, listen, nodeRedApps, owner, postJson, serving, type Listening } from "../../../../support/express-apps";
 import { eventually } from "../../../../support/wait";
 

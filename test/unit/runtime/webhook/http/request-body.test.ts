@@ -3,7 +3,7 @@ import http, { type IncomingMessage } from "http";
 import { Readable } from "stream";
 import type { AddressInfo, Socket } from "net";
 import { lingeringFor, readRequestBody, type Lingering, type RequestBody } from "../../../../../src/runtime/webhook/http/request-body";
-import { answerReceived, rawExchange } from "../../../../support/http";
+import { answerReceived, rawExchange } from "../../../../support/requests";
 import { eventually } from "../../../../support/wait";
 
 const LIMIT = 1024;

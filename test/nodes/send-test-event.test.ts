@@ -33,7 +33,7 @@ function receivedDuring(action: () => Promise<void>): Promise<object[]> {
     return receivedWhile("in", "out", action);
 }
 
-/** The endpoint's answer (src/runtime/editor/sample-delivery.ts), its fields as the editor reads them. */
+/** The endpoint's answer (src/runtime/editor/send-test-event.ts), its fields as the editor reads them. */
 function answerOf(
     res: Response,
 ): Partial<{ event: string; path: string; status: number; body: string; delivery: string; error: string; events: string[] }> {

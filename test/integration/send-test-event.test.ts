@@ -7,7 +7,7 @@ import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { runCli } from "../support/run-cli";
 import { webhookTab, type FlowNode } from "../support/test-flows";
-import { request, signedPost } from "../support/http";
+import { request, signedPost } from "../support/requests";
 import { accessTokens, adminAuthSetting } from "../support/admin-auth";
 import { logShows, occurrences, useNodeRed } from "../support/real-node-red";
 

@@ -1,5 +1,5 @@
 import assert from "assert";
-import { DeviceTimers } from "../../../../src/runtime/device-state/timers";
+import { DeviceTimers } from "../../../../src/runtime/device-state/device-timers";
 import { eventually } from "../../../support/wait";
 
 describe("alocity-device-state's timers", function () {

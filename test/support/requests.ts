@@ -1,8 +1,9 @@
-// Real HTTP to a server of a test (a real Node-RED, a local receiver): one request helper, and one raw-socket
-// exchange for what an HTTP client will not send.
+// Real HTTP to a server of a test (a real Node-RED, a local receiver): the request helper the scripts share, typed,
+// and one raw-socket exchange for what an HTTP client will not send.
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from "http";
 import net from "net";
 import { sign } from "../../src/core/webhook/signature";
+import { loadModule } from "./modules";
 import { DEADLINE_MS } from "./wait";
 
 export interface HttpAnswer {
@@ -12,7 +13,7 @@ export interface HttpAnswer {
     text: string;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
     /** Sent as is (a string or bytes), or as JSON (anything else, with Content-Type: application/json). */
     body?: string | Buffer | object;
     headers?: OutgoingHttpHeaders;
@@ -20,38 +21,15 @@ export interface RequestOptions {
     agent?: http.Agent;
 }
 
+const script = loadModule<{ request: (method: string, url: string, options?: RequestOptions) => Promise<HttpAnswer> }>(
+    "../../scripts/http-request",
+);
+
 /**
  * Sends one request and resolves with the whole answer; rejects when the connection fails or breaks before the
- * answer is complete (an answer cut short by a reset is never handed over as if it were whole).
+ * answer is complete (scripts/http-request.js, shared with the scripts and the benchmark).
  */
-export function request(method: string, url: string, { body, headers = {}, agent }: RequestOptions = {}): Promise<HttpAnswer> {
-    const isRaw = typeof body === "string" || Buffer.isBuffer(body);
-    const data = body === undefined ? undefined : isRaw ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            url,
-            {
-                method,
-                agent,
-                headers: {
-                    ...(data && !isRaw ? { "Content-Type": "application/json" } : {}),
-                    ...(data ? { "Content-Length": data.length } : {}),
-                    ...headers,
-                },
-            },
-            (res) => {
-                const chunks: Buffer[] = [];
-                res.on("data", (chunk: Buffer) => chunks.push(chunk));
-                res.on("error", reject);
-                res.on("end", () =>
-                    resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
-                );
-            },
-        );
-        req.on("error", reject);
-        req.end(data);
-    });
-}
+export const request = script.request;
 
 export interface SignedPostOptions {
     /** The key to sign with. */
