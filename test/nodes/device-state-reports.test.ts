@@ -63,6 +63,26 @@ describe("alocity-device-state reading reports (test helper)", function () {
         assert.equal(status()?.fill, "green");
     });
 
+    it("remembers a thousand values nobody listed; one past them is told each time it comes, through the throttled warnings", async function () {
+        await load();
+        const values = Array.from({ length: 1000 }, (_, index) => `State ${index}`);
+        await sentFor(...values.map((value) => door("DOOR-1", value)));
+        const told = () => warnings().filter((line) => /which is in neither openValues nor closedValues/.test(line));
+        assert.equal(told().length, 1000);
+        await sentFor(door("DOOR-1", "State 0"), door("DOOR-1", "One more"), door("DOOR-1", "One more"));
+        assert.deepEqual(
+            told()
+                .slice(1000)
+                .map((line) => /sent doorState "([^"]+)"/.exec(line)?.[1]),
+            ["One more", "One more"],
+        );
+        const status = () => statusesOf(STATE).at(-1);
+        await eventually(
+            () => status()?.text === "1 device · 0 open · 0 alarms · 1000 unlisted values",
+            () => `the status, now ${JSON.stringify(status())}`,
+        );
+    });
+
     it("shows the one value nobody listed in its status, and red over yellow while an alarm is active", async function () {
         await load({ heldOpen: 0 });
         await sentFor(door("DOOR-1", "Ajar"));

@@ -61,8 +61,13 @@ describe("alocity-webhook simulate", function () {
         );
     });
 
-    it("plays on when a later request is not answered 2xx, then exits 1 with a summary and the hint", async function () {
-        receiver.answer = (index) => (index === 4 || index === 9 ? { status: 503, body: "busy" } : { status: 200, body: "OK" });
+    it("plays on when a later request is not accepted (not 2xx, or a repeat not emitted), then exits 1 with a summary and the hint", async function () {
+        receiver.answer = (index) =>
+            index === 4 || index === 9
+                ? { status: 503, body: "busy" }
+                : index === 12
+                  ? { status: 200, body: "OK (already received)", headers: { "Alocity-Delivery": "duplicate" } }
+                  : { status: 200, body: "OK" };
         const { code, stdout, stderr } = await run(["simulate", "--url", receiver.url, "--secret", SECRET, "--seed", "test-2", ...SHORT]);
         assert.strictEqual(code, 1);
         const { requests } = simulateBuilding({ doors: 6, seconds: SECONDS, holdOpenSeconds: HOLD_OPEN, seed: "test-2" });
@@ -74,7 +79,9 @@ describe("alocity-webhook simulate", function () {
         );
         assert.match(
             stderr,
-            new RegExp(`${requests.length} of ${requests.length} requests sent in \\d+ s, 2 not accepted: 503 Service Unavailable ×2`),
+            new RegExp(
+                `${requests.length} of ${requests.length} requests sent in \\d+ s, 3 not accepted: 503 Service Unavailable ×2, 200 OK, a repeat not emitted ×1`,
+            ),
         );
         assert.match(stderr, /busy \(flows being deployed\)/);
     });
