@@ -279,11 +279,23 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         );
     });
 
-    it("removes a forgotten device: empty retained payloads, so Home Assistant starting later has nothing of it", async () => {
+    it("removes a device forgotten while Node-RED was cut off from the broker: empty retained payloads once it is back", async () => {
         const readerTopics = topicsOf(await mqtt.broker.retainedNow()).filter((topic) => topic.includes(READER.serial));
         assert.strictEqual(readerTopics.length, 9, "its device message, availability, 5 states and 2 attributes");
+        const from = session.nodeRed.log.length;
+        const passed = gate.passed;
+        gate.shut();
+        await logShows(session.nodeRed, "Disconnected from broker", from);
         const pressed = await request("POST", `${session.nodeRed.url}/inject/forget`);
         assert.strictEqual(pressed.status, 200, `the forget inject: ${pressed.status} ${pressed.text}`);
+        await statusShows(/^2 devices · published \d\d:\d\d:\d\d$/);
+        assert.deepStrictEqual(
+            topicsOf(await mqtt.broker.retainedNow()).filter((topic) => topic.includes(READER.serial)),
+            readerTopics,
+            "mqtt out dropped the emptying while cut off",
+        );
+        gate.open();
+        await eventually(() => gate.passed > passed, "Node-RED's broker node to reconnect");
         const emptied = () => live.received.filter((message) => message.payload === "");
         await eventually(
             () => readerTopics.every((topic) => topicsOf(emptied()).includes(topic)),

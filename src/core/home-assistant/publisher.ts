@@ -39,8 +39,13 @@ interface Published {
     doorbell: number | null;
 }
 
+/** How many forgotten devices' empty messages are kept to send again (the oldest is let go first). */
+export const FORGOTTEN_KEPT = 1000;
+
 export class HomeAssistantPublisher {
     private readonly devices = new Map<string, Published>();
+    /** The empty retained messages of each forgotten device: `mqtt out` drops them while it is not connected. */
+    private readonly forgotten = new Map<string, MqttMessage[]>();
 
     constructor(
         private readonly roots: TopicRoots,
@@ -63,12 +68,17 @@ export class HomeAssistantPublisher {
     }
 
     /**
-     * Every device message, then every retained state, as last worked out (also what `mqtt out` dropped while it was
-     * not connected): for Home Assistant's birth and for Node-RED's own reconnection. No event.
+     * The emptying of every forgotten device, every device message, then every retained state, as last worked out
+     * (also what `mqtt out` dropped while it was not connected): for Home Assistant's birth and for Node-RED's own
+     * reconnection. No event.
      */
     republish(): MqttMessage[] {
         const devices = [...this.devices.values()];
-        return [...devices.map((device) => device.config), ...devices.flatMap((device) => [...device.states.values()])];
+        return [
+            ...[...this.forgotten.values()].flat(),
+            ...devices.map((device) => device.config),
+            ...devices.flatMap((device) => [...device.states.values()]),
+        ];
     }
 
     /*
@@ -79,6 +89,7 @@ export class HomeAssistantPublisher {
     private publish(record: DeviceRecord, live: boolean): MqttMessage[] {
         const topics = new DeviceTopics(this.roots, record.serialNumber);
         const seen = this.devices.get(record.serialNumber);
+        this.forgotten.delete(record.serialNumber);
         const config = deviceMessage(record, topics, this.origin);
         const published: Published = seen ?? { config, states: new Map<string, MqttMessage>(), access: null, doorbell: null };
         this.devices.set(record.serialNumber, published);
@@ -112,7 +123,11 @@ export class HomeAssistantPublisher {
     /** Empties every retained message of the device, which removes it from Home Assistant; forgets it. */
     private remove(serialNumber: string): MqttMessage[] {
         this.devices.delete(serialNumber);
-        return new DeviceTopics(this.roots, serialNumber).retainedTopics().map((topic) => retained(topic, ""));
+        const empties = new DeviceTopics(this.roots, serialNumber).retainedTopics().map((topic) => retained(topic, ""));
+        this.forgotten.delete(serialNumber);
+        this.forgotten.set(serialNumber, empties);
+        if (this.forgotten.size > FORGOTTEN_KEPT) this.forgotten.delete(this.forgotten.keys().next().value as string);
+        return empties;
     }
 }
 

@@ -1,7 +1,7 @@
 // When the publisher sends what: changes only, access and doorbell events, everything again, and removal.
 import assert from "assert";
 import type { LastAccess } from "../../../../src/core/device-state/record";
-import { originOf } from "../../../../src/core/home-assistant/publisher";
+import { FORGOTTEN_KEPT, originOf } from "../../../../src/core/home-assistant/publisher";
 import {
     CONFIG,
     KNOWN,
@@ -177,8 +177,30 @@ describe("home-assistant publisher", function () {
             ha.update(record({ serialNumber: "ALO-2" }));
             assert.deepStrictEqual(ha.update(record({ ...KNOWN, removed: true })), emptied);
             assert.strictEqual(ha.size, 1);
-            assert.ok(topicsOf(ha.republish()).every((topic) => topic.includes("ALO-2")));
             assert.deepStrictEqual(seen([...publisher().update(record()), ...emptied]).deviceTopics, []);
+        });
+
+        it("empties a forgotten device again on republishing (mqtt out drops what it gets while disconnected), first", function () {
+            const ha = publisher();
+            ha.update(record(KNOWN));
+            ha.update(record({ serialNumber: "ALO-2" }));
+            ha.update(record({ ...KNOWN, removed: true }));
+            const messages = ha.republish();
+            assert.deepStrictEqual(messages.slice(0, emptied.length), emptied);
+            assert.ok(messages.slice(emptied.length).every((message) => message.topic.includes("ALO-2") && message.payload !== ""));
+            assert.deepStrictEqual(seen([...publisher().update(record()), ...messages]).deviceTopics, [
+                "homeassistant/device/alocity_ALO-2/config",
+            ]);
+        });
+
+        it(`keeps the emptying of the last ${FORGOTTEN_KEPT} forgotten devices only, and none of a device seen again`, function () {
+            const ha = publisher();
+            for (let n = 0; n <= FORGOTTEN_KEPT; n++) ha.update(record({ serialNumber: `ALO-F${n}`, removed: true }));
+            const forgotten = new Set(topicsOf(ha.republish()).map((topic) => /ALO-F\d+/.exec(topic)?.[0]));
+            assert.strictEqual(forgotten.size, FORGOTTEN_KEPT);
+            assert.ok(!forgotten.has("ALO-F0") && forgotten.has("ALO-F1"));
+            ha.update(record({ serialNumber: "ALO-F1" }));
+            assert.ok(ha.republish().every((message) => !message.topic.includes("ALO-F1/") || message.payload !== ""));
         });
 
         it("empties them even for a device it never announced (retained from before a restart), also for a get answer", function () {
