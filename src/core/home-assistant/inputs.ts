@@ -111,8 +111,10 @@ export function readInput(msg: InputMessage, settings: HomeAssistantSettings): H
     if (typeof topic !== "string" || topic === "") {
         return { kind: "unexpected" };
     }
+    const status = statusText(payload);
     if (topic !== settings.birthTopic && topic !== bridgeTopic(settings)) {
-        return { kind: "other-topic", topic };
+        // Only text can be a birth message on a wrong topic; anything else (a broken get answer) is no MQTT message.
+        return status === undefined ? { kind: "unexpected" } : { kind: "other-topic", topic };
     }
-    return statusText(payload) === "online" ? { kind: "republish" } : { kind: "nothing" };
+    return status === "online" ? { kind: "republish" } : { kind: "nothing" };
 }

@@ -71,13 +71,18 @@ describe("home-assistant inputs", function () {
             }
         });
 
-        it("tells a message on another topic (the prefix's status is not the birth topic) from one without a topic", function () {
+        it("tells a text on another topic (the prefix's status is not the birth topic) from one without a topic or text", function () {
             assert.deepStrictEqual(readInput({ topic: "ha/status", payload: "online" }, custom), {
                 kind: "other-topic",
                 topic: "ha/status",
             });
-            assert.deepStrictEqual(readInput({ topic: "get", payload: [record(), 1] }, SETTINGS), { kind: "other-topic", topic: "get" });
+            assert.deepStrictEqual(readInput({ topic: "ha/status", payload: Buffer.from("online") }, SETTINGS), {
+                kind: "other-topic",
+                topic: "ha/status",
+            });
             for (const msg of [
+                { topic: "get", payload: [record(), 1] },
+                { topic: "ha/status", payload: { online: true } },
                 { payload: "online" },
                 { topic: "", payload: "online" },
                 { topic: 5, payload: record({ serialNumber: "" }) },
