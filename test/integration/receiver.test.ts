@@ -8,6 +8,7 @@ import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";
 import { webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
 import { loadModule } from "../support/modules";
+import { eventually } from "../support/wait";
 
 const SECRET = "integration-secret-7d1f";
 
@@ -213,6 +214,61 @@ describe("alocity-webhook-in: a client that hangs up (real Node-RED)", function 
         assert.strictEqual((await post(nodeRed, "/alocity", whole, signed(whole))).status, 200);
         assert.deepStrictEqual(await serialsSince(nodeRed, 0), ["HALF-2"]);
         assert.deepStrictEqual(nodeRed.log.slice(from).match(/\[(error|warn)\].*/g) ?? [], []);
+    });
+});
+
+describe("alocity-webhook-in: what it reads before anyone is verified (real Node-RED)", function () {
+    this.timeout(70000);
+    const running = useNodeRed({ flows: receiverFlow() });
+
+    it("answers a 65th body 503 with Retry-After, reading none of it, and each of the 64 once it has arrived", async function () {
+        const { nodeRed } = running;
+        const port = Number(new URL(nodeRed.url).port);
+        const before = await recordedCount(nodeRed);
+        const serials = Array.from({ length: 64 }, (_, i) => `SLOW-${i}`);
+        const gates: (() => void)[] = [];
+        const slow = serials.map((serialNumber) => {
+            const body = JSON.stringify({ serialNumber, doorState: "Open" });
+            const half = body.length >> 1;
+            return rawExchange(
+                port,
+                (socket) => {
+                    socket.write(
+                        `POST /alocity HTTP/1.1\r\nHost: x\r\nAlocity-Signature: ${sign(SECRET, body)}\r\n` +
+                            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n` +
+                            body.slice(0, half),
+                    );
+                    gates.push(() => socket.write(body.slice(half)));
+                },
+                { timeoutMs: 45_000 },
+            );
+        });
+        await eventually(() => gates.length === serials.length, "the 64 slow clients to connect");
+        // An unsigned probe is read and refused (401) while fewer than 64 bodies are being read, 503 once 64 are.
+        const probe = await eventually(async () => {
+            const answer = await post(nodeRed, "/alocity", "{}", { "Content-Type": "application/json" });
+            return answer.status === 503 && answer;
+        }, "a request beside the 64 slow bodies to be answered 503");
+        assert.match(String(probe.headers["retry-after"]), /^\d+$/, JSON.stringify(probe.headers));
+        for (const send of gates) send();
+        const answers = await Promise.all(slow);
+        assert.deepStrictEqual(
+            answers.map((answer) => answer.status),
+            serials.map(() => 200),
+            answers.map((answer) => answer.text).join("\n"),
+        );
+        assert.deepStrictEqual((await serialsSince(nodeRed, before)).sort(), [...serials].sort());
+    });
+
+    it("answers 408 to a body that has not arrived 30 s after its request began, and closes the connection", async function () {
+        const port = Number(new URL(running.nodeRed.url).port);
+        const body = JSON.stringify({ serialNumber: "TRICKLE-1", doorState: "Open" });
+        const began = Date.now();
+        const answer = await rawExchange(port, head(`Content-Length: ${body.length}\r\nContent-Type: application/json`) + "{", {
+            timeoutMs: 50_000,
+        });
+        assert.strictEqual(answer.status, 408, answer.text);
+        assert.ok(Date.now() - began >= 30_000, `answered after ${Date.now() - began} ms`);
     });
 });
 
