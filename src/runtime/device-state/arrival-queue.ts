@@ -4,7 +4,8 @@
  * error); commands are never dropped (a `get` may carry an HTTP response that must be answered).
  */
 export class ArrivalQueue<Item> {
-    private events: Array<{ order: number; item: Item }> = [];
+    /** Slots before `head` are emptied as their events are dropped, so a dropped message is not kept reachable. */
+    private events: Array<{ order: number; item: Item } | undefined> = [];
     /** The index of the oldest event still waiting: events before it were dropped. */
     private head = 0;
     private commands: Array<{ order: number; item: Item }> = [];
@@ -25,7 +26,8 @@ export class ArrivalQueue<Item> {
         }
         this.events.push(entry);
         if (this.events.length - this.head > this.maxEvents) {
-            const oldest = this.events[this.head++];
+            const oldest = this.events[this.head]!;
+            this.events[this.head++] = undefined;
             this.dropped++;
             this.drop(oldest.item);
             if (this.head > 1024 && this.head * 2 > this.events.length) {
@@ -42,7 +44,7 @@ export class ArrivalQueue<Item> {
 
     /** Every message still waiting, in the order they arrived; the queue is empty after. */
     takeAll(): Item[] {
-        const events = this.events.slice(this.head);
+        const events = this.events.slice(this.head) as Array<{ order: number; item: Item }>;
         const commands = this.commands;
         const all: Item[] = [];
         let e = 0;

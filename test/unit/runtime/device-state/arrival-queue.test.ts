@@ -18,6 +18,14 @@ describe("arrival queue", function () {
         assert.strictEqual(queue.dropped, 0);
     });
 
+    it("lets go of every event it drops at once: only the waiting events are still held", function () {
+        const queue = new ArrivalQueue<{ event: number }>(100, () => undefined);
+        const internal = queue as unknown as { events: unknown[] };
+        for (let index = 0; index < 1_000; index++) queue.push({ event: index }, "event");
+        const held = internal.events.filter((slot) => slot !== undefined).length;
+        assert.deepStrictEqual([queue.dropped, queue.waitingEvents, held], [900, 100, 100]);
+    });
+
     it("holds no more than its limit of events however many arrive", function () {
         const queue = new ArrivalQueue<number>(100, () => undefined);
         const internal = queue as unknown as { events: unknown[] };
