@@ -28,6 +28,7 @@ export class ChangeNotices {
     private everything = false;
     private cancel: (() => void) | undefined;
     private lastSent = -Infinity;
+    private stopped = false;
 
     constructor(
         private readonly notify: (changed: ChangedSerials) => void,
@@ -37,6 +38,9 @@ export class ChangeNotices {
 
     /** A device changed: it is named in the next notice, sent at once when the last one is an interval old. O(1). */
     changed(serialNumber: string): void {
+        if (this.stopped) {
+            return;
+        }
         if (!this.everything) {
             this.serials.add(serialNumber);
             if (this.serials.size > this.options.maxSerials) {
@@ -49,13 +53,17 @@ export class ChangeNotices {
 
     /** Any device may have changed (the records were read, or too many changed to name). */
     changedAll(): void {
+        if (this.stopped) {
+            return;
+        }
         this.everything = true;
         this.serials.clear();
         this.schedule();
     }
 
-    /** Drops what is waiting and sends nothing more until the next change. */
+    /** Drops what is waiting and sends nothing more, for good: a change told after is ignored (the node is gone). */
     stop(): void {
+        this.stopped = true;
         this.cancel?.();
         this.cancel = undefined;
         this.serials.clear();

@@ -1,40 +1,6 @@
 import assert from "assert/strict";
-import { ChangeNotices, type ChangedSerials, type NoticeClock } from "../../../../src/core/editor/change-notices";
-
-/** A clock a test moves by hand: timers run when `advance` passes their time, in order. */
-class ManualClock implements NoticeClock {
-    private time = 1_000_000;
-    private timers: { at: number; run: () => void; cancelled: boolean }[] = [];
-
-    now(): number {
-        return this.time;
-    }
-
-    after(delayMs: number, run: () => void): () => void {
-        const timer = { at: this.time + delayMs, run, cancelled: false };
-        this.timers.push(timer);
-        return () => {
-            timer.cancelled = true;
-        };
-    }
-
-    /** Moves the time on by `ms`, running every timer that falls due, each at its own time. */
-    advance(ms: number): void {
-        const end = this.time + ms;
-        for (;;) {
-            const due = this.timers.filter((timer) => !timer.cancelled && timer.at <= end).sort((a, b) => a.at - b.at)[0];
-            if (due === undefined) break;
-            this.timers.splice(this.timers.indexOf(due), 1);
-            this.time = due.at;
-            due.run();
-        }
-        this.time = end;
-    }
-
-    pending(): number {
-        return this.timers.filter((timer) => !timer.cancelled).length;
-    }
-}
+import { ChangeNotices, type ChangedSerials } from "../../../../src/core/editor/change-notices";
+import { ManualClock } from "../../../support/manual-clock";
 
 function notices(options = { intervalMs: 200, maxSerials: 5 }) {
     const clock = new ManualClock();
@@ -118,6 +84,18 @@ describe("change notices (batched, at most one per interval)", function () {
         batches.stop();
         clock.advance(1000);
         assert.deepEqual(sent, []);
+        assert.equal(clock.pending(), 0);
+    });
+
+    it("stop is for good: changes told after it, one by one or all at once, are never sent", function () {
+        const { clock, sent, batches } = notices();
+        batches.changed("ALO-1");
+        clock.advance(0);
+        batches.stop();
+        batches.changed("ALO-2");
+        batches.changedAll();
+        clock.advance(1000);
+        assert.deepEqual(sent, [{ at: 1_000_000, changed: ["ALO-1"] }]);
         assert.equal(clock.pending(), 0);
     });
 });

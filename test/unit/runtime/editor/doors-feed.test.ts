@@ -19,6 +19,7 @@ import {
     type DoorsNotice,
 } from "../../../../src/runtime/editor/doors-feed";
 import type { NodeAPI } from "../../../../src/runtime/shared/node-red";
+import { ManualClock } from "../../../support/manual-clock";
 import { packageDir } from "../../../support/real-node-red";
 import { eventually } from "../../../support/wait";
 
@@ -144,9 +145,12 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         node.changedAll();
         await eventually(() => notices().length === 2, "a second notice");
         assert.equal(notices()[1].serials, null);
-        node.remove();
-        node.changed("ALO-1");
-        await new Promise((resolve) => setImmediate(resolve));
+        const clock = new ManualClock();
+        clock.drivingGlobalTimers(() => {
+            node.remove();
+            node.changed("ALO-1");
+            clock.advance(1000); // well past the interval: a notice scheduled would have been sent
+        });
         assert.equal(notices().length, 2, "nothing after remove");
     });
 
