@@ -1,11 +1,13 @@
 import assert from "assert/strict";
-import { ChangeNotices, type ChangedSerials } from "../../../../src/core/editor/change-notices";
+import { ChangeNotices, type ChangedSerials, type ChangeNoticeOptions } from "../../../../src/core/editor/change-notices";
 import { ManualClock } from "../../../support/manual-clock";
 
-function notices(options = { intervalMs: 200, maxSerials: 5 }) {
+/** Notices on a manual clock; with `"node's"`, the options the nodes use (the constructor's defaults). */
+function notices(options: ChangeNoticeOptions | "node's" = { intervalMs: 200, maxSerials: 5 }) {
     const clock = new ManualClock();
     const sent: { at: number; changed: ChangedSerials }[] = [];
-    const batches = new ChangeNotices((changed) => sent.push({ at: clock.now(), changed }), clock, options);
+    const notify = (changed: ChangedSerials) => sent.push({ at: clock.now(), changed });
+    const batches = options === "node's" ? new ChangeNotices(notify, clock) : new ChangeNotices(notify, clock, options);
     /** What each notice sent so far said changed. */
     const told = () => sent.map((notice) => notice.changed);
     return { clock, sent, batches, told };
@@ -27,26 +29,29 @@ describe("change notices (batched, at most one per interval)", function () {
         assert.deepEqual(told(), [["ALO-1", "ALO-2", "ALO-3"]]);
     });
 
-    it("sends at most 5 notices in any second of a steady stream of changes, and loses no change", function () {
-        const { clock, sent, batches } = notices({ intervalMs: 200, maxSerials: 10_000 });
-        const changed: string[] = [];
-        // A change every 7 ms for 3 s.
-        for (let n = 0; n < 430; n++) {
-            const serial = `ALO-${n}`;
-            changed.push(serial);
-            batches.changed(serial);
-            clock.advance(7);
-        }
-        clock.advance(1000);
-        for (const { at } of sent) {
-            const inWindow = sent.filter((other) => other.at >= at && other.at < at + 1000).length;
-            assert.ok(inWindow <= 5, `${inWindow} notices in the second from ${at}`);
-        }
-        assert.ok(sent.length >= 15, `notices kept coming: ${sent.length}`);
-        const told = sent.flatMap((notice) => notice.changed ?? []);
-        assert.deepEqual(told, changed, "every change told once, in order");
-        assert.equal(clock.pending(), 0, "no timer left once all is told");
-    });
+    for (const options of [{ intervalMs: 200, maxSerials: 10_000 }, "node's" as const]) {
+        const named = options === "node's" ? "the nodes' options" : JSON.stringify(options);
+        it(`sends at most 5 notices in any second of a steady stream of changes, and loses no change (${named})`, function () {
+            const { clock, sent, batches } = notices(options);
+            const changed: string[] = [];
+            // A change every 7 ms for 3 s.
+            for (let n = 0; n < 430; n++) {
+                const serial = `ALO-${n}`;
+                changed.push(serial);
+                batches.changed(serial);
+                clock.advance(7);
+            }
+            clock.advance(1000);
+            for (const { at } of sent) {
+                const inWindow = sent.filter((other) => other.at >= at && other.at < at + 1000).length;
+                assert.ok(inWindow <= 5, `${inWindow} notices in the second from ${at}`);
+            }
+            assert.ok(sent.length >= 15, `notices kept coming: ${sent.length}`);
+            const told = sent.flatMap((notice) => notice.changed ?? []);
+            assert.deepEqual(told, changed, "every change told once, in order");
+            assert.equal(clock.pending(), 0, "no timer left once all is told");
+        });
+    }
 
     it("a change after a quiet interval is told at once; one within the interval waits for its end", function () {
         const { clock, sent, batches, told } = notices();
