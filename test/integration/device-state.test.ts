@@ -134,9 +134,13 @@ describe("alocity-device-state in a real Node-RED", function () {
                 ipAddress: "",
             });
             await post(first, { serialNumber: "DOOR-3", doorState: "Closed" });
+            await post(first, { serialNumber: "GATE-4", result: 7, userName: "Dana" });
             assert.deepEqual(summary(await changesAndAlarms(first)), {
-                changes: ["Front door", "CTRL-2", "DOOR-3"],
-                alarms: [["device.offline", "CTRL-2", "raised"]],
+                changes: ["Front door", "CTRL-2", "DOOR-3", "GATE-4"],
+                alarms: [
+                    ["device.offline", "CTRL-2", "raised"],
+                    ["device.lockdown", "GATE-4", "raised"],
+                ],
             });
             const before = await records(first);
             const openedAt = before.find((record) => record.serialNumber === "DOOR-1")?.changedAt.door ?? NaN;
@@ -158,11 +162,12 @@ describe("alocity-device-state in a real Node-RED", function () {
             });
             const restored = await records(second);
             assert.deepEqual(
-                restored.map(({ name, door, alarms, restored }) => [name, door, alarms, restored]),
+                restored.map(({ name, door, lockdown, alarms, restored }) => [name, door, lockdown, alarms, restored]),
                 [
-                    ["CTRL-2", "unknown", ["device.offline"], true],
-                    ["DOOR-3", "closed", [], true],
-                    ["Front door", "open", ["door.held-open"], true],
+                    ["CTRL-2", "unknown", null, ["device.offline"], true],
+                    ["DOOR-3", "closed", null, [], true],
+                    ["Front door", "open", null, ["door.held-open"], true],
+                    ["GATE-4", "unknown", true, ["device.lockdown"], true],
                 ],
             );
             assert.deepEqual(

@@ -13,6 +13,7 @@ import {
     health,
     load,
     lock,
+    lockdownStart,
     nowSeconds,
     received,
     records,
@@ -181,7 +182,7 @@ describe("alocity-device-state (test helper)", function () {
         it("keeps the records and active alarms over full and modified-nodes redeploys, sending nothing for them", async function () {
             const flow = await load({ heldOpen: 60 });
             // Serial numbers are keys inside the stored object, never context key paths.
-            await sentFor(door("DOOR-1", "Open"), health("ALO.2[a]", false));
+            await sentFor(door("DOOR-1", "Open"), health("ALO.2[a]", false), lockdownStart("GATE-3"));
             const before = await records();
             const sends = deviceStateSends().length;
             await deploy(flow, "full");
@@ -195,7 +196,9 @@ describe("alocity-device-state (test helper)", function () {
                     before.map((record) => ({ ...record, restored: true })),
                 );
             }
-            assert.deepEqual(statusesOf(STATE).at(-1), { fill: "red", shape: "dot", text: "2 devices · 1 open · 1 alarm" });
+            const gate = afterNodes.find((record) => record.serialNumber === "GATE-3");
+            assert.deepEqual([gate?.lockdown, gate?.alarms], [true, ["device.lockdown"]], "still in lockdown, its alarm active");
+            assert.deepEqual(statusesOf(STATE).at(-1), { fill: "red", shape: "dot", text: "3 devices · 1 open · 2 alarms" });
             assert.deepEqual(alarmsIn(await sentFor(health("ALO.2[a]", true))), [["device.offline", "ALO.2[a]", "cleared"]]);
         });
 

@@ -76,6 +76,8 @@ export const door = (serial: string, doorState: string, signedAt?: number) => ev
 export const lock = (serial: string, lockState: string, signedAt?: number) => event("lock.state", serial, { lockState }, signedAt);
 export const granted = (serial: string, signedAt?: number) =>
     event("accesslog.created", serial, { result: "Access Granted", userName: "Ada" }, signedAt);
+export const lockdownStart = (serial: string, signedAt?: number) =>
+    event("accesslog.created", serial, { result: "Lockdown Start", userName: "Dana" }, signedAt);
 export const health = (serial: string, isConnected: boolean) =>
     event("door.healthcheck", serial, {
         isConnected,
