@@ -100,7 +100,7 @@ export = function (RED: NodeAPI) {
             }
         });
 
-        let states: DeviceFleet | undefined;
+        let fleet: DeviceFleet | undefined;
         const arrivals = new ArrivalQueue<Arrival>(MAX_WAITING_EVENTS, ({ done }) => {
             if (arrivals.dropped === 1) {
                 node.warn(t("log.dropping", { store: storeName, count: MAX_WAITING_EVENTS }));
@@ -110,7 +110,7 @@ export = function (RED: NodeAPI) {
         const unlisted = new UnlistedValues();
         let shown: { counts: DeviceStatus; unlisted: UnlistedValues["last"] } | undefined;
         let closed = false;
-        const sidebar = doors.add(node, () => states);
+        const sidebar = doors.add(node, () => fleet);
 
         const showStatus = (counts: DeviceStatus) => {
             const same =
@@ -125,9 +125,9 @@ export = function (RED: NodeAPI) {
         };
 
         const timers = new DeviceTimers((serialNumber) => {
-            const update = states?.due(serialNumber, Date.now());
-            if (states !== undefined && update !== undefined) {
-                apply(states, update, (msgs) => node.send(msgs));
+            const update = fleet?.due(serialNumber, Date.now());
+            if (fleet !== undefined && update !== undefined) {
+                apply(fleet, update, (msgs) => node.send(msgs));
             }
         });
 
@@ -200,10 +200,10 @@ export = function (RED: NodeAPI) {
 
         node.on("input", (msg, send, done) => {
             const arrival = { msg: msg as Record<string, unknown>, send, done };
-            if (states === undefined) {
+            if (fleet === undefined) {
                 arrivals.push(arrival, isCommand(arrival.msg) ? "command" : "event");
             } else {
-                receive(states, arrival);
+                receive(fleet, arrival);
             }
         });
 
@@ -228,7 +228,7 @@ export = function (RED: NodeAPI) {
                 timers.arm(serialNumber, deadline);
             }
             showStatus(loaded.status());
-            states = loaded;
+            fleet = loaded;
             sidebar.changedAll();
             const dropped = arrivals.dropped;
             for (const arrival of arrivals.takeAll()) {
@@ -238,7 +238,7 @@ export = function (RED: NodeAPI) {
                 node.warn(t("log.dropped-count", { count: dropped, store: storeName }));
             }
         });
-        if (states === undefined) {
+        if (fleet === undefined) {
             status.show(() => ({ fill: "grey", shape: "ring", text: t("status.loading") }));
         }
 

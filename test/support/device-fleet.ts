@@ -13,23 +13,23 @@ export function setup(config: Record<string, unknown> = {}, stored?: unknown): D
 export type DeviceOutcome = Extract<EventOutcome, { kind: "device" }>;
 
 /** Handles a message that arrives `now` (by default when it says it was received); it must be an event from a device. */
-export function send(states: DeviceFleet, msg: Message, now = msg.alocity.receivedAt): DeviceOutcome {
-    const outcome = states.handle(msg, now);
+export function send(fleet: DeviceFleet, msg: Message, now = msg.alocity.receivedAt): DeviceOutcome {
+    const outcome = fleet.handle(msg, now);
     assert.ok(outcome.kind === "device", `a device event, not ${outcome.kind}`);
     return outcome;
 }
 
 /** Handles each message in turn; the last one's update. */
-export function sendAll(states: DeviceFleet, ...messages: Message[]): DeviceOutcome {
-    return messages.map((msg) => send(states, msg)).pop()!;
+export function sendAll(fleet: DeviceFleet, ...messages: Message[]): DeviceOutcome {
+    return messages.map((msg) => send(fleet, msg)).pop()!;
 }
 
 export const changedOf = (update: DeviceUpdate | undefined) => update?.changes.map((change) => change.changed);
 export const alarmsOf = (update: DeviceUpdate | undefined) =>
     update?.alarms.map(({ topic, payload }) => [topic, payload.active ? "raised" : "cleared", payload.since]);
 
-export function record(states: DeviceFleet, query: string = SERIAL): DeviceRecord {
-    const found = states.get(query);
+export function record(fleet: DeviceFleet, query: string = SERIAL): DeviceRecord {
+    const found = fleet.get(query);
     assert.ok(found !== null && !Array.isArray(found), `a record for ${query}`);
     return found;
 }

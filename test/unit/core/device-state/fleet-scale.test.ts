@@ -29,32 +29,32 @@ function withoutScans<Result>(work: () => Result): Result {
     }
 }
 
-describe("device states with 10,000 devices", function () {
-    let states: DeviceFleet;
+describe("device fleet with 10,000 devices", function () {
+    let fleet: DeviceFleet;
 
     before(function () {
-        states = new DeviceFleet(config);
+        fleet = new DeviceFleet(config);
         for (let index = 0; index < DEVICES; index++) {
-            states.handle(doorEvent(index, "Open", T0), T0);
+            fleet.handle(doorEvent(index, "Open", T0), T0);
         }
     });
 
     it("keeps every device, and counts them without a scan", function () {
-        const status = withoutScans(() => states.status());
+        const status = withoutScans(() => fleet.status());
         assert.deepStrictEqual(status, { devices: DEVICES, openDoors: DEVICES, alarms: 0 });
     });
 
     it("can tell a scan: getting every record is one", function () {
-        assert.throws(() => withoutScans(() => states.get(undefined)), /Map\.prototype\.values called/);
+        assert.throws(() => withoutScans(() => fleet.get(undefined)), /Map\.prototype\.values called/);
     });
 
     it("handles an event, a timer and the commands on one device without going through the others", function () {
         const [closed, due, found, forgotten, status] = withoutScans(() => [
-            states.handle(doorEvent(5000, "Closed", T0 + 1000), T0 + 1000),
-            states.due(serialOf(42), T0 + 60_000),
-            states.get(serialOf(43)),
-            states.forget(serialOf(7), T0 + 61_000),
-            states.status(),
+            fleet.handle(doorEvent(5000, "Closed", T0 + 1000), T0 + 1000),
+            fleet.due(serialOf(42), T0 + 60_000),
+            fleet.get(serialOf(43)),
+            fleet.forget(serialOf(7), T0 + 61_000),
+            fleet.status(),
         ]);
         assert.ok(closed.kind === "device");
         assert.deepStrictEqual(
@@ -71,8 +71,8 @@ describe("device states with 10,000 devices", function () {
     });
 
     it("stores every device and reads them all back", function () {
-        const restored = new DeviceFleet(config, JSON.parse(JSON.stringify(states.devicesToStore())));
-        assert.deepStrictEqual(restored.status(), states.status());
+        const restored = new DeviceFleet(config, JSON.parse(JSON.stringify(fleet.devicesToStore())));
+        assert.deepStrictEqual(restored.status(), fleet.status());
         assert.strictEqual(restored.deadlines().length, DEVICES - 1);
     });
 });

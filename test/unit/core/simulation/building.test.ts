@@ -37,7 +37,7 @@ interface Played {
     alarms: string[];
     /** What the core told of events it could not read fully (values nobody listed, access logs without a result). */
     notices: string[];
-    states: DeviceFleet;
+    fleet: DeviceFleet;
 }
 
 /**
@@ -45,9 +45,9 @@ interface Played {
  * body's shape, the signed time in whole seconds), the node's timers served on time; then an hour more.
  */
 function playThroughCore(simulation: Simulation, saved: Record<string, unknown>): Played {
-    const states = new DeviceFleet(parseDeviceStateConfig(saved));
+    const fleet = new DeviceFleet(parseDeviceStateConfig(saved));
     const deadlines = new Map<string, number>();
-    const played: Played = { alarms: [], notices: [], states };
+    const played: Played = { alarms: [], notices: [], fleet };
     const apply = (update: DeviceUpdate) => {
         for (const { topic, payload } of update.alarms) played.alarms.push(alarmLine(topic, payload.serialNumber, payload.active));
         if (update.deadline === null) deadlines.delete(update.serialNumber);
@@ -57,7 +57,7 @@ function playThroughCore(simulation: Simulation, saved: Record<string, unknown>)
         for (;;) {
             const [serialNumber, deadline] = [...deadlines].sort((a, b) => a[1] - b[1])[0] ?? [];
             if (serialNumber === undefined || deadline > now) return;
-            apply(states.due(serialNumber, deadline) ?? assert.fail(`a device ${serialNumber}`));
+            apply(fleet.due(serialNumber, deadline) ?? assert.fail(`a device ${serialNumber}`));
         }
     };
     for (const request of simulation.requests) {
@@ -65,7 +65,7 @@ function playThroughCore(simulation: Simulation, saved: Record<string, unknown>)
         settleUntil(now);
         const { event, payload } = identifyEvent(request.body);
         const alocity = { event, timestamp: Math.floor((START + request.at) / 1000), receivedAt: now, inferred: true };
-        const outcome = states.handle({ topic: event, payload, alocity }, now);
+        const outcome = fleet.handle({ topic: event, payload, alocity }, now);
         assert.ok(outcome.kind === "device", `${JSON.stringify(request)}: ${outcome.kind}`);
         played.notices.push(...outcome.notices.map((notice) => `${request.serialNumber}: ${JSON.stringify(notice)}`));
         apply(outcome);
@@ -115,7 +115,7 @@ function assertRun(simulation: Simulation, nodeSettings: Record<string, unknown>
     const played = playThroughCore(simulation, nodeSettings);
     assert.deepStrictEqual(played.notices, [], "every value is one the node's defaults list");
     assertAlarmsOfRun(played.alarms, simulation, { heldOpenElsewhere });
-    const records = (played.states.get(undefined) as DeviceRecord[]).sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
+    const records = (played.fleet.get(undefined) as DeviceRecord[]).sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
     assert.deepStrictEqual(
         records.map((record) => [record.serialNumber, record.alarms, record.door, record.lock, record.connected, record.lockdown === true]),
         doors.map((door) => [door.serialNumber, [], "closed", "locked", true, false]),
