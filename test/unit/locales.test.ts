@@ -113,15 +113,15 @@ function shorthandPrefix(text: string): string | undefined {
     return prefix === undefined ? undefined : `${prefix}.`;
 }
 
-/**
- * The messages a source names literally: in `_("...")`, in `data-i18n`, and, through its `t`, a text "group.name"
- * anywhere (e.g. either side of a condition) or any text given to `t` itself.
- */
 /** The first parts of the messages below a prefix: "log", "status"... for "alocity-webhook-in.". */
 function groupsBelow(prefix: string): Set<string> {
     return new Set([...MESSAGES].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length).split(".")[0]));
 }
 
+/**
+ * The messages a source names literally: in `_("...")`, in `data-i18n`, and, through its `t`, a text "group.name"
+ * anywhere (e.g. either side of a condition) or any text given to `t` itself.
+ */
 function literalKeys({ file, text }: Source): string[] {
     // A text "<type>.<group>...", a group being one of that type's (so "alocity-webhook-in.write", a permission, is not),
     // but the prefix a `t` is made with.

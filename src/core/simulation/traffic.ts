@@ -1,7 +1,7 @@
 /**
  * The events of a simulated building's doors, as Alocity sends them, and the stretches of a door's day they make up:
  * someone coming in, a denied attempt, and the incidents alocity-device-state raises alarms for. Knows nothing of
- * Node-RED or HTTP; core/building-simulation decides when each happens.
+ * Node-RED or HTTP; core/simulation/building decides when each happens.
  */
 import { ACCESS_RESULT_TYPES } from "../events/access-results";
 import type { AlarmCode } from "../device-state/record";
