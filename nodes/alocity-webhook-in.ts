@@ -4,6 +4,7 @@ import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/cor
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/webhook/signature";
 import { InvalidPathError } from "../src/core/webhook/paths";
 import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
+import { servePathVerdicts } from "../src/runtime/editor/path-verdicts";
 import type { HttpAnswer } from "../src/runtime/webhook/http/answers";
 import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
 import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
@@ -37,6 +38,7 @@ export = function (RED: NodeAPI) {
     const t = messagesOf(RED, "alocity-webhook-in");
     const testTargets = testEventTargets(RED);
     serveEditorCatalogue(RED);
+    servePathVerdicts(RED);
 
     function AlocityWebhookIn(this: NodeRedNode, def: WebhookInDef) {
         RED.nodes.createNode(this, def);

@@ -264,6 +264,15 @@ describe("alocity-webhook-in (test helper)", function () {
             });
         }
 
+        it("answers the edit dialog's question on a path with the verdict a node would get (path-verdict)", async function () {
+            await load();
+            const verdict = async (url: string) =>
+                (await helper.request().get("/alocity-webhook-in/path-verdict").query({ url }).expect(200)).body as unknown;
+            assert.deepStrictEqual(await verdict("/a b"), { url: "/a b", verdict: "invalid" });
+            assert.deepStrictEqual(await verdict("/hooks/:site"), { url: "/hooks/:site", verdict: "invalid" });
+            assert.deepStrictEqual(await verdict("hooks/alocity/"), { url: "hooks/alocity/", verdict: "ok" });
+        });
+
         it("serves a path given without its leading slash, or with a trailing one", async function () {
             await load(webhookFlow({ url: "hooks/alocity/" }));
             await webhookPost("/hooks/alocity", SAMPLE_EVENTS["door.state"]).expect(200);

@@ -20,6 +20,9 @@ import type { BodyProblem } from "./http/request-body";
 import type { NodeAPI } from "../shared/node-red";
 import { PathOwners, type PathOwner } from "./path-owners";
 
+/** What the runtime makes of a node's `url`: a path it may serve, or why not (InvalidPathError's reasons). */
+export type PathVerdict = "ok" | InvalidPathError["reason"];
+
 /** The parts of the runtime the routes use. */
 export type RoutesHost = Pick<NodeAPI, "httpNode" | "httpAdmin" | "events" | "hooks" | "settings" | "log" | "_">;
 
@@ -76,10 +79,7 @@ export class WebhookRoutes {
 
     /** Claims a path for an owner: it serves the path now, or as soon as the nodes before it let go. */
     claim(url: string, owner: PathOwner): PathClaim {
-        const path = normalisePath(url);
-        if (this.belongsToEditor(path)) {
-            throw new InvalidPathError(path, "editor");
-        }
+        const path = this.servablePath(url);
         const key = pathKey(path, this.matching);
         const endpoint = this.endpoints.get(key) ?? this.addEndpoint(path, key);
         endpoint.owners.claim(owner);
@@ -95,6 +95,22 @@ export class WebhookRoutes {
                 }
             },
         };
+    }
+
+    /**
+     * Whether a node's `url` may be served (whoever serves it now): "ok", or why not, "invalid" or "editor", as a node
+     * claiming it would be told. The edit dialog asks the runtime for this verdict (src/runtime/editor/path-verdicts.ts).
+     */
+    verdictOn(url: string): PathVerdict {
+        try {
+            this.servablePath(url);
+            return "ok";
+        } catch (error) {
+            if (error instanceof InvalidPathError) {
+                return error.reason;
+            }
+            throw error;
+        }
     }
 
     /** Sends a request through a path's owner as if it had come over HTTP (the editor's test action). */
@@ -184,6 +200,15 @@ export class WebhookRoutes {
             this.host.log.error(this.host._("alocity-webhook-in.log.internal-error", { path: endpoint.owners.path, error: String(error) }));
             return ROUTE_ANSWERS.internalError;
         }
+    }
+
+    /** A node's `url` as the path it serves; throws InvalidPathError when it is not literal or belongs to the editor. */
+    private servablePath(url: string): string {
+        const path = normalisePath(url);
+        if (this.belongsToEditor(path)) {
+            throw new InvalidPathError(path, "editor");
+        }
+        return path;
     }
 
     /**
