@@ -11,7 +11,7 @@ import { webhookRoutesFor, type PathVerdict, type RoutesHost } from "../webhook/
 const PATH_VERDICT_ROUTE = "/alocity-webhook-in/path-verdict";
 const PATH_VERDICT_PERMISSION = "alocity-webhook-in.read";
 
-export interface PathVerdictAnswer {
+interface PathVerdictAnswer {
     url: string;
     verdict: PathVerdict;
 }
