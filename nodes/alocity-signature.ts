@@ -1,6 +1,5 @@
 import type { AlocitySignatureDef, AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
-import { parseTolerance } from "../src/runtime/webhook/signature-config";
-import { DEFAULT_TOLERANCE_SECONDS } from "../src/core/webhook/signature";
+import { DEFAULT_TOLERANCE_SECONDS, parseTolerance } from "../src/core/webhook/tolerance";
 import type { NodeAPI, NodeRedNode } from "../src/runtime/shared/node-red";
 
 export = function (RED: NodeAPI) {

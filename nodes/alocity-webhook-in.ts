@@ -1,7 +1,8 @@
 import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/webhook/body-limit";
 import { LogThrottle } from "../src/core/shared/log-throttle";
 import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/webhook/receiver";
-import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER } from "../src/core/webhook/signature";
+import { SIGNATURE_HEADER } from "../src/core/webhook/signature";
+import { DEFAULT_TOLERANCE_SECONDS } from "../src/core/webhook/tolerance";
 import { InvalidPathError } from "../src/core/webhook/paths";
 import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
 import { servePathVerdicts } from "../src/runtime/editor/path-verdicts";

@@ -2,14 +2,8 @@
  * node-red-contrib-alocity as a library: the very signing, verification and event code the nodes use,
  * for a function node or another program.
  */
-export {
-    sign,
-    verify,
-    parseSignatureHeader,
-    computeSignature,
-    SIGNATURE_HEADER,
-    DEFAULT_TOLERANCE_SECONDS,
-} from "./core/webhook/signature";
+export { sign, verify, parseSignatureHeader, computeSignature, SIGNATURE_HEADER } from "./core/webhook/signature";
+export { DEFAULT_TOLERANCE_SECONDS } from "./core/webhook/tolerance";
 export type { VerifyOptions, VerifyResult, RejectionReason, ParsedSignatureHeader, HeaderParseResult } from "./core/webhook/signature";
 export { EVENT_CODES, KNOWN_VALUES, isEventCode, isKnownEventCode } from "./core/events/catalogue";
 export { identifyEvent, inferEventFromShape, unwrapEnvelope } from "./core/events/event-shapes";

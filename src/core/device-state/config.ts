@@ -40,10 +40,15 @@ export const DEVICE_STATE_DEFAULTS = {
     silentAfter: 0,
 } as const;
 
-/** A number of seconds (a number or numeric text, at least 0) in ms; the fallback for anything else. */
-function durationMs(value: unknown, fallbackSeconds: number): number {
+/** A saved number of seconds (a number or numeric text, at least 0); undefined for anything else. */
+export function readSeconds(value: unknown): number | undefined {
     const seconds = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-    return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallbackSeconds * 1000;
+    return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+/** A saved number of seconds in ms; the fallback for anything that is not one (see readSeconds). */
+function durationMs(value: unknown, fallbackSeconds: number): number {
+    return (readSeconds(value) ?? fallbackSeconds) * 1000;
 }
 
 /** A comma-separated list of values; the fallback's when it has none. */

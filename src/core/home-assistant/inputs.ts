@@ -7,6 +7,7 @@ import type { DeviceRecord } from "../device-state/record";
 import { readDeviceRecord } from "../device-state/stored-device";
 import { isJsonObject } from "../shared/value-readers";
 import { bridgeTopic, type TopicRoots } from "./components";
+import { mqttWildcardIn } from "./topic-settings";
 
 export interface HomeAssistantSettings extends TopicRoots {
     /** Where Home Assistant says `online` when it starts (its MQTT integration's birth message). */
@@ -23,7 +24,7 @@ export interface SavedSettings {
 const DEFAULT_BIRTH_TOPIC = "homeassistant/status";
 
 function refuseWildcard(property: string, topic: string): string {
-    const wildcard = /[+#]/.exec(topic)?.[0];
+    const wildcard = mqttWildcardIn(topic);
     if (wildcard !== undefined) {
         throw new Error(`The ${property} "${topic}" contains the MQTT wildcard "${wildcard}", which a published topic cannot hold.`);
     }

@@ -1,10 +1,8 @@
 import { createHmac, timingSafeEqual } from "crypto";
+import { DEFAULT_TOLERANCE_SECONDS } from "./tolerance";
 
 /** The header Alocity signs every webhook request with (HTTP header names are case-insensitive). */
 export const SIGNATURE_HEADER = "alocity-signature";
-
-/** Seconds a signed timestamp may differ from the receiver's clock unless configured otherwise. */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const SHA256_BYTES = 32;
 /** Standard base64 of exactly 32 bytes: 43 characters and one `=` of padding. */

@@ -1,4 +1,3 @@
-import { DEFAULT_TOLERANCE_SECONDS } from "../../core/webhook/signature";
 import type { NodeDef, NodeRedNode } from "../shared/node-red";
 
 export interface AlocitySignatureDef extends NodeDef {
@@ -11,12 +10,4 @@ export interface AlocitySignatureNode extends NodeRedNode {
     tolerance: number;
     /** The keys a signature may be made with: the secret, then the previous secret; empty when none is set. */
     secrets: string[];
-}
-
-export function parseTolerance(value: unknown): number | undefined {
-    if (value === undefined || value === null || value === "") {
-        return DEFAULT_TOLERANCE_SECONDS;
-    }
-    const seconds = Number(value);
-    return Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 }

@@ -38,6 +38,8 @@ interface NodeDefinition {
     set?: { module: string };
 }
 interface RedEditor {
+    /** Translates a message key of the editor's catalogues. */
+    _(key: string, substitutions?: object): string;
     nodes: {
         eachNode(callback: (node: EditorNode) => void): void;
         eachConfig(callback: (node: EditorNode) => void): void;

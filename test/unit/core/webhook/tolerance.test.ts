@@ -1,11 +1,18 @@
 import assert from "assert";
-import { parseTolerance } from "../../../../src/runtime/webhook/signature-config";
+import { parseTolerance } from "../../../../src/core/webhook/tolerance";
 
 describe("alocity-signature tolerance", function () {
     it("takes whole seconds, 0 or more, and 300 when unset", function () {
         assert.deepStrictEqual(
-            [parseTolerance(undefined), parseTolerance(""), parseTolerance(0), parseTolerance("60"), parseTolerance(300)],
-            [300, 300, 0, 60, 300],
+            [
+                parseTolerance(undefined),
+                parseTolerance(""),
+                parseTolerance(0),
+                parseTolerance("60"),
+                parseTolerance(300),
+                parseTolerance("1e3"),
+            ],
+            [300, 300, 0, 60, 300, 1000],
         );
     });
     it("refuses what is not a whole number of seconds, rather than rounding it to 0 (off)", function () {

@@ -1,0 +1,76 @@
+// The runtime's rules as the build puts them into the editor's files (scripts/build.js, src/core/editor/rules.ts):
+// read from a built dialog, they judge a saved setting as the runtime does.
+import assert from "assert";
+import fs from "fs";
+import path from "path";
+import vm from "vm";
+import { parseDeviceStateConfig, DEVICE_STATE_DEFAULTS } from "../../../../src/core/device-state/config";
+import { parseSettings } from "../../../../src/core/home-assistant/inputs";
+import { parseTolerance } from "../../../../src/core/webhook/tolerance";
+import { packageDir } from "../../../support/modules";
+
+interface BuiltRules {
+    parseTolerance(value: unknown): number | undefined;
+    readSeconds(value: unknown): number | undefined;
+    mqttWildcardIn(value: unknown): string | undefined;
+}
+
+const BUNDLE_START = "var runtimeRules = ";
+const BUNDLE_END = 'return load("editor/rules");\n})()';
+
+/** The rules built into dist/nodes/<file>, evaluated as the editor does. */
+function builtRules(file: string): BuiltRules {
+    const html = fs.readFileSync(path.join(packageDir, "dist", "nodes", file), "utf8");
+    const start = html.indexOf(BUNDLE_START);
+    const end = html.indexOf(BUNDLE_END, start);
+    assert.ok(start >= 0 && end > start, `${file} has the runtime's rules built in`);
+    return vm.runInNewContext(html.slice(start + BUNDLE_START.length, end + BUNDLE_END.length)) as BuiltRules;
+}
+
+/** Saved values of every kind a flow may hold (numbers, numeric text, text, empty, nothing). */
+const VALUES: unknown[] = [undefined, null, "", " ", 0, 60, "60", " 60 ", "1e3", 0.5, "0.5", -1, "-1", "abc", "12s", Infinity, true];
+
+describe("the runtime's rules built into the edit dialogs", function () {
+    it("alocity-signature's dialog takes the tolerances the runtime takes, and only those", function () {
+        const rules = builtRules("alocity-signature.html");
+        for (const value of VALUES) {
+            assert.strictEqual(rules.parseTolerance(value), parseTolerance(value), String(value));
+        }
+        assert.strictEqual(rules.parseTolerance(""), 300, "empty: the default");
+        assert.strictEqual(rules.parseTolerance("1e3"), 1000);
+    });
+
+    it("alocity-device-state's dialog takes the numbers of seconds the runtime uses, and only those", function () {
+        const rules = builtRules("alocity-device-state.html");
+        const fallbackMs = DEVICE_STATE_DEFAULTS.heldOpen * 1000;
+        for (const value of VALUES) {
+            const seconds = rules.readSeconds(value);
+            const used = parseDeviceStateConfig({ heldOpen: value }).heldOpenMs;
+            assert.strictEqual(used, seconds === undefined ? fallbackMs : seconds * 1000, String(value));
+        }
+        assert.deepStrictEqual(
+            ["7", " 2.5 ", "", "abc", -3].map((value) => rules.readSeconds(value)),
+            [7, 2.5, undefined, undefined, undefined],
+        );
+    });
+
+    it("alocity-home-assistant's dialog refuses the topic settings the runtime refuses, and only those", function () {
+        const rules = builtRules("alocity-home-assistant.html");
+        const topics: unknown[] = ["homeassistant", " site/doors/ ", "home/+", "alocity/#", "a+b", "", undefined, 5];
+        for (const property of ["prefix", "base", "birthTopic"]) {
+            for (const topic of topics) {
+                let refused = false;
+                try {
+                    parseSettings({ [property]: topic });
+                } catch {
+                    refused = true;
+                }
+                assert.strictEqual(rules.mqttWildcardIn(topic) !== undefined, refused, `${property} ${String(topic)}`);
+            }
+        }
+        assert.deepStrictEqual(
+            ["home/+", "alocity/#", "alocity"].map((topic) => rules.mqttWildcardIn(topic)),
+            ["+", "#", undefined],
+        );
+    });
+});
