@@ -1,15 +1,11 @@
 // The Doors sidebar (node-red-contrib-alocity): every record of every deployed alocity-device-state node, kept up to
 // date. The records come only from GET alocity-doors (which checks the user's permission); Node-RED's comms, which
 // every connected editor receives, only say which node and which serial numbers changed, and the node's version.
-// alocity-device-state's editor file calls add in onpaletteadd and remove in onpaletteremove.
+// alocity-device-state's editor file calls add in onpaletteadd, handing it the feed's names from the runtime's rules
+// (src/core/editor/doors-names.ts: route, permission, nodesTopic, changesTopic), and remove in onpaletteremove.
 (function () {
     "use strict";
-    // As src/runtime/editor/doors-feed.ts names them (test/unit/runtime/editor/doors-feed.test.ts checks that they match).
     var TAB = "alocity-doors";
-    var ROUTE = "alocity-doors";
-    var PERMISSION = "alocity-device-state.read";
-    var NODES_TOPIC = "alocity-doors/nodes";
-    var CHANGES_TOPIC = "alocity-doors/changes";
     /** Past this many changed devices, a node's records are fetched whole (a URL stays short). */
     var MAX_SERIALS = 100;
     var TICK_MS = 1000;
@@ -19,8 +15,9 @@
 
     var sidebar;
 
-    function Sidebar(translate) {
+    function Sidebar(translate, names) {
         var self = this;
+        this.names = names;
         this.t = function (key, substitutions) {
             return translate("alocity-device-state." + key, substitutions);
         };
@@ -126,7 +123,7 @@
         if (scope === undefined) return;
         var self = this;
         var data = scope.all ? {} : { node: scope.id, serial: scope.serials || [] };
-        this.request = $.ajax({ url: ROUTE, data: data, traditional: true, dataType: "json", cache: false });
+        this.request = $.ajax({ url: this.names.route, data: data, traditional: true, dataType: "json", cache: false });
         this.request
             .done(function (answer) {
                 self.request = null;
@@ -179,9 +176,9 @@
         if (this.request) this.request.abort();
     };
 
-    function add(translate) {
-        if (sidebar || !RED.user.hasPermission(PERMISSION)) return;
-        sidebar = new Sidebar(translate);
+    function add(translate, names) {
+        if (sidebar || !RED.user.hasPermission(names.permission)) return;
+        sidebar = new Sidebar(translate, names);
         sidebar.styles = $("<link>", { rel: "stylesheet", href: (RED.settings.apiRootUrl || "") + STYLES }).appendTo("head");
         RED.sidebar.addTab({
             id: TAB,
@@ -196,15 +193,15 @@
         RED.actions.add("alocity:show-doors-tab", function () {
             RED.sidebar.show(TAB);
         });
-        RED.comms.subscribe(NODES_TOPIC, sidebar.onNodes);
-        RED.comms.subscribe(CHANGES_TOPIC, sidebar.onChanges);
+        RED.comms.subscribe(names.nodesTopic, sidebar.onNodes);
+        RED.comms.subscribe(names.changesTopic, sidebar.onChanges);
         RED.events.on("sidebar:resize", sidebar.pumpSoon);
     }
 
     function remove() {
         if (!sidebar) return;
-        RED.comms.unsubscribe(NODES_TOPIC, sidebar.onNodes);
-        RED.comms.unsubscribe(CHANGES_TOPIC, sidebar.onChanges);
+        RED.comms.unsubscribe(sidebar.names.nodesTopic, sidebar.onNodes);
+        RED.comms.unsubscribe(sidebar.names.changesTopic, sidebar.onChanges);
         RED.events.off("sidebar:resize", sidebar.pumpSoon);
         RED.actions.remove("alocity:show-doors-tab");
         RED.sidebar.removeTab(TAB);

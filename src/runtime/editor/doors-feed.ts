@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { performance } from "perf_hooks";
 import { ChangeNotices, type ChangedSerials, type NoticeClock } from "../../core/editor/change-notices";
+import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE } from "../../core/editor/doors-names";
 import type { DeviceRecord } from "../../core/device-state/record";
 import { serialKey } from "../../core/events/event-values";
 import { flowStateOf, type FlowState } from "../shared/flow-state";
@@ -13,11 +14,9 @@ import type { NodeAPI } from "../shared/node-red";
  * - DOORS_NODES_TOPIC (retained, so sent again to an editor each time it connects): `{ nodes: [{ id, version }] }`;
  * - DOORS_CHANGES_TOPIC: `{ id, version, serials }`, the serial numbers that changed (null: any may have), batched.
  * A node's version is new each time it starts (each deploy), and larger than any before it in this process.
+ * The names are src/core/editor/doors-names.ts's, which the sidebar is handed too.
  */
-export const DOORS_ROUTE = "/alocity-doors";
-export const DOORS_PERMISSION = "alocity-device-state.read";
-export const DOORS_NODES_TOPIC = "alocity-doors/nodes";
-export const DOORS_CHANGES_TOPIC = "alocity-doors/changes";
+export { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE };
 /** The most `node` and `serial` parameters a request may give. */
 export const MAX_QUERY_VALUES = 1000;
 

@@ -7,20 +7,24 @@ import vm from "vm";
 import { parseDeviceStateConfig, DEVICE_STATE_DEFAULTS } from "../../../../src/core/device-state/config";
 import { parseSettings } from "../../../../src/core/home-assistant/inputs";
 import { parseTolerance } from "../../../../src/core/webhook/tolerance";
+import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE } from "../../../../src/runtime/editor/doors-feed";
 import { packageDir } from "../../../support/modules";
 
 interface BuiltRules {
     parseTolerance(value: unknown): number | undefined;
     readSeconds(value: unknown): number | undefined;
     mqttWildcardIn(value: unknown): string | undefined;
+    DOORS_SIDEBAR_NAMES: Record<string, string>;
 }
 
 const BUNDLE_START = "var runtimeRules = ";
 const BUNDLE_END = 'return load("editor/rules");\n})()';
 
+const builtFile = (file: string) => fs.readFileSync(path.join(packageDir, "dist", "nodes", file), "utf8");
+
 /** The rules built into dist/nodes/<file>, evaluated as the editor does. */
 function builtRules(file: string): BuiltRules {
-    const html = fs.readFileSync(path.join(packageDir, "dist", "nodes", file), "utf8");
+    const html = builtFile(file);
     const start = html.indexOf(BUNDLE_START);
     const end = html.indexOf(BUNDLE_END, start);
     assert.ok(start >= 0 && end > start, `${file} has the runtime's rules built in`);
@@ -72,5 +76,18 @@ describe("the runtime's rules built into the edit dialogs", function () {
             ["home/+", "alocity/#", "alocity"].map((topic) => rules.mqttWildcardIn(topic)),
             ["+", "#", undefined],
         );
+    });
+
+    it("hands the Doors sidebar the route, permission and topics of the runtime's Doors feed; the sidebar has no copy", function () {
+        const rules = builtRules("alocity-device-state.html");
+        assert.deepStrictEqual(
+            { ...rules.DOORS_SIDEBAR_NAMES },
+            { route: DOORS_ROUTE.slice(1), permission: DOORS_PERMISSION, nodesTopic: DOORS_NODES_TOPIC, changesTopic: DOORS_CHANGES_TOPIC },
+        );
+        assert.match(builtFile("alocity-device-state.html"), /window\.alocityDoors\.add\(this\._, runtimeRules\.DOORS_SIDEBAR_NAMES\)/);
+        const sidebar = fs.readFileSync(path.join(packageDir, "resources", "doors-sidebar.js"), "utf8");
+        for (const name of [DOORS_PERMISSION, DOORS_NODES_TOPIC, DOORS_CHANGES_TOPIC]) {
+            assert.ok(!sidebar.includes(`"${name}"`), `resources/doors-sidebar.js names "${name}" itself`);
+        }
     });
 });

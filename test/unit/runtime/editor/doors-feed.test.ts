@@ -3,8 +3,6 @@
 import assert from "assert/strict";
 import { EventEmitter } from "events";
 import express, { type RequestHandler } from "express";
-import fs from "fs";
-import path from "path";
 import supertest from "supertest";
 import { parseDeviceStateConfig } from "../../../../src/core/device-state/config";
 import { DeviceFleet } from "../../../../src/core/device-state/fleet";
@@ -20,7 +18,6 @@ import {
 } from "../../../../src/runtime/editor/doors-feed";
 import type { NodeAPI } from "../../../../src/runtime/shared/node-red";
 import { ManualClock } from "../../../support/manual-clock";
-import { packageDir } from "../../../support/real-node-red";
 import { eventually } from "../../../support/wait";
 
 interface Published {
@@ -204,14 +201,5 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
             () => `the nodes told once flows stay stopped, now ${JSON.stringify(ids())}`,
         );
         assert.deepEqual(ids().at(-1), [], "no group is shown for records no node keeps any more");
-    });
-
-    it("the sidebar's script names the route, permission and topics the runtime uses", function () {
-        const script = fs.readFileSync(path.join(packageDir, "resources", "doors-sidebar.js"), "utf8");
-        const constant = (name: string) => new RegExp(`var ${name} = "([^"]*)";`).exec(script)?.[1];
-        assert.deepEqual(
-            [constant("ROUTE"), constant("PERMISSION"), constant("NODES_TOPIC"), constant("CHANGES_TOPIC")],
-            [DOORS_ROUTE.slice(1), DOORS_PERMISSION, DOORS_NODES_TOPIC, DOORS_CHANGES_TOPIC],
-        );
     });
 });
