@@ -1,6 +1,8 @@
 // The Doors sidebar (node-red-contrib-alocity): every record of every deployed alocity-device-state node, kept up to
 // date. The records come only from GET alocity-doors (which checks the user's permission); Node-RED's comms, which
 // every connected editor receives, only say which node and which serial numbers changed, and the node's version.
+// Showing the tab (choosing it, opening the sidebar) fetches everything, as does a reconnection; while the tab is
+// shown, only what changed is fetched.
 // alocity-device-state's editor file calls add in onpaletteadd, handing it the feed's names from the runtime's rules
 // (src/core/editor/doors-names.ts: route, permission, nodesTopic, changesTopic), and remove in onpaletteremove.
 (function () {
@@ -56,21 +58,38 @@
         this.onChanges = function (topic, notice) {
             self.changed(notice);
         };
-        this.pumpSoon = function () {
+        /** Whether the tab was shown when last looked at: shown again, it fetches everything. */
+        this.shown = false;
+        // The tab chosen, or the sidebar opened, closed or resized: looked at once that is done (on the next turn).
+        this.onChosen = function () {
             setTimeout(function () {
-                self.pump();
+                self.look(true);
+            }, 0);
+        };
+        this.onResize = function () {
+            setTimeout(function () {
+                self.look(false);
             }, 0);
         };
         this.ticker = setInterval(function () {
-            if (self.visible()) {
-                self.view.tick();
-                self.pump();
-            }
+            if (self.look(false)) self.view.tick();
         }, TICK_MS);
     }
 
     Sidebar.prototype.visible = function () {
         return this.content.is(":visible");
+    };
+
+    /**
+     * Whether the tab is shown. Chosen (`chosen`) or shown again, it fetches everything, as on opening the editor and
+     * after a reconnection; while shown, it keeps up with what changed.
+     */
+    Sidebar.prototype.look = function (chosen) {
+        var visible = this.visible();
+        if (visible && (chosen || !this.shown)) this.pending = { all: true, nodes: Object.create(null) };
+        this.shown = visible;
+        if (visible) this.pump();
+        return visible;
     };
 
     Sidebar.prototype.now = function () {
@@ -188,21 +207,21 @@
             content: sidebar.content,
             enableOnEdit: true,
             action: "alocity:show-doors-tab",
-            onchange: sidebar.pumpSoon,
+            onchange: sidebar.onChosen,
         });
         RED.actions.add("alocity:show-doors-tab", function () {
             RED.sidebar.show(TAB);
         });
         RED.comms.subscribe(names.nodesTopic, sidebar.onNodes);
         RED.comms.subscribe(names.changesTopic, sidebar.onChanges);
-        RED.events.on("sidebar:resize", sidebar.pumpSoon);
+        RED.events.on("sidebar:resize", sidebar.onResize);
     }
 
     function remove() {
         if (!sidebar) return;
         RED.comms.unsubscribe(sidebar.names.nodesTopic, sidebar.onNodes);
         RED.comms.unsubscribe(sidebar.names.changesTopic, sidebar.onChanges);
-        RED.events.off("sidebar:resize", sidebar.pumpSoon);
+        RED.events.off("sidebar:resize", sidebar.onResize);
         RED.actions.remove("alocity:show-doors-tab");
         RED.sidebar.removeTab(TAB);
         sidebar.close();

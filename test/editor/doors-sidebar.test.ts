@@ -31,6 +31,8 @@ const BUILDING: Building = {
     ],
 };
 const FORGET = { id: "doors-forget", serial: "ALO-D-02" };
+/** A flow of nothing, to be on when the node is revealed. */
+const ELSEWHERE = "doors-elsewhere";
 /** A device with no configured name: its card shows the serial number alone. */
 const UNNAMED = "ALO-D-99";
 
@@ -60,7 +62,7 @@ const LAST_SEEN = 5;
 
 describe("the Doors sidebar (chromium)", function () {
     this.timeout(180000);
-    const session = useEditorSession({ flows: buildingFlow(BUILDING, FORGET) });
+    const session = useEditorSession({ flows: [...buildingFlow(BUILDING, FORGET), { id: ELSEWHERE, type: "tab", label: "Elsewhere" }] });
     let editor: Editor;
     const send = (...events: object[]) => sendToBuilding(session.nodeRed.url, BUILDING, events);
     /** The browser's requests for records, by URL. */
@@ -262,6 +264,40 @@ describe("the Doors sidebar (chromium)", function () {
             BUILDING.node,
             (all) => all.length === 3 && !all.some((row) => row.serial === FORGET.serial),
             "the back door's card gone",
+        );
+    });
+
+    it("fetches everything when the tab is shown again: chosen after another tab, or in the sidebar opened again", async function () {
+        const fetchedAll = (from: number) => fetches.slice(from).some((url) => !new URL(url).searchParams.has("node"));
+        const doors = editor.page.locator(".alocity-doors");
+        await editor.evaluate(() => RED.sidebar.show("debug"));
+        await doors.waitFor({ state: "hidden" });
+        let before = fetches.length;
+        await showDoorsTab(editor);
+        await eventually(
+            () => fetchedAll(before),
+            () => `everything fetched on choosing the tab: ${fetches.slice(before).join("\n")}`,
+        );
+
+        await editor.evaluate(() => RED.menu.setSelected("menu-item-sidebar", false));
+        await doors.waitFor({ state: "hidden" });
+        before = fetches.length;
+        await editor.evaluate(() => RED.menu.setSelected("menu-item-sidebar", true));
+        await doors.waitFor({ state: "visible" });
+        await eventually(
+            () => fetchedAll(before),
+            () => `everything fetched on opening the sidebar: ${fetches.slice(before).join("\n")}`,
+        );
+    });
+
+    it("reveals the node in its flow when its group's header is clicked", async function () {
+        await editor.evaluate((tab) => RED.workspaces.show(tab), ELSEWHERE);
+        await editor.page.locator(`.alocity-doors-group[data-node="${BUILDING.node}"] .alocity-doors-group-header`).click();
+        await editor.page.waitForFunction(
+            ({ tab, id }) =>
+                RED.workspaces.active() === tab &&
+                !!document.querySelector(`g.red-ui-flow-node-group[id="${id}"] .red-ui-flow-node-highlighted`),
+            { tab: BUILDING.tab, id: BUILDING.node },
         );
     });
 
