@@ -5,6 +5,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { accessTokens, type AdminUser } from "../../support/admin-auth";
 import { signedPost, type HttpAnswer } from "../../support/requests";
 import { useNodeRed, type NodeRedProcess, type StartOptions } from "../../support/real-node-red";
 import type { FlowNode } from "../../support/test-flows";
@@ -52,6 +53,8 @@ interface RedEditor {
         version(): string;
     };
     workspaces: { active(): string; show(id: string): void };
+    sidebar: { containsTab(id: string): boolean; show(id: string): void };
+    menu: { setSelected(id: string, state: boolean): void };
     editor: { validateNode(node: EditorNode): boolean };
     history: { pop(): void };
     view: {
@@ -174,10 +177,11 @@ export interface EditorSession {
 
 /**
  * Registers a mocha suite's hooks for driving the editor. Before: a real Node-RED with default settings (and
- * `flows` deployed, if given), chromium, and the editor open. On a failed test: a screenshot failed-<title>.png and
- * the page's errors. After: chromium closed and Node-RED stopped, also when something failed.
+ * `flows` deployed, if given), chromium, and the editor open (signed in as `user`, when Node-RED has adminAuth in its
+ * `settings`). On a failed test: a screenshot failed-<title>.png and the page's errors. After: chromium closed and
+ * Node-RED stopped, also when something failed.
  */
-export function useEditorSession(options: StartOptions & { flows?: readonly FlowNode[] } = {}): EditorSession {
+export function useEditorSession(options: StartOptions & { flows?: readonly FlowNode[]; user?: AdminUser } = {}): EditorSession {
     let browser: Chromium | undefined;
     let editor: Editor | undefined;
     // After hooks run in the order they are registered: chromium closes before Node-RED stops.
@@ -188,7 +192,9 @@ export function useEditorSession(options: StartOptions & { flows?: readonly Flow
     const runtime = useNodeRed(options);
     before(async function () {
         browser = await launchChromium();
-        editor = await Editor.open(browser.context, runtime.nodeRed);
+        const user = options.user;
+        const token = user && (await accessTokens(runtime.nodeRed, [user]))[user.username];
+        editor = await Editor.open(browser.context, runtime.nodeRed, token);
     });
     afterEach(async function () {
         const test = this.currentTest;
@@ -224,14 +230,31 @@ export class Editor {
         page.on("pageerror", (error) => this.browserErrors.push(error.message));
     }
 
-    /** Opens the editor as a returning user would see it (as `npm start` does): no modal stands in the way. */
-    static async open(context: BrowserContext, nodeRed: NodeRedProcess): Promise<Editor> {
-        await nodeRed.answerFirstRunQuestions();
+    /**
+     * Opens the editor as a returning user would see it (as `npm start` does): no modal stands in the way. With an
+     * access token (adminAuth), signed in with it (see signIn); the first-run questions are then left to that user.
+     */
+    static async open(context: BrowserContext, nodeRed: NodeRedProcess, token?: string): Promise<Editor> {
         const page = context.pages()[0] || (await context.newPage());
         const editor = new Editor(page, nodeRed);
+        if (token !== undefined) {
+            await editor.signIn(token);
+            return editor;
+        }
+        await nodeRed.answerFirstRunQuestions();
         await page.goto(nodeRed.url + "/", { timeout: 120000 });
         await editor.loaded();
         return editor;
+    }
+
+    /**
+     * Loads the editor signed in with an access token, as the editor takes one (`?access_token=`, then kept); the
+     * editor reads the token as written in the URL, undecoded.
+     */
+    async signIn(token: string): Promise<void> {
+        await this.page.goto(`${this.nodeRed.url}/?access_token=${token}`, { timeout: 120000 });
+        await this.page.waitForURL((url) => !url.search.includes("access_token"), { timeout: 120000 });
+        await this.loaded();
     }
 
     /** Loads the editor again (e.g. after changing what the page may fetch) and waits until it is ready. */
