@@ -218,12 +218,26 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
         });
 
         it(`requires ${PERMISSION}: without it the answer is 403 and nothing is sent`, async function () {
-            assert.deepStrictEqual(asked, [PERMISSION, "alocity-catalogue.read"], "the test event and the editor's catalogue");
+            assert.deepStrictEqual(
+                asked,
+                [PERMISSION, "alocity-catalogue.read", "alocity-webhook-in.read"],
+                "the test event, the editor's catalogue and the path verdicts",
+            );
             const received = await receivedDuring(async () => {
                 const res = await sendTestEvent("in", { event: "door.state" });
                 assert.strictEqual(res.status, 403);
             });
             assert.strictEqual(received.length, 0);
+        });
+
+        it("answers the dialog's path verdicts only with alocity-webhook-in.read", async function () {
+            const verdict = "/alocity-webhook-in/path-verdict?url=%2Falocity";
+            await helper.request().get(verdict).expect(403);
+            await helper
+                .request()
+                .get(verdict)
+                .set("X-Test-Permission", "alocity-webhook-in.read")
+                .expect(200, { url: "/alocity", verdict: "ok" });
         });
 
         it(`with ${PERMISSION} the event is sent`, async function () {
