@@ -1,9 +1,10 @@
 // What the editor files of this package's flow nodes share: how a node shows in the palette and the workspace (its
 // category and colour, its palette label, and its label: its name, else its catalogue's, in italics when named), and
-// how a dialog's editable list fills the height the other rows leave it; the runtime's catalogue.
+// how a dialog's editable list fills the height the other rows leave it; the runtime's catalogue and path verdicts.
 (function () {
     if (window.AlocityEditor) return;
     var catalogue = null;
+    var pathVerdicts = {};
     window.AlocityEditor = {
         /** The runtime's catalogue (src/runtime/editor/catalogue.ts): asked for once per editor, again after a failure. */
         catalogue: function () {
@@ -11,6 +12,22 @@
                 catalogue = $.getJSON("alocity-catalogue");
             }
             return catalogue;
+        },
+        /**
+         * The runtime's verdict on a webhook url (src/runtime/editor/path-verdicts.ts): "ok", "invalid" or "editor";
+         * undefined until it is here, or when it cannot be had. Only the runtime knows every route its admin API
+         * answers (this package's Doors, another package's endpoint). Asked once per url; `arrived(url)` once it is here.
+         */
+        pathVerdict: function (url, arrived) {
+            var key = String(url === undefined || url === null ? "" : url);
+            var asked = pathVerdicts[key];
+            if (asked === undefined) {
+                asked = pathVerdicts[key] = $.getJSON("alocity-webhook-in/path-verdict", { url: key });
+                asked.done(function () {
+                    arrived(key);
+                });
+            }
+            return asked.state() === "resolved" ? asked.responseJSON.verdict : undefined;
         },
         /** A node type's definition for RED.nodes.registerType: what every flow node shows alike, and `definition`. */
         nodeType: function (type, definition) {
