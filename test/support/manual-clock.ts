@@ -34,30 +34,4 @@ export class ManualClock implements NoticeClock {
     pending(): number {
         return this.timers.filter((timer) => !timer.cancelled).length;
     }
-
-    /**
-     * Runs `section` (synchronous: nothing else runs meanwhile) with the global setTimeout and clearTimeout on this
-     * clock, for code that takes its timers from the globals; they are given back after.
-     */
-    drivingGlobalTimers(section: () => void): void {
-        const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
-        const cancels = new Map<unknown, () => void>();
-        const fakeSetTimeout = (run: () => void, delayMs = 0) => {
-            const handle = { ref: () => handle, unref: () => handle, hasRef: () => false };
-            cancels.set(handle, this.after(delayMs, run));
-            return handle;
-        };
-        const fakeClearTimeout = (handle: unknown) => {
-            const cancel = cancels.get(handle);
-            if (cancel) cancel();
-            else real.clearTimeout(handle as NodeJS.Timeout);
-        };
-        globalThis.setTimeout = fakeSetTimeout as unknown as typeof setTimeout;
-        globalThis.clearTimeout = fakeClearTimeout;
-        try {
-            section();
-        } finally {
-            Object.assign(globalThis, real);
-        }
-    }
 }

@@ -103,7 +103,10 @@ export class DoorsFeed {
     private readonly flows: FlowState;
 
     /** Told of the nodes as flows start, and as they stop for good (a node closed meanwhile is no longer shown). */
-    constructor(private readonly RED: Pick<NodeAPI, "comms" | "events">) {
+    constructor(
+        private readonly RED: Pick<NodeAPI, "comms" | "events">,
+        private readonly clock: NoticeClock = CLOCK,
+    ) {
         this.flows = flowStateOf(RED.events);
         this.flows.onChange((state) => {
             if (state !== "deploying") this.publishNodes();
@@ -115,7 +118,7 @@ export class DoorsFeed {
         const entry: FeedEntry = { name: node.name ?? "", version: nextVersion(), records };
         this.nodes.set(node.id, entry);
         const publish = (serials: ChangedSerials) => this.publish(DOORS_CHANGES_TOPIC, { id: node.id, version: entry.version, serials });
-        const notices = new ChangeNotices(publish, CLOCK);
+        const notices = new ChangeNotices(publish, this.clock);
         this.publishNodes();
         return {
             changed: (serialNumber) => notices.changed(serialNumber),

@@ -11,6 +11,7 @@ import {
     DOORS_NODES_TOPIC,
     DOORS_PERMISSION,
     DOORS_ROUTE,
+    DoorsFeed,
     doorsFeedFor,
     MAX_QUERY_VALUES,
     type DoorsAnswer,
@@ -52,9 +53,9 @@ function runtime(allowed = true) {
     return { RED, feed, published, permissions, notices, nodesLists, get: (query = "") => supertest(httpAdmin).get(DOORS_ROUTE + query) };
 }
 
-/** Device states with three devices: "Back door" (ALO-2), "ALO-1" (no name) and "Gate" (ALO 3). */
+/** A device fleet of three devices: "Back door" (ALO-2), "ALO-1" (no name) and "Gate" (ALO 3). */
 function building(): DeviceFleet {
-    const states = new DeviceFleet(
+    const fleet = new DeviceFleet(
         parseDeviceStateConfig({
             devices: [
                 { serial: "ALO-2", name: "Back door" },
@@ -68,16 +69,16 @@ function building(): DeviceFleet {
         ["ALO-1", "Closed"],
         ["ALO 3", "Closed"],
     ]) {
-        states.handle({ topic: "door.state", payload: { serialNumber, doorState } }, now);
+        fleet.handle({ topic: "door.state", payload: { serialNumber, doorState } }, now);
     }
-    return states;
+    return fleet;
 }
 
 describe("the Doors feed (GET /alocity-doors and the comms)", function () {
     it("answers every deployed node's records, by name, with the runtime's time, behind alocity-device-state.read", async function () {
         const { feed, get, permissions } = runtime();
-        const states = building();
-        const first = feed.add({ id: "n1", name: "Head office" }, () => states);
+        const fleet = building();
+        const first = feed.add({ id: "n1", name: "Head office" }, () => fleet);
         const second = feed.add({ id: "n2" }, () => undefined);
         const before = Date.now();
         const answer = (await get().expect(200)).body as DoorsAnswer;
@@ -92,7 +93,7 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         );
         assert.deepEqual(
             answer.nodes[0].records.find((r) => r.serialNumber === "ALO-2"),
-            states.get("ALO-2"),
+            fleet.get("ALO-2"),
             "the whole record",
         );
         first.remove();
@@ -101,9 +102,9 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
 
     it("answers only the nodes and serial numbers asked for: serial numbers as the node compares them, never a name", async function () {
         const { feed, get } = runtime();
-        const states = building();
-        const node = feed.add({ id: "n1" }, () => states);
-        const other = feed.add({ id: "n2" }, () => states);
+        const fleet = building();
+        const node = feed.add({ id: "n1" }, () => fleet);
+        const other = feed.add({ id: "n2" }, () => fleet);
         const serials = async (query: string) =>
             ((await get(query).expect(200)).body as DoorsAnswer).nodes.map((n) => [n.id, n.records.map((r) => r.serialNumber)]);
         assert.deepEqual(await serials("?node=n2&serial=alo-2&serial=ALO3&serial=ALO-2"), [["n2", ["ALO-2", "ALO 3"]]]);
@@ -142,13 +143,24 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         node.changedAll();
         await eventually(() => notices().length === 2, "a second notice");
         assert.equal(notices()[1].serials, null);
+    });
+
+    it("tells nothing of a node once it is removed, neither what waited nor a change told after", function () {
+        const published: Published[] = [];
         const clock = new ManualClock();
-        clock.drivingGlobalTimers(() => {
-            node.remove();
-            node.changed("ALO-1");
-            clock.advance(1000); // well past the interval: a notice scheduled would have been sent
-        });
-        assert.equal(notices().length, 2, "nothing after remove");
+        const comms = { publish: (topic: string, data: unknown, retain = false) => published.push({ topic, data, retain }) };
+        const feed = new DoorsFeed({ comms, events: new EventEmitter() }, clock);
+        const notices = () => published.filter((p) => p.topic === DOORS_CHANGES_TOPIC);
+        const node = feed.add({ id: "n1" }, () => building());
+        node.changed("ALO-1");
+        clock.advance(0);
+        assert.equal(notices().length, 1, "the first change is told at once");
+        node.changed("ALO-2");
+        node.remove();
+        node.changed("ALO-1");
+        clock.advance(1000); // well past the interval: a notice waiting or scheduled would have been sent
+        assert.equal(notices().length, 1, "nothing after remove");
+        assert.equal(clock.pending(), 0);
     });
 
     it("gives each node start a newer version, and tells the deployed nodes (retained) at once, or once a deploy is done", async function () {
