@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import { bodyCeiling } from "../../core/webhook/body-limit";
 import { EVENT_CODES, KNOWN_VALUE_LABELS, KNOWN_VALUES, MAIN_FIELDS } from "../../core/events/catalogue";
 import type { NodeAPI } from "../shared/node-red";
+import { serveAdminRoute } from "./admin-routes";
 
 /**
  * What the package's edit dialogs take from the runtime, so that each list lives in one place in src/core: the event
@@ -29,15 +30,10 @@ const CATALOGUE: Omit<EditorCatalogue, "maxBodyBytes"> = {
     labels: KNOWN_VALUE_LABELS,
     fields: MAIN_FIELDS,
 };
-const servedOn = new WeakSet<object>();
 
 /** Serves the catalogue on `RED.httpAdmin`, once per admin app, whichever node module loads first. */
 export function serveEditorCatalogue(RED: Pick<NodeAPI, "httpAdmin" | "auth" | "settings">): void {
-    if (!RED.auth || servedOn.has(RED.httpAdmin)) {
-        return;
-    }
-    servedOn.add(RED.httpAdmin);
-    RED.httpAdmin.get(CATALOGUE_ROUTE, RED.auth.needsPermission(CATALOGUE_PERMISSION), (_req: Request, res: Response) => {
+    serveAdminRoute(RED, "get", CATALOGUE_ROUTE, CATALOGUE_PERMISSION, (_req: Request, res: Response) => {
         const catalogue: EditorCatalogue = { ...CATALOGUE, maxBodyBytes: bodyCeiling(RED.settings.apiMaxLength) };
         res.json(catalogue);
     });

@@ -6,6 +6,7 @@ import type { DeviceRecord } from "../../core/device-state/record";
 import { serialKey } from "../../core/events/event-values";
 import { flowStateOf, type FlowState } from "../shared/flow-state";
 import type { NodeAPI } from "../shared/node-red";
+import { serveAdminRoute } from "./admin-routes";
 
 /**
  * What the editor's Doors sidebar reads: the records of every deployed alocity-device-state node, only through
@@ -160,7 +161,6 @@ export class DoorsFeed {
 }
 
 const feeds = new WeakMap<object, DoorsFeed>();
-const servedOn = new WeakSet<object>();
 
 /**
  * The feed of a runtime (one per event bus), its route served on `RED.httpAdmin` once per admin app, however often
@@ -174,20 +174,16 @@ export function doorsFeedFor(RED: NodeAPI): DoorsFeed {
         feeds.set(RED.events, feed);
     }
     // A stand-in for Node-RED without an admin API (the bench's) gets a feed and no route.
-    const needsPermission = RED.auth?.needsPermission(DOORS_PERMISSION);
-    if (needsPermission && !servedOn.has(RED.httpAdmin)) {
-        servedOn.add(RED.httpAdmin);
-        const served = feed;
-        RED.httpAdmin.get(DOORS_ROUTE, needsPermission, (req: Request, res: Response) => {
-            const query = new URL(req.url, "http://localhost").searchParams;
-            const ids = query.getAll("node");
-            const serials = query.getAll("serial");
-            if (ids.length > MAX_QUERY_VALUES || serials.length > MAX_QUERY_VALUES) {
-                res.status(400).json({ error: RED._("alocity-device-state.doors.too-many", { max: MAX_QUERY_VALUES }) });
-                return;
-            }
-            res.json(served.answer(ids, serials));
-        });
-    }
+    const served = feed;
+    serveAdminRoute(RED, "get", DOORS_ROUTE, DOORS_PERMISSION, (req: Request, res: Response) => {
+        const query = new URL(req.url, "http://localhost").searchParams;
+        const ids = query.getAll("node");
+        const serials = query.getAll("serial");
+        if (ids.length > MAX_QUERY_VALUES || serials.length > MAX_QUERY_VALUES) {
+            res.status(400).json({ error: RED._("alocity-device-state.doors.too-many", { max: MAX_QUERY_VALUES }) });
+            return;
+        }
+        res.json(served.answer(ids, serials));
+    });
     return feed;
 }

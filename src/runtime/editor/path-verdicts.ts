@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import type { NodeAPI } from "../shared/node-red";
 import { webhookRoutesFor, type PathVerdict, type RoutesHost } from "../webhook/routes";
+import { serveAdminRoute } from "./admin-routes";
 
 /**
  * What the runtime makes of a webhook path, for alocity-webhook-in's edit dialog: `GET
@@ -16,15 +17,9 @@ interface PathVerdictAnswer {
     verdict: PathVerdict;
 }
 
-const servedOn = new WeakSet<object>();
-
 /** Serves the verdicts on `RED.httpAdmin`, once per admin app; not without the runtime's permission check. */
 export function servePathVerdicts(RED: RoutesHost & Pick<NodeAPI, "auth">): void {
-    if (!RED.auth || servedOn.has(RED.httpAdmin)) {
-        return;
-    }
-    servedOn.add(RED.httpAdmin);
-    RED.httpAdmin.get(PATH_VERDICT_ROUTE, RED.auth.needsPermission(PATH_VERDICT_PERMISSION), (req: Request, res: Response) => {
+    serveAdminRoute(RED, "get", PATH_VERDICT_ROUTE, PATH_VERDICT_PERMISSION, (req: Request, res: Response) => {
         const url = new URL(req.url, "http://localhost").searchParams.get("url") ?? "";
         const answer: PathVerdictAnswer = { url, verdict: webhookRoutesFor(RED).verdictOn(url) };
         res.json(answer);

@@ -6,6 +6,7 @@ import { DELIVERY_HEADER, type DeliveryVerdict } from "../../core/webhook/receiv
 import { sign, SIGNATURE_HEADER } from "../../core/webhook/signature";
 import { messagesOf, type NodeAPI } from "../shared/node-red";
 import { webhookRoutesFor } from "../webhook/routes";
+import { serveAdminRoute } from "./admin-routes";
 
 /**
  * The editor's "send test event" action: POST `{ event, fields? }` here; `fields` (text values) are set on the event's
@@ -77,13 +78,7 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         const answer: TestEventAnswer = { error, message: t(error, substitutions), ...extra };
         res.status(ERROR_STATUS[error]).json(answer);
     };
-    const needsPermission = RED.auth?.needsPermission(TEST_EVENT_PERMISSION);
-    if (needsPermission === undefined) {
-        // Without the runtime's permission check the endpoint would be open to anyone: offer none.
-        return registry;
-    }
-
-    RED.httpAdmin.post(TEST_EVENT_ROUTE, needsPermission, (req: Request, res: Response) => {
+    serveAdminRoute(RED, "post", TEST_EVENT_ROUTE, TEST_EVENT_PERMISSION, (req: Request, res: Response) => {
         const id = String(req.params.id);
         const body: unknown = req.body;
         const event = isJsonObject(body) ? body.event : undefined;
