@@ -279,23 +279,34 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         );
     });
 
-    it("removes a device forgotten while Node-RED was cut off from the broker: empty retained payloads once it is back", async () => {
-        const readerTopics = topicsOf(await mqtt.broker.retainedNow()).filter((topic) => topic.includes(READER.serial));
-        assert.strictEqual(readerTopics.length, 9, "its device message, availability, 5 states and 2 attributes");
+    /**
+     * Cuts Node-RED off from the broker, runs `meanwhile` once its broker node has seen the disconnection, then lets it
+     * through again: resolves with when it reached the broker again.
+     */
+    async function cutOff(meanwhile: () => Promise<void>): Promise<number> {
         const from = session.nodeRed.log.length;
         const passed = gate.passed;
         gate.shut();
         await logShows(session.nodeRed, "Disconnected from broker", from);
-        const pressed = await request("POST", `${session.nodeRed.url}/inject/forget`);
-        assert.strictEqual(pressed.status, 200, `the forget inject: ${pressed.status} ${pressed.text}`);
-        await statusShows(/^2 devices · published \d\d:\d\d:\d\d$/);
-        assert.deepStrictEqual(
-            topicsOf(await mqtt.broker.retainedNow()).filter((topic) => topic.includes(READER.serial)),
-            readerTopics,
-            "mqtt out dropped the emptying while cut off",
-        );
+        await meanwhile();
         gate.open();
         await eventually(() => gate.passed > passed, "Node-RED's broker node to reconnect");
+        return gate.lastPassedAt;
+    }
+
+    it("removes a device forgotten while Node-RED was cut off from the broker: empty retained payloads once it is back", async () => {
+        const readerTopics = topicsOf(await mqtt.broker.retainedNow()).filter((topic) => topic.includes(READER.serial));
+        assert.strictEqual(readerTopics.length, 9, "its device message, availability, 5 states and 2 attributes");
+        await cutOff(async () => {
+            const pressed = await request("POST", `${session.nodeRed.url}/inject/forget`);
+            assert.strictEqual(pressed.status, 200, `the forget inject: ${pressed.status} ${pressed.text}`);
+            await statusShows(/^2 devices · published \d\d:\d\d:\d\d$/);
+            assert.deepStrictEqual(
+                topicsOf(await mqtt.broker.retainedNow()).filter((topic) => topic.includes(READER.serial)),
+                readerTopics,
+                "mqtt out dropped the emptying while cut off",
+            );
+        });
         const emptied = () => live.received.filter((message) => message.payload === "");
         await eventually(
             () => readerTopics.every((topic) => topicsOf(emptied()).includes(topic)),
@@ -322,18 +333,13 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
          * Stops the broker once Node-RED is cut off from it, changes the door meanwhile (mqtt out drops what it is
          * sent), starts the broker again: resolves with when Node-RED's broker node reached it again.
          */
-        async function restart(door: string, homeAssistantFirst: () => Promise<void>): Promise<number> {
-            const from = session.nodeRed.log.length;
-            const passed = gate.passed;
-            gate.shut();
-            await mqtt.broker.stop();
-            await logShows(session.nodeRed, "Disconnected from broker", from);
-            await post({ serialNumber: DOOR.serial, doorState: door });
-            await mqtt.broker.start();
-            await homeAssistantFirst();
-            gate.open();
-            await eventually(() => gate.passed > passed, "Node-RED's broker node to reconnect");
-            return gate.lastPassedAt;
+        function restart(door: string, homeAssistantFirst: () => Promise<void>): Promise<number> {
+            return cutOff(async () => {
+                await mqtt.broker.stop();
+                await post({ serialNumber: DOOR.serial, doorState: door });
+                await mqtt.broker.start();
+                await homeAssistantFirst();
+            });
         }
 
         /** Home Assistant connecting: it subscribes to everything, then says `online` on its birth topic (never retained). */

@@ -27,8 +27,11 @@ interface Published {
     retain: boolean;
 }
 
-/** A fake runtime: an admin app, an event bus, comms that record what is published, a permission check. */
-function runtime(allowed = true) {
+/**
+ * A fake runtime: an admin app, an event bus, comms that record what is published, a permission check; its feed's
+ * notices on the machine's clock, or on `clock` (then the feed serves no route).
+ */
+function runtime(allowed = true, clock?: ManualClock) {
     const published: Published[] = [];
     const permissions: string[] = [];
     const httpAdmin = express();
@@ -45,7 +48,7 @@ function runtime(allowed = true) {
         },
         _: (key: string, substitutions?: Record<string, unknown>) => `${key} ${JSON.stringify(substitutions)}`,
     } as unknown as NodeAPI;
-    const feed = doorsFeedFor(RED);
+    const feed = clock === undefined ? doorsFeedFor(RED) : new DoorsFeed(RED, clock);
     events.emit("flows:started");
     published.length = 0; // the empty list told as flows started
     const notices = () => published.filter((p) => p.topic === DOORS_CHANGES_TOPIC).map((p) => p.data as DoorsNotice);
@@ -146,11 +149,8 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
     });
 
     it("tells nothing of a node once it is removed, neither what waited nor a change told after", function () {
-        const published: Published[] = [];
         const clock = new ManualClock();
-        const comms = { publish: (topic: string, data: unknown, retain = false) => published.push({ topic, data, retain }) };
-        const feed = new DoorsFeed({ comms, events: new EventEmitter() }, clock);
-        const notices = () => published.filter((p) => p.topic === DOORS_CHANGES_TOPIC);
+        const { feed, notices } = runtime(true, clock);
         const node = feed.add({ id: "n1" }, () => building());
         node.changed("ALO-1");
         clock.advance(0);
