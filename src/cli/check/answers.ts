@@ -207,7 +207,10 @@ function frontFinding({ url, answer }: CheckExchange): Finding {
     };
 }
 
-/** Home Assistant's answers: no Server header but `Referrer-Policy: no-referrer`, and aiohttp's "405: Method Not Allowed". */
+/**
+ * Home Assistant's answers: an empty Server header and `Referrer-Policy: no-referrer` (homeassistant/components/http/
+ * headers.py) with aiohttp's "405: Method Not Allowed"; older versions name aiohttp in Server.
+ */
 function isHomeAssistant(answer: Answer, server: string): boolean {
     return (
         /aiohttp/i.test(server) ||
