@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/webhook/body-limit";
 import { LogThrottle } from "../src/core/shared/log-throttle";
+import { CHECK_VERDICT } from "../src/core/webhook/check-delivery";
 import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/webhook/receiver";
 import { SIGNATURE_HEADER } from "../src/core/webhook/signature";
 import { DEFAULT_TOLERANCE_SECONDS } from "../src/core/webhook/tolerance";
@@ -31,6 +32,7 @@ type ConfigurationProblem = "http-disabled" | "no-secret" | "no-signature" | "pa
 const ANSWERS = {
     accepted: { status: 200, body: "OK", headers: { [DELIVERY_HEADER]: "accepted" } },
     duplicate: { status: 200, body: "OK (already received)", headers: { [DELIVERY_HEADER]: "duplicate" } },
+    check: { status: 200, body: "OK (check delivery verified, not sent on)", headers: { [DELIVERY_HEADER]: CHECK_VERDICT } },
     unauthorized: { status: 401, body: "Unauthorized" },
     noSecret: { status: 500, body: "Internal Server Error" },
 } satisfies Record<string, HttpAnswer>;
@@ -40,6 +42,8 @@ export = function (RED: NodeAPI) {
     const testTargets = testEventTargets(RED);
     serveEditorCatalogue(RED);
     servePathVerdicts(RED);
+    /** Whether httpNodeAuth's warning was logged: once per runtime, not once per node. */
+    let httpNodeAuthWarned = false;
 
     function AlocityWebhookIn(this: NodeRedNode, def: WebhookInDef) {
         RED.nodes.createNode(this, def);
@@ -48,6 +52,10 @@ export = function (RED: NodeAPI) {
         const status = new ThrottledStatus(node);
         let path = String(def.url ?? "");
         let lastEvent: { event: string; at: number } | undefined;
+        /** When a check delivery (alocity-webhook check) was last verified, epoch ms, until the first event. */
+        let lastCheckAt: number | undefined;
+        // Alocity cannot send the user name and password httpNodeAuth asks of every request to an HTTP node.
+        const httpNodeAuth = Boolean(RED.settings.httpNodeAuth);
         let rejected = 0;
         let lastReason = "";
         let lastWasRejected = false;
@@ -83,7 +91,13 @@ export = function (RED: NodeAPI) {
         const activity = (): NodeStatus => {
             const shown: NodeStatus = lastEvent
                 ? { fill: "green", shape: "dot", text: t("status.event", { event: lastEvent.event, time: clockTime(lastEvent.at) }) }
-                : { fill: "green", shape: "ring", text: t("status.listening", { path }) };
+                : httpNodeAuth
+                  ? { fill: "yellow", shape: "ring", text: t("status.http-node-auth", { path }) }
+                  : { fill: "green", shape: "ring", text: t("status.listening", { path }) };
+            if (lastEvent === undefined) {
+                shown.text +=
+                    " " + (lastCheckAt === undefined ? t("status.waiting") : t("status.checked", { time: clockTime(lastCheckAt) }));
+            }
             if (previousKeyUsedAt !== undefined) {
                 shown.text += " " + t("status.previous-key", { time: clockTime(previousKeyUsedAt) });
             }
@@ -136,6 +150,12 @@ export = function (RED: NodeAPI) {
                     lastWasRejected = false;
                     showActivity();
                     return ANSWERS.accepted;
+                case "check":
+                    node.log(t("log.check", { path }));
+                    lastCheckAt = request.receivedAt;
+                    lastWasRejected = false;
+                    showActivity();
+                    return ANSWERS.check;
                 case "duplicate":
                     node.debug(t("log.duplicate", { path, event: outcome.event, timestamp: outcome.timestamp }));
                     return ANSWERS.duplicate;
@@ -146,6 +166,11 @@ export = function (RED: NodeAPI) {
                     return reject(outcome);
             }
         };
+
+        if (httpNodeAuth && !httpNodeAuthWarned) {
+            httpNodeAuthWarned = true;
+            node.warn(t("log.http-node-auth"));
+        }
 
         const routes = webhookRoutesFor(RED);
         const bodyLimit = readMaxBytes(def.maxBytes, routes.maxBodyBytes);

@@ -3,6 +3,7 @@
  * tell the user about an answer that is not a success.
  */
 import * as http from "http";
+import type { IncomingHttpHeaders } from "http";
 import * as https from "https";
 import { DELIVERY_HEADER } from "../core/webhook/receiver";
 import { ConnectionError } from "./command-line";
@@ -23,28 +24,35 @@ export interface Answer {
     body: string;
     /** What alocity-webhook-in says became of the delivery (its Alocity-Delivery header), when it says. */
     delivery: string | undefined;
+    headers: IncomingHttpHeaders;
 }
 
 export function post(url: URL, body: Buffer, headers: Record<string, string>): Promise<Answer> {
+    return exchange(url, body, headers).catch((error: NodeJS.ErrnoException) => Promise.reject(connectionError(url, error)));
+}
+
+/** POSTs the body, following no redirect; rejects with the transport's own error (code TIMEOUT when no answer came). */
+export function exchange(url: URL, body: Buffer, headers: Record<string, string>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Answer> {
     const transport = url.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
         const request = transport.request(url, { method: "POST", headers }, (response) => {
             const chunks: Buffer[] = [];
             response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("error", (error) => reject(connectionError(url, error)));
+            response.on("error", reject);
             response.on("end", () =>
                 resolve({
                     status: response.statusCode ?? 0,
                     statusText: response.statusMessage ?? "",
                     body: Buffer.concat(chunks).toString("utf8"),
                     delivery: [response.headers[DELIVERY_HEADER.toLowerCase()]].flat()[0],
+                    headers: response.headers,
                 }),
             );
         });
-        request.setTimeout(REQUEST_TIMEOUT_MS, () => {
+        request.setTimeout(timeoutMs, () => {
             request.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" }));
         });
-        request.on("error", (error) => reject(connectionError(url, error)));
+        request.on("error", reject);
         request.end(body);
     });
 }

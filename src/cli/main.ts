@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `alocity-webhook`: send signed test events to a webhook receiver, play a whole building's traffic, or sign a body
- * for curl, exactly the way Alocity signs its webhooks. No Alocity account, public URL or real door needed.
+ * `alocity-webhook`: send signed test events to a webhook receiver, play a whole building's traffic, sign a body for
+ * curl, exactly the way Alocity signs its webhooks, or check that the URL registered in Alocity reaches the node.
  */
 import { EVENT_CODES } from "../core/events/catalogue";
 import {
@@ -14,6 +14,7 @@ import {
     type Io,
     type Values,
 } from "./command-line";
+import { check, CHECK_USAGE } from "./check/check";
 import { send } from "./send";
 import { signCommand } from "./sign";
 import { simulate, SIMULATE_USAGE } from "./simulate";
@@ -27,6 +28,7 @@ Commands:
   send      POST a signed event to a webhook URL; prints the answer's status and body
   sign      print the Alocity-Signature header value for a body
   simulate  play a building of doors sending signed events to a webhook URL, in real time
+  check     say whether the URL registered in Alocity reaches the node, and if not, what stands in the way
 
 send:  ${PROGRAM} send --url URL --secret SECRET --event CODE [--set FIELD=VALUE ...] [--timestamp T]
        ${PROGRAM} send --url URL --secret SECRET --file FILE [--event CODE] [--timestamp T]
@@ -45,6 +47,7 @@ sign:  ${PROGRAM} sign --secret SECRET [--timestamp T] [--file FILE]
   --file FILE      the body to sign; without it, the body is read from standard input
 
 ${SIMULATE_USAGE}
+${CHECK_USAGE}
 The secret: a --secret on the command line can be seen by other users in the process list
 and stays in your shell's history. Prefer the environment variable ${SECRET_VARIABLE},
 or --secret - to read it from standard input (one line; sign then needs --file).
@@ -52,13 +55,15 @@ or --secret - to read it from standard input (one line; sign then needs --file).
   -h, --help       show this help
   --version        show the version
 
-Exit status: 0 success (send: a 2xx answer; simulate: every request answered 2xx); 1 a non-2xx
-answer, a repeat of a delivery the receiver already accepted (not emitted again), or a
-connection error; 2 a usage or input error.
+Exit status: 0 success (send: a 2xx answer; simulate: every request answered 2xx; check: the
+URL reached the node, and with a secret it verified the check); 1 a non-2xx answer, a repeat of
+a delivery the receiver already accepted (not emitted again), a connection error, or (check)
+anything in the way; 2 a usage or input error.
 
 Examples:
   ${PROGRAM} send --url http://127.0.0.1:1880/alocity --secret "$SECRET" --event door.state
   ${PROGRAM} simulate --url http://127.0.0.1:1880/alocity --secret - < secret.txt
+  ${PROGRAM} check --url https://nodered.example.com/alocity --secret - < secret.txt
   body='{"serialNumber":"ALO-1","doorState":"Open"}'
   curl -X POST http://127.0.0.1:1880/alocity -H 'Content-Type: application/json' \\
     -H "Alocity-Signature: $(printf %s "$body" | ${PROGRAM} sign --secret "$SECRET")" --data-binary "$body"
@@ -69,6 +74,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
     send: ["url", "secret", "event", "file", "timestamp", "set"],
     sign: ["secret", "file", "timestamp"],
     simulate: ["url", "secret", "doors", "for", "hold-open", "seed"],
+    check: ["url", "secret"],
 };
 
 export type { Io } from "./command-line";
@@ -107,7 +113,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     const allowed = COMMAND_OPTIONS[command];
     if (allowed === undefined) {
-        throw new UsageError(`unknown command "${command}": use send, sign or simulate (see ${PROGRAM} --help)`);
+        throw new UsageError(`unknown command "${command}": use send, sign, simulate or check (see ${PROGRAM} --help)`);
     }
     if (extra.length > 0) {
         throw new UsageError(`unexpected argument "${extra[0]}" (see ${PROGRAM} --help)`);
@@ -118,6 +124,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === "simulate") {
         return simulate(values, io);
+    }
+    if (command === "check") {
+        return check(values, io);
     }
     return command === "send" ? send(values, io) : signCommand(values, io);
 }

@@ -129,7 +129,11 @@ describe("alocity-webhook-in (test helper)", function () {
 
         it("shows a dot with the last event after a ring while listening", async function () {
             await load();
-            assert.deepStrictEqual(statusesOf("in")[0], { fill: "green", shape: "ring", text: "alocity-webhook-in.status.listening" });
+            assert.deepStrictEqual(statusesOf("in")[0], {
+                fill: "green",
+                shape: "ring",
+                text: "alocity-webhook-in.status.listening alocity-webhook-in.status.waiting",
+            });
             await sentDuring(() => webhookPost("/alocity", SAMPLE_EVENTS["door.state"]).expect(200));
             await eventually(() => lastStatus()?.shape === "dot" && lastStatus()?.fill === "green", "a green dot");
         });

@@ -1,6 +1,7 @@
 import { identifyEvent } from "../events/event-shapes";
 import { isJsonObject } from "../shared/value-readers";
 import { type EventCode } from "../events/catalogue";
+import { CHECK_FIELD, isCheckBody } from "./check-delivery";
 import { DeliveryMemory } from "./delivery-memory";
 import { verify, type RejectionReason } from "./signature";
 
@@ -30,15 +31,17 @@ export interface AlocityEventMessage {
 export type BodyProblem = "empty-body" | "not-json" | "not-an-object";
 
 /**
- * The header of a 200 answer that says what became of the delivery: `accepted` (sent on) or `duplicate` (a repeat of
- * a delivery already accepted, not sent again). Alocity reads only the status; the editor and the CLI read this.
+ * The header of a 200 answer that says what became of the delivery: `accepted` (sent on), `duplicate` (a repeat of
+ * a delivery already accepted, not sent again) or `check` (a verified check delivery, see check-delivery.ts). Alocity
+ * reads only the status; the editor and the CLI read this.
  */
 export const DELIVERY_HEADER = "Alocity-Delivery";
-export type DeliveryVerdict = "accepted" | "duplicate";
+export type DeliveryVerdict = "accepted" | "duplicate" | "check";
 
 export type ReceiveOutcome =
     | { status: 200; kind: "accepted"; message: AlocityEventMessage; keyIndex: number; signature: string }
     | { status: 200; kind: "duplicate"; event: EventCode; timestamp: number }
+    | { status: 200; kind: "check"; nonce: string; keyIndex: number }
     | { status: 400; kind: "bad-body"; problem: BodyProblem }
     | { status: 401; kind: "rejected"; reason: Exclude<RejectionReason, "no-secret">; detail?: string; skew?: number }
     | { status: 500; kind: "no-secret" };
@@ -62,7 +65,8 @@ export function parseEventBody(rawBody: Buffer): { ok: true; body: Record<string
 
 /**
  * Everything a receiver decides about one request, apart from transport: verify the signature over the raw bytes,
- * parse the body, recognise a repeat of an accepted delivery, and build the message. Never throws.
+ * parse the body, recognise a check delivery (answered, never remembered or sent on) and a repeat of an accepted
+ * delivery, and build the message. Never throws.
  */
 export function receiveWebhook(
     rawBody: Buffer,
@@ -81,6 +85,9 @@ export function receiveWebhook(
     const parsed = parseEventBody(rawBody);
     if (!parsed.ok) {
         return { status: 400, kind: "bad-body", problem: parsed.problem };
+    }
+    if (isCheckBody(parsed.body)) {
+        return { status: 200, kind: "check", nonce: String(parsed.body[CHECK_FIELD]), keyIndex: verdict.keyIndex };
     }
     const { event, payload, inferred } = identifyEvent(parsed.body, config.event);
     if (!deliveryMemory.remember(verdict.timestamp, verdict.signature, config.tolerance, now)) {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "http";
+import { RECEIVER_HEADER, RECEIVER_NAME } from "../../../core/webhook/check-delivery";
 
 /** What a webhook answers its sender. */
 export interface HttpAnswer {
@@ -27,13 +28,17 @@ export const ROUTE_ANSWERS = {
     notFound: { status: 404, body: "Not Found" },
 } satisfies Record<string, HttpAnswer>;
 
-/** Sends an answer with plain Node.js calls (cheaper than express's `res.send`), unless one was sent already. */
+/**
+ * Sends an answer with plain Node.js calls (cheaper than express's `res.send`), unless one was sent already; every
+ * answer names its sender (Alocity-Receiver), so a client tells it from that of a server in front.
+ */
 export function respond(res: ServerResponse, answer: HttpAnswer): void {
     if (res.headersSent || res.writableEnded || res.destroyed) {
         return;
     }
     res.writeHead(answer.status, {
         ...answer.headers,
+        [RECEIVER_HEADER]: RECEIVER_NAME,
         "Content-Type": "text/plain; charset=utf-8",
         "Content-Length": Buffer.byteLength(answer.body),
     });

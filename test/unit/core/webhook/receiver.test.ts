@@ -2,6 +2,7 @@ import assert from "assert";
 import { parseEventBody, receiveWebhook, type ReceiveOutcome, type ReceiverConfig } from "../../../../src/core/webhook/receiver";
 import { DeliveryMemory } from "../../../../src/core/webhook/delivery-memory";
 import { sign } from "../../../../src/core/webhook/signature";
+import { checkBody, isCheckBody } from "../../../../src/core/webhook/check-delivery";
 
 const SECRET = "receiver-secret";
 const NOW_S = 1_795_900_000;
@@ -106,5 +107,35 @@ describe("receiver core", function () {
 
     it("parseEventBody keeps non-ASCII text", function () {
         assert.deepStrictEqual(parseEventBody(Buffer.from('{"name":"Zoë 山田"}')), { ok: true, body: { name: "Zoë 山田" } });
+    });
+
+    describe("check deliveries", function () {
+        it("answers a signed check body 200 as a check, and never remembers it as a delivery", function () {
+            const guard = new DeliveryMemory();
+            const body = checkBody("n-1");
+            for (let i = 0; i < 2; i++) {
+                assert.deepStrictEqual(receive(body, { guard }), { status: 200, kind: "check", nonce: "n-1", keyIndex: 0 });
+            }
+            assert.strictEqual(receive('{"serialNumber":"ALO-1","doorState":"Open"}', { guard }).kind, "accepted");
+        });
+
+        it("verifies a check like any delivery: a wrong signature is refused", function () {
+            const outcome = receive(checkBody("n-2"), { header: sign("another-secret", checkBody("n-2"), NOW_S) });
+            assert.strictEqual(outcome.kind, "rejected");
+        });
+
+        it("recognises a check only by a non-empty text alocityCheck", function () {
+            assert.ok(isCheckBody(JSON.parse(checkBody("x").toString())));
+            for (const body of [{}, { alocityCheck: "" }, { alocityCheck: 1 }, { alocitycheck: "x" }, ["alocityCheck"], null]) {
+                assert.strictEqual(isCheckBody(body), false, JSON.stringify(body));
+            }
+        });
+
+        it("writes a check body that any parse-and-serialise changes", function () {
+            const body = checkBody("n-3");
+            const parsed: unknown = JSON.parse(body.toString("utf8"));
+            assert.notStrictEqual(JSON.stringify(parsed), body.toString("utf8"));
+            assert.notStrictEqual(JSON.stringify(parsed, null, 1), body.toString("utf8"));
+        });
     });
 });
