@@ -19,7 +19,8 @@ export interface BodyLimits {
 /**
  * How long, and how much, is read and dropped of what a client still sends after its body could not be read (413,
  * 400, 408, 503). Closing on unread data makes the kernel reset the connection, and a client still sending never
- * reads the answer; reading on lets it. A client that sends on past either bound is cut off.
+ * reads the answer; reading on, and closing only once the body has ended (answers.ts, respondUnread), lets it. A
+ * client that sends on past either bound is cut off: its connection is reset.
  */
 export interface Lingering {
     ms: number;
