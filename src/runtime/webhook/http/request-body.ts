@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "http";
+import type { Socket } from "net";
 
 /**
  * Why a body was not read: over the limit (413), short of its Content-Length (400), the client hung up, not fully
@@ -86,7 +87,7 @@ export function refuseBody(req: IncomingMessage, problem: "too-large" | "busy", 
 
 function dropTheRest(req: IncomingMessage, lingering: Lingering): void {
     let dropped = 0;
-    const cutOff = () => req.socket.destroy();
+    const cutOff = () => closeAfterWhatIsWritten(req.socket);
     const timer = setTimeout(cutOff, lingering.ms);
     timer.unref();
     const onData = (chunk: Buffer) => {
@@ -103,4 +104,14 @@ function dropTheRest(req: IncomingMessage, lingering: Lingering): void {
     req.once("end", stop);
     req.once("close", stop);
     req.resume();
+}
+
+/** Closes a connection once what was written to it (an answer not yet ended) has gone out: not lost to a reset. */
+function closeAfterWhatIsWritten(socket: Socket): void {
+    if (socket.writable) {
+        socket.once("finish", () => socket.destroy());
+        socket.end();
+    } else {
+        socket.destroy();
+    }
 }
