@@ -87,7 +87,14 @@ export function refuseBody(req: IncomingMessage, problem: "too-large" | "busy", 
 
 function dropTheRest(req: IncomingMessage, lingering: Lingering): void {
     let dropped = 0;
-    const cutOff = () => closeAfterWhatIsWritten(req.socket);
+    const stop = () => {
+        clearTimeout(timer);
+        req.off("data", onData);
+    };
+    const cutOff = () => {
+        stop();
+        closeAfterWhatIsWritten(req.socket);
+    };
     const timer = setTimeout(cutOff, lingering.ms);
     timer.unref();
     const onData = (chunk: Buffer) => {
@@ -95,10 +102,6 @@ function dropTheRest(req: IncomingMessage, lingering: Lingering): void {
         if (dropped > lingering.bytes) {
             cutOff();
         }
-    };
-    const stop = () => {
-        clearTimeout(timer);
-        req.off("data", onData);
     };
     req.on("data", onData);
     req.once("end", stop);
