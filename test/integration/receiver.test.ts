@@ -3,7 +3,7 @@
 import assert from "assert";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { sign } from "../../src/core/webhook/signature";
-import { answerReceived, rawExchange, request, type HttpAnswer } from "../support/requests";
+import { answerReceived, rawExchange, request, sendLargeBody, type HttpAnswer, type LargeBody } from "../support/requests";
 import { useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, recorderNode, type RecordedMessage } from "../support/recorders";
 import { webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
@@ -107,27 +107,53 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
         }
     });
 
-    it("answers 413 to a chunked body once it passes apiMaxLength, and the client still sending reads it, every time", async function () {
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
-        const framed = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
-        for (let i = 0; i < 5; i++) {
-            const answer = await rawExchange(
-                running.nodeRed.port,
-                (socket) => {
-                    socket.write(head("Transfer-Encoding: chunked"));
-                    let sent = 0;
-                    const pump = () => {
-                        while (sent < 6 * 1024 * 1024 && !socket.destroyed) {
-                            sent += chunk.length;
-                            if (!socket.write(framed)) return void socket.once("drain", pump);
-                        }
-                    };
-                    pump();
-                },
-                { until: answerReceived },
-            );
-            assert.deepStrictEqual([answer.status, answer.reset], [413, false], answer.text);
+    const MB = 1024 * 1024;
+    const largeBodies = [
+        // Within the lingering bounds (twice apiMaxLength, 10 MB), a client may send its whole body before it reads.
+        { bytes: 6 * MB, chunked: false },
+        { bytes: 6 * MB, chunked: true },
+        // Beyond them, a client reads its answer while it sends, and stops (RFC 9112, 9.6).
+        { bytes: 20 * MB, chunked: false, stopOnAnswer: true },
+        { bytes: 20 * MB, chunked: true, stopOnAnswer: true },
+    ];
+    const describeBody = ({ bytes, chunked, stopOnAnswer = false }: LargeBody) =>
+        `${bytes / MB} MB ${chunked ? "chunked" : "with Content-Length"}${stopOnAnswer ? ", stopping on the answer" : ""}`;
+    // A client that asks to close the connection after its request is the one Node.js would reset.
+    const unsignedHead = (connection = "close") => `POST /alocity HTTP/1.1\r\nHost: x\r\nConnection: ${connection}\r\n`;
+
+    it("answers 413 to 6 MB and 20 MB bodies sent one after another, and every client still sending reads it", async function () {
+        for (const body of largeBodies) {
+            for (const connection of ["close", "close", "keep-alive"]) {
+                const answer = await sendLargeBody(running.nodeRed.port, unsignedHead(connection), body);
+                assert.deepStrictEqual(
+                    [answer.status, answer.error?.code],
+                    [413, undefined],
+                    `${describeBody(body)}, Connection: ${connection}: ${answer.text}`,
+                );
+            }
         }
+    });
+
+    it("answers 413 to 20 large bodies sent at once, and every client still sending reads it", async function () {
+        for (const body of largeBodies) {
+            const answers = await Promise.all(Array.from({ length: 20 }, () => sendLargeBody(running.nodeRed.port, unsignedHead(), body)));
+            assert.deepStrictEqual(
+                answers.map((answer) => [answer.status, answer.error?.code]),
+                answers.map(() => [413, undefined]),
+                describeBody(body),
+            );
+        }
+    });
+
+    it("resets a client that sends on past twice apiMaxLength after its 413, which it has read if it reads while sending", async function () {
+        for (const chunked of [false, true]) {
+            // 40 MB: what the server has not read when it cuts off is far more than the kernel's buffers hold.
+            const answer = await sendLargeBody(running.nodeRed.port, unsignedHead(), { bytes: 40 * MB, chunked });
+            assert.ok(answer.status === 413 || answer.status === undefined, answer.text);
+            assert.ok(answer.reset, `the connection was reset, not closed: ${String(answer.error)}`);
+        }
+        const whole = JSON.stringify({ serialNumber: "AFTER-LARGE", doorState: "Open" });
+        assert.strictEqual((await post(running.nodeRed, "/alocity", whole, signed(whole))).status, 200);
     });
 
     it("leaves Node.js to refuse a header far over its limit (431)", async function () {

@@ -133,3 +133,44 @@ export function rawExchange(
         });
     });
 }
+
+export interface LargeBody {
+    /** The body's size in bytes (spaces). */
+    bytes: number;
+    /** Framed chunk by chunk (Transfer-Encoding: chunked) rather than announced by Content-Length. */
+    chunked: boolean;
+    /**
+     * Stop sending and close once a whole answer has been read, as RFC 9112 asks of a client that is answered while
+     * it still sends; by default the whole body is sent, then the client waits for the server to close.
+     */
+    stopOnAnswer?: boolean;
+}
+
+/**
+ * Sends a request of `head` (its request line and headers, without framing) with a large body, written as fast as
+ * the connection takes it, and resolves with the exchange as `rawExchange` does.
+ */
+export function sendLargeBody(port: number, head: string, { bytes, chunked, stopOnAnswer = false }: LargeBody): Promise<RawExchange> {
+    const piece = Buffer.alloc(64 * 1024, 0x20);
+    const framed = chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]) : piece;
+    const send = (socket: net.Socket) => {
+        socket.write(`${head}${chunked ? "Transfer-Encoding: chunked" : `Content-Length: ${bytes}`}\r\n\r\n`);
+        let sent = 0;
+        const pump = () => {
+            while (sent < bytes && !socket.destroyed) {
+                const size = Math.min(piece.length, bytes - sent);
+                sent += size;
+                const written = size === piece.length ? socket.write(framed) : socket.write(lastPiece(size, chunked));
+                if (!written) return void socket.once("drain", pump);
+            }
+            if (!socket.destroyed) socket.end(chunked ? "0\r\n\r\n" : "");
+        };
+        pump();
+    };
+    return rawExchange(port, send, { until: stopOnAnswer ? answerReceived : undefined, timeoutMs: 60_000 });
+}
+
+function lastPiece(size: number, chunked: boolean): Buffer {
+    const piece = Buffer.alloc(size, 0x20);
+    return chunked ? Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), piece, Buffer.from("\r\n")]) : piece;
+}

@@ -13,7 +13,7 @@ import {
     type PathMatching,
 } from "../../core/webhook/paths";
 import { FlowLifecycle } from "./flow-lifecycle";
-import { respond, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
+import { respond, respondUnread, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
 import { hasRouteFor, mountPathOf, pathMatchingOf, removeRoute, rootAppOf } from "./http/express-apps";
 import { DEFAULT_READING_LIMITS, RawBodyCapture, type ReadingLimits } from "./http/raw-body-capture";
 import type { BodyProblem } from "./http/request-body";
@@ -181,7 +181,7 @@ export class WebhookRoutes {
                 // answer after that, so that a 200 is only ever given for a message already delivered.
                 setImmediate(() => respond(res, answer));
             } else if (body.problem !== "aborted") {
-                respond(res, BODY_ANSWERS[body.problem]);
+                respondUnread(res, BODY_ANSWERS[body.problem]);
             }
         });
     }

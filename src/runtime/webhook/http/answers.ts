@@ -33,15 +33,9 @@ export const ROUTE_ANSWERS = {
  * answer names its sender (Alocity-Receiver), so a client tells it from that of a server in front.
  */
 export function respond(res: ServerResponse, answer: HttpAnswer): void {
-    if (res.headersSent || res.writableEnded || res.destroyed) {
+    if (!writeHead(res, answer)) {
         return;
     }
-    res.writeHead(answer.status, {
-        ...answer.headers,
-        [RECEIVER_HEADER]: RECEIVER_NAME,
-        "Content-Type": "text/plain; charset=utf-8",
-        "Content-Length": Buffer.byteLength(answer.body),
-    });
     if (answer.close) {
         // Not "Connection: close", on which Node.js destroys the socket at once and resets a client still sending:
         // the answer is followed by an end of the connection, and the rest of the body is still read and dropped.
@@ -49,4 +43,33 @@ export function respond(res: ServerResponse, answer: HttpAnswer): void {
         res.once("finish", () => socket?.end());
     }
     res.end(answer.body);
+}
+
+/**
+ * Answers a request whose body was not read while its rest is read and dropped (request-body.ts). When the client
+ * asked to close the connection, Node.js destroys it as soon as the answer ends, and the kernel then resets it under
+ * a client still sending, which loses the answer: so the answer is written at once, but ended only once the request
+ * has (a client that sends on past the lingering bounds is cut off there).
+ */
+export function respondUnread(res: ServerResponse, answer: HttpAnswer): void {
+    if (res.shouldKeepAlive || res.req.complete) {
+        respond(res, answer);
+    } else if (writeHead(res, answer)) {
+        res.write(answer.body);
+        res.req.once("end", () => res.end());
+    }
+}
+
+/** Writes an answer's head, unless one was sent already: whether it did. */
+function writeHead(res: ServerResponse, answer: HttpAnswer): boolean {
+    if (res.headersSent || res.writableEnded || res.destroyed) {
+        return false;
+    }
+    res.writeHead(answer.status, {
+        ...answer.headers,
+        [RECEIVER_HEADER]: RECEIVER_NAME,
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Length": Buffer.byteLength(answer.body),
+    });
+    return true;
 }

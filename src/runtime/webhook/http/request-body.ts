@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "http";
+import type { Socket } from "net";
 
 /**
  * Why a body was not read: over the limit (413), short of its Content-Length (400), the client hung up, not fully
@@ -19,7 +20,8 @@ export interface BodyLimits {
 /**
  * How long, and how much, is read and dropped of what a client still sends after its body could not be read (413,
  * 400, 408, 503). Closing on unread data makes the kernel reset the connection, and a client still sending never
- * reads the answer; reading on lets it. A client that sends on past either bound is cut off.
+ * reads the answer; reading on, and closing only once the body has ended (answers.ts, respondUnread), lets it. A
+ * client that sends on past either bound is cut off: its connection is reset.
  */
 export interface Lingering {
     ms: number;
@@ -85,7 +87,14 @@ export function refuseBody(req: IncomingMessage, problem: "too-large" | "busy", 
 
 function dropTheRest(req: IncomingMessage, lingering: Lingering): void {
     let dropped = 0;
-    const cutOff = () => req.socket.destroy();
+    const stop = () => {
+        clearTimeout(timer);
+        req.off("data", onData);
+    };
+    const cutOff = () => {
+        stop();
+        closeAfterWhatIsWritten(req.socket);
+    };
     const timer = setTimeout(cutOff, lingering.ms);
     timer.unref();
     const onData = (chunk: Buffer) => {
@@ -94,12 +103,18 @@ function dropTheRest(req: IncomingMessage, lingering: Lingering): void {
             cutOff();
         }
     };
-    const stop = () => {
-        clearTimeout(timer);
-        req.off("data", onData);
-    };
     req.on("data", onData);
     req.once("end", stop);
     req.once("close", stop);
     req.resume();
+}
+
+/** Closes a connection once what was written to it (an answer not yet ended) has gone out: not lost to a reset. */
+function closeAfterWhatIsWritten(socket: Socket): void {
+    if (socket.writable) {
+        socket.once("finish", () => socket.destroy());
+        socket.end();
+    } else {
+        socket.destroy();
+    }
 }

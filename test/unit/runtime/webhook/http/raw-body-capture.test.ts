@@ -2,7 +2,7 @@
 // once, time to arrive), and answered from the route: over real sockets, on express apps laid out as Node-RED's.
 import assert from "assert";
 import type { Socket } from "net";
-import { answerReceived, rawExchange } from "../../../../support/requests";
+import { answerReceived, rawExchange, sendLargeBody } from "../../../../support/requests";
 import { gate, listen, nodeRedApps, owner, postJson, serving, type Listening } from "../../../../support/express-apps";
 import { eventually } from "../../../../support/wait";
 
@@ -73,6 +73,23 @@ describe("raw body capture", function () {
             assert.deepStrictEqual([answer.status, answer.reset], [413, false], answer.text);
         });
 
+        it("answers 413 to a client that asked to close, and reads it after sending 6 MB on (apiMaxLength 5 MB)", async function () {
+            // Node.js destroys a connection the client asked to close as soon as the answer ends: it must not end before
+            // the rest of the body has been read and dropped, or the kernel resets the connection under the client.
+            const large = await listen(serving({}, "a", LIMIT).root);
+            try {
+                for (const chunkedBody of [false, true]) {
+                    const answer = await sendLargeBody(large.port, "POST /alocity HTTP/1.1\r\nHost: x\r\nConnection: close\r\n", {
+                        bytes: 6 * 1024 * 1024,
+                        chunked: chunkedBody,
+                    });
+                    assert.deepStrictEqual([statuses(answer.text), answer.error?.code], [[413], undefined], answer.text);
+                }
+            } finally {
+                await large.close();
+            }
+        });
+
         it("keeps the connection usable after a 413 whose body the client sent whole", async function () {
             const tooLarge = [head(`Content-Length: ${LIMIT + 10}`), Buffer.alloc(LIMIT + 10, 0x20)];
             const next = head("Content-Length: 2") + "{}";
@@ -132,10 +149,12 @@ describe("raw body capture", function () {
                 );
                 // Both are being read (the capture starts reading as the request arrives).
                 await eventually(() => requests === 2, "two bodies being read");
-                const refused = await rawExchange(listening.port, [head(`Content-Length: ${LIMIT}`), Buffer.alloc(LIMIT, 0x20)], {
-                    until: answerReceived,
+                // A client that asked to close, and sends 6 MB on: Node.js must not close before the rest is dropped.
+                const refused = await sendLargeBody(listening.port, "POST /alocity HTTP/1.1\r\nHost: x\r\nConnection: close\r\n", {
+                    bytes: 6 * 1024 * 1024,
+                    chunked: false,
                 });
-                assert.deepStrictEqual([refused.status, refused.reset], [503, false], refused.text);
+                assert.deepStrictEqual([refused.status, refused.error?.code], [503, undefined], refused.text);
                 assert.match(refused.text, /\r\nretry-after: \d+\r\n/i);
                 for (const socket of slow) socket.write("cd");
                 const answers = await Promise.all(slowAnswers);
@@ -165,6 +184,24 @@ describe("raw body capture", function () {
                 clearInterval(trickle);
                 assert.deepStrictEqual([statuses(answer.text), answer.reset], [[408], false], answer.text);
                 assert.strictEqual((await postJson(apps.root, "/alocity", "f")).text, "a:f", "the path reads again");
+            } finally {
+                await listening.close();
+            }
+        });
+
+        it("answers 408 to a client that asked to close, which reads it and then sends the rest of its body (5 MB)", async function () {
+            const apps = nodeRedApps({ readingLimits: { readsPerPath: 1, timeoutMs: 200 } });
+            apps.routes.claim("/alocity", owner("a", undefined, 5 * 1024 * 1024));
+            apps.events.emit("flows:started");
+            const listening = await listen(apps.root);
+            const rest = Buffer.alloc(5 * 1024 * 1024 - 1, 0x20);
+            try {
+                const answer = await rawExchange(listening.port, (socket) => {
+                    socket.write(head(`Content-Length: ${rest.length + 1}\r\nConnection: close`) + "{");
+                    // Late: the rest arrives once the answer has, as from a client slowed down rather than stopped.
+                    socket.once("data", () => socket.end(rest));
+                });
+                assert.deepStrictEqual([statuses(answer.text), answer.error?.code], [[408], undefined], answer.text);
             } finally {
                 await listening.close();
             }
