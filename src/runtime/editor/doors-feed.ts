@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { performance } from "perf_hooks";
-import { ChangeNotices, type ChangedSerials, type NoticeClock } from "../../core/editor/change-notices";
+import { ChangeNotices, type ChangedSerials } from "../../core/editor/change-notices";
+import { after, type Clock } from "../../core/shared/timers";
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE } from "../../core/editor/doors-names";
 import type { DeviceFleet } from "../../core/device-state/fleet";
 import type { DeviceRecord } from "../../core/device-state/record";
@@ -64,14 +65,7 @@ interface FeedEntry {
     records: RecordsSource;
 }
 
-const CLOCK: NoticeClock = {
-    now: () => performance.now(),
-    after(delayMs, run) {
-        const timer = setTimeout(run, delayMs);
-        timer.unref();
-        return () => clearTimeout(timer);
-    },
-};
+const CLOCK: Clock = { now: () => performance.now(), after };
 
 let lastVersion = 0;
 function nextVersion(): number {
@@ -105,7 +99,7 @@ export class DoorsFeed {
     /** Told of the nodes as flows start, and as they stop for good (a node closed meanwhile is no longer shown). */
     constructor(
         private readonly RED: Pick<NodeAPI, "comms" | "events">,
-        private readonly clock: NoticeClock = CLOCK,
+        private readonly clock: Clock = CLOCK,
     ) {
         this.flows = flowStateOf(RED.events);
         this.flows.onChange((state) => {
