@@ -1,5 +1,5 @@
 import type { AlocitySignatureDef, AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
-import { DEFAULT_TOLERANCE_SECONDS, parseTolerance } from "../src/core/webhook/tolerance";
+import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS, readTolerance } from "../src/core/webhook/tolerance";
 import type { NodeAPI, NodeRedNode } from "../src/runtime/shared/node-red";
 
 export = function (RED: NodeAPI) {
@@ -17,11 +17,20 @@ export = function (RED: NodeAPI) {
 
     function AlocitySignature(this: AlocitySignatureNode, def: AlocitySignatureDef) {
         RED.nodes.createNode(this, def);
-        const tolerance = parseTolerance(def.tolerance);
-        if (tolerance === undefined) {
-            this.warn(RED._("alocity-signature.warn.bad-tolerance", { value: String(def.tolerance), default: DEFAULT_TOLERANCE_SECONDS }));
+        const tolerance = readTolerance(def.tolerance);
+        const substitutions = { value: String(def.tolerance), default: DEFAULT_TOLERANCE_SECONDS, max: MAX_TOLERANCE_SECONDS };
+        if ("seconds" in tolerance) {
+            this.tolerance = tolerance.seconds;
+            if (tolerance.seconds === 0) {
+                this.warn(RED._("alocity-signature.warn.check-off"));
+            }
+        } else if (tolerance.problem === "over-limit") {
+            this.tolerance = undefined;
+            this.error(RED._("alocity-signature.error.over-limit", substitutions));
+        } else {
+            this.tolerance = DEFAULT_TOLERANCE_SECONDS;
+            this.warn(RED._("alocity-signature.warn.bad-tolerance", substitutions));
         }
-        this.tolerance = tolerance ?? DEFAULT_TOLERANCE_SECONDS;
         const secret = trimmedCredential(this, "secret");
         const previousSecret = trimmedCredential(this, "previousSecret");
         this.secrets = secret === undefined ? [] : previousSecret === undefined ? [secret] : [secret, previousSecret];

@@ -3,7 +3,7 @@ import { LogThrottle } from "../src/core/shared/log-throttle";
 import { CHECK_VERDICT } from "../src/core/webhook/check-delivery";
 import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/webhook/receiver";
 import { SIGNATURE_HEADER } from "../src/core/webhook/signature";
-import { DEFAULT_TOLERANCE_SECONDS } from "../src/core/webhook/tolerance";
+import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS } from "../src/core/webhook/tolerance";
 import { InvalidPathError } from "../src/core/webhook/paths";
 import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
 import { servePathVerdicts } from "../src/runtime/editor/path-verdicts";
@@ -26,15 +26,19 @@ interface WebhookInDef extends NodeDef {
 
 type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
 
+/** Why a request is answered 500 unverified, beside the receiver's own no-secret: a reason of the log's summary. */
+type Unverifiable = "tolerance-over-limit";
+
 /** What stops a node from serving, each with a status and a log line of that name in the catalogue. */
-type ConfigurationProblem = "http-disabled" | "no-secret" | "no-signature" | "path-taken" | "editor-path" | "bad-path";
+type ConfigurationProblem =
+    "http-disabled" | "no-secret" | "no-signature" | "tolerance-over-limit" | "path-taken" | "editor-path" | "bad-path";
 
 const ANSWERS = {
     accepted: { status: 200, body: "OK", headers: { [DELIVERY_HEADER]: "accepted" } },
     duplicate: { status: 200, body: "OK (already received)", headers: { [DELIVERY_HEADER]: "duplicate" } },
     check: { status: 200, body: "OK (check delivery verified, not sent on)", headers: { [DELIVERY_HEADER]: CHECK_VERDICT } },
     unauthorized: { status: 401, body: "Unauthorized" },
-    noSecret: { status: 500, body: "Internal Server Error" },
+    cannotVerify: { status: 500, body: "Internal Server Error" },
 } satisfies Record<string, HttpAnswer>;
 
 export = function (RED: NodeAPI) {
@@ -75,7 +79,11 @@ export = function (RED: NodeAPI) {
         }
         const signature = def.signature ? (RED.nodes.getNode(def.signature) as AlocitySignatureNode | null) : null;
         const secrets = signature?.secrets ?? [];
-        const tolerance = signature?.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
+        // undefined: the signature node refused its tolerance, so nothing can be verified.
+        const tolerance = signature ? signature.tolerance : DEFAULT_TOLERANCE_SECONDS;
+        if (tolerance === 0) {
+            node.warn(t("log.time-check-off", { path }));
+        }
 
         const rejectionLog = new LogThrottle(
             (line) => node.warn(line),
@@ -97,6 +105,9 @@ export = function (RED: NodeAPI) {
             if (lastEvent === undefined) {
                 shown.text +=
                     " " + (lastCheckAt === undefined ? t("status.waiting") : t("status.checked", { time: clockTime(lastCheckAt) }));
+            }
+            if (tolerance === 0) {
+                shown.text += " " + t("status.time-check-off");
             }
             if (previousKeyUsedAt !== undefined) {
                 shown.text += " " + t("status.previous-key", { time: clockTime(previousKeyUsedAt) });
@@ -130,6 +141,11 @@ export = function (RED: NodeAPI) {
         };
 
         const handle = (request: IncomingWebhook): HttpAnswer => {
+            if (tolerance === undefined) {
+                const reason: Unverifiable = "tolerance-over-limit";
+                rejectionLog.report(reason, () => t("log.tolerance-over-limit-request", { path }));
+                return ANSWERS.cannotVerify;
+            }
             const outcome = receiveWebhook(
                 request.rawBody,
                 request.headers[SIGNATURE_HEADER],
@@ -161,7 +177,7 @@ export = function (RED: NodeAPI) {
                     return ANSWERS.duplicate;
                 case "no-secret":
                     rejectionLog.report("no-secret", () => t("log.no-secret-request", { path }));
-                    return ANSWERS.noSecret;
+                    return ANSWERS.cannotVerify;
                 default:
                     return reject(outcome);
             }
@@ -199,6 +215,8 @@ export = function (RED: NodeAPI) {
                     serving = true;
                     if (secrets.length === 0) {
                         configurationError(signature ? "no-secret" : "no-signature", { path });
+                    } else if (tolerance === undefined) {
+                        configurationError("tolerance-over-limit", { path, max: MAX_TOLERANCE_SECONDS });
                     } else {
                         showActivity();
                     }

@@ -18,6 +18,7 @@ import {
 } from "../core/simulation/building";
 import { sign } from "../core/webhook/signature";
 import { clockTime } from "../core/shared/clock";
+import { timerDelay } from "../core/shared/timers";
 import { packageVersion, PROGRAM, secretOf, UsageError, webhookUrlOf, type Io, type Values } from "./command-line";
 import { HINTS, post, type Answer } from "./delivery";
 
@@ -112,10 +113,10 @@ function isAccepted(outcome: Answer | string): boolean {
     return typeof outcome !== "string" && outcome.status >= 200 && outcome.status < 300 && outcome.delivery !== "duplicate";
 }
 
-/** Waits until the clock reads `epochMs`. */
+/** Waits until the clock reads `epochMs` (beyond a timer's longest delay, in steps). */
 function until(epochMs: number): Promise<void> {
     const wait = epochMs - Date.now();
-    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+    return wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, timerDelay(wait))).then(() => until(epochMs)) : Promise.resolve();
 }
 
 /**

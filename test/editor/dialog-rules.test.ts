@@ -3,13 +3,13 @@
 import assert from "assert";
 import { readSeconds } from "../../src/core/device-state/config";
 import { parseSettings } from "../../src/core/home-assistant/inputs";
-import { parseTolerance } from "../../src/core/webhook/tolerance";
+import { readTolerance } from "../../src/core/webhook/tolerance";
 import { useEditorSession } from "./support/editor";
 
 /** A property's validator in the editor, by node type and property; [type, property, values]. */
 type Case = [type: string, property: string, values: unknown[]];
 
-const SECONDS = ["", " ", "0", "60", " 60 ", "1e3", "0.5", "-1", "abc", "12s", 7, -2];
+const SECONDS = ["", " ", "\t", "0", "60", " 60 ", "1e3", "0.5", "-1", "abc", "12s", 7, -2, "86400", "86401"];
 const TOPICS = ["homeassistant", " site/doors/ ", "home/+", "alocity/#", "a+b", ""];
 const CASES: Case[] = [
     ["alocity-signature", "tolerance", SECONDS],
@@ -21,7 +21,7 @@ const CASES: Case[] = [
 
 /** Whether the runtime takes a value of a property (rather than warning, falling back or refusing). */
 function runtimeTakes(property: string, value: unknown): boolean {
-    if (property === "tolerance") return parseTolerance(value) !== undefined;
+    if (property === "tolerance") return "seconds" in readTolerance(value);
     if (property === "heldOpen" || property === "grace") return readSeconds(value) !== undefined;
     try {
         parseSettings({ [property]: value });

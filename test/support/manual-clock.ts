@@ -1,8 +1,8 @@
 // Time a test moves by hand: timers run when the test says time has passed, so nothing waits on the machine's clock.
-import type { NoticeClock } from "../../src/core/editor/change-notices";
+import { timerDelay, type Clock } from "../../src/core/shared/timers";
 
 /** A clock a test moves by hand: timers run when `advance` passes their time, in order. */
-export class ManualClock implements NoticeClock {
+export class ManualClock implements Clock {
     private time = 1_000_000;
     private timers: { at: number; run: () => void; cancelled: boolean }[] = [];
 
@@ -10,8 +10,9 @@ export class ManualClock implements NoticeClock {
         return this.time;
     }
 
+    /** As the package's timers: a delay beyond setTimeout's longest is cut to it. */
     after(delayMs: number, run: () => void): () => void {
-        const timer = { at: this.time + delayMs, run, cancelled: false };
+        const timer = { at: this.time + timerDelay(delayMs), run, cancelled: false };
         this.timers.push(timer);
         return () => {
             timer.cancelled = true;

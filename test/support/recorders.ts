@@ -13,6 +13,8 @@ export interface RecordedMessage {
     alocity?: AlocityEventMessage["alocity"];
     /** A test's own label for a message (e.g. set by an inject node), when it has one. */
     case?: string;
+    /** A node's status, as a status node reports it. */
+    status?: { fill?: string; shape?: string; text?: string };
 }
 
 /** What the recorders have seen: { name: [message, in order of arrival] }. */
@@ -27,7 +29,7 @@ export function recorderNode(id: string, name: string, { z = "tab", x = 600, y =
         name: `record ${name}`,
         func:
             `const all = global.get("recorded") || {};\n` +
-            `(all[${JSON.stringify(name)}] = all[${JSON.stringify(name)}] || []).push({ topic: msg.topic, payload: msg.payload, alocity: msg.alocity, case: msg.case });\n` +
+            `(all[${JSON.stringify(name)}] = all[${JSON.stringify(name)}] || []).push({ topic: msg.topic, payload: msg.payload, alocity: msg.alocity, case: msg.case, status: msg.status });\n` +
             `global.set("recorded", all);\nreturn null;`,
         outputs: 1,
         x,

@@ -35,7 +35,8 @@ export type Credentials = Record<string, Record<string, string>>;
 export interface WebhookFlowOptions {
     url?: string;
     event?: string;
-    tolerance?: number;
+    /** The signature's tolerance as saved (a number, or text as a dialog saves it). */
+    tolerance?: number | string;
     id?: string;
     signatureId?: string;
     /** The node the webhook is wired to (a helper node of that id is added). */
@@ -85,6 +86,8 @@ export interface WebhookTabOptions {
     /** The webhook's name. */
     name?: string;
     signatureName?: string;
+    /** The signature's tolerance (300 by default). */
+    tolerance?: number | string;
     /** Where the webhook stands on the tab. */
     x?: number;
     y?: number;

@@ -140,6 +140,12 @@ export class DeviceFleet {
         return device === undefined ? null : copyDeviceRecord(device.record);
     }
 
+    /** The record of a serial number (spaces and case ignored), by its key alone: never by a name; O(1). */
+    recordOf(serialNumber: string): DeviceRecord | undefined {
+        const device = this.devices.get(serialKey(serialNumber));
+        return device === undefined ? undefined : copyDeviceRecord(device.record);
+    }
+
     /**
      * The `forget` command, `now`: drops the device whose serial number or name `query` is, clearing its active alarms,
      * and yields its last change message (`payload.removed: true`); undefined when there is no such device.

@@ -6,7 +6,7 @@
  * exported here is what the dialogs may use.
  */
 export { readMaxBytes } from "../webhook/body-limit";
-export { parseTolerance } from "../webhook/tolerance";
+export { MAX_TOLERANCE_SECONDS, readTolerance } from "../webhook/tolerance";
 export { DEVICE_STATE_DEFAULTS, POSITION_LISTS, readSeconds, valuesInBothLists } from "../device-state/config";
 export { isEventCode } from "../events/catalogue";
 export { DOORS_SIDEBAR_NAMES } from "./doors-names";

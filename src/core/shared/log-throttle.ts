@@ -1,3 +1,5 @@
+import { timerDelay } from "./timers";
+
 export interface LogThrottleOptions {
     /** Lines written as they come in each window. */
     burst: number;
@@ -22,7 +24,7 @@ export class LogThrottle {
 
     report(kind: string, line: () => string): void {
         if (this.timer === undefined) {
-            this.timer = setTimeout(() => this.endWindow(), this.options.windowMs);
+            this.timer = setTimeout(() => this.endWindow(), timerDelay(this.options.windowMs));
             this.timer.unref();
         }
         if (this.written < this.options.burst) {

@@ -1,4 +1,8 @@
 import type { DeliveryMemory } from "./delivery-memory";
+import { after, type Clock } from "../shared/timers";
+
+/** Epoch ms, as a delivery memory's expiry is. */
+const SYSTEM_CLOCK: Clock = { now: () => Date.now(), after };
 
 /**
  * The delivery memories of paths no node serves any more, each kept until its last delivery has expired and then
@@ -6,19 +10,22 @@ import type { DeliveryMemory } from "./delivery-memory";
  * gone for good costs nothing once its deliveries could no longer verify anyway.
  */
 export class ReleasedPathMemories {
-    private readonly kept = new Map<string, { memory: DeliveryMemory; timer: ReturnType<typeof setTimeout> }>();
+    private readonly kept = new Map<string, { memory: DeliveryMemory; cancel: () => void }>();
+
+    constructor(private readonly clock: Clock = SYSTEM_CLOCK) {}
 
     /** Keeps a path's memory until its deliveries expire (not at all when it holds none that has not). */
-    keep(key: string, memory: DeliveryMemory, now = Date.now()): void {
+    keep(key: string, memory: DeliveryMemory): void {
         this.take(key);
+        const now = this.clock.now();
         memory.forgetExpired(now);
         if (memory.size === 0) {
             return;
         }
-        // Expired means past expiresAt (see DeliveryMemory.forgetExpired): look again just after it.
-        const timer = setTimeout(() => this.keep(key, memory), memory.expiresAt - now + 1);
-        timer.unref?.();
-        this.kept.set(key, { memory, timer });
+        // Expired means past expiresAt (see DeliveryMemory.forgetExpired): look again just after it (or, beyond the
+        // longest delay of a timer, after that, and again).
+        const cancel = this.clock.after(memory.expiresAt - now + 1, () => this.keep(key, memory));
+        this.kept.set(key, { memory, cancel });
     }
 
     /** A path's memory, handed back to serve the path again; undefined when none is kept. */
@@ -27,7 +34,7 @@ export class ReleasedPathMemories {
         if (kept === undefined) {
             return undefined;
         }
-        clearTimeout(kept.timer);
+        kept.cancel();
         this.kept.delete(key);
         return kept.memory;
     }

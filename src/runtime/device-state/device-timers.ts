@@ -1,7 +1,5 @@
 import { DeadlineQueue } from "../../core/device-state/deadline-queue";
-
-/** setTimeout's longest delay; a later deadline is waited for in steps of it. */
-const LONGEST_DELAY_MS = 2 ** 31 - 1;
+import { timerDelay } from "../../core/shared/timers";
 
 /**
  * The deadlines the device-state core gives (local clock, epoch ms), one per device, served by one timer for the
@@ -35,7 +33,8 @@ export class DeviceTimers {
     private setTimer(deadline: number, now: number): void {
         clearTimeout(this.timer);
         this.timerDeadline = deadline;
-        this.timer = setTimeout(() => this.fireDue(), Math.min(Math.max(deadline - now, 0), LONGEST_DELAY_MS));
+        // A deadline beyond the longest delay is waited for in steps: fireDue finds nothing due and arms again.
+        this.timer = setTimeout(() => this.fireDue(), timerDelay(deadline - now));
     }
 
     private fireDue(): void {

@@ -1,7 +1,9 @@
 import type { Request, Response } from "express";
 import { performance } from "perf_hooks";
-import { ChangeNotices, type ChangedSerials, type NoticeClock } from "../../core/editor/change-notices";
+import { ChangeNotices, type ChangedSerials } from "../../core/editor/change-notices";
+import { after, type Clock } from "../../core/shared/timers";
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE } from "../../core/editor/doors-names";
+import type { DeviceFleet } from "../../core/device-state/fleet";
 import type { DeviceRecord } from "../../core/device-state/record";
 import { serialKey } from "../../core/events/event-values";
 import { flowStateOf, type FlowState } from "../shared/flow-state";
@@ -44,8 +46,8 @@ export interface DoorsNotice {
     serials: ChangedSerials;
 }
 
-/** What the feed reads of a node: its records (DeviceFleet's `get`); undefined while they are being read. */
-export type RecordsSource = () => { get(query?: unknown): DeviceRecord[] | DeviceRecord | null } | undefined;
+/** What the feed reads of a node: its records (DeviceFleet's); undefined while they are being read. */
+export type RecordsSource = () => Pick<DeviceFleet, "get" | "recordOf"> | undefined;
 
 /** A deployed node's part of the feed. */
 export interface DoorsFeedNode {
@@ -63,14 +65,7 @@ interface FeedEntry {
     records: RecordsSource;
 }
 
-const CLOCK: NoticeClock = {
-    now: () => performance.now(),
-    after(delayMs, run) {
-        const timer = setTimeout(run, delayMs);
-        timer.unref();
-        return () => clearTimeout(timer);
-    },
-};
+const CLOCK: Clock = { now: () => performance.now(), after };
 
 let lastVersion = 0;
 function nextVersion(): number {
@@ -84,16 +79,14 @@ function recordsOf(source: ReturnType<RecordsSource>, serials: readonly string[]
         return [];
     }
     if (serials.length === 0) {
-        const all = source.get();
+        const all = source.get(undefined);
         return Array.isArray(all) ? all : [];
     }
     const found = new Map<string, DeviceRecord>();
     for (const serial of serials) {
-        const key = serialKey(serial);
-        const record = source.get(serial);
-        // `get` falls back to names: only a record of that very serial number is wanted here.
-        if (record !== null && !Array.isArray(record) && serialKey(record.serialNumber) === key) {
-            found.set(key, record);
+        const record = source.recordOf(serial);
+        if (record !== undefined) {
+            found.set(serialKey(record.serialNumber), record);
         }
     }
     return Array.from(found.values());
@@ -106,7 +99,7 @@ export class DoorsFeed {
     /** Told of the nodes as flows start, and as they stop for good (a node closed meanwhile is no longer shown). */
     constructor(
         private readonly RED: Pick<NodeAPI, "comms" | "events">,
-        private readonly clock: NoticeClock = CLOCK,
+        private readonly clock: Clock = CLOCK,
     ) {
         this.flows = flowStateOf(RED.events);
         this.flows.onChange((state) => {

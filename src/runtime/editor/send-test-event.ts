@@ -146,11 +146,11 @@ function fieldsOf(value: unknown): Record<string, string> | undefined {
 
 /**
  * Makes each test event a delivery of its own. A delivery is its signed time and signature: the same sample sent twice
- * within a second would be one delivery, and the second not emitted. So each test event to a path after the first
- * within a second ends its JSON with one more newline than the one before (which JSON ignores): the event is the
- * same, its bytes and signature are not.
+ * within a second would be one delivery, and the second not emitted. So the n-th test event to a path within a second
+ * ends its JSON with n-1 newlines (the first with none; JSON ignores them): the event is the same, its bytes and
+ * signature are not.
  */
-class TestDeliveries {
+export class TestDeliveries {
     private timestamp = 0;
     /** How many test events each path was sent within the second `timestamp`. */
     private readonly counts = new Map<string, number>();

@@ -1,4 +1,5 @@
 import type { NodeRedNode, NodeStatus } from "./node-red";
+import { timerDelay } from "../../core/shared/timers";
 
 /**
  * Shows a node's status without costing a status event (or a translated text) per request: the first change shows
@@ -19,7 +20,7 @@ export class ThrottledStatus {
             return;
         }
         this.node.status(status());
-        this.timer = setTimeout(() => this.showPending(), this.intervalMs);
+        this.timer = setTimeout(() => this.showPending(), timerDelay(this.intervalMs));
         this.timer.unref();
     }
 

@@ -6,12 +6,12 @@ import path from "path";
 import vm from "vm";
 import { parseDeviceStateConfig, DEVICE_STATE_DEFAULTS } from "../../../../src/core/device-state/config";
 import { parseSettings } from "../../../../src/core/home-assistant/inputs";
-import { parseTolerance } from "../../../../src/core/webhook/tolerance";
+import { readTolerance } from "../../../../src/core/webhook/tolerance";
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE } from "../../../../src/runtime/editor/doors-feed";
 import { packageDir } from "../../../support/modules";
 
 interface BuiltRules {
-    parseTolerance(value: unknown): number | undefined;
+    readTolerance(value: unknown): ReturnType<typeof readTolerance>;
     readSeconds(value: unknown): number | undefined;
     mqttWildcardIn(value: unknown): string | undefined;
     DOORS_SIDEBAR_NAMES: Record<string, string>;
@@ -32,16 +32,39 @@ function builtRules(file: string): BuiltRules {
 }
 
 /** Saved values of every kind a flow may hold (numbers, numeric text, text, empty, nothing). */
-const VALUES: unknown[] = [undefined, null, "", " ", 0, 60, "60", " 60 ", "1e3", 0.5, "0.5", -1, "-1", "abc", "12s", Infinity, true];
+const VALUES: unknown[] = [
+    undefined,
+    null,
+    "",
+    " ",
+    "\t",
+    0,
+    60,
+    "60",
+    " 60 ",
+    "1e3",
+    0.5,
+    "0.5",
+    -1,
+    "-1",
+    "abc",
+    "12s",
+    Infinity,
+    true,
+    86_400,
+    "86401",
+];
 
 describe("the runtime's rules built into the edit dialogs", function () {
     it("alocity-signature's dialog takes the tolerances the runtime takes, and only those", function () {
         const rules = builtRules("alocity-signature.html");
         for (const value of VALUES) {
-            assert.strictEqual(rules.parseTolerance(value), parseTolerance(value), String(value));
+            assert.deepStrictEqual({ ...rules.readTolerance(value) }, readTolerance(value), String(value));
         }
-        assert.strictEqual(rules.parseTolerance(""), 300, "empty: the default");
-        assert.strictEqual(rules.parseTolerance("1e3"), 1000);
+        assert.deepStrictEqual({ ...rules.readTolerance("") }, { seconds: 300 }, "empty: the default");
+        assert.deepStrictEqual({ ...rules.readTolerance(" ") }, { seconds: 300 }, "blank: the default, not 0 (off)");
+        assert.deepStrictEqual({ ...rules.readTolerance("1e3") }, { seconds: 1000 });
+        assert.deepStrictEqual({ ...rules.readTolerance("86401") }, { problem: "over-limit" });
     });
 
     it("alocity-device-state's dialog takes the numbers of seconds the runtime uses, and only those", function () {

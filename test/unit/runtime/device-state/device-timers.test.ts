@@ -1,5 +1,6 @@
 import assert from "assert";
 import { DeviceTimers } from "../../../../src/runtime/device-state/device-timers";
+import { overflowWarningsOf } from "../../../support/timer-warnings";
 import { eventually } from "../../../support/wait";
 
 describe("alocity-device-state's timers", function () {
@@ -67,5 +68,11 @@ describe("alocity-device-state's timers", function () {
         timers.arm("ALO-2", Date.now() + 50);
         await eventually(() => fired.length > 0, "the device armed after clearAll to fire");
         assert.deepStrictEqual(fired, ["ALO-2"]);
+    });
+
+    it("arms a deadline 30 days away (beyond setTimeout's longest delay) without a TimeoutOverflowWarning, and fires nothing yet", async function () {
+        const { timers, fired } = recording();
+        const warnings = await overflowWarningsOf(() => armFromNow(timers, ["ALO-1", 30 * 86_400_000]));
+        assert.deepStrictEqual([warnings, fired], [[], []]);
     });
 });

@@ -118,6 +118,35 @@ describe("the Doors feed (GET /alocity-doors and the comms)", function () {
         other.remove();
     });
 
+    it("looks serial numbers up by their key alone: a thousand unknown ones read no name, known ones are found", async function () {
+        const { feed, get } = runtime();
+        let nameReads = 0;
+        const parsed = parseDeviceStateConfig({ devices: [{ serial: "ALO-2", name: "Back door" }] });
+        class CountedNames extends Map<string, string> {
+            override [Symbol.iterator]() {
+                nameReads++;
+                return super[Symbol.iterator]();
+            }
+        }
+        const fleet = new DeviceFleet({ ...parsed, names: new CountedNames(parsed.names) });
+        for (const serialNumber of ["ALO-1", "ALO-2", "ALO 3"]) {
+            fleet.handle({ topic: "door.state", payload: { serialNumber, doorState: "Closed" } }, Date.now());
+        }
+        for (const device of Object.values(fleet.devicesToStore())) {
+            const name = device.record.name;
+            Object.defineProperty(device.record, "name", { enumerable: true, get: () => (nameReads++, name) });
+        }
+        const node = feed.add({ id: "n1" }, () => fleet);
+        const serials = async (query: string) =>
+            ((await get(query).expect(200)).body as DoorsAnswer).nodes[0].records.map((r) => r.serialNumber);
+
+        const unknown = Array.from({ length: MAX_QUERY_VALUES }, (_, i) => `serial=U${i}`).join("&");
+        assert.deepEqual(await serials(`?${unknown}`), []);
+        assert.equal(nameReads, 0, "no device's name, nor any configured name, is read to look up a serial number");
+        assert.deepEqual(await serials("?serial=alo3&serial=ALO-9&serial=Back%20door&serial=%20alo-1%20"), ["ALO 3", "ALO-1"]);
+        node.remove();
+    });
+
     it(`refuses more than ${MAX_QUERY_VALUES} serial numbers with 400 and a message`, async function () {
         const { feed, get } = runtime();
         const node = feed.add({ id: "n1" }, () => building());
