@@ -50,6 +50,24 @@ describe("device reports", function () {
         assert.strictEqual(reportOf(messageEventOf("door.state", { serialNumber: " ", doorState: "Open" }), AT), undefined);
     });
 
+    it('reads isConnected as the event switch does: "false", 0 and "0" are offline', function () {
+        const connected = ["false", "FALSE", 0, "0", "true", 1].map(
+            (isConnected) => reportOf(messageEventOf("door.healthcheck", { serialNumber: "A", isConnected }), AT)?.connected,
+        );
+        assert.deepStrictEqual(connected, [false, false, false, false, true, true]);
+    });
+
+    it("reads the serial number from deviceSerialNumber or device.serialNumber, and msg.alocity.fields before the payload", function () {
+        assert.strictEqual(reportOf(messageEventOf("door.state", { deviceSerialNumber: "B", doorState: "Open" }), AT)?.serialNumber, "B");
+        assert.strictEqual(reportOf(messageEventOf("door.state", { device: { serialNumber: "C" } }), AT)?.serialNumber, "C");
+        const fromFields = messageEventOf(
+            "door.state",
+            { serialNumber: "D", doorState: "Open" },
+            { fields: { serialNumber: "E", doorState: "Closed" } },
+        );
+        assert.deepStrictEqual([reportOf(fromFields, AT)?.serialNumber, reportOf(fromFields, AT)?.doorState], ["E", "Closed"]);
+    });
+
     it("takes the user of an access log from the first of userName, fullName, userId that is not blank", function () {
         const users = [{ userName: " ", fullName: "Sam Lee", userId: "u-2" }, { userId: 17 }, {}].map(
             (fields) => reportOf(messageEventOf("accesslog.created", { serialNumber: "A", result: 2, ...fields }), AT)?.access?.user,
