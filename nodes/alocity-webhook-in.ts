@@ -15,6 +15,7 @@ import { testEventTargets } from "../src/runtime/editor/send-test-event";
 import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";
+import { DeliveryReader } from "../src/runtime/webhook/delivery-reader";
 
 interface WebhookInDef extends NodeDef {
     url?: string;
@@ -22,6 +23,8 @@ interface WebhookInDef extends NodeDef {
     event?: string;
     /** The largest body read, in bytes (a number, or numeric text). */
     maxBytes?: number | string;
+    /** The Fields setting: a JSONata expression by key (see FIELD_SETTING_KEYS). */
+    fields?: unknown;
 }
 
 type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
@@ -96,6 +99,8 @@ export = function (RED: NodeAPI) {
                 }),
         );
 
+        const reader = new DeliveryReader(RED, node, def.fields, event, () => path);
+
         const activity = (): NodeStatus => {
             const shown: NodeStatus = lastEvent
                 ? { fill: "green", shape: "dot", text: t("status.event", { event: lastEvent.event, time: clockTime(lastEvent.at) }) }
@@ -117,6 +122,14 @@ export = function (RED: NodeAPI) {
                 if (lastWasRejected) {
                     shown.fill = "yellow";
                 }
+            }
+            if (reader.warnings.count > 0) {
+                shown.text += " " + t("status.warnings", { count: reader.warnings.count });
+                shown.fill = "yellow";
+            }
+            if (reader.setting.errors.length > 0) {
+                shown.text += " " + t("status.bad-fields", { keys: reader.setting.errors.map((error) => error.key).join(", ") });
+                shown.fill = "red";
             }
             return shown;
         };
@@ -155,14 +168,17 @@ export = function (RED: NodeAPI) {
             );
             switch (outcome.kind) {
                 case "accepted":
-                    node.send(outcome.message);
+                    reader.accept({ body: outcome.body, timestamp: outcome.timestamp, receivedAt: request.receivedAt }, (message) => {
+                        node.send(message);
+                        lastEvent = { event: message.topic, at: message.alocity.receivedAt };
+                        showActivity();
+                    });
                     if (outcome.keyIndex > 0) {
                         if (previousKeyUsedAt === undefined) {
                             node.log(t("log.previous-secret", { path }));
                         }
                         previousKeyUsedAt = request.receivedAt;
                     }
-                    lastEvent = { event: outcome.message.topic, at: outcome.message.alocity.receivedAt };
                     lastWasRejected = false;
                     showActivity();
                     return ANSWERS.accepted;
@@ -244,8 +260,11 @@ export = function (RED: NodeAPI) {
             claim?.release();
             withdrawTestTarget();
             rejectionLog.flush();
-            status.stop();
-            done();
+            // Deliveries accepted before the close are sent on before the node is done.
+            void reader.close().finally(() => {
+                status.stop();
+                done();
+            });
         });
     }
 

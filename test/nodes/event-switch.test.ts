@@ -8,7 +8,9 @@ import {
     MAIN_FIELDS,
     type KnownEventCode,
 } from "../../src/core/events/catalogue";
-import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
+import { eventMessage, type AlocityEventMessage } from "../../src/core/webhook/receiver";
+import { readDelivery } from "../../src/core/webhook/delivery-reading";
+import { identifyEvent } from "../../src/core/events/event-shapes";
 import { samplePayload } from "../../src/core/events/samples";
 import eventSwitchNode = require("../../nodes/alocity-event-switch");
 import { credentials, webhookFlow, type FlowNode } from "../support/test-flows";
@@ -104,7 +106,7 @@ function webhookMessage(event: KnownEventCode, payload?: Record<string, unknown>
 function webhookMessage(event: string, payload: Record<string, unknown>): Message;
 function webhookMessage(event: string, payload?: Record<string, unknown>): Message {
     const body = payload ?? (isKnownEventCode(event) ? samplePayload(event) : {});
-    return { topic: event, payload: body, alocity: { event, timestamp: 1764405672, receivedAt: 1764405672123, inferred: true } };
+    return eventMessage(readDelivery(identifyEvent(body, event)), 1764405672, 1764405672123);
 }
 
 describe("alocity-event-switch (test helper)", function () {

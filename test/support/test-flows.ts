@@ -43,6 +43,8 @@ export interface WebhookFlowOptions {
     out?: string;
     /** The node's maxBytes, when the test sets one. */
     maxBytes?: number | string;
+    /** The node's Fields setting, when the test sets one. */
+    fields?: unknown;
 }
 
 /** alocity-signature + alocity-webhook-in at `url`, checked by it and wired to `to`. */
@@ -53,13 +55,22 @@ function signatureAndWebhook({
     id = "in",
     signatureId = "sig",
     maxBytes,
+    fields,
     name = "",
     signatureName = "",
     to,
 }: Omit<WebhookFlowOptions, "out"> & { name?: string; signatureName?: string; to: string[] }): FlowNode[] {
     return [
         { id: signatureId, type: "alocity-signature", name: signatureName, tolerance },
-        webhookNode(id, { name, url, signature: signatureId, event, ...(maxBytes === undefined ? {} : { maxBytes }), wires: [to] }),
+        webhookNode(id, {
+            name,
+            url,
+            signature: signatureId,
+            event,
+            ...(maxBytes === undefined ? {} : { maxBytes }),
+            ...(fields === undefined ? {} : { fields }),
+            wires: [to],
+        }),
     ];
 }
 

@@ -80,6 +80,16 @@ const COMPUTED: { site: RegExp; group: string; values: () => string[] }[] = [
         group: "alocity-webhook-in.log.",
         values: () => REJECTIONS().filter((reason) => reason !== "no-secret"),
     },
+    {
+        site: /\bt\(`warning\.\$\{warning\.kind\}`/,
+        group: "alocity-webhook-in.warning.",
+        values: () => unionOf("src/core/webhook/delivery-reading.ts", "ReadingWarningKind"),
+    },
+    {
+        site: /\bt\(`field-problem\.\$\{error\.problem\}`/,
+        group: "alocity-webhook-in.field-problem.",
+        values: () => unionOf("src/core/events/event-fields.ts", "FieldSettingProblem"),
+    },
     { site: /\bt\(error,/, group: "alocity-webhook-in.test.", values: TEST_EVENT_ERRORS },
     { site: /_\("alocity-webhook-in\.test\." \+ answer\.error/, group: "alocity-webhook-in.test.", values: TEST_EVENT_ERRORS },
     {

@@ -1,10 +1,10 @@
 /**
  * What one Alocity event says about the device it comes from, read from its payload once. Knows nothing of Node-RED.
  */
-import { accessResultOf } from "../events/access-results";
+import { readAccessResult } from "../events/access-results";
 import type { LastAccess } from "./record";
 import type { MessageEvent } from "../events/event-message";
-import { serialNumberOf } from "../events/event-values";
+import type { EventFields } from "../events/event-fields";
 import { booleanValue, textOrNumber } from "../shared/value-readers";
 
 /** A lockdown's start (by the user its log names, else null) or end. */
@@ -36,9 +36,6 @@ export interface DeviceReport {
     noResult?: true;
 }
 
-const NAME_FIELDS = ["doorName", "deviceName"];
-const USER_FIELDS = ["userName", "fullName", "userId"];
-
 /** The first of the fields that holds a number or text that is not blank, as text. */
 function firstText(payload: Record<string, unknown>, fields: readonly string[]): string | undefined {
     for (const field of fields) {
@@ -51,9 +48,9 @@ function firstText(payload: Record<string, unknown>, fields: readonly string[]):
 }
 
 /** What an access log reports: an attempt, a lockdown's start or end, a doorbell press, or (no result) nothing. */
-function readAccessLog(report: DeviceReport, payload: Record<string, unknown>): void {
-    const result = accessResultOf(payload);
-    const user = firstText(payload, USER_FIELDS) ?? null;
+function readAccessLog(report: DeviceReport, fields: EventFields): void {
+    const result = readAccessResult(fields.result);
+    const user = fields.user ?? null;
     switch (result?.kind) {
         case undefined:
             report.noResult = true;
@@ -74,29 +71,32 @@ function readAccessLog(report: DeviceReport, payload: Record<string, unknown>): 
     }
 }
 
-/** What an event says about its device, happened at `at`; undefined when it names no device (no serialNumber). */
+/**
+ * What an event says about its device, happened at `at`, from its fields (see MessageEvent); undefined when it names
+ * no device (no serial number).
+ */
 export function reportOf(event: MessageEvent, at: number): DeviceReport | undefined {
-    const { payload } = event;
-    const serialNumber = serialNumberOf(payload);
-    if (serialNumber === undefined || serialNumber.trim() === "") {
+    const { payload, fields } = event;
+    const serialNumber = fields.serialNumber;
+    if (serialNumber === undefined) {
         return undefined;
     }
-    const report: DeviceReport = { serialNumber, at, name: firstText(payload, NAME_FIELDS) };
+    const report: DeviceReport = { serialNumber, at, name: fields.name };
     switch (event.event) {
         case "door.state":
-            report.doorState = textOrNumber(payload.doorState);
+            report.doorState = fields.doorState;
             break;
         case "lock.state":
-            report.lockState = textOrNumber(payload.lockState);
+            report.lockState = fields.lockState;
             break;
         case "door.healthcheck":
-            report.connected = booleanValue(payload.isConnected);
+            report.connected = fields.isConnected;
             report.firmwareVersion = firstText(payload, ["firmwareVersion"]);
             report.ipAddress = firstText(payload, ["ipAddress"]);
             report.databaseActive = booleanValue(payload.databaseActive);
             break;
         case "accesslog.created":
-            readAccessLog(report, payload);
+            readAccessLog(report, fields);
             break;
     }
     return report;

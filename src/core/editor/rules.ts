@@ -8,9 +8,10 @@
 export { readMaxBytes } from "../webhook/body-limit";
 export { MAX_TOLERANCE_SECONDS, readTolerance } from "../webhook/tolerance";
 export { DEVICE_STATE_DEFAULTS, POSITION_LISTS, readSeconds, valuesInBothLists } from "../device-state/config";
-export { isEventCode } from "../events/catalogue";
+export { eventCodeOf, isEventCode } from "../events/catalogue";
 export { DOORS_SIDEBAR_NAMES } from "./doors-names";
 export { mqttWildcardIn } from "../home-assistant/topic-settings";
 export { serialKey } from "../events/event-values";
 export { splitList } from "../shared/value-readers";
 export { DEFAULT_MATCHING, isEditorApiPathUnder, joinPath, pathKey, webhookPathOf } from "../webhook/paths";
+export { DEFAULT_FIELD_PATHS, FIELD_SETTING_KEYS, parseFieldSetting } from "../events/event-fields";

@@ -2,7 +2,7 @@
  * Alocity's access-log results: the documented result types, and what one log's result means (an access attempt,
  * a lockdown starting or ending, a doorbell press, or no result at all). Knows nothing of Node-RED.
  */
-import { textOrNumber, valueKey } from "../shared/value-readers";
+import { nameKey, textOrNumber, valueKey } from "../shared/value-readers";
 
 /** Access log result types, as Alocity documents them ("Standard Values"); 5 is not documented. */
 export const ACCESS_RESULT_TYPES: Readonly<Record<string, number>> = {
@@ -16,9 +16,6 @@ export const ACCESS_RESULT_TYPES: Readonly<Record<string, number>> = {
     "Lockdown End": 8,
     Doorbell: 9,
 };
-
-/** Field names an access log's result may come in, most likely first (the model is not public). */
-const ACCESS_RESULT_FIELDS = ["result", "resultType", "accessResult", "accessLogResult", "accessResultType", "accessLogResultType"];
 
 const ACCESS_GRANTED = 0;
 const LOCKDOWN_START = 7;
@@ -43,11 +40,7 @@ export interface AccessResult {
     granted: boolean;
 }
 
-/** "Access Granted", "AccessGranted", "access_granted" and "ACCESS GRANTED" all name result 0. */
-function nameKey(text: string): string {
-    return text.replace(/[\s_-]+/g, "").toLowerCase();
-}
-
+/** "Access Granted", "AccessGranted", "access_granted", "Access.Granted" and "ACCESS GRANTED" all name result 0. */
 const CODE_BY_NAME = new Map(Object.entries(ACCESS_RESULT_TYPES).map(([name, code]) => [nameKey(name), code]));
 const NAME_BY_CODE = new Map(Object.entries(ACCESS_RESULT_TYPES).map(([name, code]) => [code, name]));
 const WHOLE_NUMBER = /^[0-9]{1,9}$/;
@@ -76,7 +69,8 @@ function kindOf(code: number | undefined): AccessResultKind {
 
 /**
  * What a result value means; undefined when there is no result: absent, null, blank text, or neither text nor a
- * number. A value that is neither documented nor a number (a name Alocity adds later) is an attempt, not granted.
+ * number. A value that is neither documented nor a number ("Granted", or a name Alocity adds later) is an attempt
+ * whose result is not known (`code` and `name` undefined): not granted, and the receiver warns of it.
  */
 export function readAccessResult(raw: unknown): AccessResult | undefined {
     const value = textOrNumber(raw);
@@ -91,20 +85,6 @@ export function readAccessResult(raw: unknown): AccessResult | undefined {
         name: code === undefined ? undefined : NAME_BY_CODE.get(code),
         granted: code === ACCESS_GRANTED,
     };
-}
-
-/**
- * The result of an access log's payload: from the first of ACCESS_RESULT_FIELDS that holds one (a field present but
- * null or blank does not hide a result in a later one); undefined when none does.
- */
-export function accessResultOf(payload: Record<string, unknown>): AccessResult | undefined {
-    for (const field of ACCESS_RESULT_FIELDS) {
-        const result = readAccessResult(payload[field]);
-        if (result !== undefined) {
-            return result;
-        }
-    }
-    return undefined;
 }
 
 /** The text a result value is compared as: its number where it has one ("Access Granted" and "0" are both "0"). */

@@ -3,6 +3,7 @@
  * values. Knows nothing of Node-RED: the receiver, the event switch and the editor's suggestions all use it.
  */
 import { ACCESS_RESULT_LABELS, ACCESS_RESULT_TYPES } from "./access-results";
+import { nameKey } from "../shared/value-readers";
 
 export const EVENT_CODES = ["accesslog.created", "door.healthcheck", "door.state", "lock.state", "user.card", "user.face"] as const;
 
@@ -91,11 +92,25 @@ export function isEventCode(value: unknown): value is EventCode {
     return typeof value === "string" && value.length <= 200 && EVENT_CODE_PATTERN.test(value);
 }
 
+const KNOWN_CODE_BY_KEY = new Map<string, KnownEventCode>(EVENT_CODES.map((code) => [nameKey(code), code]));
+
+/**
+ * The event code a name stands for, as Alocity may spell it: a documented code whatever its case and separators
+ * ("DoorState", "door_state", "DOOR-STATE" are door.state), else the name itself when it is a code (`word.word`, one
+ * Alocity may add later); undefined for anything else.
+ */
+export function eventCodeOf(name: unknown): EventCode | undefined {
+    if (typeof name !== "string" || name.length > 200) {
+        return undefined;
+    }
+    return KNOWN_CODE_BY_KEY.get(nameKey(name)) ?? (isEventCode(name.trim()) ? name.trim() : undefined);
+}
+
 export function isKnownEventCode(value: unknown): value is KnownEventCode {
     return typeof value === "string" && (EVENT_CODES as readonly string[]).includes(value);
 }
 
-/** The field each event is mostly about (an access log's result may come in any of ACCESS_RESULT_FIELDS). */
+/** The field each event is mostly about (an access log's result may come in any of DEFAULT_FIELD_PATHS.result). */
 export const MAIN_FIELDS: Readonly<Record<KnownEventCode, string>> = {
     "accesslog.created": "result",
     "door.healthcheck": "isConnected",

@@ -3,15 +3,18 @@
  * switch and the device-state node. Knows nothing of Node-RED.
  */
 import { identifyEvent } from "./event-shapes";
-import { isEventCode, type EventCode } from "./catalogue";
+import { eventCodeOf, type EventCode } from "./catalogue";
+import { fieldsOfMessage, readEventFields, type EventFields } from "./event-fields";
 import { isJsonObject } from "../shared/value-readers";
 import { finiteNumber } from "../shared/value-readers";
 
-/** What a message says of its event: the code, and the event object its serial number and values come from. */
+/** What a message says of its event: the code, the event object, and its fields (serial number, values). */
 export interface MessageEvent {
     event: EventCode;
     /** The event object (an envelope's inner object); empty when the payload is not an object. */
     payload: Record<string, unknown>;
+    /** `msg.alocity.fields` (what alocity-webhook-in read) when the message has it, else the payload read as the receiver reads it. */
+    fields: EventFields;
 }
 
 const NO_PAYLOAD: Record<string, unknown> = Object.freeze({});
@@ -19,8 +22,8 @@ const NO_PAYLOAD: Record<string, unknown> = Object.freeze({});
 /**
  * The event a message carries: `msg.alocity.event` (the payload as alocity-webhook-in sends it); else `msg.topic`
  * when it is an event code; else what the payload is, told exactly as alocity-webhook-in tells a request's body
- * (an envelope's code, else the payload's shape). An envelope's inner object is the payload. Undefined when the
- * message gives no code and its payload is not an object.
+ * (an envelope's code, else the payload's shape). Codes are matched as Alocity may spell them (see eventCodeOf). An
+ * envelope's inner object is the payload. Undefined when the message gives no code and its payload is not an object.
  */
 export function eventOfMessage(msg: unknown): MessageEvent | undefined {
     if (!isJsonObject(msg)) {
@@ -28,15 +31,21 @@ export function eventOfMessage(msg: unknown): MessageEvent | undefined {
     }
     const payload = isJsonObject(msg.payload) ? msg.payload : undefined;
     const alocity = msg.alocity;
-    if (isJsonObject(alocity) && isEventCode(alocity.event)) {
-        return { event: alocity.event, payload: payload ?? NO_PAYLOAD };
+    const signalled = isJsonObject(alocity) ? eventCodeOf(alocity.event) : undefined;
+    if (signalled !== undefined) {
+        return messageEventOf(signalled, payload ?? NO_PAYLOAD, alocity);
     }
-    const topic = isEventCode(msg.topic) ? msg.topic : undefined;
+    const topic = eventCodeOf(msg.topic);
     if (payload === undefined) {
-        return topic === undefined ? undefined : { event: topic, payload: NO_PAYLOAD };
+        return topic === undefined ? undefined : messageEventOf(topic, NO_PAYLOAD, alocity);
     }
     const identified = identifyEvent(payload, topic);
-    return { event: identified.event, payload: identified.payload };
+    return messageEventOf(identified.event, identified.payload, alocity);
+}
+
+/** An event with its fields: `msg.alocity.fields` when `alocity` has them, else the payload's, read as the receiver reads them. */
+export function messageEventOf(event: EventCode, payload: Record<string, unknown>, alocity?: unknown): MessageEvent {
+    return { event, payload, fields: fieldsOfMessage(event, alocity) ?? readEventFields(event, payload).fields };
 }
 
 /**

@@ -3,17 +3,28 @@
  * Knows nothing of Node-RED: the receiver and the event switch tell events alike.
  */
 import { isJsonObject } from "../shared/value-readers";
-import { isEventCode, type EventCode, type KnownEventCode } from "./catalogue";
+import { readAccessResult } from "./access-results";
+import { eventCodeOf, type EventCode, type KnownEventCode } from "./catalogue";
+import { defaultFieldValue } from "./event-fields";
 
-const ENVELOPE_CODE_FIELDS = ["event", "eventType", "eventCode", "code", "type"];
-const ENVELOPE_BODY_FIELDS = ["payload", "data"];
+const ENVELOPE_CODE_FIELDS = ["event", "eventType", "eventCode", "eventName", "webhookEvent", "code", "type"];
+const ENVELOPE_BODY_FIELDS = ["payload", "data", "body"];
 
 function has(object: Record<string, unknown>, field: string): boolean {
     return Object.prototype.hasOwnProperty.call(object, field);
 }
 
-/** The event code a payload's shape says, most specific first; any other JSON object is an access log. */
+/** An access log's result in a payload, read as the package reads it; undefined when there is none. */
+function accessResultIn(payload: Record<string, unknown>) {
+    return readAccessResult(defaultFieldValue("result", payload));
+}
+
+/**
+ * The event code a payload's shape says, most specific first; any other JSON object is an access log. An
+ * access result Alocity documents (a name or a number) makes an access log, whatever else the payload carries.
+ */
 export function inferEventFromShape(payload: Record<string, unknown>): KnownEventCode {
+    if (accessResultIn(payload)?.code !== undefined) return "accesslog.created";
     if (has(payload, "doorState")) return "door.state";
     if (has(payload, "lockState")) return "lock.state";
     if (has(payload, "firmwareVersion") || has(payload, "databaseActive") || has(payload, "isConnected")) {
@@ -24,35 +35,59 @@ export function inferEventFromShape(payload: Record<string, unknown>): KnownEven
     return "accesslog.created";
 }
 
-/** `{ event, payload }` when the object wraps an event (a code field and the event in `payload` or `data`). */
-export function unwrapEnvelope(body: Record<string, unknown>): { event: string; payload: Record<string, unknown> } | undefined {
-    const codeField = ENVELOPE_CODE_FIELDS.find((field) => isEventCode(body[field]));
+/**
+ * `{ event, payload }` when the object wraps an event: a code field (the code as Alocity may spell it, see
+ * eventCodeOf) and the event, an object, in a body field.
+ */
+export function unwrapEnvelope(body: Record<string, unknown>): { event: EventCode; payload: Record<string, unknown> } | undefined {
+    const codeField = ENVELOPE_CODE_FIELDS.find((field) => eventCodeOf(body[field]) !== undefined);
     const bodyField = ENVELOPE_BODY_FIELDS.find((field) => isJsonObject(body[field]));
     if (codeField === undefined || bodyField === undefined) {
         return undefined;
     }
-    return { event: body[codeField] as string, payload: body[bodyField] as Record<string, unknown> };
+    return { event: eventCodeOf(body[codeField]) as EventCode, payload: body[bodyField] as Record<string, unknown> };
 }
+
+/**
+ * How an event was told: the node's Event, the Fields setting's `event`, an envelope's code, a documented shape or
+ * an access result found in it, or nothing recognised (an access log by guess).
+ */
+export type IdentifiedBy = "node" | "fields" | "envelope" | "shape" | "guess";
 
 export interface IdentifiedEvent {
     event: EventCode;
     payload: Record<string, unknown>;
-    /** True when the code was worked out from the payload's shape. */
+    /** True when the code was worked out from the payload's shape (identifiedBy "shape" or "guess"). */
     inferred: boolean;
+    identifiedBy: IdentifiedBy;
+}
+
+/** What the Fields setting's `event` and `payload` read from a body (a key absent or undefined: not set, or nothing found). */
+export interface BodyFieldValues {
+    event?: unknown;
+    payload?: unknown;
 }
 
 /**
- * Tells which event a JSON object is: the code given (a single-event webhook), else an envelope's code,
- * else the payload's shape. An envelope's inner object is the payload either way.
+ * Tells which event a JSON object is: the code given (a single-event webhook), else the Fields setting's `event`,
+ * else an envelope's code, else the payload's shape. The payload is the Fields setting's `payload` when it read an
+ * object, else an envelope's inner object, else the body.
  */
-export function identifyEvent(body: Record<string, unknown>, givenEvent?: string): IdentifiedEvent {
+export function identifyEvent(body: Record<string, unknown>, givenEvent?: string, read: BodyFieldValues = {}): IdentifiedEvent {
     const envelope = unwrapEnvelope(body);
-    const payload = envelope ? envelope.payload : body;
-    if (givenEvent) {
-        return { event: givenEvent, payload, inferred: false };
+    const payload = isJsonObject(read.payload) ? read.payload : envelope ? envelope.payload : body;
+    const given = givenEvent ? (eventCodeOf(givenEvent) ?? givenEvent) : undefined;
+    if (given !== undefined) {
+        return { event: given, payload, inferred: false, identifiedBy: "node" };
+    }
+    const fromFields = eventCodeOf(read.event);
+    if (fromFields !== undefined) {
+        return { event: fromFields, payload, inferred: false, identifiedBy: "fields" };
     }
     if (envelope) {
-        return { event: envelope.event, payload, inferred: false };
+        return { event: envelope.event, payload, inferred: false, identifiedBy: "envelope" };
     }
-    return { event: inferEventFromShape(payload), payload, inferred: true };
+    const event = inferEventFromShape(payload);
+    const guessed = event === "accesslog.created" && accessResultIn(payload) === undefined;
+    return { event, payload, inferred: true, identifiedBy: guessed ? "guess" : "shape" };
 }

@@ -3,16 +3,32 @@
  * Node-RED: the event switch and the device state read events alike.
  */
 import { valueKey } from "../shared/value-readers";
-import { accessResultKey, accessResultOf } from "./access-results";
+import { accessResultKey } from "./access-results";
 import { isKnownEventCode, MAIN_FIELDS } from "./catalogue";
+import { readEventFields, type EventFields } from "./event-fields";
 
-/** The value an event is mostly about (door.state: doorState, ...), or undefined when it has none. */
-export function mainValueOf(event: string, payload: Record<string, unknown>): unknown {
-    if (event === "accesslog.created") {
-        return accessResultOf(payload)?.value;
+/**
+ * The value an event is mostly about (door.state: doorState, ...), or undefined when it has none: from its fields
+ * (what the receiver read) where the field is one of them, else from the payload (user.card and user.face: action).
+ */
+export function mainValueOf(
+    event: string,
+    payload: Record<string, unknown>,
+    fields: EventFields = readEventFields(event, payload).fields,
+): unknown {
+    if (!isKnownEventCode(event)) {
+        return undefined;
     }
-    return isKnownEventCode(event) ? payload[MAIN_FIELDS[event]] : undefined;
+    const field = MAIN_FIELDS[event];
+    return field in FIELD_OF_MAIN ? fields[FIELD_OF_MAIN[field]] : payload[field];
 }
+
+const FIELD_OF_MAIN: Readonly<Record<string, keyof EventFields>> = {
+    result: "result",
+    doorState: "doorState",
+    lockState: "lockState",
+    isConnected: "isConnected",
+};
 
 /**
  * Whether an event's main value is one of the wanted values: compared as text, case-insensitively;
@@ -28,12 +44,6 @@ export function valueMatches(event: string, actual: unknown, wanted: readonly st
     const canonical = event === "accesslog.created" ? accessResultKey : valueKey;
     const actualText = canonical(String(actual));
     return wanted.some((value) => canonical(value) === actualText);
-}
-
-/** The serial number of the device an event is about, when it has one. */
-export function serialNumberOf(payload: Record<string, unknown>): string | undefined {
-    const serial = payload.serialNumber;
-    return typeof serial === "string" || typeof serial === "number" ? String(serial) : undefined;
 }
 
 /** A serial number as compared: spaces ignored, case-insensitive. */

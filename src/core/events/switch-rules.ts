@@ -4,7 +4,7 @@
  */
 import { eventOfMessage, type MessageEvent } from "./event-message";
 import { isJsonObject } from "../shared/value-readers";
-import { mainValueOf, serialKey, serialNumberOf, valueMatches } from "./event-values";
+import { mainValueOf, serialKey, valueMatches } from "./event-values";
 import { savedFlag, splitList } from "../shared/value-readers";
 
 /** A rule as saved in a flow: the event code, and comma-separated lists of serial numbers and values ("" = any). */
@@ -66,12 +66,12 @@ export function ruleMatches(rule: CompiledRule, message: MessageEvent): boolean 
         return false;
     }
     if (rule.serials.length > 0) {
-        const serial = serialNumberOf(message.payload);
+        const serial = message.fields.serialNumber;
         if (serial === undefined || !rule.serials.includes(serialKey(serial))) {
             return false;
         }
     }
-    return valueMatches(message.event, mainValueOf(message.event, message.payload), rule.values);
+    return valueMatches(message.event, mainValueOf(message.event, message.payload, message.fields), rule.values);
 }
 
 /** The outputs a message goes to: its matching rules (all, or the first), else otherwise when there is one. */

@@ -23,6 +23,22 @@ export function booleanValue(value: unknown): boolean | undefined {
     return typeof value === "boolean" ? value : undefined;
 }
 
+const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = { true: true, false: false, "1": true, "0": false };
+
+/**
+ * A boolean as an event may carry it: true / false, "true" / "false" in any case, 1 / 0 (also as text), spaces
+ * around text ignored; undefined for anything else. Every node reads isConnected with it.
+ */
+export function readBoolean(value: unknown): boolean | undefined {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    if (value === 1 || value === 0) {
+        return value === 1;
+    }
+    return typeof value === "string" ? BOOLEAN_TEXT[value.trim().toLowerCase()] : undefined;
+}
+
 /** The items of a comma-separated list, each trimmed, empty ones dropped. */
 export function splitList(text: unknown): string[] {
     if (typeof text !== "string" && typeof text !== "number") {
@@ -37,6 +53,11 @@ export function splitList(text: unknown): string[] {
 /** A value of a comma-separated list as it is compared: trimmed, case ignored. */
 export function valueKey(text: string): string {
     return text.trim().toLowerCase();
+}
+
+/** A name as Alocity may spell it, compared: case and the separators . _ - and space ignored ("Door.State" is "doorstate"). */
+export function nameKey(name: string): string {
+    return name.replace(/[\s._-]+/g, "").toLowerCase();
 }
 
 /** A saved boolean, also as the text "true" or "false" (case and spaces ignored); the fallback for anything else. */

@@ -1,7 +1,9 @@
-import { identifyEvent } from "../events/event-shapes";
+import { identifyEvent, type IdentifiedBy } from "../events/event-shapes";
+import type { EventFields } from "../events/event-fields";
 import { isJsonObject } from "../shared/value-readers";
 import { type EventCode } from "../events/catalogue";
 import { CHECK_FIELD, isCheckBody } from "./check-delivery";
+import type { DeliveryReading } from "./delivery-reading";
 import { DeliveryMemory } from "./delivery-memory";
 import { verify, type RejectionReason } from "./signature";
 
@@ -25,6 +27,10 @@ export interface AlocityEventMessage {
         receivedAt: number;
         /** True when the code was worked out from the payload's shape. */
         inferred: boolean;
+        /** How the event was told. */
+        identifiedBy: IdentifiedBy;
+        /** What the receiver read in the payload, by the Fields setting or by the package's own reading. */
+        fields: EventFields;
     };
 }
 
@@ -39,7 +45,7 @@ export const DELIVERY_HEADER = "Alocity-Delivery";
 export type DeliveryVerdict = "accepted" | "duplicate" | "check";
 
 export type ReceiveOutcome =
-    | { status: 200; kind: "accepted"; message: AlocityEventMessage; keyIndex: number; signature: string }
+    | { status: 200; kind: "accepted"; body: Record<string, unknown>; timestamp: number; keyIndex: number; signature: string }
     | { status: 200; kind: "duplicate"; event: EventCode; timestamp: number }
     | { status: 200; kind: "check"; nonce: string; keyIndex: number }
     | { status: 400; kind: "bad-body"; problem: BodyProblem }
@@ -64,9 +70,9 @@ export function parseEventBody(rawBody: Buffer): { ok: true; body: Record<string
 }
 
 /**
- * Everything a receiver decides about one request, apart from transport: verify the signature over the raw bytes,
- * parse the body, recognise a check delivery (answered, never remembered or sent on) and a repeat of an accepted
- * delivery, and build the message. Never throws.
+ * Everything a receiver decides about one request, apart from transport and reading the event (see readDelivery and
+ * eventMessage): verify the signature over the raw bytes, parse the body, recognise a check delivery (answered, never
+ * remembered or sent on) and a repeat of an accepted delivery. Never throws.
  */
 export function receiveWebhook(
     rawBody: Buffer,
@@ -89,19 +95,21 @@ export function receiveWebhook(
     if (isCheckBody(parsed.body)) {
         return { status: 200, kind: "check", nonce: String(parsed.body[CHECK_FIELD]), keyIndex: verdict.keyIndex };
     }
-    const { event, payload, inferred } = identifyEvent(parsed.body, config.event);
     if (!deliveryMemory.remember(verdict.timestamp, verdict.signature, config.tolerance, now)) {
-        return { status: 200, kind: "duplicate", event, timestamp: verdict.timestamp };
+        return { status: 200, kind: "duplicate", event: identifyEvent(parsed.body, config.event).event, timestamp: verdict.timestamp };
     }
     return {
         status: 200,
         kind: "accepted",
+        body: parsed.body,
+        timestamp: verdict.timestamp,
         keyIndex: verdict.keyIndex,
         signature: verdict.signature,
-        message: {
-            topic: event,
-            payload,
-            alocity: { event, timestamp: verdict.timestamp, receivedAt: now, inferred },
-        },
     };
+}
+
+/** The message a delivery is sent on as: `msg.topic` the documented code, `msg.payload` the event as Alocity sent it. */
+export function eventMessage(reading: DeliveryReading, timestamp: number, receivedAt: number): AlocityEventMessage {
+    const { event, payload, inferred, identifiedBy, fields } = reading;
+    return { topic: event, payload, alocity: { event, timestamp, receivedAt, inferred, identifiedBy, fields } };
 }

@@ -80,6 +80,11 @@ export interface NodeAPI {
     auth?: { needsPermission(permission: string): RequestHandler };
     /** Pushes to every connected editor, whatever its user's permissions; `retain`: also to each editor that connects later. */
     comms?: { publish(topic: string, data: unknown, retain?: boolean): void };
+    /** Node-RED's JSONata (absent only in fakes of RED). */
+    util?: {
+        prepareJSONataExpression(expression: string, node: object): unknown;
+        evaluateJSONataExpression(expression: unknown, input: object, callback: (error: Error | null, result?: unknown) => void): void;
+    };
     log: { debug(message: unknown): void; warn(message: unknown): void; info(message: unknown): void; error(message: unknown): void };
     _(key: string, substitutions?: Record<string, unknown>): string;
 }

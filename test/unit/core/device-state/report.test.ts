@@ -2,12 +2,13 @@ import assert from "assert";
 import { reportOf } from "../../../../src/core/device-state/report";
 import { EVENT_CODES } from "../../../../src/core/events/catalogue";
 import { samplePayload } from "../../../../src/core/events/samples";
+import { messageEventOf } from "../../../../src/core/events/event-message";
 
 const AT = 1_795_900_000_000;
 
 describe("device reports", function () {
     it("reads what each sample event says about its device", function () {
-        const reports = Object.fromEntries(EVENT_CODES.map((event) => [event, reportOf({ event, payload: samplePayload(event) }, AT)]));
+        const reports = Object.fromEntries(EVENT_CODES.map((event) => [event, reportOf(messageEventOf(event, samplePayload(event)), AT)]));
         assert.deepStrictEqual(reports, {
             "accesslog.created": {
                 serialNumber: "ALO-FR-20231187",
@@ -33,7 +34,7 @@ describe("device reports", function () {
 
     it("leaves out what a report does not say: an empty ipAddress, values of the wrong type", function () {
         const health = reportOf(
-            { event: "door.healthcheck", payload: { serialNumber: 12, isConnected: "false", ipAddress: "", databaseActive: 1 } },
+            messageEventOf("door.healthcheck", { serialNumber: 12, isConnected: "maybe", ipAddress: "", databaseActive: 1 }),
             AT,
         );
         assert.deepStrictEqual(health, {
@@ -45,19 +46,37 @@ describe("device reports", function () {
             ipAddress: undefined,
             databaseActive: undefined,
         });
-        assert.strictEqual(reportOf({ event: "door.state", payload: { serialNumber: "A", doorState: null } }, AT)?.doorState, undefined);
-        assert.strictEqual(reportOf({ event: "door.state", payload: { serialNumber: " ", doorState: "Open" } }, AT), undefined);
+        assert.strictEqual(reportOf(messageEventOf("door.state", { serialNumber: "A", doorState: null }), AT)?.doorState, undefined);
+        assert.strictEqual(reportOf(messageEventOf("door.state", { serialNumber: " ", doorState: "Open" }), AT), undefined);
+    });
+
+    it('reads isConnected as the event switch does: "false", 0 and "0" are offline', function () {
+        const connected = ["false", "FALSE", 0, "0", "true", 1].map(
+            (isConnected) => reportOf(messageEventOf("door.healthcheck", { serialNumber: "A", isConnected }), AT)?.connected,
+        );
+        assert.deepStrictEqual(connected, [false, false, false, false, true, true]);
+    });
+
+    it("reads the serial number from deviceSerialNumber or device.serialNumber, and msg.alocity.fields before the payload", function () {
+        assert.strictEqual(reportOf(messageEventOf("door.state", { deviceSerialNumber: "B", doorState: "Open" }), AT)?.serialNumber, "B");
+        assert.strictEqual(reportOf(messageEventOf("door.state", { device: { serialNumber: "C" } }), AT)?.serialNumber, "C");
+        const fromFields = messageEventOf(
+            "door.state",
+            { serialNumber: "D", doorState: "Open" },
+            { fields: { serialNumber: "E", doorState: "Closed" } },
+        );
+        assert.deepStrictEqual([reportOf(fromFields, AT)?.serialNumber, reportOf(fromFields, AT)?.doorState], ["E", "Closed"]);
     });
 
     it("takes the user of an access log from the first of userName, fullName, userId that is not blank", function () {
         const users = [{ userName: " ", fullName: "Sam Lee", userId: "u-2" }, { userId: 17 }, {}].map(
-            (fields) => reportOf({ event: "accesslog.created", payload: { serialNumber: "A", result: 2, ...fields } }, AT)?.access?.user,
+            (fields) => reportOf(messageEventOf("accesslog.created", { serialNumber: "A", result: 2, ...fields }), AT)?.access?.user,
         );
         assert.deepStrictEqual(users, ["Sam Lee", "17", null]);
     });
 
     it("prefers doorName to deviceName", function () {
         const payload = { serialNumber: "A", deviceName: "Reader", doorName: "Gate" };
-        assert.strictEqual(reportOf({ event: "door.tamper", payload }, AT)?.name, "Gate");
+        assert.strictEqual(reportOf(messageEventOf("door.tamper", payload), AT)?.name, "Gate");
     });
 });

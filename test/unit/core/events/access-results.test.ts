@@ -1,6 +1,7 @@
 import { inspect } from "util";
 import assert from "assert";
-import { ACCESS_RESULT_TYPES, accessResultOf, readAccessResult } from "../../../../src/core/events/access-results";
+import { ACCESS_RESULT_TYPES, readAccessResult } from "../../../../src/core/events/access-results";
+import { readEventFields } from "../../../../src/core/events/event-fields";
 import { valueMatches } from "../../../../src/core/events/event-values";
 
 describe("access results", function () {
@@ -50,9 +51,12 @@ describe("access results", function () {
     });
 
     it("takes the result from the first field that holds one", function () {
-        assert.strictEqual(accessResultOf({ result: null, resultType: " ", accessLogResultType: "Doorbell" })?.kind, "doorbell");
-        assert.strictEqual(accessResultOf({ result: 1, resultType: 0 })?.granted, false);
-        assert.strictEqual(accessResultOf({ userId: "u-1" }), undefined);
+        const resultOf = (payload: Record<string, unknown>) =>
+            readAccessResult(readEventFields("accesslog.created", payload).fields.result);
+        assert.strictEqual(resultOf({ result: null, resultType: " ", accessLogResultType: "Doorbell" })?.kind, "doorbell");
+        assert.strictEqual(resultOf({ result: 1, resultType: 0 })?.granted, false);
+        assert.strictEqual(resultOf({ type: "Lockdown Start" })?.kind, "lockdown-start");
+        assert.strictEqual(resultOf({ userId: "u-1" }), undefined);
     });
 
     it("matches rules by name or number, whichever the log and the rule use", function () {

@@ -35,7 +35,9 @@ describe("event catalogue", function () {
         for (const [payload, expected] of cases) {
             it(`${JSON.stringify(payload)} is ${expected}`, function () {
                 assert.strictEqual(inferEventFromShape(payload), expected);
-                assert.deepStrictEqual(identifyEvent(payload), { event: expected, payload, inferred: true });
+                const identifiedBy =
+                    Object.keys(payload).length === 0 || ("facilityCode" in payload && !("action" in payload)) ? "guess" : "shape";
+                assert.deepStrictEqual(identifyEvent(payload), { event: expected, payload, inferred: true, identifiedBy });
             });
         }
 
@@ -58,7 +60,12 @@ describe("event catalogue", function () {
             for (const bodyField of ["payload", "data"]) {
                 it(`takes the code from "${codeField}" and the event from "${bodyField}"`, function () {
                     const body: Record<string, unknown> = { [codeField]: "lock.state", [bodyField]: inner, id: "delivery-1" };
-                    assert.deepStrictEqual(identifyEvent(body), { event: "lock.state", payload: inner, inferred: false });
+                    assert.deepStrictEqual(identifyEvent(body), {
+                        event: "lock.state",
+                        payload: inner,
+                        inferred: false,
+                        identifiedBy: "envelope",
+                    });
                 });
             }
         }
@@ -68,12 +75,18 @@ describe("event catalogue", function () {
                 event: "door.tamper",
                 payload: inner,
                 inferred: false,
+                identifiedBy: "envelope",
             });
         });
 
         it("is not an envelope without an object in payload or data", function () {
-            const body = { type: "door.state", payload: "text" };
-            assert.deepStrictEqual(identifyEvent(body), { event: "accesslog.created", payload: body, inferred: true });
+            const body = { code: "door.state", payload: "text" };
+            assert.deepStrictEqual(identifyEvent(body), {
+                event: "accesslog.created",
+                payload: body,
+                inferred: true,
+                identifiedBy: "guess",
+            });
         });
 
         it("is not an envelope when the code field is not word.word", function () {
@@ -86,7 +99,12 @@ describe("event catalogue", function () {
     describe("a configured single event", function () {
         it("wins over the shape", function () {
             const payload = { serialNumber: "A", doorState: "Open" };
-            assert.deepStrictEqual(identifyEvent(payload, "lock.state"), { event: "lock.state", payload, inferred: false });
+            assert.deepStrictEqual(identifyEvent(payload, "lock.state"), {
+                event: "lock.state",
+                payload,
+                inferred: false,
+                identifiedBy: "node",
+            });
         });
 
         it("still unwraps an envelope", function () {
@@ -95,6 +113,7 @@ describe("event catalogue", function () {
                 event: "user.face",
                 payload: inner,
                 inferred: false,
+                identifiedBy: "node",
             });
         });
     });

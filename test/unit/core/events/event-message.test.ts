@@ -3,7 +3,8 @@ import { eventOfMessage, eventTimeOf } from "../../../../src/core/events/event-m
 import { EVENT_CODES } from "../../../../src/core/events/catalogue";
 import { identifyEvent } from "../../../../src/core/events/event-shapes";
 import { samplePayload } from "../../../../src/core/events/samples";
-import { receiveWebhook } from "../../../../src/core/webhook/receiver";
+import { eventMessage, receiveWebhook } from "../../../../src/core/webhook/receiver";
+import { readDelivery } from "../../../../src/core/webhook/delivery-reading";
 import { DeliveryMemory } from "../../../../src/core/webhook/delivery-memory";
 import { sign } from "../../../../src/core/webhook/signature";
 
@@ -20,11 +21,13 @@ describe("event messages", function () {
             NOW,
         );
         assert.ok(outcome.kind === "accepted");
-        assert.deepStrictEqual(eventOfMessage(outcome.message), {
+        const message = eventMessage(readDelivery(identifyEvent(outcome.body)), outcome.timestamp, NOW);
+        assert.deepStrictEqual(eventOfMessage(message), {
             event: "lock.state",
             payload: { serialNumber: "ALO-1", lockState: "Locked" },
+            fields: { serialNumber: "ALO-1", lockState: "Locked" },
         });
-        assert.strictEqual(eventTimeOf(outcome.message, NOW + 5000), 1_795_899_999_000);
+        assert.strictEqual(eventTimeOf(message, NOW + 5000), 1_795_899_999_000);
     });
 
     it("takes the arrival time for a message without a signed timestamp: its receivedAt, else now", function () {
@@ -73,10 +76,15 @@ describe("event messages", function () {
             assert.strictEqual(withTopic?.payload, inner);
         });
         it("gives an empty payload when the payload is not an object but the code is known", () => {
-            assert.deepStrictEqual(eventOfMessage({ topic: "door.state", payload: "Open" }), { event: "door.state", payload: {} });
+            assert.deepStrictEqual(eventOfMessage({ topic: "door.state", payload: "Open" }), {
+                event: "door.state",
+                payload: {},
+                fields: {},
+            });
             assert.deepStrictEqual(eventOfMessage({ alocity: { event: "lock.state" }, payload: [1] }), {
                 event: "lock.state",
                 payload: {},
+                fields: {},
             });
         });
         it("cannot tell a message without a code whose payload is not an object", () => {

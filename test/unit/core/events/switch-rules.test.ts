@@ -1,5 +1,5 @@
 import assert from "assert/strict";
-import type { MessageEvent } from "../../../../src/core/events/event-message";
+import { messageEventOf, type MessageEvent } from "../../../../src/core/events/event-message";
 import {
     compileRule,
     compileRules,
@@ -48,7 +48,7 @@ describe("event-rules", () => {
     });
 
     describe("ruleMatches", () => {
-        const doorOpen: MessageEvent = { event: "door.state", payload: { serialNumber: "DOOR-2", doorState: "Open" } };
+        const doorOpen: MessageEvent = messageEventOf("door.state", { serialNumber: "DOOR-2", doorState: "Open" });
 
         it("needs the same event", () => {
             assert.equal(ruleMatches(rule("door.state"), doorOpen), true);
@@ -62,12 +62,12 @@ describe("event-rules", () => {
             assert.equal(ruleMatches(rule("door.state", " , "), doorOpen), true);
         });
         it("refuses a serial filter for an event without a serial number", () => {
-            const face = { event: "user.face", payload: samplePayload("user.face") };
+            const face = messageEventOf("user.face", samplePayload("user.face"));
             assert.equal(ruleMatches(rule("user.face", "DOOR-2"), face), false);
             assert.equal(ruleMatches(rule("user.face"), face), true);
         });
         it("accepts a numeric serial number", () => {
-            assert.equal(ruleMatches(rule("door.state", "1234"), { event: "door.state", payload: { serialNumber: 1234 } }), true);
+            assert.equal(ruleMatches(rule("door.state", "1234"), messageEventOf("door.state", { serialNumber: 1234 })), true);
         });
         it("filters on the main field of each event, case-insensitively", () => {
             const cases: [string, Record<string, unknown>, string, string][] = [
@@ -80,15 +80,15 @@ describe("event-rules", () => {
                 ["accesslog.created", { resultType: "Access Granted" }, "0", "1"],
             ];
             for (const [event, payload, matching, other] of cases) {
-                assert.equal(ruleMatches(rule(event, "", matching), { event, payload }), true, `${event} ${matching}`);
-                assert.equal(ruleMatches(rule(event, "", other), { event, payload }), false, `${event} ${other}`);
+                assert.equal(ruleMatches(rule(event, "", matching), messageEventOf(event, payload)), true, `${event} ${matching}`);
+                assert.equal(ruleMatches(rule(event, "", other), messageEventOf(event, payload)), false, `${event} ${other}`);
             }
         });
         it("never matches a value filter when the event has no main field", () => {
-            const tamper: MessageEvent = { event: "door.tamper", payload: { serialNumber: "DOOR-2", state: "Open" } };
+            const tamper: MessageEvent = messageEventOf("door.tamper", { serialNumber: "DOOR-2", state: "Open" });
             assert.equal(ruleMatches(rule("door.tamper", "DOOR-2"), tamper), true);
             assert.equal(ruleMatches(rule("door.tamper", "", "Open"), tamper), false);
-            assert.equal(ruleMatches(rule("accesslog.created", "", "0"), { event: "accesslog.created", payload: {} }), false);
+            assert.equal(ruleMatches(rule("accesslog.created", "", "0"), messageEventOf("accesslog.created", {})), false);
         });
     });
 

@@ -1,5 +1,14 @@
 import assert from "assert";
-import { parseEventBody, receiveWebhook, type ReceiveOutcome, type ReceiverConfig } from "../../../../src/core/webhook/receiver";
+import {
+    eventMessage,
+    parseEventBody,
+    receiveWebhook,
+    type AlocityEventMessage,
+    type ReceiveOutcome,
+    type ReceiverConfig,
+} from "../../../../src/core/webhook/receiver";
+import { identifyEvent } from "../../../../src/core/events/event-shapes";
+import { readDelivery } from "../../../../src/core/webhook/delivery-reading";
 import { DeliveryMemory } from "../../../../src/core/webhook/delivery-memory";
 import { sign } from "../../../../src/core/webhook/signature";
 import { checkBody, isCheckBody } from "../../../../src/core/webhook/check-delivery";
@@ -24,29 +33,41 @@ function receive(
     return receiveWebhook(raw, header ?? sign(SECRET, raw, NOW_S), cfg, guard, now);
 }
 
+/** The message an accepted delivery is sent on as, read by the package's own reading (no Fields setting). */
+function messageOf(outcome: ReceiveOutcome, event = ""): AlocityEventMessage {
+    assert.strictEqual(outcome.kind, "accepted");
+    return eventMessage(readDelivery(identifyEvent(outcome.body, event)), outcome.timestamp, NOW_MS);
+}
+
 describe("receiver core", function () {
     it("accepts a signed event and builds the message", function () {
         const outcome = receive('{"serialNumber":"ALO-1","doorState":"Open"}');
         assert.strictEqual(outcome.status, 200);
-        assert.strictEqual(outcome.kind, "accepted");
-        assert.deepStrictEqual(outcome.message, {
+        assert.deepStrictEqual(messageOf(outcome), {
             topic: "door.state",
             payload: { serialNumber: "ALO-1", doorState: "Open" },
-            alocity: { event: "door.state", timestamp: NOW_S, receivedAt: NOW_MS, inferred: true },
+            alocity: {
+                event: "door.state",
+                timestamp: NOW_S,
+                receivedAt: NOW_MS,
+                inferred: true,
+                identifiedBy: "shape",
+                fields: { serialNumber: "ALO-1", doorState: "Open" },
+            },
         });
     });
 
     it("uses a configured single event, not inferred", function () {
         const outcome = receive('{"serialNumber":"ALO-1","doorState":"Open"}', { cfg: { ...config, event: "lock.state" } });
-        assert.strictEqual(outcome.kind, "accepted");
-        assert.strictEqual(outcome.message.topic, "lock.state");
-        assert.strictEqual(outcome.message.alocity.inferred, false);
+        const message = messageOf(outcome, "lock.state");
+        assert.strictEqual(message.topic, "lock.state");
+        assert.strictEqual(message.alocity.inferred, false);
+        assert.strictEqual(message.alocity.identifiedBy, "node");
     });
 
     it("tolerates a byte-order mark before the JSON", function () {
         const outcome = receive(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"u","action":"Enrolled"}')]));
-        assert.strictEqual(outcome.kind, "accepted");
-        assert.strictEqual(outcome.message.topic, "user.face");
+        assert.strictEqual(messageOf(outcome).topic, "user.face");
     });
 
     const badBodies = {

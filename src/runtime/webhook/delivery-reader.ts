@@ -1,0 +1,96 @@
+/**
+ * alocity-webhook-in's reading of its verified deliveries: by its Fields setting and the package's reading, sent on
+ * in the order the requests were accepted, each warning told once per distinct set of field names, and each
+ * delivery's summary handed to whoever keeps the last deliveries.
+ */
+import { fieldNamesOf, ReadingWarnings, type DeliveryReading, type ReadingWarning } from "../../core/webhook/delivery-reading";
+import { eventMessage, type AlocityEventMessage } from "../../core/webhook/receiver";
+import { InOrder } from "../../core/shared/in-order";
+import { LogThrottle } from "../../core/shared/log-throttle";
+import { messagesOf, type NodeAPI, type NodeRedNode } from "../shared/node-red";
+import { deliveryRead } from "./delivery-summaries";
+import { FieldSetting } from "./field-setting";
+
+export interface AcceptedDelivery {
+    body: Record<string, unknown>;
+    /** The signed timestamp, epoch s. */
+    timestamp: number;
+    /** Epoch ms. */
+    receivedAt: number;
+}
+
+export class DeliveryReader {
+    readonly setting: FieldSetting;
+    readonly warnings = new ReadingWarnings();
+    private readonly inOrder: InOrder;
+    private readonly failures: LogThrottle;
+    private readonly t: ReturnType<typeof messagesOf>;
+
+    constructor(
+        RED: NodeAPI,
+        private readonly node: NodeRedNode,
+        savedFields: unknown,
+        private readonly nodeEvent: string,
+        private readonly path: () => string,
+    ) {
+        const t = messagesOf(RED, "alocity-webhook-in");
+        this.t = t;
+        this.setting = new FieldSetting(RED, node, savedFields);
+        for (const error of this.setting.errors) {
+            node.error(
+                t("log.bad-field", { key: error.key, error: "problem" in error ? t(`field-problem.${error.problem}`) : error.error }),
+            );
+        }
+        this.inOrder = new InOrder((error) => node.error(t("log.internal-error", { path: path(), error: String(error) })));
+        this.failures = new LogThrottle(
+            (line) => node.error(line),
+            (total, _counts, windowMs) => t("log.field-failed-summary", { count: total, seconds: windowMs / 1000, path: path() }),
+        );
+    }
+
+    /** Reads a delivery and calls `send` with its message once every delivery accepted before it was sent. */
+    accept(delivery: AcceptedDelivery, send: (message: AlocityEventMessage) => void): void {
+        const failed = (key: string, error: unknown) =>
+            this.failures.report(key, () =>
+                this.t("log.field-failed", { key, path: this.path(), error: error instanceof Error ? error.message : String(error) }),
+            );
+        this.inOrder.add(this.setting.read(delivery.body, this.nodeEvent, failed), (reading) => {
+            this.tell(reading, delivery);
+            send(eventMessage(reading, delivery.timestamp, delivery.receivedAt));
+        });
+    }
+
+    /** Resolves once every delivery accepted was sent on. */
+    async close(): Promise<void> {
+        await this.inOrder.settled();
+        this.failures.flush();
+    }
+
+    private tell(reading: DeliveryReading, { body, receivedAt }: AcceptedDelivery): void {
+        const warnings = reading.warnings.map((warning) => this.describe(warning));
+        deliveryRead({
+            nodeId: this.node.id,
+            summary: { event: reading.event, identifiedBy: reading.identifiedBy, fields: reading.fields, warnings },
+            body,
+            receivedAt,
+        });
+        const met = this.warnings.meet(reading, body);
+        if (met === "tell") {
+            this.node.warn(
+                this.t("log.reading", {
+                    path: this.path(),
+                    event: reading.event,
+                    by: reading.identifiedBy,
+                    names: fieldNamesOf(body).join(", "),
+                    warnings: warnings.join("; "),
+                }),
+            );
+        } else if (met === "full") {
+            this.node.warn(this.t("log.reading-full", { path: this.path() }));
+        }
+    }
+
+    private describe(warning: ReadingWarning): string {
+        return this.t(`warning.${warning.kind}`, { setting: warning.setting });
+    }
+}

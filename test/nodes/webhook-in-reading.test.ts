@@ -1,0 +1,124 @@
+// alocity-webhook-in's reading of deliveries shaped otherwise than the samples, in the test helper's runtime: the
+// event told and how, msg.alocity.fields, the Fields setting, and the warnings (the test helper logs a message's key;
+// the words are checked in a real Node-RED, test/integration/delivery-reading.test.ts).
+import assert from "assert";
+import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
+import { onDeliveryRead, type ReadDelivery } from "../../src/runtime/webhook/delivery-summaries";
+import { GatedStore } from "../support/gated-store";
+import { credentials, webhookFlow } from "../support/test-flows";
+import { helper, logEntries, modules, nodeOf, statusesOf, useTestHelper, webhookPost, type NodeModule } from "../support/test-helper";
+import { eventually } from "../support/wait";
+
+const ISSUE_EXAMPLE = {
+    event: "eventType",
+    payload: "data",
+    serialNumber: "deviceSerialNumber",
+    result: "accessLogResultType",
+    user: "user.fullName",
+};
+
+async function load(fields?: unknown, extraModules: NodeModule[] = []): Promise<AlocityEventMessage[]> {
+    await helper.load([...extraModules, ...modules], webhookFlow({ fields }), credentials());
+    const received: AlocityEventMessage[] = [];
+    nodeOf("out").on("input", (msg: AlocityEventMessage) => received.push(msg));
+    return received;
+}
+
+const warnings = () => logEntries("alocity-webhook-in", 30).filter((entry) => entry.level === 30);
+const lastStatus = () => statusesOf("in").at(-1);
+
+describe("alocity-webhook-in reading deliveries (test helper)", function () {
+    useTestHelper();
+
+    it("tells an envelope whose code is spelled otherwise, with the documented code as topic", async function () {
+        const received = await load();
+        const data = { serialNumber: "ALO-1", doorState: "Open" };
+        await webhookPost("/alocity", { eventType: "DoorState", data }).expect(200);
+        const [msg] = await eventually(() => received.length === 1 && received, "the door.state message");
+        assert.deepStrictEqual(
+            [msg.topic, msg.payload, msg.alocity.identifiedBy, msg.alocity.inferred],
+            ["door.state", data, "envelope", false],
+        );
+        assert.deepStrictEqual(msg.alocity.fields, { serialNumber: "ALO-1", doorState: "Open" });
+        assert.deepStrictEqual(warnings(), []);
+    });
+
+    it("warns of a guessed event once per set of field names, never with values, and shows the count in yellow", async function () {
+        const received = await load();
+        const body = { eventCode: "Unlock", deviceId: "secret-value-1", when: 5 };
+        await webhookPost("/alocity", body).expect(200);
+        await webhookPost("/alocity", { ...body, deviceId: "secret-value-2" }).expect(200);
+        await eventually(() => received.length === 2, "both messages");
+        assert.deepStrictEqual(
+            received.map((msg) => [msg.topic, msg.alocity.identifiedBy]),
+            [
+                ["accesslog.created", "guess"],
+                ["accesslog.created", "guess"],
+            ],
+        );
+        assert.deepStrictEqual(
+            warnings().map((entry) => entry.msg),
+            ["alocity-webhook-in.log.reading"],
+        );
+        await webhookPost("/alocity", { eventCode: "Unlock", deviceId: "x" }).expect(200);
+        await eventually(() => warnings().length === 2, "a warning for another set of field names");
+        await eventually(
+            () => lastStatus()?.fill === "yellow" && /alocity-webhook-in.status.warnings/.test(lastStatus()?.text ?? ""),
+            "a yellow count",
+        );
+    });
+
+    it("reads a delivery by the Fields setting, and hands its summary to who keeps the last deliveries", async function () {
+        const summaries: ReadDelivery[] = [];
+        const stop = onDeliveryRead((delivery) => summaries.push(delivery));
+        try {
+            const received = await load(ISSUE_EXAMPLE);
+            const data = { deviceSerialNumber: "ALO-7", accessLogResultType: "Granted", user: { fullName: "Dana" } };
+            await webhookPost("/alocity", { eventType: "AccessLogCreated", data }).expect(200);
+            const [msg] = await eventually(() => received.length === 1 && received, "the access log");
+            assert.deepStrictEqual([msg.topic, msg.payload, msg.alocity.identifiedBy], ["accesslog.created", data, "fields"]);
+            assert.deepStrictEqual(msg.alocity.fields, { serialNumber: "ALO-7", result: "Granted", user: "Dana" });
+            const [summary] = summaries.filter((delivery) => delivery.nodeId === "in");
+            assert.deepStrictEqual(
+                [summary.summary.event, summary.summary.identifiedBy, summary.summary.fields],
+                ["accesslog.created", "fields", msg.alocity.fields],
+            );
+            assert.deepStrictEqual(summary.summary.warnings, ["alocity-webhook-in.warning.unknown-result"]);
+        } finally {
+            stop();
+        }
+    });
+
+    it("refuses a bad expression with a red status and the error in the log, and keeps serving with its own reading", async function () {
+        const received = await load({ serialNumber: "$$$(", doorState: "state.name" });
+        const errors = logEntries("alocity-webhook-in", 20).filter((entry) => entry.level === 20);
+        assert.strictEqual(errors.length, 1);
+        assert.strictEqual(errors[0].msg, "alocity-webhook-in.log.bad-field");
+        await webhookPost("/alocity", { serialNumber: "ALO-2", doorState: "x", state: { id: 1, name: "Open" } }).expect(200);
+        const [msg] = await eventually(() => received.length === 1 && received, "the door.state message");
+        assert.deepStrictEqual(msg.alocity.fields, { serialNumber: "ALO-2", doorState: "Open" });
+        await eventually(() => lastStatus()?.fill === "red" && /status.bad-fields/.test(lastStatus()?.text ?? ""), "a red status");
+    });
+
+    it("sends events in the order their requests were accepted, however long each expression takes", async function () {
+        const gated = new GatedStore();
+        gated.values.slowName = "Back door";
+        helper.settings({ contextStorage: { gated: { module: () => gated } } });
+        const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
+        const received = await load({ name: 'serialNumber = "SLOW" ? $globalContext("slowName", "gated") : "Front door"' }, [
+            () => redNodes.loadContextsPlugin(),
+        ]);
+        await webhookPost("/alocity", { serialNumber: "SLOW", doorState: "Open" }).expect(200);
+        await webhookPost("/alocity", { serialNumber: "FAST", doorState: "Open" }).expect(200);
+        assert.strictEqual(received.length, 0, "the first waits for its store, the second for the first");
+        gated.release();
+        await eventually(() => received.length === 2, "both messages");
+        assert.deepStrictEqual(
+            received.map((msg) => [msg.alocity.fields.serialNumber, msg.alocity.fields.name]),
+            [
+                ["SLOW", "Back door"],
+                ["FAST", "Front door"],
+            ],
+        );
+    });
+});
