@@ -12,7 +12,7 @@ import { SlicedSender } from "../src/runtime/home-assistant/sliced-sender";
 type HomeAssistantDef = NodeDef & SavedSettings;
 
 /** How many messages of a republish go out in one turn of the event loop. */
-const REPUBLISH_SLICE = 500;
+const REPUBLISH_SLICE = 250;
 
 export = function (RED: NodeAPI) {
     const t = messagesOf(RED, "alocity-home-assistant");
