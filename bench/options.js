@@ -1,6 +1,7 @@
 "use strict";
 // What `npm run bench [-- options]` can be asked:
-//   --quick            a short run (about two minutes, build included): what CI runs
+//   --quick            a short run (about two minutes, build included): what CI runs; the republish of
+//                      alocity-home-assistant at 10,000 devices (home-assistant-republish.js) runs in every mode
 //   --profile          start Node-RED with --cpu-prof and print where its time went (numbers are then perturbed)
 //   --targets a,b      only some of: ours, hand-rolled, express, bare, webhook, devices, devices-file (the last three:
 //                      alocity-device-state at 10,000 devices; see device-state.js; with devices, the Doors sidebar's

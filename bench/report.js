@@ -70,7 +70,7 @@ function printEnd(session) {
     return loadAfter;
 }
 
-function writeResults(session, { loadAfter, summary, ratios, cpuRatios, rss, deliveryMemory, deviceState, doors, profile }) {
+function writeResults(session, { loadAfter, summary, ratios, cpuRatios, rss, deliveryMemory, deviceState, doors, homeAssistant, profile }) {
     const { options } = session;
     const out = path.join(RESULTS_DIR, `bench-${session.stamp}${options.quick ? "-quick" : ""}.json`);
     const results = {
@@ -88,6 +88,7 @@ function writeResults(session, { loadAfter, summary, ratios, cpuRatios, rss, del
         deliveryMemory,
         deviceState,
         doors,
+        homeAssistant,
         runs: Object.fromEntries(
             Object.entries(session.runs).map(([name, runs]) => [name, runs.map((run) => ({ ...run, latencySample: undefined }))]),
         ),

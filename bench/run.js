@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 "use strict";
 // `npm run bench [-- options]` (see options.js): our endpoint against the flow users build by hand today, plain
-// express and bare Node.js, side by side in one run, then alocity-device-state and the Doors sidebar at 10,000 devices.
+// express and bare Node.js, side by side in one run, then alocity-device-state, the Doors sidebar and a republish of
+// alocity-home-assistant at 10,000 devices.
 // Not a test: it measures and reports, and never fails on speed.
 const { deviceStateReport, deviceStateRounds } = require("./device-state");
 const { doorsReport } = require("./doors");
+const { homeAssistantReport } = require("./home-assistant-republish");
 const { parseOptions } = require("./options");
 const { printProfile } = require("./profile");
 const { oursReport, receiverRounds } = require("./receivers");
@@ -24,9 +26,10 @@ async function main() {
     const { deliveryMemory } = printReport(session, oursReport(session, summary, rss));
     const deviceState = printReport(session, await deviceStateReport(session, summary));
     const doors = printReport(session, await doorsReport(session, summary));
+    const homeAssistant = printReport(session, homeAssistantReport());
     const loadAfter = printEnd(session);
     const profile = printProfile(session);
-    writeResults(session, { loadAfter, summary, ratios, cpuRatios, rss, deliveryMemory, deviceState, doors, profile });
+    writeResults(session, { loadAfter, summary, ratios, cpuRatios, rss, deliveryMemory, deviceState, doors, homeAssistant, profile });
 }
 
 main().then(

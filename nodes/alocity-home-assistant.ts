@@ -7,8 +7,12 @@ import { LogThrottle } from "../src/core/shared/log-throttle";
 import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode } from "../src/runtime/shared/node-red";
 import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
+import { SlicedSender } from "../src/runtime/home-assistant/sliced-sender";
 
 type HomeAssistantDef = NodeDef & SavedSettings;
+
+/** How many messages of a republish go out in one turn of the event loop. */
+const REPUBLISH_SLICE = 250;
 
 export = function (RED: NodeAPI) {
     const t = messagesOf(RED, "alocity-home-assistant");
@@ -35,14 +39,31 @@ export = function (RED: NodeAPI) {
         );
         const otherTopics = new FirstSightings();
 
-        /** What the message makes the node publish; undefined when it is none of what the node expects. */
+        function publish(messages: MqttMessage[]): void {
+            node.send([messages.map(({ topic, payload, retain }) => ({ topic, payload, retain }))]);
+            const count = publisher.size;
+            const time = clockTime(Date.now());
+            status.show(() => ({
+                fill: "green",
+                shape: "dot",
+                text: t(count === 1 ? "status.device" : "status.devices", { count, time }),
+            }));
+        }
+        const republishing = new SlicedSender(publish, REPUBLISH_SLICE);
+
+        /** What the message makes the node publish at once; undefined when it is none of what the node expects. */
         function publishedFor(msg: object): MqttMessage[] | undefined {
             const input = readInput(msg, settings);
             switch (input.kind) {
                 case "records":
-                    return input.live ? input.records.flatMap((record) => publisher.update(record)) : publisher.updateAll(input.records);
+                    return publisher.updateAll(input.records, input.live);
                 case "republish":
-                    return publisher.republish();
+                    if (input.from === "home-assistant") publisher.homeAssistantIs(true);
+                    republishing.start(publisher.republish());
+                    return [];
+                case "home-assistant-offline":
+                    publisher.homeAssistantIs(false);
+                    return [];
                 case "nothing":
                     return [];
                 case "other-topic": {
@@ -59,24 +80,18 @@ export = function (RED: NodeAPI) {
             }
         }
 
-        node.on("input", (msg, send, done) => {
+        node.on("input", (msg, _send, done) => {
             const published = publishedFor(msg);
             if (published === undefined) {
                 unexpectedLog.report("unexpected", () => t("log.unexpected", topics));
             } else if (published.length > 0) {
-                send([published.map(({ topic, payload, retain }) => ({ topic, payload, retain }))]);
-                const count = publisher.size;
-                const time = clockTime(Date.now());
-                status.show(() => ({
-                    fill: "green",
-                    shape: "dot",
-                    text: t(count === 1 ? "status.device" : "status.devices", { count, time }),
-                }));
+                publish(published);
             }
             done();
         });
 
         node.on("close", (_removed: boolean, done: () => void) => {
+            republishing.stop();
             unexpectedLog.flush();
             status.stop();
             done();

@@ -16,6 +16,7 @@ import { readRecorded, readoutNodes, recorderNode } from "../support/recorders";
 import { SECRET, asDeployed, nodeOfType, readExample, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 import { parseDeviceMessage } from "../support/home-assistant-schema";
+import { packageManifest } from "../support/modules";
 
 const EXAMPLE = "07 - Doors in Home Assistant (MQTT discovery).json";
 const BIRTH_TOPIC = "homeassistant/status";
@@ -26,6 +27,10 @@ const RECOVERY_MS = 10_000;
 const DOOR = { serial: "ALO-DC-20220415", name: "Front door" };
 const READER = { serial: "ALO-FR-20231187", name: "Main entrance" };
 const GATE = { serial: "ALO.GATE/1", name: "Gate" };
+/** A device gone silent while connected, its record made by hand (alocity-device-state would need its silentAfter to pass). */
+const SIDE = { serial: "ALO-SIDE-1", name: "Side door" };
+const BRIDGE_CONFIG = "homeassistant/device/alocity-bridge/config";
+const BRIDGE_CONNECTIVITY = "alocity-bridge_connectivity";
 
 function uniqueId(device: { serial: string }, object: string): string {
     return `alocity_${deviceId(device.serial)}_${object}`;
@@ -34,6 +39,16 @@ function uniqueId(device: { serial: string }, object: string): string {
 function configTopic(device: { serial: string }): string {
     return `homeassistant/device/alocity_${deviceId(device.serial)}/config`;
 }
+
+const silentRecord = {
+    serialNumber: SIDE.serial,
+    name: SIDE.name,
+    alarms: ["device.silent"],
+    connected: true,
+    door: "closed",
+    lock: "locked",
+    lockdown: false,
+};
 
 /** Example 07, its broker node pointed at `port`, with a forget button and a recorder of the Home Assistant node's status. */
 function flow(port: number): FlowNode[] {
@@ -62,6 +77,22 @@ function flow(port: number): FlowNode[] {
         y: 400,
         wires: [[state]],
     };
+    const silent = {
+        id: "silent",
+        type: "inject",
+        z: "tab",
+        name: "",
+        props: [{ p: "payload" }, { p: "changed", v: '["alarms"]', vt: "json" }],
+        payload: JSON.stringify(silentRecord),
+        payloadType: "json",
+        repeat: "",
+        crontab: "",
+        once: false,
+        onceDelay: 0.1,
+        x: 120,
+        y: 520,
+        wires: [[nodeOfType(nodes, "alocity-home-assistant").id]],
+    };
     const status = {
         id: "ha-status",
         type: "status",
@@ -82,7 +113,7 @@ function flow(port: number): FlowNode[] {
         y: 460,
         wires: [["record-status"]],
     };
-    return [...nodes, forget, status, text, recorderNode("record-status", "status", { y: 460 }), ...readoutNodes()];
+    return [...nodes, forget, silent, status, text, recorderNode("record-status", "status", { y: 460 }), ...readoutNodes()];
 }
 
 /** What Home Assistant shows of each entity (events aside), by unique_id in order: its name and state. */
@@ -124,18 +155,25 @@ function expected(door: "on" | "off", withReader: boolean): Record<string, strin
                   ...events,
               ])
             : {}),
-        // Offline: everything unavailable but its connectivity, which says so.
-        ...of(GATE, [
-            ["connectivity", " Connectivity", "off"],
-            ...unavailable([
-                ["door", ""],
-                ["lock", " Lock"],
-                ["alarm", " Alarm"],
-                ["lockdown", " Lockdown"],
-                ["access", " Access"],
-                ["doorbell", " Doorbell"],
-            ]),
-        ]),
+        // Offline or silent: everything unavailable but what Node-RED concludes, its connectivity (off) and alarm (on).
+        ...[GATE, SIDE].reduce(
+            (devices, device) => ({
+                ...devices,
+                ...of(device, [
+                    ["connectivity", " Connectivity", "off"],
+                    ["alarm", " Alarm", "on"],
+                    ...unavailable([
+                        ["door", ""],
+                        ["lock", " Lock"],
+                        ["lockdown", " Lockdown"],
+                        ["access", " Access"],
+                        ["doorbell", " Doorbell"],
+                    ]),
+                ]),
+            }),
+            {},
+        ),
+        [BRIDGE_CONNECTIVITY]: "Alocity Connectivity: on",
     };
 }
 
@@ -207,6 +245,8 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         await post({ ...access, id: "refused-1", result: 1, resultName: "Not Schedule" });
         await post({ ...access, id: "lockdown-1", result: 7, resultName: "Lockdown Start" });
         await post({ ...access, id: "doorbell-1", serialNumber: DOOR.serial, doorName: undefined, result: 9, resultName: "Doorbell" });
+        const pressed = await request("POST", `${session.nodeRed.url}/inject/silent`);
+        assert.strictEqual(pressed.status, 200, `the silent inject: ${pressed.status} ${pressed.text}`);
         await homeAssistantShows(() => live.received, expected("on", true));
     });
 
@@ -214,9 +254,20 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         await live?.end();
     });
 
-    it("announces each device with one discovery message that Home Assistant takes, and nothing per entity", () => {
+    it("announces the bridge, then each device with one discovery message that Home Assistant takes, and nothing per entity", () => {
         const configs = live.received.filter((message) => message.topic.startsWith("homeassistant/"));
-        assert.deepStrictEqual([...new Set(topicsOf(configs))].sort(), [DOOR, READER, GATE].map(configTopic).sort());
+        assert.strictEqual(configs[0].topic, BRIDGE_CONFIG);
+        assert.deepStrictEqual(
+            [...new Set(topicsOf(configs))].sort(),
+            [BRIDGE_CONFIG, ...[DOOR, READER, GATE, SIDE].map(configTopic)].sort(),
+        );
+        assert.deepStrictEqual(parseDeviceMessage(configs[0].payload).dev, {
+            identifiers: ["alocity-bridge"],
+            name: "Alocity",
+            manufacturer: "Alocity",
+            model: "Node-RED bridge",
+            sw_version: packageManifest<{ version: string }>().version,
+        });
         const door = parseDeviceMessage(configs.find((message) => message.topic === configTopic(DOOR))!.payload);
         assert.deepStrictEqual(door.dev, {
             identifiers: [`alocity_${DOOR.serial}`],
@@ -224,6 +275,7 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
             manufacturer: "Alocity",
             serial_number: DOOR.serial,
             sw_version: samplePayload("door.healthcheck").firmwareVersion,
+            via_device: "alocity-bridge",
         });
         assert.strictEqual(
             parseDeviceMessage(configs.find((message) => message.topic === configTopic(GATE))!.payload).dev.serial_number,
@@ -231,7 +283,7 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         );
     });
 
-    it("shows the devices it knows and when it last published in its status", () => statusShows(/^3 devices · published \d\d:\d\d:\d\d$/));
+    it("shows the devices it knows and when it last published in its status", () => statusShows(/^4 devices · published \d\d:\d\d:\d\d$/));
 
     it("fires each access attempt as an Access event and the doorbell as a Doorbell event; a lockdown is neither", () => {
         const view = new HomeAssistantView().receiveAll(live.received);
@@ -273,8 +325,8 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
             .filter((message) => message.topic.startsWith("homeassistant/device/") || message.topic.startsWith("alocity/"));
         assert.deepStrictEqual(topicsOf(republished).sort(), retainedTopics.sort());
         assert.deepStrictEqual(
-            topicsOf(republished.slice(0, 3)).sort(),
-            [DOOR, READER, GATE].map(configTopic).sort(),
+            topicsOf(republished.slice(0, 5)).sort(),
+            [BRIDGE_CONFIG, ...[DOOR, READER, GATE, SIDE].map(configTopic)].sort(),
             "the device messages first",
         );
     });
@@ -300,7 +352,7 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
         await cutOff(async () => {
             const pressed = await request("POST", `${session.nodeRed.url}/inject/forget`);
             assert.strictEqual(pressed.status, 200, `the forget inject: ${pressed.status} ${pressed.text}`);
-            await statusShows(/^2 devices · published \d\d:\d\d:\d\d$/);
+            await statusShows(/^3 devices · published \d\d:\d\d:\d\d$/);
             assert.deepStrictEqual(
                 topicsOf(await mqtt.broker.retainedNow()).filter((topic) => topic.includes(READER.serial)),
                 readerTopics,
@@ -320,7 +372,26 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
             [],
         );
         await homeAssistantShows(() => retained, expected("off", false));
-        await statusShows(/^2 devices · published \d\d:\d\d:\d\d$/);
+        await statusShows(/^3 devices · published \d\d:\d\d:\d\d$/);
+    });
+
+    it("sends a forgotten device's emptying no more once it went out while Home Assistant was online (after its birth)", async () => {
+        const from = live.received.length;
+        await cutOff(() => Promise.resolve());
+        // Node-RED's reconnection republishes the devices it knows: once they are all in, so would be any emptying.
+        const republished = [
+            BRIDGE_CONFIG,
+            ...[DOOR, GATE, SIDE].map(configTopic),
+            ...[DOOR, GATE, SIDE].map((device) => `alocity/${deviceId(device.serial)}/lockdown/attributes`),
+        ];
+        await eventually(
+            () => republished.every((topic) => topicsOf(live.received.slice(from)).includes(topic)),
+            "the republish after reconnecting",
+        );
+        assert.deepStrictEqual(
+            live.received.slice(from).filter((message) => message.payload === ""),
+            [],
+        );
     });
 
     it("logged no error or warning", () => {
@@ -379,14 +450,17 @@ forEachBroker("alocity-home-assistant with a real MQTT broker and a real Node-RE
     });
 
     describe("Node-RED killed", () => {
-        it("killed, Node-RED leaves the bridge topic offline (the broker sends its will): Home Assistant shows every entity unavailable", async () => {
+        it("killed, Node-RED leaves the bridge topic offline (the broker sends its will): every door entity unavailable, the bridge disconnected", async () => {
             await killNodeRed(session.nodeRed);
             const offline = await eventually(async () => {
                 const retained = await mqtt.broker.retainedNow();
                 return retained.some((message) => message.topic === BRIDGE_TOPIC && message.payload === "offline") && retained;
             }, "offline retained on the bridge topic");
             const everything = Object.fromEntries(
-                Object.entries(expected("on", false)).map(([id, text]) => [id, text.replace(/: .*$/, ": unavailable")]),
+                Object.entries(expected("on", false)).map(([id, text]) => [
+                    id,
+                    id === BRIDGE_CONNECTIVITY ? "Alocity Connectivity: off" : text.replace(/: .*$/, ": unavailable"),
+                ]),
             );
             await homeAssistantShows(() => offline, everything);
         });

@@ -4,7 +4,14 @@ import type { DeviceRecord } from "../../src/core/device-state/record";
 import { originOf, type MqttMessage } from "../../src/core/home-assistant/publisher";
 import type { PackageInfo } from "../../src/package-info";
 import homeAssistantNode = require("../../nodes/alocity-home-assistant");
-import { CONFIG, accessedRecord as accessed, deviceRecord as record, publisher, rungRecord as rung } from "../support/device-records";
+import {
+    BRIDGE_CONFIG,
+    CONFIG,
+    accessedRecord as accessed,
+    deviceRecord as record,
+    publisher,
+    rungRecord as rung,
+} from "../support/device-records";
 import { seenByHomeAssistant } from "../support/home-assistant-view";
 import { topicsOf } from "../support/mqtt-broker";
 import type { FlowNode } from "../support/test-flows";
@@ -78,7 +85,7 @@ describe("alocity-home-assistant (test helper)", function () {
     describe("inputs", () => {
         it("publishes a change of alocity-device-state as the core computes it: one message per publish, the device message first", async () => {
             await helper.load(homeAssistantNode, flow());
-            const core = publisher();
+            const core = publisher(undefined, true);
             for (const payload of [
                 record({ door: "open", lock: "locked" }),
                 accessed({ result: 0 }, { door: "closed", lock: "unlocked" }),
@@ -98,8 +105,9 @@ describe("alocity-home-assistant (test helper)", function () {
                 assert.equal(typeof message.payload, "string");
                 assert.equal(typeof message.retain, "boolean");
             }
-            assert.equal(sent[0].topic, CONFIG);
-            assert.deepEqual(parseDeviceMessage(sent[0].payload).o, originOf(PACKAGE));
+            assert.deepEqual(topicsOf(sent.slice(0, 2)), [BRIDGE_CONFIG, CONFIG]);
+            assert.deepEqual(parseDeviceMessage(sent[1].payload).o, originOf(PACKAGE));
+            assert.deepEqual(parseDeviceMessage(sent[0].payload).dev.sw_version, PACKAGE.version);
             const view = seenByHomeAssistant(sent);
             assert.equal(view.entity("alocity_ALO-1_door").state, "on");
             assert.deepEqual(view.entity("alocity_ALO-1_access").events, [
@@ -134,13 +142,64 @@ describe("alocity-home-assistant (test helper)", function () {
                 await publish(change(accessed({ granted: true, result: 0 }, { door: "open" })));
                 await publish(change(record({ serialNumber: "ALO-2", lock: "locked" })));
                 const again = await publish({ topic, payload: "online" });
-                assert.deepEqual(topicsOf(again.slice(0, 2)), ["ha/device/alocity_ALO-1/config", "ha/device/alocity_ALO-2/config"]);
-                assert.ok(again.length > 2 && again.every((message) => message.retain));
-                assert.equal(seenByHomeAssistant(again, { prefix: "ha", base: "site" }).entity("alocity_ALO-1_door").state, "on");
+                assert.deepEqual(topicsOf(again.slice(0, 3)), [
+                    "ha/device/alocity_site-bridge/config",
+                    "ha/device/alocity_site_ALO-1/config",
+                    "ha/device/alocity_site_ALO-2/config",
+                ]);
+                assert.ok(again.length > 3 && again.every((message) => message.retain));
+                assert.equal(seenByHomeAssistant(again, { prefix: "ha", base: "site" }).entity("alocity_site_ALO-1_door").state, "on");
                 assert.deepEqual(await publish({ topic, payload: "offline" }), []);
                 assert.deepEqual(warnings(), []);
             });
         }
+
+        it("republishes in slices, a live change meanwhile going out between them, never followed by an older state", async () => {
+            await helper.load(homeAssistantNode, flow());
+            const fleet = Array.from({ length: 200 }, (_, n) => record({ serialNumber: `ALO-${n}`, door: "closed" }));
+            await publish({ topic: "get", payload: fleet });
+            const out = nodeOf("out");
+            const received: MqttMessage[] = [];
+            const listener = (msg: MqttMessage) => received.push(msg);
+            out.on("input", listener);
+            try {
+                const last = record({ serialNumber: "ALO-199", door: "open" });
+                nodeOf(HA).receive({ topic: "homeassistant/status", payload: "online" });
+                nodeOf(HA).receive(change(last));
+                const republished = 1 + fleet.length * 9;
+                await eventually(
+                    () => received.length === republished + 1,
+                    () => `${republished + 1} messages, got ${received.length}`,
+                );
+            } finally {
+                out.removeListener("input", listener);
+            }
+            const door = "alocity/ALO-199/door";
+            const opened = received.findIndex((message) => message.topic === door);
+            assert.equal(received[opened].payload, "ON");
+            assert.ok(opened < received.length - 100, `the live change at ${opened} of ${received.length}, not behind the republish`);
+            assert.deepEqual(
+                received.filter((message) => message.topic === door).map((message) => message.payload),
+                ["ON", "ON"],
+                "the republish sends the door as it is now",
+            );
+            assert.equal(seenByHomeAssistant(received).entity("alocity_ALO-199_door").state, "on");
+        });
+
+        it("empties a forgotten device on republishing until Home Assistant's birth came before, then no more", async () => {
+            await helper.load(homeAssistantNode, flow());
+            await publish(change(record({ door: "open" })));
+            await publish(change(record({ removed: true })));
+            const empties = async (topic: string) =>
+                (await publish({ topic, payload: "online" })).filter((message) => message.payload === "");
+            assert.equal((await empties("alocity/status")).length, 9, "Home Assistant not heard from: sent again");
+            assert.deepEqual(await publish({ topic: "homeassistant/status", payload: "offline" }), []);
+            assert.equal((await empties("alocity/status")).length, 9, "Home Assistant down: sent again");
+            assert.equal((await empties("homeassistant/status")).length, 9, "Home Assistant's birth: sent once more");
+            assert.deepEqual(await empties("alocity/status"), [], "then no more");
+            assert.deepEqual(await empties("homeassistant/status"), []);
+            assert.deepEqual(warnings(), []);
+        });
 
         it("ignores messages on any other topic (the prefix's status is not the birth topic) with one warning per topic", async () => {
             await helper.load(homeAssistantNode, flow({ prefix: "ha", birthTopic: "hass/status" }));
@@ -175,13 +234,15 @@ describe("alocity-home-assistant (test helper)", function () {
     });
 
     describe("configuration", () => {
-        for (const [property, value] of [
-            ["prefix", "homeassistant/#"],
-            ["base", "alocity/+/doors"],
-            ["birthTopic", "homeassistant/+"],
+        for (const [what, props] of [
+            ["a prefix with an MQTT wildcard", { prefix: "homeassistant/#" }],
+            ["a base with an MQTT wildcard", { base: "alocity/+/doors" }],
+            ["a birth topic with an MQTT wildcard", { birthTopic: "homeassistant/+" }],
+            ["a base that is the discovery prefix", { base: "homeassistant" }],
+            ["a base whose bridge topic is the birth topic", { base: "hass", birthTopic: "hass/status" }],
         ] as const) {
-            it(`refuses a ${property} with an MQTT wildcard: red status, an error in the log, nothing published`, async () => {
-                await helper.load(homeAssistantNode, flow({ [property]: value }));
+            it(`refuses ${what}: red status, an error in the log, nothing published`, async () => {
+                await helper.load(homeAssistantNode, flow(props));
                 assert.deepEqual(statusesOf(HA), [{ fill: "red", shape: "ring", text: "alocity-home-assistant.status.bad-topic" }]);
                 assert.deepEqual(
                     logEntries(TYPE)
@@ -201,7 +262,7 @@ describe("alocity-home-assistant (test helper)", function () {
                 { id: "out", type: "helper" },
             ]);
             const sent = await publish(change(record({ door: "open" })));
-            assert.deepEqual(topicsOf(sent).slice(0, 3), [CONFIG, "alocity/ALO-1/availability", "alocity/ALO-1/door"]);
+            assert.deepEqual(topicsOf(sent).slice(0, 3), [BRIDGE_CONFIG, CONFIG, "alocity/ALO-1/availability"]);
             assert.equal((await publish({ topic: "homeassistant/status", payload: "online" })).length, sent.length);
         });
     });

@@ -30,6 +30,8 @@ export const ORIGIN: Origin = {
 };
 /** ALO-1's device discovery topic with the default prefix. */
 export const CONFIG = "homeassistant/device/alocity_ALO-1/config";
+/** The bridge device's discovery topic with the default roots. */
+export const BRIDGE_CONFIG = "homeassistant/device/alocity-bridge/config";
 /** What a door controller has reported once it has reported everything. */
 export const KNOWN = { door: "closed", lock: "locked", connected: true, lockdown: false } as const;
 /** The retained topics of ALO-1 besides its device message, in the order they are published. */
@@ -44,7 +46,12 @@ export const STATE_TOPICS = [
     "lockdown/attributes",
 ].map((path) => `alocity/ALO-1/${path}`);
 
-/** A publisher with the default topic roots (Home Assistant's discovery prefix, the state topics under alocity/). */
-export function publisher(roots: TopicRoots = { prefix: "homeassistant", base: "alocity" }): HomeAssistantPublisher {
-    return new HomeAssistantPublisher(roots, ORIGIN);
+/**
+ * A publisher with the default topic roots (Home Assistant's discovery prefix, the state topics under alocity/), which
+ * has announced the bridge device already (its first republish) unless `fresh`: what it sends next is about doors.
+ */
+export function publisher(roots: TopicRoots = { prefix: "homeassistant", base: "alocity" }, fresh = false): HomeAssistantPublisher {
+    const made = new HomeAssistantPublisher(roots, ORIGIN);
+    if (!fresh) Array.from(made.republish());
+    return made;
 }

@@ -93,9 +93,10 @@ const COMPUTED: { site: RegExp; group: string; values: () => string[] }[] = [
     { site: /\bt\(error,/, group: "alocity-webhook-in.test.", values: TEST_EVENT_ERRORS },
     { site: /_\("alocity-webhook-in\.test\." \+ answer\.error/, group: "alocity-webhook-in.test.", values: TEST_EVENT_ERRORS },
     {
-        site: /_\("alocity-home-assistant\.errors\." \+ property/,
+        site: /_\("alocity-home-assistant\.errors\." \+ key/,
         group: "alocity-home-assistant.errors.",
-        values: () => ["prefix", "base", "birthTopic"],
+        // A wildcard's key is its property's; readTopicSettings's other problems are keyed by their kind.
+        values: () => ["prefix", "base", "birthTopic", "base-is-prefix", "bridge-is-birth"],
     },
     { site: /\bt\("doors\.alarm\." \+ alarms\[i\]/, group: "alocity-device-state.doors.alarm.", values: () => [...ALARM_CODES] },
     {

@@ -10,7 +10,7 @@ export { MAX_TOLERANCE_SECONDS, readTolerance } from "../webhook/tolerance";
 export { DEVICE_STATE_DEFAULTS, POSITION_LISTS, readSeconds, valuesInBothLists } from "../device-state/config";
 export { eventCodeOf, isEventCode } from "../events/catalogue";
 export { DOORS_SIDEBAR_NAMES } from "./doors-names";
-export { mqttWildcardIn } from "../home-assistant/topic-settings";
+export { readTopicSettings } from "../home-assistant/topic-settings";
 export { serialKey } from "../events/event-values";
 export { splitList } from "../shared/value-readers";
 export { DEFAULT_MATCHING, isEditorApiPathUnder, joinPath, pathKey, webhookPathOf } from "../webhook/paths";

@@ -6,6 +6,7 @@
 import { createHash } from "crypto";
 import { readAccessResult } from "../events/access-results";
 import type { AlarmCode, DeviceRecord, LastAccess } from "../device-state/record";
+import { DEFAULT_TOPICS } from "./topic-settings";
 
 export interface MqttMessage {
     topic: string;
@@ -34,11 +35,14 @@ const DOORBELL_EVENT_TYPES = ["ring"] as const;
 const ON = "ON";
 const OFF = "OFF";
 const UNKNOWN = "None";
-/** Home Assistant's default availability payloads. */
-const ONLINE = "online";
-const OFFLINE = "offline";
+/** Home Assistant's default availability payloads, and the broker node's birth and will on the bridge topic. */
+export const ONLINE = "online";
+export const OFFLINE = "offline";
 
-/** The alarms during which nothing the device reported can be trusted as current: its entities show unavailable. */
+/**
+ * The alarms during which nothing the device reported can be trusted as current: its entities show unavailable, but
+ * for Alarm (on) and Connectivity (off), which are Node-RED's own conclusions.
+ */
 const UNREACHABLE: readonly AlarmCode[] = ["device.offline", "device.silent"];
 
 export interface Component {
@@ -51,7 +55,10 @@ export interface Component {
     isOn?: (record: DeviceRecord) => boolean | null;
     /** The JSON attributes published beside the state. */
     attributes?: (record: DeviceRecord) => Record<string, unknown>;
-    /** Available whenever Node-RED is connected, whatever the device: connectivity must be able to show "disconnected". */
+    /**
+     * Available whenever Node-RED is connected, whatever the device: what Node-RED concludes (connectivity, alarms) is
+     * current precisely when the device is unreachable.
+     */
     bridgeOnly?: true;
 }
 
@@ -88,7 +95,7 @@ const COMPONENTS: readonly Component[] = [
         object: "connectivity",
         platform: "binary_sensor",
         fields: { device_class: "connectivity", entity_category: "diagnostic" },
-        isOn: (record) => record.connected,
+        isOn: (record) => (isReachable(record) ? record.connected : false),
         bridgeOnly: true,
     },
     {
@@ -97,6 +104,7 @@ const COMPONENTS: readonly Component[] = [
         fields: { name: "Alarm", device_class: "problem" },
         isOn: (record) => record.alarms.length > 0,
         attributes: (record) => ({ alarms: record.alarms }),
+        bridgeOnly: true,
     },
     {
         object: "lockdown",
@@ -119,6 +127,14 @@ export function deviceId(serialNumber: string): string {
     return safe === serialNumber ? safe : `${safe}_${createHash("sha256").update(serialNumber).digest("hex").slice(0, 8)}`;
 }
 
+/**
+ * What begins every id of the node's devices: `alocity`, then the state topics' root when it is not the default one,
+ * so that two Node-REDs with roots of their own never share a device or a unique id.
+ */
+export function idRoot(roots: TopicRoots): string {
+    return roots.base === DEFAULT_TOPICS.base ? "alocity" : `alocity_${deviceId(roots.base)}`;
+}
+
 /** Where Node-RED's broker node says whether it is connected: its birth, close and will messages. */
 export function bridgeTopic(roots: TopicRoots): string {
     return `${roots.base}/status`;
@@ -126,7 +142,10 @@ export function bridgeTopic(roots: TopicRoots): string {
 
 /** Where one device is announced and publishes. */
 export class DeviceTopics {
+    /** The device's level in the state topics. */
     readonly id: string;
+    /** Its identifier in Home Assistant, the beginning of its unique ids. */
+    readonly key: string;
     readonly bridge: string;
 
     constructor(
@@ -134,11 +153,12 @@ export class DeviceTopics {
         serialNumber: string,
     ) {
         this.id = deviceId(serialNumber);
+        this.key = `${idRoot(roots)}_${this.id}`;
         this.bridge = bridgeTopic(roots);
     }
 
     get config(): string {
-        return `${this.roots.prefix}/device/alocity_${this.id}/config`;
+        return `${this.roots.prefix}/device/${this.key}/config`;
     }
 
     get availability(): string {
@@ -166,20 +186,21 @@ export function retained(topic: string, payload: string): MqttMessage {
     return { topic, payload, retain: true };
 }
 
-function deviceBlock(record: DeviceRecord, topics: DeviceTopics): Record<string, unknown> {
+function deviceBlock(record: DeviceRecord, topics: DeviceTopics, via: string): Record<string, unknown> {
     return {
-        identifiers: [`alocity_${topics.id}`],
+        identifiers: [topics.key],
         name: record.name,
         manufacturer: "Alocity",
         serial_number: record.serialNumber,
         ...(record.firmwareVersion ? { sw_version: record.firmwareVersion } : {}),
+        via_device: via,
     };
 }
 
 function componentConfig(component: Component, topics: DeviceTopics): Record<string, unknown> {
     return {
         p: component.platform,
-        unique_id: `alocity_${topics.id}_${component.object}`,
+        unique_id: `${topics.key}_${component.object}`,
         ...component.fields,
         state_topic: topics.state(component),
         ...(component.attributes ? { json_attributes_topic: topics.attributes(component) } : {}),
@@ -189,12 +210,13 @@ function componentConfig(component: Component, topics: DeviceTopics): Record<str
 }
 
 /**
- * Home Assistant's device discovery message (since 2024.11): the device, the origin, and every component, which
- * share the availability given at the root: Node-RED connected (the bridge topic) and the device reachable.
+ * Home Assistant's device discovery message (since 2024.11): the device (linked to the bridge device `via`), the
+ * origin, and every component, which share the availability given at the root unless they have their own: Node-RED
+ * connected (the bridge topic) and the device reachable.
  */
-export function deviceMessage(record: DeviceRecord, topics: DeviceTopics, origin: Origin): MqttMessage {
+export function deviceMessage(record: DeviceRecord, topics: DeviceTopics, origin: Origin, via: string): MqttMessage {
     const payload = {
-        dev: deviceBlock(record, topics),
+        dev: deviceBlock(record, topics, via),
         o: origin,
         availability: [{ topic: topics.bridge }, { topic: topics.availability }],
         availability_mode: "all",

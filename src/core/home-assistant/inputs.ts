@@ -6,13 +6,10 @@
 import type { DeviceRecord } from "../device-state/record";
 import { readDeviceRecord } from "../device-state/stored-device";
 import { isJsonObject } from "../shared/value-readers";
-import { bridgeTopic, type TopicRoots } from "./components";
-import { mqttWildcardIn } from "./topic-settings";
+import { bridgeTopic } from "./components";
+import { readTopicSettings, type TopicProblem, type TopicSettings } from "./topic-settings";
 
-export interface HomeAssistantSettings extends TopicRoots {
-    /** Where Home Assistant says `online` when it starts (its MQTT integration's birth message). */
-    birthTopic: string;
-}
+export type HomeAssistantSettings = TopicSettings;
 
 /** What the node's saved properties may hold. */
 export interface SavedSettings {
@@ -21,34 +18,30 @@ export interface SavedSettings {
     birthTopic?: unknown;
 }
 
-const DEFAULT_BIRTH_TOPIC = "homeassistant/status";
+const PROPERTY_NAMES: Readonly<Record<keyof TopicSettings, string>> = { prefix: "prefix", base: "base", birthTopic: "birth topic" };
 
-function refuseWildcard(property: string, topic: string): string {
-    const wildcard = mqttWildcardIn(topic);
-    if (wildcard !== undefined) {
-        throw new Error(`The ${property} "${topic}" contains the MQTT wildcard "${wildcard}", which a published topic cannot hold.`);
+/** A problem of the settings, for the log. */
+function describe(problem: TopicProblem, settings: TopicSettings): string {
+    switch (problem.kind) {
+        case "wildcard":
+            return `The ${PROPERTY_NAMES[problem.property]} "${problem.topic}" contains the MQTT wildcard "${problem.wildcard}", which a published topic cannot hold.`;
+        case "base-is-prefix":
+            return `The base "${problem.topic}" is the discovery prefix: Home Assistant would read the states as discovery messages.`;
+        case "bridge-is-birth":
+            return `The base "${problem.topic}" makes the bridge topic ${problem.topic}/status, which is Home Assistant's birth topic (${settings.birthTopic}): each would read the other's online and offline.`;
     }
-    return topic;
-}
-
-/** A topic root: trimmed, without leading or trailing slashes, the default when empty. */
-function topicRoot(property: string, raw: unknown, fallback: string): string {
-    const root = typeof raw === "string" ? raw.trim().replace(/^\/+|\/+$/g, "") : "";
-    return refuseWildcard(property, root) || fallback;
 }
 
 /**
- * The node's saved properties, read: the default for what is empty. Throws when one holds an MQTT wildcard, which
- * no published topic (nor the birth topic, compared as a topic) may contain. The birth topic is taken as written,
- * only trimmed: it is Home Assistant's own setting, independent of the discovery prefix.
+ * The node's saved properties, read (see readTopicSettings): the default for what is empty. Throws when they cannot
+ * be used: an MQTT wildcard, or state topics that would be read as Home Assistant's own.
  */
 export function parseSettings(saved: SavedSettings): HomeAssistantSettings {
-    const birthTopic = typeof saved.birthTopic === "string" ? saved.birthTopic.trim() : "";
-    return {
-        prefix: topicRoot("prefix", saved.prefix, "homeassistant"),
-        base: topicRoot("base", saved.base, "alocity"),
-        birthTopic: refuseWildcard("birth topic", birthTopic) || DEFAULT_BIRTH_TOPIC,
-    };
+    const { settings, problems } = readTopicSettings(saved);
+    if (problems.length > 0) {
+        throw new Error(describe(problems[0], settings));
+    }
+    return settings;
 }
 
 /**
@@ -66,8 +59,10 @@ export type HomeAssistantInput =
     /** Records to publish; `live` for a change message, whose new access or doorbell fires an event. */
     | { kind: "records"; records: DeviceRecord[]; live: boolean }
     /** `online` on Home Assistant's birth topic or on the bridge topic: publish everything again. */
-    | { kind: "republish" }
-    /** Nothing to do: another status on those topics (`offline`), or `get`'s answer for a device it does not know. */
+    | { kind: "republish"; from: "home-assistant" | "bridge" }
+    /** `offline` on Home Assistant's birth topic: its will or its close. */
+    | { kind: "home-assistant-offline" }
+    /** Nothing to do: another status on those topics, or `get`'s answer for a device it does not know. */
     | { kind: "nothing" }
     /** A message on a topic the node does not listen to (an mqtt in node wired in by mistake). */
     | { kind: "other-topic"; topic: string }
@@ -117,5 +112,9 @@ export function readInput(msg: InputMessage, settings: HomeAssistantSettings): H
         // Only text can be a birth message on a wrong topic; anything else (a broken get answer) is no MQTT message.
         return status === undefined ? { kind: "unexpected" } : { kind: "other-topic", topic };
     }
-    return status === "online" ? { kind: "republish" } : { kind: "nothing" };
+    const from = topic === settings.birthTopic ? "home-assistant" : "bridge";
+    if (status === "online") {
+        return { kind: "republish", from };
+    }
+    return status === "offline" && from === "home-assistant" ? { kind: "home-assistant-offline" } : { kind: "nothing" };
 }

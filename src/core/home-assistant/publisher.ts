@@ -15,6 +15,7 @@ import {
     type Origin,
     type TopicRoots,
 } from "./components";
+import { bridgeKey, bridgeMessage } from "./bridge";
 import type { PackageInfo } from "../../package-info";
 
 export type { MqttMessage, Origin, TopicRoots } from "./components";
@@ -44,13 +45,24 @@ export const FORGOTTEN_KEPT = 1000;
 
 export class HomeAssistantPublisher {
     private readonly devices = new Map<string, Published>();
-    /** The empty retained messages of each forgotten device: `mqtt out` drops them while it is not connected. */
+    /**
+     * The empty retained messages of each forgotten device, sent again on each republish until one sent them while
+     * Home Assistant was online: `mqtt out` drops them while it is not connected, and Home Assistant, down, misses them.
+     */
     private readonly forgotten = new Map<string, MqttMessage[]>();
+    /** Whether Home Assistant said `online` on its birth topic, and not `offline` since. */
+    private homeAssistantOnline = false;
+    private bridgeAnnounced = false;
+    private readonly bridge: MqttMessage;
+    private readonly via: string;
 
     constructor(
         private readonly roots: TopicRoots,
         private readonly origin: Origin,
-    ) {}
+    ) {
+        this.bridge = bridgeMessage(roots, origin);
+        this.via = bridgeKey(roots);
+    }
 
     /** The devices known (announced and not removed). */
     get size(): number {
@@ -59,26 +71,41 @@ export class HomeAssistantPublisher {
 
     /** A change message of alocity-device-state: what it announces, changes, fires, or (removed) empties. */
     update(record: DeviceRecord): MqttMessage[] {
-        return record.removed ? this.remove(record.serialNumber) : this.publish(record, true);
+        return this.updateAll([record], true);
     }
 
-    /** alocity-device-state's answer to `get`: like `update` for each record, but it never fires an event. */
-    updateAll(records: readonly DeviceRecord[]): MqttMessage[] {
-        return records.flatMap((record) => (record.removed ? this.remove(record.serialNumber) : this.publish(record, false)));
+    /** alocity-device-state's answer to `get` (live false): like `update` for each record, but it never fires an event. */
+    updateAll(records: readonly DeviceRecord[], live = false): MqttMessage[] {
+        const messages = records.flatMap((record) => (record.removed ? this.remove(record.serialNumber) : this.publish(record, live)));
+        if (this.bridgeAnnounced || !records.some((record) => !record.removed)) {
+            return messages;
+        }
+        // The bridge device before the first door device that names it as its via_device.
+        this.bridgeAnnounced = true;
+        return [this.bridge, ...messages];
+    }
+
+    /** Home Assistant's birth (`online`) or its will or close (`offline`) on its birth topic. */
+    homeAssistantIs(online: boolean): void {
+        this.homeAssistantOnline = online;
     }
 
     /**
-     * The emptying of every forgotten device, every device message, then every retained state, as last worked out
-     * (also what `mqtt out` dropped while it was not connected): for Home Assistant's birth and for Node-RED's own
-     * reconnection. No event.
+     * The bridge device, the emptying of every forgotten device, every device message, then every retained state, as
+     * last worked out (also what `mqtt out` dropped while it was not connected): for Home Assistant's birth and for
+     * Node-RED's own reconnection. No event. Each message is read when it is taken, so that one taken after a live
+     * change is that change's, never an older one; a forgotten device sent while Home Assistant is online is then
+     * let go of.
      */
-    republish(): MqttMessage[] {
-        const devices = [...this.devices.values()];
-        return [
-            ...[...this.forgotten.values()].flat(),
-            ...devices.map((device) => device.config),
-            ...devices.flatMap((device) => [...device.states.values()]),
-        ];
+    *republish(): Generator<MqttMessage, void, undefined> {
+        this.bridgeAnnounced = true;
+        yield this.bridge;
+        for (const [serialNumber, empties] of this.forgotten) {
+            yield* empties;
+            if (this.homeAssistantOnline) this.forgotten.delete(serialNumber);
+        }
+        for (const device of this.devices.values()) yield device.config;
+        for (const device of this.devices.values()) yield* device.states.values();
     }
 
     /*
@@ -90,7 +117,7 @@ export class HomeAssistantPublisher {
         const topics = new DeviceTopics(this.roots, record.serialNumber);
         const seen = this.devices.get(record.serialNumber);
         this.forgotten.delete(record.serialNumber);
-        const config = deviceMessage(record, topics, this.origin);
+        const config = deviceMessage(record, topics, this.origin, this.via);
         const published: Published = seen ?? { config, states: new Map<string, MqttMessage>(), access: null, doorbell: null };
         this.devices.set(record.serialNumber, published);
 

@@ -13,7 +13,7 @@ import { packageDir } from "../../../support/modules";
 interface BuiltRules {
     readTolerance(value: unknown): ReturnType<typeof readTolerance>;
     readSeconds(value: unknown): number | undefined;
-    mqttWildcardIn(value: unknown): string | undefined;
+    readTopicSettings(saved: object): { problems: { property: string; kind: string }[] };
     DOORS_SIDEBAR_NAMES: Record<string, string>;
 }
 
@@ -83,21 +83,31 @@ describe("the runtime's rules built into the edit dialogs", function () {
 
     it("alocity-home-assistant's dialog refuses the topic settings the runtime refuses, and only those", function () {
         const rules = builtRules("alocity-home-assistant.html");
-        const topics: unknown[] = ["homeassistant", " site/doors/ ", "home/+", "alocity/#", "a+b", "", undefined, 5];
+        const topics: unknown[] = ["homeassistant", " site/doors/ ", "home/+", "alocity/#", "a+b", "", undefined, 5, "ha", "ha/status"];
+        const refusedBy = (saved: object) => {
+            try {
+                parseSettings(saved);
+                return false;
+            } catch {
+                return true;
+            }
+        };
         for (const property of ["prefix", "base", "birthTopic"]) {
             for (const topic of topics) {
-                let refused = false;
-                try {
-                    parseSettings({ [property]: topic });
-                } catch {
-                    refused = true;
+                for (const others of [{}, { prefix: "ha" }, { birthTopic: "ha/status" }]) {
+                    const saved = { ...others, [property]: topic };
+                    assert.strictEqual(rules.readTopicSettings(saved).problems.length > 0, refusedBy(saved), JSON.stringify(saved));
                 }
-                assert.strictEqual(rules.mqttWildcardIn(topic) !== undefined, refused, `${property} ${String(topic)}`);
             }
         }
         assert.deepStrictEqual(
-            ["home/+", "alocity/#", "alocity"].map((topic) => rules.mqttWildcardIn(topic)),
-            ["+", "#", undefined],
+            [{ base: "homeassistant" }, { base: "ha", birthTopic: "ha/status" }, { prefix: "home/+" }].map((saved) =>
+                rules
+                    .readTopicSettings(saved)
+                    .problems.map(({ property, kind }) => `${property} ${kind}`)
+                    .join(", "),
+            ),
+            ["base base-is-prefix", "base bridge-is-birth", "prefix wildcard"],
         );
     });
 

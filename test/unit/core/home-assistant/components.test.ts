@@ -28,6 +28,7 @@ describe("home-assistant entities", function () {
                     manufacturer: "Alocity",
                     serial_number: "ALO-1",
                     sw_version: "2.4.1",
+                    via_device: "alocity-bridge",
                 },
                 o: ORIGIN,
                 availability: [{ topic: "alocity/status" }, { topic: "alocity/ALO-1/availability" }],
@@ -42,6 +43,7 @@ describe("home-assistant entities", function () {
                     alarm: {
                         ...unit("alarm", "binary_sensor", { name: "Alarm", device_class: "problem" }),
                         json_attributes_topic: "alocity/ALO-1/alarm/attributes",
+                        availability: [{ topic: "alocity/status" }],
                     },
                     lockdown: {
                         ...unit("lockdown", "binary_sensor", { name: "Lockdown" }),
@@ -76,12 +78,32 @@ describe("home-assistant entities", function () {
             assert.strictEqual("sw_version" in parseDeviceMessage(config.payload).dev, false);
         });
 
-        it("uses the configured prefix and base, also for the bridge topic", function () {
-            const published = publisher({ prefix: "ha", base: "site/doors" }).update(record({ door: "open" }));
-            const config = parseDeviceMessage(payloadOf(published, "ha/device/alocity_ALO-1/config")!);
+        it("uses the configured prefix and base, also for the bridge topic, and the base in every id but the default", function () {
+            const roots = { prefix: "ha", base: "site/doors" };
+            const published = publisher(roots).update(record({ door: "open" }));
+            const key = `alocity_${deviceId("site/doors")}_ALO-1`;
+            assert.strictEqual(key, `alocity_site_doors_${createHash("sha256").update("site/doors").digest("hex").slice(0, 8)}_ALO-1`);
+            const config = parseDeviceMessage(payloadOf(published, `ha/device/${key}/config`)!);
             assert.deepStrictEqual(config.availability, [{ topic: "site/doors/status" }, { topic: "site/doors/ALO-1/availability" }]);
             assert.strictEqual(config.cmps.door.state_topic, "site/doors/ALO-1/door");
+            assert.deepStrictEqual(config.dev.identifiers, [key]);
+            assert.deepStrictEqual(
+                Object.values(config.cmps).map((component) => component.unique_id),
+                ["door", "lock", "connectivity", "alarm", "lockdown", "access", "doorbell"].map((object) => `${key}_${object}`),
+            );
             assert.strictEqual(payloadOf(published, "site/doors/ALO-1/door"), "ON");
+        });
+
+        it("never shares a device or a unique id between two Node-REDs of their own roots, nor with the default root", function () {
+            const ids = (base: string) => {
+                const messages = publisher({ prefix: "homeassistant", base }, true).update(record(KNOWN));
+                const view = seen(messages, { base });
+                return [...topicsOf(messages).filter((topic) => topic.startsWith("homeassistant/")), ...view.view().keys()];
+            };
+            const [site, other, plain] = [ids("site-a"), ids("site-b"), ids("alocity")];
+            assert.strictEqual(new Set([...site, ...other, ...plain]).size, site.length + other.length + plain.length);
+            assert.ok(plain.includes(CONFIG) && plain.includes("alocity_ALO-1_door"), plain.join(", "));
+            assert.ok(site.includes("homeassistant/device/alocity_site-a_ALO-1/config"), site.join(", "));
         });
     });
 
@@ -124,6 +146,9 @@ describe("home-assistant entities", function () {
             ["connectivity", { connected: true }, "ON"],
             ["connectivity", { connected: false }, "OFF"],
             ["connectivity", { connected: null }, "None"],
+            ["connectivity", { connected: true, alarms: ["device.silent"] }, "OFF"],
+            ["connectivity", { connected: null, alarms: ["device.offline"] }, "OFF"],
+            ["connectivity", { connected: true, alarms: ["door.held-open"] }, "ON"],
             ["alarm", { alarms: [] }, "OFF"],
             ["alarm", { alarms: ["door.held-open"] }, "ON"],
             ["alarm", { alarms: ["device.lockdown"] }, "ON"],
@@ -161,12 +186,29 @@ describe("home-assistant entities", function () {
             assert.deepStrictEqual(JSON.parse(payloadOf(messages, "alocity/ALO-1/lockdown/attributes")!), { user: "Ann" });
         });
 
-        it("shows an unreachable device's entities unavailable in Home Assistant, and its connectivity still", function () {
-            const view = seen(publisher().update(record({ ...KNOWN, connected: false, alarms: ["device.offline"] })));
-            assert.strictEqual(view.entity("alocity_ALO-1_connectivity").state, "off");
-            for (const object of ["door", "lock", "alarm", "lockdown", "access", "doorbell"]) {
-                assert.strictEqual(view.entity(`alocity_ALO-1_${object}`).state, "unavailable", object);
-            }
+        for (const alarm of ["device.offline", "device.silent"] as const) {
+            it(`shows a device with ${alarm} unavailable in Home Assistant but for its Alarm, on, and its Connectivity, off`, function () {
+                // A silent device was connected when last heard from: its connectivity is off all the same.
+                const ha = publisher();
+                const view = seen([...ha.update(record(KNOWN)), ...ha.update(record({ ...KNOWN, alarms: [alarm] }))]);
+                assert.strictEqual(view.entity("alocity_ALO-1_connectivity").state, "off");
+                const { state, attributes } = view.entity("alocity_ALO-1_alarm");
+                assert.deepStrictEqual({ state, attributes }, { state: "on", attributes: { alarms: [alarm] } });
+                for (const object of ["door", "lock", "lockdown", "access", "doorbell"]) {
+                    assert.strictEqual(view.entity(`alocity_ALO-1_${object}`).state, "unavailable", object);
+                }
+            });
+        }
+
+        it("shows Connectivity as reported again once the device is heard from (its alarms gone)", function () {
+            const ha = publisher();
+            ha.update(record({ ...KNOWN, alarms: ["device.silent"] }));
+            assert.deepStrictEqual(ha.update(record(KNOWN)), [
+                { topic: "alocity/ALO-1/availability", payload: "online", retain: true },
+                { topic: "alocity/ALO-1/connectivity", payload: "ON", retain: true },
+                { topic: "alocity/ALO-1/alarm", payload: "OFF", retain: true },
+                { topic: "alocity/ALO-1/alarm/attributes", payload: JSON.stringify({ alarms: [] }), retain: true },
+            ]);
         });
 
         it("publishes a state only when it changed, and the device message only when the name or firmware did", function () {

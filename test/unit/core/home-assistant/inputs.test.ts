@@ -33,6 +33,31 @@ describe("home-assistant inputs", function () {
         });
     });
 
+    describe("parseSettings: state topics that Home Assistant would read as its own", function () {
+        it("refuses state topics whose root is the discovery prefix", function () {
+            for (const saved of [{ base: "homeassistant" }, { base: " /ha/ ", prefix: "ha", birthTopic: "ha/birth" }]) {
+                assert.throws(() => parseSettings(saved), /The base "(homeassistant|ha)" is the discovery prefix/, JSON.stringify(saved));
+            }
+        });
+
+        it("refuses state topics whose bridge topic is Home Assistant's birth topic", function () {
+            for (const saved of [
+                { base: "homeassistant", prefix: "ha" },
+                { base: "hass", birthTopic: "hass/status" },
+            ]) {
+                assert.throws(
+                    () => parseSettings(saved),
+                    /bridge topic (homeassistant|hass)\/status, which is Home Assistant's birth topic/,
+                );
+            }
+        });
+
+        it("takes state topics beside them, or beneath the prefix", function () {
+            assert.strictEqual(parseSettings({ base: "homeassistant/doors" }).base, "homeassistant/doors");
+            assert.strictEqual(parseSettings({ base: "hass", birthTopic: "hass/birth" }).base, "hass");
+        });
+    });
+
     describe("readInput", function () {
         const custom = parseSettings({ prefix: "ha", base: "site", birthTopic: "hass/status" });
 
@@ -57,11 +82,18 @@ describe("home-assistant inputs", function () {
         });
 
         it("asks to republish for online on Home Assistant's birth topic or on the bridge topic, as text or bytes", function () {
-            for (const topic of ["hass/status", "site/status"]) {
+            for (const [topic, from] of [
+                ["hass/status", "home-assistant"],
+                ["site/status", "bridge"],
+            ]) {
                 for (const payload of ["online", " online\n", Buffer.from("online")]) {
-                    assert.deepStrictEqual(readInput({ topic, payload }, custom), { kind: "republish" }, `${topic} ${String(payload)}`);
+                    assert.deepStrictEqual(
+                        readInput({ topic, payload }, custom),
+                        { kind: "republish", from },
+                        `${topic} ${String(payload)}`,
+                    );
                 }
-                for (const payload of ["offline", "", { online: true }, 1]) {
+                for (const payload of ["", { online: true }, 1]) {
                     assert.deepStrictEqual(
                         readInput({ topic, payload }, custom),
                         { kind: "nothing" },
@@ -69,6 +101,13 @@ describe("home-assistant inputs", function () {
                     );
                 }
             }
+        });
+
+        it("reads offline on Home Assistant's birth topic as Home Assistant gone, and on the bridge topic as nothing", function () {
+            assert.deepStrictEqual(readInput({ topic: "hass/status", payload: Buffer.from("offline") }, custom), {
+                kind: "home-assistant-offline",
+            });
+            assert.deepStrictEqual(readInput({ topic: "site/status", payload: "offline" }, custom), { kind: "nothing" });
         });
 
         it("tells a text on another topic (the prefix's status is not the birth topic) from one without a topic or text", function () {

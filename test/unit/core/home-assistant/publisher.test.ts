@@ -3,6 +3,7 @@ import assert from "assert";
 import type { LastAccess } from "../../../../src/core/device-state/record";
 import { FORGOTTEN_KEPT, originOf } from "../../../../src/core/home-assistant/publisher";
 import {
+    BRIDGE_CONFIG,
     CONFIG,
     KNOWN,
     ORIGIN,
@@ -146,9 +147,10 @@ describe("home-assistant publisher", function () {
             ha.update(record({ ...KNOWN, firmwareVersion: "2.4.1" }));
             ha.update(accessed({ granted: true, result: 0 }, { ...KNOWN, door: "open", firmwareVersion: "2.4.1" }));
             ha.update(record({ serialNumber: "ALO-2", name: "Gate", lock: "unlocked" }));
-            const messages = ha.republish();
+            const messages = [...ha.republish()];
             const alo2 = (path: string) => `alocity/ALO-2/${path}`;
             assert.deepStrictEqual(topicsOf(messages), [
+                BRIDGE_CONFIG,
                 CONFIG,
                 "homeassistant/device/alocity_ALO-2/config",
                 ...STATE_TOPICS,
@@ -163,8 +165,23 @@ describe("home-assistant publisher", function () {
         it("does not make a later change fire the access again", function () {
             const ha = publisher();
             ha.update(accessed({ granted: true, result: 0 }));
-            ha.republish();
+            Array.from(ha.republish());
             assert.deepStrictEqual(ha.update(accessed({ granted: true, result: 0 })), []);
+        });
+
+        it("takes each message when it is reached: a live change meanwhile is never followed by the older state", function () {
+            const ha = publisher();
+            ha.update(record(KNOWN));
+            ha.update(record({ ...KNOWN, serialNumber: "ALO-2" }));
+            const republish = ha.republish();
+            const taken = [1, 2, 3].map(() => republish.next().value).filter((message) => message !== undefined);
+            assert.deepStrictEqual(topicsOf(taken), [BRIDGE_CONFIG, CONFIG, "homeassistant/device/alocity_ALO-2/config"]);
+            const live = ha.update(record({ ...KNOWN, serialNumber: "ALO-2", door: "open", name: "Gate" }));
+            assert.deepStrictEqual(topicsOf(live), ["homeassistant/device/alocity_ALO-2/config", "alocity/ALO-2/door"]);
+            const rest = [...republish];
+            assert.strictEqual(payloadOf(rest, "alocity/ALO-2/door"), "ON");
+            const { name, state } = seen([...taken, ...live, ...rest]).entity("alocity_ALO-2_door");
+            assert.deepStrictEqual({ name, state }, { name: "Gate", state: "on" });
         });
     });
 
@@ -185,7 +202,7 @@ describe("home-assistant publisher", function () {
             ha.update(record(KNOWN));
             ha.update(record({ serialNumber: "ALO-2" }));
             ha.update(record({ ...KNOWN, removed: true }));
-            const messages = ha.republish();
+            const messages = [...ha.republish()].slice(1);
             assert.deepStrictEqual(messages.slice(0, emptied.length), emptied);
             assert.ok(messages.slice(emptied.length).every((message) => message.topic.includes("ALO-2") && message.payload !== ""));
             assert.deepStrictEqual(seen([...publisher().update(record()), ...messages]).deviceTopics, [
@@ -196,16 +213,65 @@ describe("home-assistant publisher", function () {
         it(`keeps the emptying of the last ${FORGOTTEN_KEPT} forgotten devices only, and none of a device seen again`, function () {
             const ha = publisher();
             for (let n = 0; n <= FORGOTTEN_KEPT; n++) ha.update(record({ serialNumber: `ALO-F${n}`, removed: true }));
-            const forgotten = new Set(topicsOf(ha.republish()).map((topic) => /ALO-F\d+/.exec(topic)?.[0]));
+            const forgotten = new Set(topicsOf([...ha.republish()].slice(1)).map((topic) => /ALO-F\d+/.exec(topic)?.[0]));
             assert.strictEqual(forgotten.size, FORGOTTEN_KEPT);
             assert.ok(!forgotten.has("ALO-F0") && forgotten.has("ALO-F1"));
             ha.update(record({ serialNumber: "ALO-F1" }));
-            assert.ok(ha.republish().every((message) => !message.topic.includes("ALO-F1/") || message.payload !== ""));
+            assert.ok([...ha.republish()].every((message) => !message.topic.includes("ALO-F1/") || message.payload !== ""));
         });
 
         it("empties them even for a device it never announced (retained from before a restart), also for a get answer", function () {
             assert.deepStrictEqual(publisher().update(record({ removed: true })), emptied);
             assert.deepStrictEqual(publisher().updateAll([record({ removed: true })]), emptied);
+        });
+
+        it("empties a forgotten device on each republish until one while Home Assistant is online, then no more", function () {
+            const ha = publisher();
+            ha.update(record(KNOWN));
+            ha.update(record({ ...KNOWN, removed: true }));
+            const empties = () => [...ha.republish()].filter((message) => message.payload === "");
+            // Home Assistant not heard from since the start: it may be down, as long as it takes.
+            assert.deepStrictEqual(empties(), emptied);
+            assert.deepStrictEqual(empties(), emptied);
+            ha.homeAssistantIs(true);
+            assert.deepStrictEqual(empties(), emptied);
+            assert.deepStrictEqual(empties(), []);
+        });
+
+        it("removes a device forgotten while Home Assistant is down once it is back, then sends its emptying no more", function () {
+            const ha = publisher();
+            ha.homeAssistantIs(true);
+            ha.update(record(KNOWN));
+            ha.homeAssistantIs(false);
+            ha.update(record({ ...KNOWN, removed: true }));
+            // Node-RED reconnecting meanwhile: Home Assistant still down.
+            assert.deepStrictEqual(
+                [...ha.republish()].filter((message) => message.payload === ""),
+                emptied,
+            );
+            // Home Assistant back (it knew the device, missed its emptying, finds nothing retained): told to remove it.
+            ha.homeAssistantIs(true);
+            const birth = [...ha.republish()];
+            assert.deepStrictEqual(seen([...publisher().update(record(KNOWN)), ...birth]).deviceTopics, [BRIDGE_CONFIG]);
+            assert.deepStrictEqual(
+                [...ha.republish()].filter((message) => message.payload === ""),
+                [],
+            );
+        });
+
+        it("empties a device forgotten while Home Assistant is online once more on the next republish (mqtt out may have been cut off)", function () {
+            const ha = publisher();
+            ha.homeAssistantIs(true);
+            ha.update(record(KNOWN));
+            assert.deepStrictEqual(ha.update(record({ ...KNOWN, removed: true })), emptied);
+            assert.deepStrictEqual(
+                [...ha.republish()].filter((message) => message.payload === ""),
+                emptied,
+            );
+            assert.deepStrictEqual(
+                [...ha.republish()].filter((message) => message.payload === ""),
+                [],
+            );
         });
 
         it("announces afresh a device seen again after its removal", function () {
