@@ -32,10 +32,11 @@ export interface DeviceWatch {
      * state nobody listed leaves it as it is: an open door's alarms wait for the door to be reported closed.
      */
     openSince: number | null;
-    /** Event time of the device's last granted access, epoch ms. */
-    grantedAt: number | null;
-    /** Event time of the device's last report of its lock unlocked, epoch ms. */
-    unlockedAt: number | null;
+    /**
+     * Event times (epoch ms, oldest first, each once) of the device's recent granted accesses and reports of its lock
+     * unlocked: those that may still explain an opening (see openingExplained), at most MAX_EXPLANATIONS.
+     */
+    explainedAt: number[];
     /** Per field: the event time of the latest report of it, epoch ms (an older report arriving later is stale). */
     reportedAt: Partial<Record<ReportedField, number>>;
     /** The last doorName / deviceName its events gave. */
@@ -48,10 +49,18 @@ export interface StoredDevice {
     watch: DeviceWatch;
 }
 
+/** How many unlocks and granted accesses a device keeps at most to explain openings with: the newest. */
+const MAX_EXPLANATIONS = 8;
+
+/** The times sorted, each once, the newest MAX_EXPLANATIONS of them. */
+export function recentExplanations(times: readonly number[]): number[] {
+    return [...new Set(times)].sort((a, b) => a - b).slice(-MAX_EXPLANATIONS);
+}
+
 export function newDevice(serialNumber: string): StoredDevice {
     return {
         record: blankDeviceRecord(serialNumber),
-        watch: { since: {}, forcedOpenCheck: null, openSince: null, grantedAt: null, unlockedAt: null, reportedAt: {}, eventName: null },
+        watch: { since: {}, forcedOpenCheck: null, openSince: null, explainedAt: [], reportedAt: {}, eventName: null },
     };
 }
 
@@ -152,6 +161,12 @@ function sinceOf(record: DeviceRecord, alarm: AlarmCode): number {
     }
 }
 
+/** The stored explanations; a record stored before 0.2.0 kept the last granted access and the last unlock only. */
+function explanationsOf(watch: Record<string, unknown>): number[] {
+    const stored = Array.isArray(watch.explainedAt) ? watch.explainedAt : [watch.grantedAt, watch.unlockedAt];
+    return recentExplanations(stored.map(time).filter((at): at is number => at !== null));
+}
+
 function forcedOpenCheckOf(value: unknown): ForcedOpenCheck | null {
     const { openedAt, arrivedAt } = timesOf(value, ["openedAt", "arrivedAt"] as const);
     return openedAt === undefined || arrivedAt === undefined ? null : { openedAt, arrivedAt };
@@ -181,8 +196,7 @@ export function restoreDevice(stored: unknown): StoredDevice | undefined {
             forcedOpenCheck: forcedOpenCheckOf(watch.forcedOpenCheck),
             openSince:
                 "openSince" in watch ? time(watch.openSince) : record.door === "open" ? (record.changedAt.door ?? record.lastSeen) : null,
-            grantedAt: time(watch.grantedAt),
-            unlockedAt: time(watch.unlockedAt),
+            explainedAt: explanationsOf(watch),
             reportedAt: timesOf(watch.reportedAt, REPORTED_FIELDS),
             eventName: eventName === serialNumber ? null : eventName,
         },

@@ -8,7 +8,7 @@ describe("stored devices", function () {
     it("reads back a stored device flagged restored, as it was", function () {
         const device = newDevice("ALO-1");
         Object.assign(device.record, { name: "Front door", door: "open", doorState: "Open", alarms: ["door.held-open"], lastSeen: AT });
-        Object.assign(device.watch, { since: { "door.held-open": AT }, grantedAt: AT, eventName: "Main entrance" });
+        Object.assign(device.watch, { since: { "door.held-open": AT }, explainedAt: [AT - 1000, AT], eventName: "Main entrance" });
         const restored = restoreDevice(JSON.parse(JSON.stringify(device)));
         assert.deepStrictEqual(restored, { ...device, record: { ...device.record, restored: true } });
     });
@@ -39,8 +39,7 @@ describe("stored devices", function () {
                 since: { "device.offline": AT, "door.held-open": AT + 5 },
                 forcedOpenCheck: null,
                 openSince: null,
-                grantedAt: null,
-                unlockedAt: null,
+                explainedAt: [],
                 reportedAt: {},
                 eventName: null,
             },
