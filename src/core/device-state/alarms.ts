@@ -6,7 +6,7 @@
 import type { DeviceStateConfig } from "./config";
 import type { DeviceChanges } from "./changes";
 import type { DeviceRecord } from "./record";
-import { recentExplanations, type DeviceWatch, type StoredDevice } from "./stored-device";
+import { addExplanation, type DeviceWatch, type StoredDevice } from "./stored-device";
 
 /**
  * A door that opens while locked is judged on the local clock (as every deadline is), grace + this long after the
@@ -57,7 +57,7 @@ export function doorClosed(device: StoredDevice, changes: DeviceChanges): void {
 export function openingExplained(device: StoredDevice, at: number, config: DeviceStateConfig): void {
     const { watch } = device;
     const oldestNeeded = (watch.reportedAt.door ?? -Infinity) - config.graceMs;
-    watch.explainedAt = recentExplanations([...watch.explainedAt, at].filter((explainedAt) => explainedAt >= oldestNeeded));
+    addExplanation(watch.explainedAt, at, oldestNeeded);
     if (watch.forcedOpenCheck !== null && withinGrace(at, watch.forcedOpenCheck.openedAt, config)) {
         watch.forcedOpenCheck = null;
     }

@@ -52,9 +52,19 @@ export interface StoredDevice {
 /** How many unlocks and granted accesses a device keeps at most to explain openings with: the newest. */
 const MAX_EXPLANATIONS = 8;
 
-/** The times sorted, each once, the newest MAX_EXPLANATIONS of them. */
-export function recentExplanations(times: readonly number[]): number[] {
-    return [...new Set(times)].sort((a, b) => a - b).slice(-MAX_EXPLANATIONS);
+/**
+ * Adds an event time to explanations (sorted, each once), in place; then drops those before `oldestNeeded`, and all
+ * but the newest MAX_EXPLANATIONS.
+ */
+export function addExplanation(explainedAt: number[], at: number, oldestNeeded = -Infinity): void {
+    let index = explainedAt.length;
+    while (index > 0 && explainedAt[index - 1] > at) index--;
+    if (explainedAt[index - 1] !== at) explainedAt.splice(index, 0, at);
+    let dropped = 0;
+    while (dropped < explainedAt.length && (explainedAt[dropped] < oldestNeeded || explainedAt.length - dropped > MAX_EXPLANATIONS)) {
+        dropped++;
+    }
+    if (dropped > 0) explainedAt.splice(0, dropped);
 }
 
 export function newDevice(serialNumber: string): StoredDevice {
@@ -163,8 +173,12 @@ function sinceOf(record: DeviceRecord, alarm: AlarmCode): number {
 
 /** The stored explanations; a record stored before 0.2.0 kept the last granted access and the last unlock only. */
 function explanationsOf(watch: Record<string, unknown>): number[] {
-    const stored = Array.isArray(watch.explainedAt) ? watch.explainedAt : [watch.grantedAt, watch.unlockedAt];
-    return recentExplanations(stored.map(time).filter((at): at is number => at !== null));
+    const stored: unknown[] = Array.isArray(watch.explainedAt) ? watch.explainedAt : [watch.grantedAt, watch.unlockedAt];
+    const explainedAt: number[] = [];
+    for (const at of stored.map(time)) {
+        if (at !== null) addExplanation(explainedAt, at);
+    }
+    return explainedAt;
 }
 
 function forcedOpenCheckOf(value: unknown): ForcedOpenCheck | null {

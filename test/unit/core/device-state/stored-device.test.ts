@@ -70,6 +70,18 @@ describe("stored devices", function () {
         assert.deepStrictEqual([unusable?.lockdown, unusable?.lockdownBy, unusable?.lastDoorbell], [null, null, null]);
     });
 
+    it("reads back at most the newest 8 grants and unlocks, sorted, each once; the last grant and unlock of an older version", function () {
+        const times = [9, 3, 3, "then", 1, 2, 11, 5, 7, 4, 10].map((second) => (typeof second === "number" ? AT + second * 1000 : second));
+        const stored = { record: { serialNumber: "ALO-5", lastSeen: AT }, watch: { explainedAt: times } };
+        assert.deepStrictEqual(
+            restoreDevice(stored)?.watch.explainedAt,
+            [2, 3, 4, 5, 7, 9, 10, 11].map((second) => AT + second * 1000),
+        );
+        const older = { ...stored, watch: { grantedAt: AT + 8000, unlockedAt: AT } };
+        assert.deepStrictEqual(restoreDevice(older)?.watch.explainedAt, [AT, AT + 8000]);
+        assert.deepStrictEqual(restoreDevice({ ...stored, watch: { grantedAt: null } })?.watch.explainedAt, []);
+    });
+
     it("knows since when a door stored open by an older version has been open: when its door last changed", function () {
         const stored = { record: { serialNumber: "ALO-4", door: "open", changedAt: { door: AT }, lastSeen: AT + 9 }, watch: { since: {} } };
         assert.strictEqual(restoreDevice(stored)?.watch.openSince, AT);
