@@ -3,7 +3,7 @@ import { DeviceFleet, type DeviceNotice, type DeviceStatus, type DeviceUpdate } 
 import { LogThrottle } from "../src/core/shared/log-throttle";
 import { UnlistedValues } from "../src/core/device-state/unlisted-values";
 import { ArrivalQueue } from "../src/runtime/device-state/arrival-queue";
-import { contextStoreOf, DeviceContext, newDeviceHandover } from "../src/runtime/device-state/context";
+import { contextStoreOf, DeviceContext, newDeviceHandover, type Schedule, type StoredDevices } from "../src/runtime/device-state/context";
 import { DeviceTimers } from "../src/runtime/device-state/device-timers";
 import { doorsFeedFor } from "../src/runtime/editor/doors-feed";
 import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
@@ -39,7 +39,8 @@ function typeName(value: unknown): string {
     return typeof value === "object" ? "an object" : typeof value;
 }
 
-export = function (RED: NodeAPI) {
+/** `schedule` times the store's read retries: Node-RED gives none (timers); a test gives a clock it moves by hand. */
+export = function (RED: NodeAPI, schedule?: Schedule) {
     const t = messagesOf(RED, "alocity-device-state");
     const handover = newDeviceHandover(RED.events);
     const doors = doorsFeedFor(RED);
@@ -92,13 +93,13 @@ export = function (RED: NodeAPI) {
                 node.warn(t("log.in-both-lists", { values: both.join(", "), first, second }));
             }
         }
-        const context = new DeviceContext(node, store, handover, (operation, error) => {
-            if (operation === "read") {
-                node.error(t("log.read-failed", { store: storeName, error: error.message }));
-            } else {
-                storeErrors.report("write", () => t("log.write-failed", { store: storeName, error: error.message }));
-            }
-        });
+        const context = new DeviceContext(
+            node,
+            store,
+            handover,
+            (error) => storeErrors.report("write", () => t("log.write-failed", { store: storeName, error: error.message })),
+            schedule,
+        );
 
         let fleet: DeviceFleet | undefined;
         const arrivals = new ArrivalQueue<Arrival>(MAX_WAITING_EVENTS, ({ done }) => {
@@ -219,9 +220,22 @@ export = function (RED: NodeAPI) {
             status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) }));
         }, STORE_ANSWER_MS);
 
-        context.load((stored) => {
+        const storeUnreadable = (error: Error, failedReads: number, retryInMs: number) => {
+            clearTimeout(storeSilent);
+            if (failedReads === 1) {
+                node.error(
+                    t("log.read-failed", { store: storeName, error: error.message, seconds: retryInMs / 1000, max: MAX_WAITING_EVENTS }),
+                );
+                status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-unreadable", { store: storeName }) }));
+            }
+        };
+
+        const recordsRead = (stored: StoredDevices, failedReads: number) => {
             clearTimeout(storeSilent);
             if (closed) return;
+            if (failedReads > 0) {
+                node.log(t("log.read-recovered", { store: storeName, count: failedReads, waiting: arrivals.waitingEvents }));
+            }
             const loaded = new DeviceFleet(config, stored);
             context.adopt(loaded.devicesToStore());
             for (const { serialNumber, deadline } of loaded.deadlines()) {
@@ -237,7 +251,8 @@ export = function (RED: NodeAPI) {
             if (dropped > 0) {
                 node.warn(t("log.dropped-count", { count: dropped, store: storeName }));
             }
-        });
+        };
+        context.load({ unreadable: storeUnreadable, loaded: recordsRead });
         if (fleet === undefined) {
             status.show(() => ({ fill: "grey", shape: "ring", text: t("status.loading") }));
         }

@@ -4,6 +4,7 @@
 import assert from "assert/strict";
 import type { AlarmMessage, ChangeMessage } from "../../src/core/device-state/changes";
 import type { DeviceRecord } from "../../src/core/device-state/record";
+import type { Schedule } from "../../src/runtime/device-state/context";
 import type { NodeAPI } from "../../src/runtime/shared/node-red";
 import deviceStateNode = require("../../nodes/alocity-device-state");
 import type { FlowNode } from "./test-flows";
@@ -18,17 +19,23 @@ export const STATE = "state";
 export const TYPE = "alocity-device-state";
 const ERROR = 20;
 const WARN = 30;
+const INFO = 40;
 
-/** The node module, with RED._ translating from the en-US catalogue (the test helper's RED._ returns the key). */
-export const deviceState: NodeModule = (RED: NodeAPI) => {
-    const translate = (key: string, substitutions: Record<string, unknown> = {}) => {
-        const text: unknown = key
-            .split(".")
-            .reduce<unknown>((part, name) => (part as Record<string, unknown> | undefined)?.[name], catalogue);
-        return typeof text === "string" ? text.replace(/__(\w+)__/g, (_, name: string) => String(substitutions[name])) : key;
+/**
+ * The node module, with RED._ translating from the en-US catalogue (the test helper's RED._ returns the key), and the
+ * store's read retries timed by `schedule` when given (e.g. a ManualClock's), else by timers.
+ */
+export const deviceStateWith =
+    (schedule?: Schedule): NodeModule =>
+    (RED: NodeAPI) => {
+        const translate = (key: string, substitutions: Record<string, unknown> = {}) => {
+            const text: unknown = key
+                .split(".")
+                .reduce<unknown>((part, name) => (part as Record<string, unknown> | undefined)?.[name], catalogue);
+            return typeof text === "string" ? text.replace(/__(\w+)__/g, (_, name: string) => String(substitutions[name])) : key;
+        };
+        deviceStateNode(Object.assign(Object.create(RED) as NodeAPI, { _: translate }), schedule);
     };
-    deviceStateNode(Object.assign(Object.create(RED) as NodeAPI, { _: translate }));
-};
 
 export function stateFlow(props: Record<string, unknown> = {}, id = STATE): FlowNode[] {
     return [
@@ -47,6 +54,8 @@ export function stateFlow(props: Record<string, unknown> = {}, id = STATE): Flow
         { id: "all", type: "helper" },
     ];
 }
+
+const deviceState = deviceStateWith();
 
 /** Loads the flow of stateFlow; resolves with it (to deploy it again). */
 export async function load(props: Record<string, unknown> = {}, id = STATE): Promise<FlowNode[]> {
@@ -128,3 +137,4 @@ const logged = (level: number) =>
         .map((entry) => String(entry.msg));
 export const warnings = () => logged(WARN);
 export const errors = () => logged(ERROR);
+export const infos = () => logged(INFO);

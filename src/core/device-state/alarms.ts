@@ -6,7 +6,7 @@
 import type { DeviceStateConfig } from "./config";
 import type { DeviceChanges } from "./changes";
 import type { DeviceRecord } from "./record";
-import type { DeviceWatch, StoredDevice } from "./stored-device";
+import { addExplanation, type DeviceWatch, type StoredDevice } from "./stored-device";
 
 /**
  * A door that opens while locked is judged on the local clock (as every deadline is), grace + this long after the
@@ -17,8 +17,8 @@ import type { DeviceWatch, StoredDevice } from "./stored-device";
  */
 const SIGNED_TIME_RESOLUTION_MS = 1000;
 
-function withinGrace(time: number | null, openedAt: number, config: DeviceStateConfig): boolean {
-    return time !== null && Math.abs(time - openedAt) <= config.graceMs;
+function withinGrace(time: number, openedAt: number, config: DeviceStateConfig): boolean {
+    return Math.abs(time - openedAt) <= config.graceMs;
 }
 
 /**
@@ -35,7 +35,7 @@ export function doorOpened(device: StoredDevice, config: DeviceStateConfig, at: 
     if (!config.forcedOpen || record.lock !== "locked" || watch.forcedOpenCheck !== null) {
         return;
     }
-    if (withinGrace(watch.grantedAt, at, config) || withinGrace(watch.unlockedAt, at, config)) {
+    if (watch.explainedAt.some((explainedAt) => withinGrace(explainedAt, at, config))) {
         return;
     }
     watch.forcedOpenCheck = { openedAt: at, arrivedAt: now };
@@ -48,10 +48,16 @@ export function doorClosed(device: StoredDevice, changes: DeviceChanges): void {
     changes.clear("door.forced-open");
 }
 
-/** The lock reported unlocked, or a granted access, at `at` (event time): it explains an opening within grace of it. */
-export function openingExplained(device: StoredDevice, by: "unlockedAt" | "grantedAt", at: number, config: DeviceStateConfig): void {
+/**
+ * The lock reported unlocked, or a granted access, at `at` (event time): it explains an opening within grace of it,
+ * before or after it, whichever arrives first. It is kept for an opening that arrives later with the others an opening
+ * may still need: an opening signed before the latest door report is stale (never applied), so those more than grace
+ * before that report can explain none; and at most the newest MAX_EXPLANATIONS.
+ */
+export function openingExplained(device: StoredDevice, at: number, config: DeviceStateConfig): void {
     const { watch } = device;
-    watch[by] = Math.max(watch[by] ?? at, at);
+    const oldestNeeded = (watch.reportedAt.door ?? -Infinity) - config.graceMs;
+    addExplanation(watch.explainedAt, at, oldestNeeded);
     if (watch.forcedOpenCheck !== null && withinGrace(at, watch.forcedOpenCheck.openedAt, config)) {
         watch.forcedOpenCheck = null;
     }

@@ -69,7 +69,7 @@ export function applyReport(
         if (lock === "unknown") {
             notices.push({ kind: "unlisted", field: "lockState", value: report.lockState });
         } else if (lock === "unlocked") {
-            openingExplained(device, "unlockedAt", at, config);
+            openingExplained(device, at, config);
         }
         updatePosition(device, changes, "lock", lock, report.lockState, at);
     }
@@ -84,7 +84,7 @@ export function applyReport(
     changes.update("ipAddress", report.ipAddress, at);
     changes.update("databaseActive", report.databaseActive, at);
     if (report.access?.granted) {
-        openingExplained(device, "grantedAt", at, config);
+        openingExplained(device, at, config);
     }
     changes.update("lastAccess", report.access, at);
     if (report.lockdown !== undefined && changes.updateLockdown(report.lockdown.active, report.lockdown.by, at)) {

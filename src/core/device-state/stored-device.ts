@@ -32,10 +32,11 @@ export interface DeviceWatch {
      * state nobody listed leaves it as it is: an open door's alarms wait for the door to be reported closed.
      */
     openSince: number | null;
-    /** Event time of the device's last granted access, epoch ms. */
-    grantedAt: number | null;
-    /** Event time of the device's last report of its lock unlocked, epoch ms. */
-    unlockedAt: number | null;
+    /**
+     * Event times (epoch ms, oldest first, each once) of the device's recent granted accesses and reports of its lock
+     * unlocked: those that may still explain an opening (see openingExplained), at most MAX_EXPLANATIONS.
+     */
+    explainedAt: number[];
     /** Per field: the event time of the latest report of it, epoch ms (an older report arriving later is stale). */
     reportedAt: Partial<Record<ReportedField, number>>;
     /** The last doorName / deviceName its events gave. */
@@ -48,10 +49,28 @@ export interface StoredDevice {
     watch: DeviceWatch;
 }
 
+/** How many unlocks and granted accesses a device keeps at most to explain openings with: the newest. */
+const MAX_EXPLANATIONS = 8;
+
+/**
+ * Adds an event time to explanations (sorted, each once), in place; then drops those before `oldestNeeded`, and all
+ * but the newest MAX_EXPLANATIONS.
+ */
+export function addExplanation(explainedAt: number[], at: number, oldestNeeded = -Infinity): void {
+    let index = explainedAt.length;
+    while (index > 0 && explainedAt[index - 1] > at) index--;
+    if (explainedAt[index - 1] !== at) explainedAt.splice(index, 0, at);
+    let dropped = 0;
+    while (dropped < explainedAt.length && (explainedAt[dropped] < oldestNeeded || explainedAt.length - dropped > MAX_EXPLANATIONS)) {
+        dropped++;
+    }
+    if (dropped > 0) explainedAt.splice(0, dropped);
+}
+
 export function newDevice(serialNumber: string): StoredDevice {
     return {
         record: blankDeviceRecord(serialNumber),
-        watch: { since: {}, forcedOpenCheck: null, openSince: null, grantedAt: null, unlockedAt: null, reportedAt: {}, eventName: null },
+        watch: { since: {}, forcedOpenCheck: null, openSince: null, explainedAt: [], reportedAt: {}, eventName: null },
     };
 }
 
@@ -152,6 +171,16 @@ function sinceOf(record: DeviceRecord, alarm: AlarmCode): number {
     }
 }
 
+/** The stored explanations; a record stored before 0.2.0 kept the last granted access and the last unlock only. */
+function explanationsOf(watch: Record<string, unknown>): number[] {
+    const stored: unknown[] = Array.isArray(watch.explainedAt) ? watch.explainedAt : [watch.grantedAt, watch.unlockedAt];
+    const explainedAt: number[] = [];
+    for (const at of stored.map(time)) {
+        if (at !== null) addExplanation(explainedAt, at);
+    }
+    return explainedAt;
+}
+
 function forcedOpenCheckOf(value: unknown): ForcedOpenCheck | null {
     const { openedAt, arrivedAt } = timesOf(value, ["openedAt", "arrivedAt"] as const);
     return openedAt === undefined || arrivedAt === undefined ? null : { openedAt, arrivedAt };
@@ -181,8 +210,7 @@ export function restoreDevice(stored: unknown): StoredDevice | undefined {
             forcedOpenCheck: forcedOpenCheckOf(watch.forcedOpenCheck),
             openSince:
                 "openSince" in watch ? time(watch.openSince) : record.door === "open" ? (record.changedAt.door ?? record.lastSeen) : null,
-            grantedAt: time(watch.grantedAt),
-            unlockedAt: time(watch.unlockedAt),
+            explainedAt: explanationsOf(watch),
             reportedAt: timesOf(watch.reportedAt, REPORTED_FIELDS),
             eventName: eventName === serialNumber ? null : eventName,
         },

@@ -7,6 +7,29 @@ import type { NodeContext, NodeRedNode, NodeRedSettings } from "../shared/node-r
 const DEVICES_KEY = "devices";
 /** How long after a change the object is set again, with the changes made meanwhile. */
 const SET_DELAY_MS = 1000;
+/** The wait before the first read again after a failed one; it doubles after each failure, up to the longest. */
+const FIRST_RETRY_MS = 1000;
+const LONGEST_RETRY_MS = 30_000;
+
+/** The wait before reading the store again after `failedReads` reads in a row failed (1 or more). */
+function readRetryDelay(failedReads: number): number {
+    return Math.min(FIRST_RETRY_MS * 2 ** Math.min(failedReads - 1, 30), LONGEST_RETRY_MS);
+}
+
+/** Runs `run` after `delayMs` (a timer); what it returns cancels it. A test gives a clock it moves by hand. */
+export type Schedule = (delayMs: number, run: () => void) => () => void;
+
+const timerSchedule: Schedule = (delayMs, run) => {
+    const timer = setTimeout(run, delayMs);
+    return () => clearTimeout(timer);
+};
+
+/** What DeviceContext.load tells its caller: a read failed (and when the next one is), and the devices once read. */
+export interface LoadListener {
+    unreadable(error: Error, failedReads: number, retryInMs: number): void;
+    /** `failedReads`: how many reads failed before this one answered. */
+    loaded(stored: StoredDevices, failedReads: number): void;
+}
 
 export type StoredDevices = Record<string, StoredDevice>;
 
@@ -66,21 +89,24 @@ export function contextStoreOf(settings: NodeRedSettings, saved: unknown): Conte
  * Context keys are property paths: serial numbers (which may hold "." or "[") are keys inside the object, never paths.
  */
 export class DeviceContext {
-    /** Undefined until loaded. */
+    /** Undefined until loaded: nothing is written to the store before a read has answered. */
     private devices: StoredDevices | undefined;
     private pendingSet: NodeJS.Timeout | undefined;
+    private cancelRetry: (() => void) | undefined;
+    private closed = false;
     /** Where the node's context lives: a node in a subflow instance is known by its id in the subflow and its flow. */
     private readonly scope: string;
     private readonly context: NodeContext;
     private readonly written = (error?: Error | null) => {
-        if (error) this.failed("write", error);
+        if (error) this.writeFailed(error);
     };
 
     constructor(
         node: NodeRedNode,
         private readonly store: string | undefined,
         private readonly handover: DeviceHandover,
-        private readonly failed: (operation: "read" | "write", error: Error) => void,
+        private readonly writeFailed: (error: Error) => void,
+        private readonly schedule: Schedule = timerSchedule,
     ) {
         this.scope = `${node._alias ?? node.id}:${node.z ?? ""}`;
         this.context = node.context();
@@ -88,23 +114,37 @@ export class DeviceContext {
 
     /**
      * Hands the stored devices over, at once when the node replaces one closed in a redeploy, else once the store has
-     * answered (which may be later); none when the read fails. The node then adopts its own (see adopt).
+     * answered (which may be later). A read that fails is tried again, after longer and longer waits, until one answers
+     * (or the node closes): a failed read never passes for an empty store, which would then be written over. The node
+     * then adopts its own (see adopt).
      */
-    load(loaded: (stored: StoredDevices) => void): void {
+    load(listener: LoadListener): void {
         const kept = this.handover.get(this.scope);
         if (kept !== undefined) {
             this.handover.delete(this.scope);
             this.devices = kept;
-            loaded(kept);
+            listener.loaded(kept, 0);
             return;
         }
+        this.read(listener, 0);
+    }
+
+    private read(listener: LoadListener, failedReads: number): void {
+        this.cancelRetry = undefined;
         this.context.get(DEVICES_KEY, this.store, (error, value) => {
-            if (error) {
-                this.failed("read", error);
+            if (this.closed) {
+                return;
             }
-            const devices = !error && isJsonObject(value) ? (value as StoredDevices) : {};
+            if (error) {
+                const failures = failedReads + 1;
+                const retryInMs = readRetryDelay(failures);
+                this.cancelRetry = this.schedule(retryInMs, () => this.read(listener, failures));
+                listener.unreadable(error, failures, retryInMs);
+                return;
+            }
+            const devices = isJsonObject(value) ? (value as StoredDevices) : {};
             this.devices = devices;
-            loaded(devices);
+            listener.loaded(devices, failedReads);
         });
     }
 
@@ -133,6 +173,9 @@ export class DeviceContext {
 
     /** The node closes: unless it was deleted (or had not loaded yet), what it stored goes to the node that replaces it. */
     close(removed: boolean): void {
+        this.closed = true;
+        this.cancelRetry?.();
+        this.cancelRetry = undefined;
         if (removed) {
             clearTimeout(this.pendingSet);
             this.pendingSet = undefined;

@@ -8,7 +8,7 @@ describe("stored devices", function () {
     it("reads back a stored device flagged restored, as it was", function () {
         const device = newDevice("ALO-1");
         Object.assign(device.record, { name: "Front door", door: "open", doorState: "Open", alarms: ["door.held-open"], lastSeen: AT });
-        Object.assign(device.watch, { since: { "door.held-open": AT }, grantedAt: AT, eventName: "Main entrance" });
+        Object.assign(device.watch, { since: { "door.held-open": AT }, explainedAt: [AT - 1000, AT], eventName: "Main entrance" });
         const restored = restoreDevice(JSON.parse(JSON.stringify(device)));
         assert.deepStrictEqual(restored, { ...device, record: { ...device.record, restored: true } });
     });
@@ -39,8 +39,7 @@ describe("stored devices", function () {
                 since: { "device.offline": AT, "door.held-open": AT + 5 },
                 forcedOpenCheck: null,
                 openSince: null,
-                grantedAt: null,
-                unlockedAt: null,
+                explainedAt: [],
                 reportedAt: {},
                 eventName: null,
             },
@@ -69,6 +68,18 @@ describe("stored devices", function () {
         );
         const unusable = restoreDevice({ serialNumber: "ALO-3", lockdown: "yes", lockdownBy: 5, lastDoorbell: "today" })?.record;
         assert.deepStrictEqual([unusable?.lockdown, unusable?.lockdownBy, unusable?.lastDoorbell], [null, null, null]);
+    });
+
+    it("reads back at most the newest 8 grants and unlocks, sorted, each once; the last grant and unlock of an older version", function () {
+        const times = [9, 3, 3, "then", 1, 2, 11, 5, 7, 4, 10].map((second) => (typeof second === "number" ? AT + second * 1000 : second));
+        const stored = { record: { serialNumber: "ALO-5", lastSeen: AT }, watch: { explainedAt: times } };
+        assert.deepStrictEqual(
+            restoreDevice(stored)?.watch.explainedAt,
+            [2, 3, 4, 5, 7, 9, 10, 11].map((second) => AT + second * 1000),
+        );
+        const older = { ...stored, watch: { grantedAt: AT + 8000, unlockedAt: AT } };
+        assert.deepStrictEqual(restoreDevice(older)?.watch.explainedAt, [AT, AT + 8000]);
+        assert.deepStrictEqual(restoreDevice({ ...stored, watch: { grantedAt: null } })?.watch.explainedAt, []);
     });
 
     it("knows since when a door stored open by an older version has been open: when its door last changed", function () {
