@@ -11,6 +11,8 @@ import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStat
 import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
 import type { AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
 import { testEventTargets } from "../src/runtime/editor/send-test-event";
+import { deliveryLogs } from "../src/runtime/editor/recent-deliveries";
+import { identifiedByOf, type RecentDelivery } from "../src/core/webhook/recent-deliveries";
 import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";
@@ -38,6 +40,7 @@ const ANSWERS = {
 export = function (RED: NodeAPI) {
     const t = messagesOf(RED, "alocity-webhook-in");
     const testTargets = testEventTargets(RED);
+    const logs = deliveryLogs(RED);
     serveEditorCatalogue(RED);
     servePathVerdicts(RED);
 
@@ -65,6 +68,9 @@ export = function (RED: NodeAPI) {
             configurationError("http-disabled");
             return;
         }
+        const deliveries = logs.open(node.id);
+        /** Lists a verified delivery in the edit dialog (the editor's own test events are not listed). */
+        const recordDelivery = (delivery: RecentDelivery) => deliveries.record(delivery);
         const signature = def.signature ? (RED.nodes.getNode(def.signature) as AlocitySignatureNode | null) : null;
         const secrets = signature?.secrets ?? [];
         const tolerance = signature?.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
@@ -124,8 +130,20 @@ export = function (RED: NodeAPI) {
                 request.receivedAt,
             );
             switch (outcome.kind) {
-                case "accepted":
+                case "accepted": {
                     node.send(outcome.message);
+                    const { topic, alocity } = outcome.message;
+                    if (request.fromEditor !== true) {
+                        const body = request.rawBody.toString("utf8");
+                        recordDelivery({
+                            receivedAt: alocity.receivedAt,
+                            event: topic,
+                            identifiedBy: identifiedByOf(alocity, event),
+                            fields: {},
+                            warnings: [],
+                            body,
+                        });
+                    }
                     if (outcome.keyIndex > 0) {
                         if (previousKeyUsedAt === undefined) {
                             node.log(t("log.previous-secret", { path }));
@@ -136,6 +154,7 @@ export = function (RED: NodeAPI) {
                     lastWasRejected = false;
                     showActivity();
                     return ANSWERS.accepted;
+                }
                 case "duplicate":
                     node.debug(t("log.duplicate", { path, event: outcome.event, timestamp: outcome.timestamp }));
                     return ANSWERS.duplicate;
@@ -195,11 +214,13 @@ export = function (RED: NodeAPI) {
         const withdrawTestTarget = testTargets.add(node.id, {
             servedPath: () => (serving ? path : undefined),
             secret: () => secrets[0],
+            maxBytes: () => maxBytes,
         });
 
-        node.on("close", (_removed: boolean, done: () => void) => {
+        node.on("close", (removed: boolean, done: () => void) => {
             claim?.release();
             withdrawTestTarget();
+            deliveries.close(removed);
             rejectionLog.flush();
             status.stop();
             done();
