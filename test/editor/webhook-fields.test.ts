@@ -2,7 +2,8 @@
 // that does not look like the samples is listed, each Fields expression shows what it reads from it as it is typed, a
 // bad expression is refused, and "Use as test event" sends that delivery again through the node.
 import assert from "assert";
-import { debugNode, webhookTab, type FlowNode } from "../support/test-flows";
+import { adminAuthSetting, type AdminUser } from "../support/admin-auth";
+import { debugNode, webhookNode, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
@@ -114,5 +115,28 @@ describe("alocity-webhook-in's Fields and last deliveries (chromium)", function 
         const message = editor.debugMessages(IDS.debug).first();
         await message.waitFor({ state: "visible" });
         assert.match((await message.locator(".red-ui-debug-msg-payload").textContent()) ?? "", /eventType: "DoorState"/);
+    });
+});
+
+const EDITOR_READ = ["settings.read", "flows.read", "nodes.read", "plugins.read", "context.read", "library.read"];
+/** May edit flows (open a dialog), not see the deliveries. */
+const VIEWER: AdminUser = { username: "viewer", permissions: [...EDITOR_READ, "flows.write", "alocity-catalogue.read"] };
+
+describe("alocity-webhook-in's last deliveries with adminAuth (chromium)", function () {
+    this.timeout(180000);
+    const session = useEditorSession({ settings: [adminAuthSetting([VIEWER])], user: VIEWER });
+
+    it("are neither asked for nor shown for a user without alocity-webhook-in.read", async function () {
+        const { editor } = session;
+        const asked: string[] = [];
+        editor.page.on("request", (request) => {
+            if (request.url().includes("/deliveries")) asked.push(request.url());
+        });
+        await editor.paste(webhookNode("viewer-webhook", { url: "/alocity/viewer", signature: "", x: 170, y: 100 }));
+        await editor.evaluate((id) => RED.editor.edit(RED.nodes.node(id)!), "viewer-webhook");
+        await editor.page.locator(field("serialNumber")).waitFor({ state: "visible" });
+        assert.strictEqual(await editor.page.locator("#alocity-webhook-in-deliveries-row").isVisible(), false);
+        assert.deepStrictEqual(asked, []);
+        await editor.page.locator("#alocity-webhook-in-readings-source").filter({ hasText: "No delivery" }).waitFor();
     });
 });
