@@ -12,6 +12,7 @@ import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStat
 import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
 import type { AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
 import { testEventTargets } from "../src/runtime/editor/send-test-event";
+import { deliveryLogs } from "../src/runtime/editor/recent-deliveries";
 import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";
@@ -47,6 +48,7 @@ const ANSWERS = {
 export = function (RED: NodeAPI) {
     const t = messagesOf(RED, "alocity-webhook-in");
     const testTargets = testEventTargets(RED);
+    const logs = deliveryLogs(RED);
     serveEditorCatalogue(RED);
     servePathVerdicts(RED);
     /** Whether httpNodeAuth's warning was logged: once per runtime, not once per node. */
@@ -80,6 +82,8 @@ export = function (RED: NodeAPI) {
             configurationError("http-disabled");
             return;
         }
+        /** The verified deliveries listed in the edit dialog (the editor's own test events are not listed). */
+        const deliveries = logs.open(node.id);
         const signature = def.signature ? (RED.nodes.getNode(def.signature) as AlocitySignatureNode | null) : null;
         const secrets = signature?.secrets ?? [];
         // undefined: the signature node refused its tolerance, so nothing can be verified.
@@ -167,10 +171,14 @@ export = function (RED: NodeAPI) {
                 request.receivedAt,
             );
             switch (outcome.kind) {
-                case "accepted":
-                    reader.accept({ body: outcome.body, timestamp: outcome.timestamp, receivedAt: request.receivedAt }, (message) => {
+                case "accepted": {
+                    const { rawBody, receivedAt, fromEditor } = request;
+                    reader.accept({ body: outcome.body, timestamp: outcome.timestamp, receivedAt }, (message, summary) => {
                         node.send(message);
-                        lastEvent = { event: message.topic, at: message.alocity.receivedAt };
+                        if (fromEditor !== true) {
+                            deliveries.record({ receivedAt, ...summary, body: rawBody.toString("utf8") });
+                        }
+                        lastEvent = { event: message.topic, at: receivedAt };
                         showActivity();
                     });
                     if (outcome.keyIndex > 0) {
@@ -182,6 +190,7 @@ export = function (RED: NodeAPI) {
                     lastWasRejected = false;
                     showActivity();
                     return ANSWERS.accepted;
+                }
                 case "check":
                     node.log(t("log.check", { path }));
                     lastCheckAt = request.receivedAt;
@@ -254,11 +263,13 @@ export = function (RED: NodeAPI) {
         const withdrawTestTarget = testTargets.add(node.id, {
             servedPath: () => (serving ? path : undefined),
             secret: () => secrets[0],
+            maxBytes: () => maxBytes,
         });
 
-        node.on("close", (_removed: boolean, done: () => void) => {
+        node.on("close", (removed: boolean, done: () => void) => {
             claim?.release();
             withdrawTestTarget();
+            deliveries.close(removed);
             rejectionLog.flush();
             // Deliveries accepted before the close are sent on before the node is done.
             void reader.close().finally(() => {

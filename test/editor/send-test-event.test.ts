@@ -29,7 +29,7 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
     before(async function () {
         editor = session.editor;
         editor.page.on("requestfinished", async (req) => {
-            if (!req.url().includes("/alocity-webhook-in/")) return;
+            if (!/\/alocity-webhook-in\/[^/]+\/test$/.test(req.url())) return;
             const response = await req.response();
             if (response === null) return;
             exchanges.push({ url: req.url(), sent: req.postData(), status: response.status(), answer: await response.text() });

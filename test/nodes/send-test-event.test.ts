@@ -1,23 +1,11 @@
 // The editor's "send test event" action: POST /alocity-webhook-in/:id/test on the admin app.
 import assert from "assert";
-import type { Request, Response as ExpressResponse } from "express";
 import type { Response } from "supertest";
 import { EVENT_CODES } from "../../src/core/events/catalogue";
 import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
-import type { NodeAPI } from "../../src/runtime/shared/node-red";
 import { credentials, SECRET, webhookFlow } from "../support/test-flows";
-import {
-    deploy,
-    helper,
-    modules,
-    nextInput,
-    receivedWhile,
-    useTestHelper,
-    webhookInNode,
-    webhookPost,
-    type NodeModule,
-} from "../support/test-helper";
+import { deploy, guardedModules, helper, modules, nextInput, receivedWhile, useTestHelper, webhookPost } from "../support/test-helper";
 
 const PERMISSION = "alocity-webhook-in.write";
 
@@ -164,6 +152,57 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
         assert.strictEqual(received.length, 0);
     });
 
+    describe("Use as test event: a body sent again", function () {
+        const received = '{"eventType":"DoorState","data":{"deviceSerialNumber":"ALO-9","doorState":"Open"}}';
+
+        it("sends the body as it is, signed afresh, through the node, which emits it as it would the original", async function () {
+            await helper.load(modules, webhookFlow(), credentials());
+            const [original] = await receivedDuring(async () => {
+                await webhookPost("/alocity", received).expect(200);
+            });
+            const emitted = emittedAtOut();
+            const res = await sendTestEvent("in", { body: received });
+            assert.strictEqual(res.status, 200, res.text);
+            assert.deepStrictEqual(
+                { status: answerOf(res).status, delivery: answerOf(res).delivery, event: answerOf(res).event },
+                { status: 200, delivery: "accepted", event: undefined },
+            );
+            assert.strictEqual(
+                (res.body as { message: string }).message,
+                "alocity-webhook-in.test.resent",
+                "the words for a body sent again",
+            );
+            assertNoSecret(res);
+            const msg = await emitted;
+            const originalMsg = original as AlocityEventMessage;
+            assert.deepStrictEqual([msg.topic, msg.payload], [originalMsg.topic, originalMsg.payload]);
+        });
+
+        it("sends it again each time it is asked, each a delivery of its own", async function () {
+            await helper.load(modules, webhookFlow({ event: "door.state" }), credentials());
+            const messages = await receivedDuring(async () => {
+                for (let n = 0; n < 3; n++) {
+                    assert.strictEqual(answerOf(await sendTestEvent("in", { body: received })).delivery, "accepted");
+                }
+            });
+            assert.deepStrictEqual(
+                messages.map((msg) => (msg as AlocityEventMessage).topic),
+                ["door.state", "door.state", "door.state"],
+            );
+        });
+
+        it("answers 400 bad-body for a body that is not text or is larger than the node takes, and sends nothing", async function () {
+            await helper.load(modules, webhookFlow({ maxBytes: 1024 }), credentials());
+            const messages = await receivedDuring(async () => {
+                for (const body of [{ doorState: "Open" }, 42, null, JSON.stringify({ doorState: "x".repeat(1024) })]) {
+                    const res = await sendTestEvent("in", { body });
+                    assert.deepStrictEqual([res.status, answerOf(res).error], [400, "bad-body"], JSON.stringify(body));
+                }
+            });
+            assert.strictEqual(messages.length, 0);
+        });
+    });
+
     it("answers 409 no-secret when the node has no secret, and sends nothing", async function () {
         await helper.load(modules, webhookFlow(), {});
         const received = await receivedDuring(async () => {
@@ -199,29 +238,17 @@ describe("alocity-webhook-in: send test event (admin endpoint)", function () {
 
     describe("permission", function () {
         let asked: string[];
-        /** The node module with RED.auth.needsPermission replaced by a check of a request header. */
-        function guardedWebhookIn(RED: NodeAPI) {
-            const auth: NodeAPI["auth"] = {
-                needsPermission(permission) {
-                    asked.push(permission);
-                    return (req: Request, res: ExpressResponse, next) =>
-                        req.get("X-Test-Permission") === permission ? next() : res.status(403).end();
-                },
-            };
-            return webhookInNode(Object.create(RED, { auth: { value: auth } }) as NodeAPI);
-        }
 
         beforeEach(async () => {
             asked = [];
-            const guardedModules = modules.map((module): NodeModule => (module === webhookInNode ? guardedWebhookIn : module));
-            await helper.load(guardedModules, webhookFlow(), credentials());
+            await helper.load(guardedModules(asked), webhookFlow(), credentials());
         });
 
         it(`requires ${PERMISSION}: without it the answer is 403 and nothing is sent`, async function () {
             assert.deepStrictEqual(
                 asked,
-                [PERMISSION, "alocity-catalogue.read", "alocity-webhook-in.read"],
-                "the test event, the editor's catalogue and the path verdicts",
+                [PERMISSION, "alocity-webhook-in.read", "alocity-catalogue.read", "alocity-webhook-in.read"],
+                "the test event, the deliveries, the editor's catalogue and the path verdicts",
             );
             const received = await receivedDuring(async () => {
                 const res = await sendTestEvent("in", { event: "door.state" });

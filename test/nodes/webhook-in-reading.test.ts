@@ -3,7 +3,7 @@
 // the words are checked in a real Node-RED, test/integration/delivery-reading.test.ts).
 import assert from "assert";
 import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
-import { onDeliveryRead, type ReadDelivery } from "../../src/runtime/webhook/delivery-summaries";
+import type { RecentDelivery } from "../../src/core/webhook/recent-deliveries";
 import { GatedStore } from "../support/gated-store";
 import { credentials, webhookFlow } from "../support/test-flows";
 import { helper, logEntries, modules, nodeOf, statusesOf, useTestHelper, webhookPost, type NodeModule } from "../support/test-helper";
@@ -68,25 +68,20 @@ describe("alocity-webhook-in reading deliveries (test helper)", function () {
         );
     });
 
-    it("reads a delivery by the Fields setting, and hands its summary to who keeps the last deliveries", async function () {
-        const summaries: ReadDelivery[] = [];
-        const stop = onDeliveryRead((delivery) => summaries.push(delivery));
-        try {
-            const received = await load(ISSUE_EXAMPLE);
-            const data = { deviceSerialNumber: "ALO-7", accessLogResultType: "Granted", user: { fullName: "Dana" } };
-            await webhookPost("/alocity", { eventType: "AccessLogCreated", data }).expect(200);
-            const [msg] = await eventually(() => received.length === 1 && received, "the access log");
-            assert.deepStrictEqual([msg.topic, msg.payload, msg.alocity.identifiedBy], ["accesslog.created", data, "fields"]);
-            assert.deepStrictEqual(msg.alocity.fields, { serialNumber: "ALO-7", result: "Granted", user: "Dana" });
-            const [summary] = summaries.filter((delivery) => delivery.nodeId === "in");
-            assert.deepStrictEqual(
-                [summary.summary.event, summary.summary.identifiedBy, summary.summary.fields],
-                ["accesslog.created", "fields", msg.alocity.fields],
-            );
-            assert.deepStrictEqual(summary.summary.warnings, ["alocity-webhook-in.warning.unknown-result"]);
-        } finally {
-            stop();
-        }
+    it("reads a delivery by the Fields setting, and lists what it read among the last deliveries", async function () {
+        const received = await load(ISSUE_EXAMPLE);
+        const data = { deviceSerialNumber: "ALO-7", accessLogResultType: "Granted", user: { fullName: "Dana" } };
+        await webhookPost("/alocity", { eventType: "AccessLogCreated", data }).expect(200);
+        const [msg] = await eventually(() => received.length === 1 && received, "the access log");
+        assert.deepStrictEqual([msg.topic, msg.payload, msg.alocity.identifiedBy], ["accesslog.created", data, "fields"]);
+        assert.deepStrictEqual(msg.alocity.fields, { serialNumber: "ALO-7", result: "Granted", user: "Dana" });
+        const res = await helper.request().get("/alocity-webhook-in/in/deliveries").expect(200);
+        const [listed] = (res.body as { deliveries: RecentDelivery[] }).deliveries;
+        assert.deepStrictEqual(
+            [listed.event, listed.identifiedBy, listed.fields, listed.receivedAt],
+            ["accesslog.created", "fields", msg.alocity.fields, msg.alocity.receivedAt],
+        );
+        assert.deepStrictEqual(listed.warnings, ["alocity-webhook-in.warning.unknown-result"]);
     });
 
     it("refuses a bad expression with a red status and the error in the log, and keeps serving with its own reading", async function () {

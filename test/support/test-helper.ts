@@ -4,7 +4,7 @@
 import { randomUUID } from "crypto";
 import { once } from "events";
 import type { EventEmitter } from "events";
-import type { Express } from "express";
+import type { Express, Request, Response as ExpressResponse } from "express";
 import supertest from "supertest";
 import { sign } from "../../src/core/webhook/signature";
 import type { NodeAPI, NodeRedNode, NodeStatus } from "../../src/runtime/shared/node-red";
@@ -76,12 +76,29 @@ export function useTestHelper(): void {
 
 /** The node modules to pass to helper.load: alocity-signature and alocity-webhook-in; add others after them. */
 export const modules: readonly NodeModule[] = [keepHttpNode, signatureNode, webhookInNode];
-export { webhookInNode };
 
 /** The RED.httpNode express app of the flow loaded last, e.g. to serve it from a server of the test's own. */
 export function httpNodeApp(): Express {
     if (!httpNode) throw new Error("no flow loaded yet");
     return httpNode;
+}
+
+/**
+ * The node modules with alocity-webhook-in's RED.auth.needsPermission replaced by a check of a request header
+ * (`X-Test-Permission: <the permission>`); each permission asked for is pushed to `asked`.
+ */
+export function guardedModules(asked: string[]): NodeModule[] {
+    const guardedWebhookIn = (RED: NodeAPI) => {
+        const auth: NodeAPI["auth"] = {
+            needsPermission(permission) {
+                asked.push(permission);
+                return (req: Request, res: ExpressResponse, next) =>
+                    req.get("X-Test-Permission") === permission ? next() : res.status(403).end();
+            },
+        };
+        return webhookInNode(Object.create(RED, { auth: { value: auth } }) as NodeAPI);
+    };
+    return modules.map((module): NodeModule => (module === webhookInNode ? guardedWebhookIn : module));
 }
 
 /** A supertest agent on the RED.httpNode express app of the flow loaded last (helper.request() is the admin app). */

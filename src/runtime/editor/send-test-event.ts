@@ -10,7 +10,8 @@ import { serveAdminRoute } from "./admin-routes";
 
 /**
  * The editor's "send test event" action: POST `{ event, fields? }` here; `fields` (text values) are set on the event's
- * sample, e.g. `{ "serialNumber": "ALO-2", "doorState": "Closed" }`.
+ * sample, e.g. `{ "serialNumber": "ALO-2", "doorState": "Closed" }`. Or POST `{ body }`: that text (a delivery the
+ * node received, its "Use as test event") is sent again as it is, signed afresh.
  */
 const TEST_EVENT_ROUTE = "/alocity-webhook-in/:id/test";
 const TEST_EVENT_PERMISSION = "alocity-webhook-in.write";
@@ -21,23 +22,26 @@ interface TestEventTarget {
     servedPath(): string | undefined;
     /** The node's current secret; undefined when none is set. */
     secret(): string | undefined;
+    /** The largest body the node takes, in bytes. */
+    maxBytes(): number;
 }
 
 /** Why a test event could not be sent. */
-type TestEventError = "not-deployed" | "unknown-event" | "bad-fields" | "cannot-receive" | "not-serving" | "no-secret";
+type TestEventError = "not-deployed" | "unknown-event" | "bad-fields" | "bad-body" | "cannot-receive" | "not-serving" | "no-secret";
 
 /**
  * The endpoint's answer: a sent event gives the webhook's own answer (`status`, `body`); a refusal, an `error` code
  * the editor explains. Either way `message` says it in words.
  */
 type TestEventAnswer =
-    | { event: string; path: string; status: number; body: string; delivery?: DeliveryVerdict; message: string }
+    | { event?: string; path: string; status: number; body: string; delivery?: DeliveryVerdict; message: string }
     | { error: TestEventError; message: string; events?: readonly string[] };
 
 const ERROR_STATUS: Record<TestEventError, number> = {
     "not-deployed": 404,
     "unknown-event": 400,
     "bad-fields": 400,
+    "bad-body": 400,
     "cannot-receive": 409,
     "not-serving": 409,
     "no-secret": 409,
@@ -80,25 +84,33 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
     };
     serveAdminRoute(RED, "post", TEST_EVENT_ROUTE, TEST_EVENT_PERMISSION, (req: Request, res: Response) => {
         const id = String(req.params.id);
-        const body: unknown = req.body;
-        const event = isJsonObject(body) ? body.event : undefined;
-        const fields = fieldsOf(isJsonObject(body) ? body.fields : undefined);
+        const request: unknown = req.body;
+        const event = isJsonObject(request) ? request.event : undefined;
+        const fields = fieldsOf(isJsonObject(request) ? request.fields : undefined);
+        const resent = isJsonObject(request) ? request.body : undefined;
         const target = targets.get(id);
         if (target === undefined) {
             // A deployed node that is not registered stopped at a configuration error (e.g. HTTP endpoints disabled).
             const deployed = RED.nodes.getNode(id);
             return deployed?.type === "alocity-webhook-in" ? refuse(res, "cannot-receive") : refuse(res, "not-deployed");
         }
-        if (!isKnownEventCode(event)) {
+        let text: string;
+        if (resent !== undefined) {
+            if (typeof resent !== "string" || Buffer.byteLength(resent, "utf8") > target.maxBytes()) {
+                return refuse(res, "bad-body", { bytes: target.maxBytes() });
+            }
+            text = resent;
+        } else if (!isKnownEventCode(event)) {
             return refuse(
                 res,
                 "unknown-event",
                 { event: typeof event === "string" ? event : "", events: EVENT_CODES.join(", ") },
                 { events: EVENT_CODES },
             );
-        }
-        if (fields === undefined) {
+        } else if (fields === undefined) {
             return refuse(res, "bad-fields", { max: MAX_FIELDS, length: MAX_FIELD_LENGTH });
+        } else {
+            text = JSON.stringify(sampleWith(event, fields));
         }
         const path = target.servedPath();
         if (path === undefined) {
@@ -109,7 +121,10 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
             return refuse(res, "no-secret");
         }
         const timestamp = Math.floor(Date.now() / 1000);
-        const rawBody = Buffer.from(JSON.stringify(sampleWith(event, fields)) + deliveries.separator(path, timestamp), "utf8");
+        // A body sent again ends with one newline more than it came with: within the second it was received, the same
+        // bytes signed afresh would be a repeat of it.
+        const resentMark = resent === undefined ? "" : "\n";
+        const rawBody = Buffer.from(text + resentMark + deliveries.separator(path, timestamp), "utf8");
         const answer = webhookRoutesFor(RED).deliver(path, rawBody, {
             "content-type": "application/json",
             "content-length": String(rawBody.length),
@@ -117,9 +132,20 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         });
         const delivery = answer.headers?.[DELIVERY_HEADER] as DeliveryVerdict | undefined;
         const substitutions = { event, path, status: answer.status, body: answer.body };
-        RED.nodes.getNode(id)?.log(t("log", substitutions));
-        const message = delivery === "duplicate" ? t("duplicate", substitutions) : t("sent", substitutions);
-        const sent: TestEventAnswer = { event, path, status: answer.status, body: answer.body, delivery, message };
+        const repeat = delivery === "duplicate";
+        const words =
+            resent === undefined
+                ? { log: t("log", substitutions), message: repeat ? t("duplicate", substitutions) : t("sent", substitutions) }
+                : {
+                      log: t("log-resent", substitutions),
+                      message: repeat ? t("resent-duplicate", substitutions) : t("resent", substitutions),
+                  };
+        RED.nodes.getNode(id)?.log(words.log);
+        const message = words.message;
+        const sent: TestEventAnswer = { path, status: answer.status, body: answer.body, delivery, message };
+        if (resent === undefined) {
+            sent.event = String(event);
+        }
         // As for a real request: answer once the runtime has handed the message on (it does so on the next turn).
         setImmediate(() => res.json(sent));
     });

@@ -8,8 +8,19 @@ import { eventMessage, type AlocityEventMessage } from "../../core/webhook/recei
 import { InOrder } from "../../core/shared/in-order";
 import { LogThrottle } from "../../core/shared/log-throttle";
 import { messagesOf, type NodeAPI, type NodeRedNode } from "../shared/node-red";
-import { deliveryRead } from "./delivery-summaries";
+import type { EventCode } from "../../core/events/catalogue";
+import type { IdentifiedBy } from "../../core/events/event-shapes";
+import type { EventFields } from "../../core/events/event-fields";
 import { FieldSetting } from "./field-setting";
+
+/** What was read in one delivery, for the editor's list of the last deliveries. */
+export interface DeliverySummary {
+    event: EventCode;
+    identifiedBy: IdentifiedBy;
+    fields: EventFields;
+    /** The warnings, as the log words them (without the delivery's path and field names). */
+    warnings: string[];
+}
 
 export interface AcceptedDelivery {
     body: Record<string, unknown>;
@@ -48,15 +59,23 @@ export class DeliveryReader {
         );
     }
 
-    /** Reads a delivery and calls `send` with its message once every delivery accepted before it was sent. */
-    accept(delivery: AcceptedDelivery, send: (message: AlocityEventMessage) => void): void {
+    /**
+     * Reads a delivery and calls `send` with its message, and what was read, once every delivery accepted before it
+     * was sent.
+     */
+    accept(delivery: AcceptedDelivery, send: (message: AlocityEventMessage, summary: DeliverySummary) => void): void {
         const failed = (key: string, error: unknown) =>
             this.failures.report(key, () =>
                 this.t("log.field-failed", { key, path: this.path(), error: error instanceof Error ? error.message : String(error) }),
             );
         this.inOrder.add(this.setting.read(delivery.body, this.nodeEvent, failed), (reading) => {
-            this.tell(reading, delivery);
-            send(eventMessage(reading, delivery.timestamp, delivery.receivedAt));
+            const warnings = this.tell(reading, delivery.body);
+            send(eventMessage(reading, delivery.timestamp, delivery.receivedAt), {
+                event: reading.event,
+                identifiedBy: reading.identifiedBy,
+                fields: reading.fields,
+                warnings,
+            });
         });
     }
 
@@ -66,14 +85,9 @@ export class DeliveryReader {
         this.failures.flush();
     }
 
-    private tell(reading: DeliveryReading, { body, receivedAt }: AcceptedDelivery): void {
+    /** Logs the reading's warnings, if their set of field names is new; returns them as the log words them. */
+    private tell(reading: DeliveryReading, body: Record<string, unknown>): string[] {
         const warnings = reading.warnings.map((warning) => this.describe(warning));
-        deliveryRead({
-            nodeId: this.node.id,
-            summary: { event: reading.event, identifiedBy: reading.identifiedBy, fields: reading.fields, warnings },
-            body,
-            receivedAt,
-        });
         const met = this.warnings.meet(reading, body);
         if (met === "tell") {
             this.node.warn(
@@ -88,6 +102,7 @@ export class DeliveryReader {
         } else if (met === "full") {
             this.node.warn(this.t("log.reading-full", { path: this.path() }));
         }
+        return warnings;
     }
 
     private describe(warning: ReadingWarning): string {

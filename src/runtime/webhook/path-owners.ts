@@ -9,6 +9,8 @@ export interface IncomingWebhook {
     receivedAt: number;
     /** Remembers deliveries on this path across redeploys. */
     deliveryMemory: DeliveryMemory;
+    /** True for the editor's test events, which are not listed among the node's deliveries. */
+    fromEditor?: boolean;
 }
 
 /** The node side of a path: decides each request, and hears whether it serves the path. */

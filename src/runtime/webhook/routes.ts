@@ -119,7 +119,7 @@ export class WebhookRoutes {
         if (endpoint === undefined) {
             return ROUTE_ANSWERS.notFound;
         }
-        return this.dispatch(endpoint, rawBody, headers, Date.now());
+        return this.dispatch(endpoint, rawBody, headers, Date.now(), true);
     }
 
     /** How many paths have a route, and how many released paths' memories are kept (to measure that both are freed). */
@@ -186,7 +186,13 @@ export class WebhookRoutes {
         });
     }
 
-    private dispatch(endpoint: Endpoint, rawBody: Buffer, headers: IncomingHttpHeaders, receivedAt: number): HttpAnswer {
+    private dispatch(
+        endpoint: Endpoint,
+        rawBody: Buffer,
+        headers: IncomingHttpHeaders,
+        receivedAt: number,
+        fromEditor = false,
+    ): HttpAnswer {
         const owner = endpoint.owners.owner;
         if (this.lifecycle.flows.current === "stopped") {
             return ROUTE_ANSWERS.stopped;
@@ -195,7 +201,7 @@ export class WebhookRoutes {
             return ROUTE_ANSWERS.deploying;
         }
         try {
-            return owner.handle({ rawBody, headers, receivedAt, deliveryMemory: endpoint.deliveryMemory });
+            return owner.handle({ rawBody, headers, receivedAt, deliveryMemory: endpoint.deliveryMemory, fromEditor });
         } catch (error) {
             this.host.log.error(this.host._("alocity-webhook-in.log.internal-error", { path: endpoint.owners.path, error: String(error) }));
             return ROUTE_ANSWERS.internalError;

@@ -55,7 +55,7 @@ interface RedEditor {
     workspaces: { active(): string; show(id: string): void };
     sidebar: { containsTab(id: string): boolean; show(id: string): void };
     menu: { setSelected(id: string, state: boolean): void };
-    editor: { validateNode(node: EditorNode): boolean };
+    editor: { validateNode(node: EditorNode): boolean; edit(node: EditorNode): void };
     history: { pop(): void };
     view: {
         selection(): { nodes?: EditorNode[] };
