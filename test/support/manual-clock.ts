@@ -1,8 +1,8 @@
 // Time a test moves by hand: timers run when the test says time has passed, so nothing waits on the machine's clock.
-import type { NoticeClock } from "../../src/core/editor/change-notices";
+import type { Clock } from "../../src/core/shared/clock";
 
 /** A clock a test moves by hand: timers run when `advance` passes their time, in order. */
-export class ManualClock implements NoticeClock {
+export class ManualClock implements Clock {
     private time = 1_000_000;
     private timers: { at: number; run: () => void; cancelled: boolean }[] = [];
 

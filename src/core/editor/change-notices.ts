@@ -2,16 +2,10 @@
  * Which devices changed, told in batches: at most one notice per interval, however many changes arrive. Knows
  * nothing of Node-RED: the clock and the timer are given (a test gives its own and needs no sleeps).
  */
+import type { Clock } from "../shared/clock";
 
 /** What a notice says changed: the serial numbers, or null for "anything may have" (more than the batch holds). */
 export type ChangedSerials = string[] | null;
-
-export interface NoticeClock {
-    /** Now, in ms (any origin, never going back). */
-    now(): number;
-    /** Calls `run` once, `delayMs` from now; returns what cancels it. */
-    after(delayMs: number, run: () => void): () => void;
-}
 
 export interface ChangeNoticeOptions {
     /** The shortest time between two notices, in ms. */
@@ -32,7 +26,7 @@ export class ChangeNotices {
 
     constructor(
         private readonly notify: (changed: ChangedSerials) => void,
-        private readonly clock: NoticeClock,
+        private readonly clock: Clock,
         private readonly options: ChangeNoticeOptions = NOTICE_OPTIONS,
     ) {}
 

@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
-import { performance } from "perf_hooks";
-import { ChangeNotices, type ChangedSerials, type NoticeClock } from "../../core/editor/change-notices";
+import { ChangeNotices, type ChangedSerials } from "../../core/editor/change-notices";
+import type { Clock } from "../../core/shared/clock";
+import { systemClock } from "../shared/system-clock";
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE } from "../../core/editor/doors-names";
 import type { DeviceRecord } from "../../core/device-state/record";
 import { serialKey } from "../../core/events/event-values";
@@ -63,15 +64,6 @@ interface FeedEntry {
     records: RecordsSource;
 }
 
-const CLOCK: NoticeClock = {
-    now: () => performance.now(),
-    after(delayMs, run) {
-        const timer = setTimeout(run, delayMs);
-        timer.unref();
-        return () => clearTimeout(timer);
-    },
-};
-
 let lastVersion = 0;
 function nextVersion(): number {
     lastVersion = Math.max(Date.now(), lastVersion + 1);
@@ -106,7 +98,7 @@ export class DoorsFeed {
     /** Told of the nodes as flows start, and as they stop for good (a node closed meanwhile is no longer shown). */
     constructor(
         private readonly RED: Pick<NodeAPI, "comms" | "events">,
-        private readonly clock: NoticeClock = CLOCK,
+        private readonly clock: Clock = systemClock,
     ) {
         this.flows = flowStateOf(RED.events);
         this.flows.onChange((state) => {
