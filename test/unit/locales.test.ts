@@ -59,6 +59,7 @@ const CONFIGURATION_PROBLEMS = () => unionOf("nodes/alocity-webhook-in.ts", "Con
 const REJECTIONS = () => [
     ...unionOf("src/core/webhook/signature.ts", "RejectionReason"),
     ...unionOf("src/core/webhook/receiver.ts", "BodyProblem"),
+    ...unionOf("src/runtime/webhook/path-owners.ts", "TurnedAway"),
 ];
 const TEST_EVENT_ERRORS = () => unionOf("src/runtime/editor/send-test-event.ts", "TestEventError");
 /** The node types whose editor files register them through AlocityEditor.nodeType (every one but the config node). */
