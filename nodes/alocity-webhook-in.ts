@@ -1,5 +1,4 @@
 import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/webhook/body-limit";
-import { LogThrottle } from "../src/core/shared/log-throttle";
 import { CHECK_VERDICT } from "../src/core/webhook/check-delivery";
 import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/webhook/receiver";
 import { SIGNATURE_HEADER } from "../src/core/webhook/signature";
@@ -15,6 +14,7 @@ import { testEventTargets } from "../src/runtime/editor/send-test-event";
 import { deliveryLogs } from "../src/runtime/editor/recent-deliveries";
 import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
+import { rejectionLog } from "../src/runtime/webhook/rejection-log";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";
 import { DeliveryReader } from "../src/runtime/webhook/delivery-reader";
 
@@ -68,11 +68,14 @@ export = function (RED: NodeAPI) {
         let rejected = 0;
         let lastReason = "";
         let lastWasRejected = false;
+        /** Whether the status shows a configuration problem, which the counts of requests turned away must not hide. */
+        let problemShown = false;
         /** When a request last verified with the previous key (epoch ms), while the key is being rotated. */
         let previousKeyUsedAt: number | undefined;
 
         /** A red status and a log line, both named `problem` in the catalogue. */
         const configurationError = (problem: ConfigurationProblem, substitutions?: Record<string, unknown>) => {
+            problemShown = true;
             status.stop();
             node.status({ fill: "red", shape: "ring", text: t(`status.${problem}`, substitutions) });
             node.error(t(`log.${problem}`, substitutions));
@@ -92,15 +95,10 @@ export = function (RED: NodeAPI) {
             node.warn(t("log.time-check-off", { path }));
         }
 
-        const rejectionLog = new LogThrottle(
+        const rejections = rejectionLog(
+            RED,
             (line) => node.warn(line),
-            (total, counts, windowMs) =>
-                t("log.summary", {
-                    count: total,
-                    path,
-                    seconds: windowMs / 1000,
-                    reasons: [...counts].map(([reason, count]) => `${t(`reason.${reason}`)} ${count}`).join(", "),
-                }),
+            () => path,
         );
 
         const reader = new DeliveryReader(RED, node, def.fields, event, () => path);
@@ -139,13 +137,18 @@ export = function (RED: NodeAPI) {
         };
         const showActivity = () => status.show(activity);
 
-        const reject = (outcome: Rejection): HttpAnswer => {
-            const reason = outcome.kind === "bad-body" ? outcome.problem : outcome.reason;
+        /** Counts a request turned away, by this node or by its route (413, 503), in the status. */
+        const countRejected = (reason: string) => {
             rejected++;
             lastReason = reason;
             lastWasRejected = true;
-            showActivity();
-            rejectionLog.report(reason, () =>
+            if (!problemShown) showActivity();
+        };
+
+        const reject = (outcome: Rejection): HttpAnswer => {
+            const reason = outcome.kind === "bad-body" ? outcome.problem : outcome.reason;
+            countRejected(reason);
+            rejections.report(reason, () =>
                 t(`log.${reason}`, {
                     path,
                     status: outcome.status,
@@ -160,7 +163,7 @@ export = function (RED: NodeAPI) {
         const handle = (request: IncomingWebhook): HttpAnswer => {
             if (tolerance === undefined) {
                 const reason: Unverifiable = "tolerance-over-limit";
-                rejectionLog.report(reason, () => t("log.tolerance-over-limit-request", { path }));
+                rejections.report(reason, () => t("log.tolerance-over-limit-request", { path }));
                 return ANSWERS.cannotVerify;
             }
             const outcome = receiveWebhook(
@@ -201,7 +204,7 @@ export = function (RED: NodeAPI) {
                     node.debug(t("log.duplicate", { path, event: outcome.event, timestamp: outcome.timestamp }));
                     return ANSWERS.duplicate;
                 case "no-secret":
-                    rejectionLog.report("no-secret", () => t("log.no-secret-request", { path }));
+                    rejections.report("no-secret", () => t("log.no-secret-request", { path }));
                     return ANSWERS.cannotVerify;
                 default:
                     return reject(outcome);
@@ -238,6 +241,7 @@ export = function (RED: NodeAPI) {
                 serving: (servedPath) => {
                     path = servedPath;
                     serving = true;
+                    problemShown = false;
                     if (secrets.length === 0) {
                         configurationError(signature ? "no-secret" : "no-signature", { path });
                     } else if (tolerance === undefined) {
@@ -251,6 +255,7 @@ export = function (RED: NodeAPI) {
                     serving = false;
                     configurationError("path-taken", { path });
                 },
+                turnedAway: countRejected,
             });
         } catch (error) {
             if (!(error instanceof InvalidPathError)) {
@@ -270,7 +275,7 @@ export = function (RED: NodeAPI) {
             claim?.release();
             withdrawTestTarget();
             deliveries.close(removed);
-            rejectionLog.flush();
+            rejections.flush();
             // Deliveries accepted before the close are sent on before the node is done.
             void reader.close().finally(() => {
                 status.stop();

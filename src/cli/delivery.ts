@@ -15,7 +15,7 @@ export const HINTS: Record<number, string> = {
     401: "the receiver refused the signature: check that the secret is the one set in its alocity-signature node, and the clocks (its log says which)",
     404: "nothing receives webhooks at this URL: check the path (and httpNodeRoot), and that the flow is deployed",
     500: "the receiver failed: if it is alocity-webhook-in, check that its alocity-signature node has a secret (see its log)",
-    503: "the receiver is busy (flows being deployed): retry shortly",
+    503: "the receiver is busy (too many requests at once, or a deploy that took over 10 s) or its flows are stopped: its log says which",
 };
 
 export interface Answer {

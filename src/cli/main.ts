@@ -36,6 +36,8 @@ send:  ${PROGRAM} send --url URL --secret SECRET --event CODE [--set FIELD=VALUE
   --secret SECRET  the webhook's secret key; "-" reads it from standard input (see below)
   --event CODE     send a realistic sample of this event, one of:
                    ${EVENT_CODES.join(", ")}
+                   (fields as Alocity documents them, but accesslog.created's fields and
+                   the door and lock values: this package's own model, Alocity's are unpublished)
   --set F=V        with --event: set a field of the sample, e.g. --set serialNumber=ALO-2
                    --set doorState=Closed (repeat it for more fields); a value takes the
                    type of the sample's field (isConnected=false is a boolean)

@@ -25,7 +25,8 @@ import { HINTS, post, type Answer } from "./delivery";
 export const SIMULATE_USAGE = `simulate:  alocity-webhook simulate --url URL [--doors N] [--for SECONDS] [--hold-open SECONDS] [--seed S]
   Plays a building of N doors (ALO-SIM-01, ALO-SIM-02, ...) in real time: health checks, then people
   coming in and denied attempts, and in every run a door held open, a door forced open, a controller
-  offline and back, a doorbell, and a lockdown started and ended. One line per request.
+  offline and back, a doorbell, and a lockdown started and ended. One line per request. Its events
+  are shaped as send's samples are (the access logs and door and lock values: this package's model).
   --doors N           how many doors, ${MIN_DOORS} to ${MAX_DOORS} (default ${SIMULATION_DEFAULTS.doors})
   --for SECONDS       how long the run lasts (default ${SIMULATION_DEFAULTS.seconds}), at most ${MAX_SECONDS}, and doors times
                       seconds at most ${MAX_DOOR_SECONDS}

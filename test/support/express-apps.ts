@@ -7,6 +7,7 @@ import http from "http";
 import type { AddressInfo } from "net";
 import supertest from "supertest";
 import { DEFAULT_MAX_BYTES } from "../../src/core/webhook/body-limit";
+import type { Clock } from "../../src/core/shared/clock";
 import type { ReadingLimits } from "../../src/runtime/webhook/http/raw-body-capture";
 import type { NodeRedSettings } from "../../src/runtime/shared/node-red";
 import type { PathOwner } from "../../src/runtime/webhook/path-owners";
@@ -18,6 +19,7 @@ export interface Apps {
     httpNode: Express;
     events: EventEmitter;
     errors: string[];
+    warnings: string[];
     /** The URLs the admin app's own middleware saw. */
     adminSeen: string[];
     routes: ReturnType<typeof webhookRoutesFor>;
@@ -31,10 +33,19 @@ export interface LayoutOptions {
     nodeRoot?: string;
     /** How many bodies are read at once per path, and for how long (default: the runtime's). */
     readingLimits?: ReadingLimits;
+    /** The clock of requests held during a deploy (default: the machine's). */
+    clock?: Clock;
 }
 
 /** A root app with the admin app (which parses JSON, like the editor's) and httpNode mounted, as Node-RED does. */
-export function nodeRedApps({ beforeMounts, settings = {}, adminRoot = "/", nodeRoot = "/", readingLimits }: LayoutOptions = {}): Apps {
+export function nodeRedApps({
+    beforeMounts,
+    settings = {},
+    adminRoot = "/",
+    nodeRoot = "/",
+    readingLimits,
+    clock,
+}: LayoutOptions = {}): Apps {
     const root = express();
     beforeMounts?.(root);
     const admin = express();
@@ -50,15 +61,21 @@ export function nodeRedApps({ beforeMounts, settings = {}, adminRoot = "/", node
     root.use(nodeRoot, httpNode);
     const events = new EventEmitter();
     const errors: string[] = [];
+    const warnings: string[] = [];
     const host: RoutesHost = {
         httpNode,
         httpAdmin: admin,
         events,
         settings,
-        log: { error: (line: unknown) => errors.push(String(line)), warn() {}, info() {}, debug() {} },
+        log: {
+            error: (line: unknown) => errors.push(String(line)),
+            warn: (line: unknown) => warnings.push(String(line)),
+            info() {},
+            debug() {},
+        },
         _: (key: string) => key,
     };
-    return { root, admin, httpNode, events, errors, adminSeen, routes: webhookRoutesFor(host, readingLimits) };
+    return { root, admin, httpNode, events, errors, warnings, adminSeen, routes: webhookRoutesFor(host, { readingLimits, clock }) };
 }
 
 export type TestOwner = PathOwner & { told: string[] };
@@ -73,6 +90,7 @@ export function owner(id: string, handle?: PathOwner["handle"], maxBytes = DEFAU
         handle: handle ?? ((request) => ({ status: 200, body: `${id}:${request.rawBody.toString()}` })),
         serving: (path) => told.push(`serving ${path}`),
         waiting: (path) => told.push(`waiting ${path}`),
+        turnedAway: (reason) => told.push(`turned away: ${reason}`),
     };
 }
 

@@ -1,5 +1,6 @@
 // Time a test moves by hand: timers run when the test says time has passed, so nothing waits on the machine's clock.
-import { timerDelay, type Clock } from "../../src/core/shared/timers";
+import type { Clock } from "../../src/core/shared/clock";
+import { timerDelay } from "../../src/core/shared/timers";
 
 /** A clock a test moves by hand: timers run when `advance` passes their time, in order. */
 export class ManualClock implements Clock {

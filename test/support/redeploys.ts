@@ -1,6 +1,7 @@
 // Events keep arriving while flows are redeployed (full, modified flows, modified nodes): every request is answered
-// 200 or 503 (never 404 or 500), and every event answered 200 reaches the next node exactly once. A node that takes
-// a while to close makes each deploy last long enough for requests to arrive during it, and the run shows they did.
+// 200 (it waits for the node the new flows bring; never 503, 404 or 500), and every event reaches the next node
+// exactly once. A node that takes a while to close makes each deploy last long enough for requests to arrive during
+// it: before requests waited for the new node, this run had 503s in every deploy.
 import assert from "assert";
 import http from "http";
 import path from "path";
@@ -53,13 +54,9 @@ export async function checkRedeploysUnderLoad(nodeRed: NodeRedProcess): Promise<
         while (deploying || next < MIN_EVENTS) {
             const i = next++;
             const body = JSON.stringify({ serialNumber: `RD-${i}`, doorState: "Open" });
-            for (;;) {
-                const answer = await post(body);
-                statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-                if (answer.status === 200) break;
-                assert.strictEqual(answer.status, 503, `event ${i}: ${answer.status} ${answer.text}`);
-                assert.ok(Number(answer.headers["retry-after"]) > 0, "503 comes with Retry-After");
-            }
+            const answer = await post(body);
+            statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+            assert.strictEqual(answer.status, 200, `event ${i}: ${answer.status} ${answer.text}`);
         }
     }
 
@@ -76,12 +73,8 @@ export async function checkRedeploysUnderLoad(nodeRed: NodeRedProcess): Promise<
         agent.destroy();
     }
     const events = next;
-    assert.deepStrictEqual(
-        [...statuses.keys()].filter((status) => status !== 200 && status !== 503),
-        [],
-    );
+    assert.deepStrictEqual([...statuses.keys()], [200], "every request was answered 200");
     assert.strictEqual(statuses.get(200), events, "every event was accepted once");
-    assert.ok((statuses.get(503) ?? 0) >= DEPLOYS, `requests arrived during every deploy: ${JSON.stringify(Object.fromEntries(statuses))}`);
 
     const serials = (await drained(nodeRed, `${nodeRed.url}/alocity`, { secret: SECRET }))[RECORDER].map(
         (message) => (message.payload as { serialNumber: string }).serialNumber,

@@ -8,6 +8,7 @@ import type { Express, Request, Response as ExpressResponse } from "express";
 import supertest from "supertest";
 import { sign } from "../../src/core/webhook/signature";
 import type { NodeAPI, NodeRedNode, NodeStatus } from "../../src/runtime/shared/node-red";
+import { webhookRoutesFor, type WebhookRoutes } from "../../src/runtime/webhook/routes";
 import signatureNode = require("../../nodes/alocity-signature");
 import webhookInNode = require("../../nodes/alocity-webhook-in");
 import type { Credentials, FlowNode } from "./test-flows";
@@ -57,8 +58,10 @@ export const helper = loadModule<NodeTestHelper>("node-red-node-test-helper");
 helper.init(require.resolve("node-red"));
 
 let httpNode: Express | undefined;
+let runtime: NodeAPI | undefined;
 function keepHttpNode(RED: NodeAPI): void {
     httpNode = RED.httpNode as Express;
+    runtime = RED;
 }
 
 /**
@@ -99,6 +102,12 @@ export function guardedModules(asked: string[]): NodeModule[] {
         return webhookInNode(Object.create(RED, { auth: { value: auth } }) as NodeAPI);
     };
     return modules.map((module): NodeModule => (module === webhookInNode ? guardedWebhookIn : module));
+}
+
+/** The webhook routes of the flow loaded last (e.g. to see how many requests wait for a deploy). */
+export function webhookRoutes(): WebhookRoutes {
+    if (!runtime) throw new Error("no flow loaded yet");
+    return webhookRoutesFor(runtime);
 }
 
 /** A supertest agent on the RED.httpNode express app of the flow loaded last (helper.request() is the admin app). */

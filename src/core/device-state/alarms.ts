@@ -13,7 +13,7 @@ import { addExplanation, type DeviceWatch, type StoredDevice } from "./stored-de
  * opening arrived; the unlocks and granted accesses that explain it are matched on event times, within grace of the
  * opening's. Why: an explaining event signed up to grace after the opening reaches us about as long after its signing
  * as the opening did, and signed timestamps are whole seconds, hence one second more. Deciding on event times alone
- * would judge an opening that arrived late (a retried delivery) at once, before what explains it could arrive.
+ * would judge an opening that arrived late (a slow network, a proxy) at once, before what explains it could arrive.
  */
 const SIGNED_TIME_RESOLUTION_MS = 1000;
 

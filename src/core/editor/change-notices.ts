@@ -2,7 +2,7 @@
  * Which devices changed, told in batches: at most one notice per interval, however many changes arrive. Knows
  * nothing of Node-RED: the clock and the timer are given (a test gives its own and needs no sleeps).
  */
-import type { Clock } from "../shared/timers";
+import type { Clock } from "../shared/clock";
 
 /** What a notice says changed: the serial numbers, or null for "anything may have" (more than the batch holds). */
 export type ChangedSerials = string[] | null;

@@ -1,8 +1,9 @@
 import type { EventPayloads, KnownEventCode } from "./catalogue";
 
 /**
- * Realistic sample payloads of each event, shaped as Alocity documents them. Shared by the
- * `alocity-webhook` command, the editor's "send test event" action, the demo and the tests.
+ * Realistic sample payloads of each event: the fields of all but accesslog.created as Alocity documents them; the
+ * access log's fields and the door and lock values are this package's own model (Alocity publishes neither).
+ * Shared by the `alocity-webhook` command, the editor's "send test event" action, the demo and the tests.
  */
 export const SAMPLE_EVENTS: { readonly [Code in KnownEventCode]: Readonly<EventPayloads[Code]> } = {
     "accesslog.created": {

@@ -1,14 +1,6 @@
 /** setTimeout's longest delay (2^31-1 ms, about 24.8 days): a longer one fires at once, with a TimeoutOverflowWarning. */
 export const LONGEST_DELAY_MS = 2 ** 31 - 1;
 
-/** A time and timers, given to what waits so that a test can move them by hand (test/support/manual-clock.ts). */
-export interface Clock {
-    /** Now, in ms (any origin, never going back). */
-    now(): number;
-    /** Calls `run` once, `delayMs` from now; returns what cancels it. */
-    after(delayMs: number, run: () => void): () => void;
-}
-
 /**
  * A delay setTimeout takes as given: from 0 to its longest (NaN is 0). Whoever waits longer finds, when it fires, that
  * its time has not come, and arms again.

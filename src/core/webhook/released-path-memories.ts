@@ -1,5 +1,6 @@
 import type { DeliveryMemory } from "./delivery-memory";
-import { after, type Clock } from "../shared/timers";
+import type { Clock } from "../shared/clock";
+import { after } from "../shared/timers";
 
 /** Epoch ms, as a delivery memory's expiry is. */
 const SYSTEM_CLOCK: Clock = { now: () => Date.now(), after };

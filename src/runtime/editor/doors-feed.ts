@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
-import { performance } from "perf_hooks";
 import { ChangeNotices, type ChangedSerials } from "../../core/editor/change-notices";
-import { after, type Clock } from "../../core/shared/timers";
+import type { Clock } from "../../core/shared/clock";
+import { systemClock } from "../shared/system-clock";
 import { DOORS_CHANGES_TOPIC, DOORS_NODES_TOPIC, DOORS_PERMISSION, DOORS_ROUTE } from "../../core/editor/doors-names";
 import type { DeviceFleet } from "../../core/device-state/fleet";
 import type { DeviceRecord } from "../../core/device-state/record";
@@ -65,8 +65,6 @@ interface FeedEntry {
     records: RecordsSource;
 }
 
-const CLOCK: Clock = { now: () => performance.now(), after };
-
 let lastVersion = 0;
 function nextVersion(): number {
     lastVersion = Math.max(Date.now(), lastVersion + 1);
@@ -99,7 +97,7 @@ export class DoorsFeed {
     /** Told of the nodes as flows start, and as they stop for good (a node closed meanwhile is no longer shown). */
     constructor(
         private readonly RED: Pick<NodeAPI, "comms" | "events">,
-        private readonly clock: Clock = CLOCK,
+        private readonly clock: Clock = systemClock,
     ) {
         this.flows = flowStateOf(RED.events);
         this.flows.onChange((state) => {

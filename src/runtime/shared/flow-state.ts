@@ -6,21 +6,31 @@ export type FlowRunState = "running" | "deploying" | "stopped";
 
 /**
  * The runtime's flows as its events tell them. Stopped: by the editor's "Stop flows", a deploy while they are stopped,
- * missing node types or modules, safe mode. The runtime says "stop" in the middle of every deploy too, then starts the
- * flows in the same turn: a stop is taken as lasting once a turn has passed without flows starting.
+ * missing node types or modules, safe mode. The runtime says "stop" in the middle of every deploy too, marked as the
+ * deploy's, right after flows:stopped; the flows start once contexts are cleaned, which a persistent context store
+ * makes several turns later. That stop is part of the deploy. Another stop (or an unmarked one, from a runtime that
+ * does not mark them) is taken as lasting once a turn has passed without flows starting.
  */
 export class FlowState {
     current: FlowRunState = "deploying";
     private readonly listeners = new Set<(state: FlowRunState) => void>();
     /** Counts every event that moved the state, to tell whether one came within a turn. */
     private moves = 0;
+    /** Whether the last of the runtime's events was flows:stopped. */
+    private justStopped = false;
 
     constructor(events: EventEmitter) {
         events.on("flows:stopping", () => this.move("deploying"));
+        events.on("flows:stopped", () => {
+            this.justStopped = true;
+        });
         events.on("flows:starting", () => this.move("deploying"));
         events.on("flows:started", () => this.move("running"));
         events.on("runtime-event", (event: unknown) => {
-            if (!isStopped(event)) return;
+            const deploysNext = this.justStopped;
+            this.justStopped = false;
+            const stop = stopOf(event);
+            if (stop === undefined || (stop.deploy && deploysNext)) return;
             const seen = this.moves;
             setImmediate(() => {
                 if (this.moves === seen && this.current !== "running") this.move("stopped");
@@ -36,6 +46,7 @@ export class FlowState {
 
     private move(state: FlowRunState): void {
         this.moves++;
+        this.justStopped = false;
         if (state !== this.current) {
             this.current = state;
             for (const listener of [...this.listeners]) listener(state);
@@ -43,9 +54,10 @@ export class FlowState {
     }
 }
 
-function isStopped(event: unknown): boolean {
+/** A runtime-state event saying flows stop (or run in safe mode), and whether it is marked as a deploy's. */
+function stopOf(event: unknown): { deploy: boolean } | undefined {
     const payload = isJsonObject(event) && event.id === "runtime-state" && isJsonObject(event.payload) ? event.payload : undefined;
-    return payload?.state === "stop" || payload?.state === "safe";
+    return payload?.state === "stop" || payload?.state === "safe" ? { deploy: payload.deploy === true } : undefined;
 }
 
 const states = new WeakMap<EventEmitter, FlowState>();

@@ -13,6 +13,9 @@ export interface IncomingWebhook {
     fromEditor?: boolean;
 }
 
+/** Why the route itself turned a request away: 413, or 503 (deploying, stopped, too many bodies read at once). */
+export type TurnedAway = "too-large" | "deploying" | "stopped" | "busy";
+
 /** The node side of a path: decides each request, and hears whether it serves the path. */
 export interface PathOwner {
     /** The node's id: a node redeployed with changes gets its path back before another node waiting for it. */
@@ -23,6 +26,8 @@ export interface PathOwner {
     handle(request: IncomingWebhook): HttpAnswer;
     serving(path: string): void;
     waiting(path: string): void;
+    /** The route turned a request away itself (and logged why): for the node's status. */
+    turnedAway(reason: TurnedAway): void;
 }
 
 /**

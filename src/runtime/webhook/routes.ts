@@ -12,13 +12,17 @@ import {
     pathKey,
     type PathMatching,
 } from "../../core/webhook/paths";
+import { DeployWaits } from "../../core/webhook/deploy-waits";
+import type { Clock } from "../../core/shared/clock";
+import { systemClock } from "../shared/system-clock";
 import { FlowLifecycle } from "./flow-lifecycle";
 import { respond, respondUnread, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
 import { hasRouteFor, mountPathOf, pathMatchingOf, removeRoute, rootAppOf } from "./http/express-apps";
 import { DEFAULT_READING_LIMITS, RawBodyCapture, type ReadingLimits } from "./http/raw-body-capture";
 import type { BodyProblem } from "./http/request-body";
 import type { NodeAPI } from "../shared/node-red";
-import { PathOwners, type PathOwner } from "./path-owners";
+import { PathOwners, type PathOwner, type TurnedAway } from "./path-owners";
+import { TURNED_AWAY_ANSWERS, TurnedAwayWarnings, type RouteBounds } from "./turned-away";
 
 /** What the runtime makes of a node's `url`: a path it may serve, or why not (InvalidPathError's reasons). */
 export type PathVerdict = "ok" | InvalidPathError["reason"];
@@ -40,6 +44,13 @@ interface Endpoint {
     deliveryMemory: DeliveryMemory;
     /** The route's handler, by which the route is found when the path is released. */
     handler: (req: Request, res: Response, next: NextFunction) => void;
+    warnings: TurnedAwayWarnings;
+}
+
+/** What tests may set: smaller reading limits, a clock they move by hand. */
+export interface RoutesTuning {
+    readingLimits?: ReadingLimits;
+    clock?: Clock;
 }
 
 /** The answer to a body that could not be read (an aborted one gets none). */
@@ -61,6 +72,9 @@ export class WebhookRoutes {
     private readonly endpoints = new Map<string, Endpoint>();
     private readonly memories = new ReleasedPathMemories();
     private readonly capture: RawBodyCapture;
+    /** Requests that arrived during a deploy, waiting for the node the new flows bring. */
+    private readonly waits: DeployWaits;
+    private readonly bounds: RouteBounds;
     /** How RED.httpNode's router compares paths, so that two paths it tells apart are two endpoints. */
     private readonly matching: PathMatching;
     /** The most a node may let a body be: Node-RED's apiMaxLength. */
@@ -69,12 +83,18 @@ export class WebhookRoutes {
     constructor(
         private readonly host: RoutesHost,
         private readonly lifecycle: FlowLifecycle,
-        readingLimits: ReadingLimits = DEFAULT_READING_LIMITS,
+        { readingLimits = DEFAULT_READING_LIMITS, clock = systemClock }: RoutesTuning = {},
     ) {
         this.matching = pathMatchingOf(host.httpNode);
         this.maxBodyBytes = bodyCeiling(host.settings.apiMaxLength);
         this.capture = new RawBodyCapture(host.httpNode, this.matching, readingLimits, this.maxBodyBytes);
+        this.waits = new DeployWaits(clock);
+        const { perPath, maxWaitMs } = this.waits.limits;
+        this.bounds = { ceiling: this.maxBodyBytes, reads: readingLimits.readsPerPath, waiting: perPath, seconds: maxWaitMs / 1000 };
         lifecycle.onStarted(() => this.afterDeploy());
+        lifecycle.flows.onChange((state) => {
+            if (state === "stopped") this.waits.resumeAll();
+        });
     }
 
     /** Claims a path for an owner: it serves the path now, or as soon as the nodes before it let go. */
@@ -122,9 +142,9 @@ export class WebhookRoutes {
         return this.dispatch(endpoint, rawBody, headers, Date.now(), true);
     }
 
-    /** How many paths have a route, and how many released paths' memories are kept (to measure that both are freed). */
-    get size(): { routes: number; memories: number } {
-        return { routes: this.endpoints.size, memories: this.memories.size };
+    /** How many paths have a route, released paths' memories are kept, requests wait for a deploy (to measure all are freed). */
+    get size(): { routes: number; memories: number; held: number } {
+        return { routes: this.endpoints.size, memories: this.memories.size, held: this.waits.size };
     }
 
     private addEndpoint(path: string, key: string): Endpoint {
@@ -134,6 +154,7 @@ export class WebhookRoutes {
             fullPath: joinPath(mountPathOf(this.host.httpNode), path),
             deliveryMemory: this.memories.take(key) ?? new DeliveryMemory(),
             handler: (req, res, next) => this.onRequest(endpoint, req, res, next),
+            warnings: new TurnedAwayWarnings(this.host, path, this.bounds),
         };
         this.endpoints.set(key, endpoint);
         this.capture.add(endpoint.fullPath, () => endpoint.owners.claimant?.maxBytes ?? DEFAULT_MAX_BYTES);
@@ -154,11 +175,12 @@ export class WebhookRoutes {
         }
     }
 
-    /** After a deploy: who serves each path. */
+    /** After a deploy: who serves each path; then the requests that waited for it are answered. */
     private afterDeploy(): void {
         for (const endpoint of [...this.endpoints.values()]) {
             this.settle(endpoint);
         }
+        this.waits.resumeAll();
     }
 
     private onRequest(endpoint: Endpoint, req: Request, res: Response, next: NextFunction): void {
@@ -176,14 +198,42 @@ export class WebhookRoutes {
                 this.host.log.error(this.host._("alocity-webhook-in.log.body-consumed", { path: endpoint.owners.path }));
                 respond(res, ROUTE_ANSWERS.internalError);
             } else if (body.read) {
-                const answer = this.dispatch(endpoint, body.bytes, req.headers, receivedAt);
-                // The runtime hands a sent message to the next node on the next turn of the event loop:
-                // answer after that, so that a 200 is only ever given for a message already delivered.
-                setImmediate(() => respond(res, answer));
+                this.answer(endpoint, res, body.bytes, req.headers, receivedAt);
             } else if (body.problem !== "aborted") {
                 respondUnread(res, BODY_ANSWERS[body.problem]);
+                if (body.problem === "too-large" || body.problem === "busy")
+                    endpoint.warnings.report(body.problem, endpoint.owners.claimant);
             }
         });
+    }
+
+    /** Answers a request read whole; during a deploy, once the node the new flows bring serves (or 404: none does). */
+    private answer(endpoint: Endpoint, res: Response, rawBody: Buffer, headers: IncomingHttpHeaders, receivedAt: number): void {
+        if (this.lifecycle.flows.current === "deploying") {
+            const held = this.waits.hold(endpoint.key, (inTime) => {
+                if (inTime) this.answer(endpoint, res, rawBody, headers, receivedAt);
+                else this.turnAway(endpoint, res, "deploying");
+            });
+            if (!held) this.turnAway(endpoint, res, "deploying");
+            return;
+        }
+        if (this.lifecycle.flows.current === "stopped") {
+            this.turnAway(endpoint, res, "stopped");
+            return;
+        }
+        if (this.endpoints.get(endpoint.key) !== endpoint) {
+            respond(res, ROUTE_ANSWERS.notFound);
+            return;
+        }
+        const answer = this.dispatch(endpoint, rawBody, headers, receivedAt);
+        // The runtime hands a sent message to the next node on the next turn of the event loop:
+        // answer after that, so that a 200 is only ever given for a message already delivered.
+        setImmediate(() => respond(res, answer));
+    }
+
+    private turnAway(endpoint: Endpoint, res: Response, reason: TurnedAway): void {
+        respond(res, TURNED_AWAY_ANSWERS[reason]);
+        endpoint.warnings.report(reason, endpoint.owners.claimant);
     }
 
     private dispatch(
@@ -237,10 +287,9 @@ const lifecycles = new WeakMap<object, FlowLifecycle>();
 const routesByApp = new WeakMap<object, WebhookRoutes>();
 
 /**
- * The routes of a Node-RED runtime's `RED.httpNode`, made on first use (`readingLimits`, smaller ones for tests, is
- * used only then).
+ * The routes of a Node-RED runtime's `RED.httpNode`, made on first use (`tuning`, for tests, is used only then).
  */
-export function webhookRoutesFor(host: RoutesHost, readingLimits?: ReadingLimits): WebhookRoutes {
+export function webhookRoutesFor(host: RoutesHost, tuning?: RoutesTuning): WebhookRoutes {
     let routes = routesByApp.get(host.httpNode);
     if (routes === undefined) {
         let lifecycle = lifecycles.get(host.events);
@@ -248,7 +297,7 @@ export function webhookRoutesFor(host: RoutesHost, readingLimits?: ReadingLimits
             lifecycle = new FlowLifecycle(host.events, host.settings.runtimeSyncDelivery ? undefined : host.hooks, "alocity-webhook-in");
             lifecycles.set(host.events, lifecycle);
         }
-        routes = new WebhookRoutes(host, lifecycle, readingLimits);
+        routes = new WebhookRoutes(host, lifecycle, tuning);
         routesByApp.set(host.httpNode, routes);
     }
     return routes;

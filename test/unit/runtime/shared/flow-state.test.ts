@@ -3,7 +3,8 @@ import { EventEmitter } from "events";
 import { FlowState, type FlowRunState } from "../../../../src/runtime/shared/flow-state";
 
 /** The runtime's events for a state of its flows, as @node-red/runtime's flows module emits them. */
-const stopState = (state = "stop") => ["runtime-event", { id: "runtime-state", payload: { state, deploy: true }, retain: true }] as const;
+const stopState = (state = "stop", deploy?: true) =>
+    ["runtime-event", { id: "runtime-state", payload: { state, deploy }, retain: true }] as const;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function watched(): { events: EventEmitter; flows: FlowState; seen: FlowRunState[] } {
@@ -37,6 +38,32 @@ describe("flow state", function () {
         assert.deepStrictEqual(seen, ["running", "deploying", "running"]);
     });
 
+    it("takes a deploy's stop as part of it also when flows start several turns later (a persistent context store)", async function () {
+        const { events, flows, seen } = watched();
+        events.emit("flows:started");
+        events.emit("flows:stopping");
+        events.emit("flows:stopped");
+        events.emit(...stopState("stop", true));
+        for (let i = 0; i < 5; i++) await turn();
+        assert.strictEqual(flows.current, "deploying");
+        events.emit("flows:starting");
+        events.emit("flows:started");
+        assert.deepStrictEqual(seen, ["running", "deploying", "running"]);
+    });
+
+    it("is stopped when a deploy leaves flows stopped (deployed while stopped): its stop does not follow flows:stopped", async function () {
+        const { events, flows } = watched();
+        events.emit("flows:started");
+        events.emit("flows:stopping");
+        events.emit("flows:stopped");
+        events.emit(...stopState());
+        await turn();
+        assert.strictEqual(flows.current, "stopped");
+        events.emit(...stopState("stop", true));
+        for (let i = 0; i < 3; i++) await turn();
+        assert.strictEqual(flows.current, "stopped");
+    });
+
     for (const [why, state] of [
         ["the editor's Stop flows", "stop"],
         ["safe mode", "safe"],
@@ -45,6 +72,7 @@ describe("flow state", function () {
             const { events, flows, seen } = watched();
             events.emit("flows:started");
             events.emit("flows:stopping");
+            events.emit("flows:stopped");
             events.emit(...stopState(state));
             await turn();
             assert.strictEqual(flows.current, "stopped");

@@ -7,6 +7,8 @@ import { InvalidPathError } from "../../../../src/core/webhook/paths";
 import { routerSize } from "../../../../src/runtime/webhook/http/express-apps";
 import type { ExpressApp } from "../../../../src/runtime/webhook/http/express-apps";
 import { gate, nodeRedApps, owner, postJson, serving } from "../../../support/express-apps";
+import { ManualClock } from "../../../support/manual-clock";
+import { eventually } from "../../../support/wait";
 
 describe("webhook routes", function () {
     describe("every request goes through the host's whole HTTP stack", function () {
@@ -152,20 +154,21 @@ describe("webhook routes", function () {
     });
 
     describe("answers", function () {
-        it("answers 503 with Retry-After until flows have started, and 500 (logged) when the owner throws", async function () {
-            const apps = nodeRedApps();
+        it("holds a request that comes before flows have started until they have, and answers 500 (logged) when the owner throws", async function () {
+            const clock = new ManualClock();
+            const apps = nodeRedApps({ clock });
             apps.routes.claim(
                 "/alocity",
                 owner("a", () => {
                     throw new Error("boom");
                 }),
             );
-            const early = await postJson(apps.root, "/alocity", "{}");
-            assert.strictEqual(early.status, 503);
-            assert.ok(Number(early.headers["retry-after"]) > 0);
+            const early = postJson(apps.root, "/alocity", "{}").then((res) => res.status);
+            await eventually(() => clock.pending() === 1, "the request to be held");
             apps.events.emit("flows:started");
+            assert.strictEqual(await early, 500);
             assert.strictEqual((await postJson(apps.root, "/alocity", "{}")).status, 500);
-            assert.deepStrictEqual(apps.errors, ["alocity-webhook-in.log.internal-error"]);
+            assert.deepStrictEqual(apps.errors, ["alocity-webhook-in.log.internal-error", "alocity-webhook-in.log.internal-error"]);
         });
 
         it("answers 500 (logged) when something before the route consumed the body unmarked", async function () {
@@ -227,15 +230,18 @@ describe("webhook routes", function () {
         });
 
         it("hands a path to the waiting node when its owner is deleted; a path nobody claims answers 404, until claimed again", async function () {
-            const apps = nodeRedApps();
+            const clock = new ManualClock();
+            const apps = nodeRedApps({ clock });
             const claimFirst = apps.routes.claim("/alocity", owner("first"));
             const second = owner("second");
             const claimSecond = apps.routes.claim("/alocity", second);
             apps.events.emit("flows:started");
             apps.events.emit("flows:stopping");
             claimFirst.release();
-            assert.strictEqual((await postJson(apps.root, "/alocity", "y")).status, 503, "503 while the deploy is under way");
+            const during = postJson(apps.root, "/alocity", "x").then((res) => res);
+            await eventually(() => clock.pending() === 1, "the request during the deploy to be held");
             apps.events.emit("flows:started");
+            assert.strictEqual((await during).text, "second:x", "the request during the deploy waited for it");
             assert.deepStrictEqual(second.told, ["waiting /alocity", "serving /alocity"]);
             assert.strictEqual((await postJson(apps.root, "/alocity", "y")).text, "second:y");
 
@@ -262,7 +268,7 @@ describe("webhook routes", function () {
                 apps.events.emit("flows:started");
             }
             assert.strictEqual(routerSize(httpNode), layers, "one route, for the path served now");
-            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0 });
+            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0, held: 0 });
             assert.strictEqual((await postJson(apps.root, "/path-0", "{}")).status, 404);
             assert.strictEqual((await postJson(apps.root, "/path-1000", "z")).text, "n1000:z");
         });
@@ -290,14 +296,14 @@ describe("webhook routes", function () {
             assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).text, "repeat", "the same path redeployed");
             claim = redeploy(claim.release, "/elsewhere", "a");
             assert.strictEqual((await postJson(apps.root, "/alocity", DELIVERY)).status, 404);
-            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 1 }, "the released path's memory is kept");
+            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 1, held: 0 }, "the released path's memory is kept");
             redeploy(claim.release, "/ALOCITY", "a");
             assert.strictEqual(
                 (await postJson(apps.root, "/alocity", DELIVERY)).text,
                 "repeat",
                 "served again, it still knows the delivery",
             );
-            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0 }, "taken back; /elsewhere remembered nothing");
+            assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0, held: 0 }, "taken back; /elsewhere remembered nothing");
         });
 
         it("delivers the editor's test requests through the serving owner, and 404 for a path nobody serves", function () {
