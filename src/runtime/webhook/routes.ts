@@ -16,10 +16,9 @@ import { DeployWaits } from "../../core/webhook/deploy-waits";
 import type { Clock } from "../../core/shared/clock";
 import { systemClock } from "../shared/system-clock";
 import { FlowLifecycle } from "./flow-lifecycle";
-import { respond, respondUnread, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
+import { BODY_ANSWERS, respond, respondUnread, ROUTE_ANSWERS, type HttpAnswer } from "./http/answers";
 import { hasRouteFor, mountPathOf, pathMatchingOf, removeRoute, rootAppOf } from "./http/express-apps";
 import { DEFAULT_READING_LIMITS, RawBodyCapture, type ReadingLimits } from "./http/raw-body-capture";
-import type { BodyProblem } from "./http/request-body";
 import type { NodeAPI } from "../shared/node-red";
 import { PathOwners, type PathOwner, type TurnedAway } from "./path-owners";
 import { TURNED_AWAY_ANSWERS, TurnedAwayWarnings, type RouteBounds } from "./turned-away";
@@ -52,14 +51,6 @@ export interface RoutesTuning {
     readingLimits?: ReadingLimits;
     clock?: Clock;
 }
-
-/** The answer to a body that could not be read (an aborted one gets none). */
-const BODY_ANSWERS: Record<Exclude<BodyProblem, "aborted">, HttpAnswer> = {
-    "too-large": ROUTE_ANSWERS.tooLarge,
-    unreadable: ROUTE_ANSWERS.unreadable,
-    timeout: ROUTE_ANSWERS.timeout,
-    busy: ROUTE_ANSWERS.busy,
-};
 
 /**
  * The one place that owns this package's HTTP routes on `RED.httpNode`: one route per path, whose answer comes after

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "http";
 import { RECEIVER_HEADER, RECEIVER_NAME } from "../../../core/webhook/check-delivery";
+import type { BodyProblem } from "./request-body";
 
 /** What a webhook answers its sender. */
 export interface HttpAnswer {
@@ -27,6 +28,14 @@ export const ROUTE_ANSWERS = {
     internalError: { status: 500, body: "Internal Server Error" },
     notFound: { status: 404, body: "Not Found" },
 } satisfies Record<string, HttpAnswer>;
+
+/** The answer to a body that could not be read (an aborted one gets none). */
+export const BODY_ANSWERS: Record<Exclude<BodyProblem, "aborted">, HttpAnswer> = {
+    "too-large": ROUTE_ANSWERS.tooLarge,
+    unreadable: ROUTE_ANSWERS.unreadable,
+    timeout: ROUTE_ANSWERS.timeout,
+    busy: ROUTE_ANSWERS.busy,
+};
 
 /**
  * Sends an answer with plain Node.js calls (cheaper than express's `res.send`), unless one was sent already; every
