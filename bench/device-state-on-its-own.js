@@ -3,30 +3,15 @@
 // a memory context store that keeps the object it is given (as Node-RED's does), in a process of its own: its CPU per
 // event and heap per device without HTTP or Node-RED's message routing.
 // Also on its own: node --expose-gc bench/device-state-on-its-own.js
-const { EventEmitter } = require("events");
-const path = require("path");
 const { execFileSync } = require("child_process");
 const { deviceEvent } = require("./load");
+const { standInNode } = require("./node-stand-in");
 const { DEVICES } = require("./options");
 
 const EVENTS = 100_000;
 
-/** Just enough of Node-RED for the node: its event bus, registerType, createNode, a node's send, status, log and context. */
+/** The node in a stand-in for Node-RED, with a send that counts, a log that throws on errors, and a memory context. */
 function makeNode(definition) {
-    let Constructor;
-    const RED = {
-        settings: {},
-        events: new EventEmitter(),
-        _: (key) => key,
-        nodes: {
-            registerType: (_type, constructor) => (Constructor = constructor),
-            createNode(node, def) {
-                EventEmitter.call(node);
-                Object.assign(node, def);
-            },
-        },
-    };
-    require(path.join(__dirname, "..", "dist", "nodes", "alocity-device-state.js"))(RED);
     const values = {};
     const context = {
         get: (key, _store, callback) => callback(undefined, values[key]),
@@ -37,8 +22,7 @@ function makeNode(definition) {
     };
     let sends = 0;
     const send = () => sends++;
-    Object.setPrototypeOf(Constructor.prototype, EventEmitter.prototype);
-    Object.assign(Constructor.prototype, {
+    const node = standInNode("alocity-device-state", definition, {
         send,
         status() {},
         log() {},
@@ -49,7 +33,6 @@ function makeNode(definition) {
         debug() {},
         context: () => context,
     });
-    const node = new Constructor({ id: "bench-device-state", type: "alocity-device-state", ...definition });
     const [input] = node.listeners("input");
     const done = () => {};
     return {

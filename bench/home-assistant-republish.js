@@ -5,30 +5,16 @@
 // of its own. Reports the longest stall of the event loop while it runs (the longest task, or the machine's load) and
 // the peak heap above what the node held before; and the same for everything sent at once, as before 0.2.0.
 // Also on its own: node --expose-gc bench/home-assistant-republish.js
-const { EventEmitter } = require("events");
 const os = require("os");
 const path = require("path");
 const { execFileSync } = require("child_process");
 const { monitorEventLoopDelay } = require("perf_hooks");
 const { DEVICES } = require("./options");
+const { standInNode } = require("./node-stand-in");
 const { HomeAssistantPublisher } = require(path.join(__dirname, "..", "dist", "src", "core", "home-assistant", "publisher.js"));
 
-/** Just enough of Node-RED for the node, its send as Node-RED's: each message cloned, then delivered on a later turn. */
+/** The node in a stand-in for Node-RED whose send is Node-RED's: each message cloned, then delivered on a later turn. */
 function makeNode(onDelivered) {
-    let Constructor;
-    const RED = {
-        settings: {},
-        events: new EventEmitter(),
-        _: (key) => key,
-        nodes: {
-            registerType: (_type, constructor) => (Constructor = constructor),
-            createNode(node, def) {
-                EventEmitter.call(node);
-                Object.assign(node, def);
-            },
-        },
-    };
-    require(path.join(__dirname, "..", "dist", "nodes", "alocity-home-assistant.js"))(RED);
     let sends = 0;
     function send([messages]) {
         sends++;
@@ -37,9 +23,15 @@ function makeNode(onDelivered) {
             setImmediate(() => onDelivered(sent));
         });
     }
-    Object.setPrototypeOf(Constructor.prototype, EventEmitter.prototype);
-    Object.assign(Constructor.prototype, { send, status() {}, log() {}, warn() {}, error: (line) => console.error(line), debug() {} });
-    const node = new Constructor({ id: "bench-home-assistant", type: "alocity-home-assistant", prefix: "", base: "", birthTopic: "" });
+    const definition = { prefix: "", base: "", birthTopic: "" };
+    const node = standInNode("alocity-home-assistant", definition, {
+        send,
+        status() {},
+        log() {},
+        warn() {},
+        error: (line) => console.error(line),
+        debug() {},
+    });
     const [input] = node.listeners("input");
     return {
         receive: (msg) => input(msg, send, () => {}),

@@ -101,10 +101,7 @@ describe("edit dialogs (chromium)", function () {
 
     afterEach(async function () {
         await editor.page.unroute(CATALOGUE);
-        if (await editor.page.locator("#node-dialog-cancel").isVisible()) {
-            await editor.page.locator("#node-dialog-cancel").click();
-            await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
-        }
+        await editor.cancelOpenDialog();
     });
 
     it("gives a second webhook dropped from the palette a path of its own", async function () {

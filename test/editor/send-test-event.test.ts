@@ -39,10 +39,7 @@ describe("send test event from alocity-webhook-in's dialog (chromium)", function
     });
 
     afterEach(async function () {
-        if (editor && (await editor.page.locator("#node-dialog-cancel").isVisible())) {
-            await editor.page.locator("#node-dialog-cancel").click();
-            await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
-        }
+        await editor?.cancelOpenDialog();
     });
 
     it("sends the chosen event through the deployed node: a notification with its answer, the event in the debug sidebar", async function () {

@@ -40,10 +40,7 @@ describe("alocity-webhook-in's Fields and last deliveries (chromium)", function 
     });
 
     afterEach(async function () {
-        if (editor && (await editor.page.locator("#node-dialog-cancel").isVisible())) {
-            await editor.page.locator("#node-dialog-cancel").click();
-            await editor.page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
-        }
+        await editor?.cancelOpenDialog();
     });
 
     it("lists the delivery received and shows, as each expression is typed, what it reads from it", async function () {

@@ -424,6 +424,15 @@ export class Editor {
         return this.settledTray();
     }
 
+    /** Cancels the edit dialog if one is open, and waits until it is gone (a test's afterEach, whatever it left). */
+    async cancelOpenDialog(): Promise<void> {
+        const cancel = this.page.locator("#node-dialog-cancel");
+        if (await cancel.isVisible()) {
+            await cancel.click();
+            await cancel.waitFor({ state: "detached" });
+        }
+    }
+
     /** The tray on top (the one being edited). */
     topTray(): Locator {
         return this.page.locator(".red-ui-tray").last();
