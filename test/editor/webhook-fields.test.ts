@@ -10,9 +10,9 @@ import { postSigned, useEditorSession, type Editor } from "./support/editor";
 const SECRET = "whsec-fields-5b1e8d0a7c32";
 const IDS = { tab: "fields-tab", signature: "fields-signature", webhook: "fields-webhook", debug: "fields-debug" };
 const PATH = "/alocity/fields";
-/** A delivery shaped as Alocity might send it, not as the package's samples are. */
-const DATA = { device: { serialNumber: "ALO-42" }, doorState: "Open" };
-const DELIVERY = JSON.stringify({ eventType: "DoorState", data: DATA });
+/** A delivery shaped as Alocity might send it, in a shape the package cannot read by itself. */
+const DATA = { device: { serialNumber: "ALO-42" }, state: { name: "Open" } };
+const DELIVERY = JSON.stringify({ webhook: { name: "DoorState" }, content: DATA });
 
 const flow: FlowNode[] = [
     ...webhookTab({ label: "Fields", ids: IDS, secret: SECRET, url: PATH, to: [IDS.debug] }),
@@ -48,19 +48,19 @@ describe("alocity-webhook-in's Fields and last deliveries (chromium)", function 
         const row = editor.page.locator("#alocity-webhook-in-deliveries .alocity-webhook-in-delivery");
         await row.first().waitFor({ state: "visible" });
         assert.strictEqual(await row.count(), 1);
-        assert.match((await row.textContent()) ?? "", /accesslog\.created.*told by: shape/);
+        assert.match((await row.textContent()) ?? "", /accesslog\.created.*told by: guess/);
         assert.strictEqual(await row.locator(".alocity-webhook-in-delivery-body").textContent(), DELIVERY, "the body as it came");
         await editor.page.locator("#alocity-webhook-in-readings-source").filter({ hasText: "from the last delivery" }).waitFor();
 
-        await editor.type(field("event"), "eventType");
+        await editor.type(field("event"), "webhook.name");
         await readsText(editor, "event", 'reads "DoorState"');
         // Without a payload expression, the others read the body as the runtime unwraps it today: here, all of it.
         await editor.type(field("serialNumber"), "device.serialNumber");
         await readsText(editor, "serialNumber", "reads nothing");
-        await editor.type(field("payload"), "data");
+        await editor.type(field("payload"), "content");
         await readsText(editor, "payload", `reads ${JSON.stringify(DATA)}`);
         await readsText(editor, "serialNumber", 'reads "ALO-42"');
-        await editor.type(field("doorState"), "doorState");
+        await editor.type(field("doorState"), "state.name");
         await readsText(editor, "doorState", 'reads "Open"');
         await editor.screenshot("webhook-fields", { clip: await editor.trayClip() }).catch(() => {});
 
@@ -70,7 +70,7 @@ describe("alocity-webhook-in's Fields and last deliveries (chromium)", function 
             return { fields: node.fields, valid: node.valid };
         }, IDS.webhook);
         assert.deepStrictEqual(saved, {
-            fields: { event: "eventType", payload: "data", serialNumber: "device.serialNumber", doorState: "doorState" },
+            fields: { event: "webhook.name", payload: "content", serialNumber: "device.serialNumber", doorState: "state.name" },
             valid: true,
         });
     });
@@ -111,7 +111,7 @@ describe("alocity-webhook-in's Fields and last deliveries (chromium)", function 
         await editor.showDebugSidebar();
         const message = editor.debugMessages(IDS.debug).first();
         await message.waitFor({ state: "visible" });
-        assert.match((await message.locator(".red-ui-debug-msg-payload").textContent()) ?? "", /eventType: "DoorState"/);
+        assert.match((await message.locator(".red-ui-debug-msg-payload").textContent()) ?? "", /webhook: object, content: object/);
     });
 });
 
