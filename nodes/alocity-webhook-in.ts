@@ -109,12 +109,12 @@ export = function (RED: NodeAPI) {
                 : httpNodeAuth
                   ? { fill: "yellow", shape: "ring", text: t("status.http-node-auth", { path }) }
                   : { fill: "green", shape: "ring", text: t("status.listening", { path }) };
+            if (tolerance === 0) {
+                shown.text += " " + t("status.time-check-off");
+            }
             if (lastEvent === undefined) {
                 shown.text +=
                     " " + (lastCheckAt === undefined ? t("status.waiting") : t("status.checked", { time: clockTime(lastCheckAt) }));
-            }
-            if (tolerance === 0) {
-                shown.text += " " + t("status.time-check-off");
             }
             if (previousKeyUsedAt !== undefined) {
                 shown.text += " " + t("status.previous-key", { time: clockTime(previousKeyUsedAt) });
