@@ -32,6 +32,8 @@ type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
 
 /** Why a request is answered 500 unverified, beside the receiver's own no-secret: a reason of the log's summary. */
 type Unverifiable = "tolerance-over-limit";
+/** Why a verified delivery was answered 503 unsent: the node closed while its Fields setting was being read. */
+type Unsent = "unsent";
 
 /** What stops a node from serving, each with a status and a log line of that name in the catalogue. */
 type ConfigurationProblem =
@@ -43,6 +45,7 @@ const ANSWERS = {
     check: { status: 200, body: "OK (check delivery verified, not sent on)", headers: { [DELIVERY_HEADER]: CHECK_VERDICT } },
     unauthorized: { status: 401, body: "Unauthorized" },
     cannotVerify: { status: 500, body: "Internal Server Error" },
+    unsent: { status: 503, body: "Service Unavailable: the node closed before the event was sent on", headers: { "Retry-After": "2" } },
 } satisfies Record<string, HttpAnswer>;
 
 export = function (RED: NodeAPI) {
@@ -160,7 +163,7 @@ export = function (RED: NodeAPI) {
             return outcome.kind === "bad-body" ? { status: 400, body: `Bad Request: ${t(`reason.${reason}`)}` } : ANSWERS.unauthorized;
         };
 
-        const handle = (request: IncomingWebhook): HttpAnswer => {
+        const handle = (request: IncomingWebhook): HttpAnswer | Promise<HttpAnswer> => {
             if (tolerance === undefined) {
                 const reason: Unverifiable = "tolerance-over-limit";
                 rejections.report(reason, () => t("log.tolerance-over-limit-request", { path }));
@@ -176,7 +179,7 @@ export = function (RED: NodeAPI) {
             switch (outcome.kind) {
                 case "accepted": {
                     const { rawBody, receivedAt, fromEditor } = request;
-                    reader.accept({ body: outcome.body, timestamp: outcome.timestamp, receivedAt }, (message, summary) => {
+                    const sent = reader.accept({ body: outcome.body, timestamp: outcome.timestamp, receivedAt }, (message, summary) => {
                         node.send(message);
                         if (fromEditor !== true) {
                             deliveries.record({ receivedAt, ...summary, body: rawBody.toString("utf8") });
@@ -192,7 +195,14 @@ export = function (RED: NodeAPI) {
                     }
                     lastWasRejected = false;
                     showActivity();
-                    return ANSWERS.accepted;
+                    const answerFor = (wasSent: boolean): HttpAnswer => {
+                        if (wasSent) return ANSWERS.accepted;
+                        // Taken again when it comes again: nobody has it.
+                        request.deliveryMemory.forget(outcome.timestamp, outcome.signature);
+                        rejections.report("unsent" satisfies Unsent, () => t("log.unsent", { path }));
+                        return ANSWERS.unsent;
+                    };
+                    return sent instanceof Promise ? sent.then(answerFor) : answerFor(sent);
                 }
                 case "check":
                     node.log(t("log.check", { path }));
@@ -276,11 +286,9 @@ export = function (RED: NodeAPI) {
             withdrawTestTarget();
             deliveries.close(removed);
             rejections.flush();
-            // Deliveries accepted before the close are sent on before the node is done.
-            void reader.close().finally(() => {
-                status.stop();
-                done();
-            });
+            reader.close();
+            status.stop();
+            done();
         });
     }
 

@@ -6,7 +6,18 @@ import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import type { RecentDelivery } from "../../src/core/webhook/recent-deliveries";
 import { GatedStore } from "../support/gated-store";
 import { credentials, webhookFlow } from "../support/test-flows";
-import { helper, logEntries, modules, nodeOf, statusesOf, useTestHelper, webhookPost, type NodeModule } from "../support/test-helper";
+import type supertest from "supertest";
+import {
+    deploy,
+    helper,
+    logEntries,
+    modules,
+    nodeOf,
+    statusesOf,
+    useTestHelper,
+    webhookPost,
+    type NodeModule,
+} from "../support/test-helper";
 import { eventually } from "../support/wait";
 
 const ISSUE_EXAMPLE = {
@@ -22,6 +33,22 @@ async function load(fields?: unknown, extraModules: NodeModule[] = []): Promise<
     const received: AlocityEventMessage[] = [];
     nodeOf("out").on("input", (msg: AlocityEventMessage) => received.push(msg));
     return received;
+}
+
+const SLOW_NAME = { name: 'serialNumber = "SLOW" ? $globalContext("slowName", "gated") : "Front door"' };
+
+/** The flow with SLOW_NAME as its Fields setting, its expression reading the gated store. */
+async function loadGated(gated: GatedStore): Promise<AlocityEventMessage[]> {
+    helper.settings({ contextStorage: { gated: { module: () => gated } } });
+    const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
+    return load(SLOW_NAME, [() => redNodes.loadContextsPlugin()]);
+}
+
+/** The status a request is answered with, pushed to `answers` when it comes. */
+async function answered(request: supertest.Test, answers: number[]): Promise<number> {
+    const res = await request;
+    answers.push(res.status);
+    return res.status;
 }
 
 const warnings = () => logEntries("alocity-webhook-in", 30).filter((entry) => entry.level === 30);
@@ -95,25 +122,48 @@ describe("alocity-webhook-in reading deliveries (test helper)", function () {
         await eventually(() => lastStatus()?.fill === "red" && /status.bad-fields/.test(lastStatus()?.text ?? ""), "a red status");
     });
 
-    it("sends events in the order their requests were accepted, however long each expression takes", async function () {
+    it("answers 200 only once the event was sent on, in the order the requests were accepted", async function () {
         const gated = new GatedStore();
-        gated.values.slowName = "Back door";
+        Object.assign(gated.values, { slowName: "Back door", otherName: "Front door" });
         helper.settings({ contextStorage: { gated: { module: () => gated } } });
         const redNodes = helper._redNodes as unknown as { loadContextsPlugin(): Promise<void> };
-        const received = await load({ name: 'serialNumber = "SLOW" ? $globalContext("slowName", "gated") : "Front door"' }, [
-            () => redNodes.loadContextsPlugin(),
-        ]);
-        await webhookPost("/alocity", { serialNumber: "SLOW", doorState: "Open" }).expect(200);
-        await webhookPost("/alocity", { serialNumber: "FAST", doorState: "Open" }).expect(200);
-        assert.strictEqual(received.length, 0, "the first waits for its store, the second for the first");
+        const byStore = { name: '$globalContext(serialNumber = "SLOW" ? "slowName" : "otherName", "gated")' };
+        const received = await load(byStore, [() => redNodes.loadContextsPlugin()]);
+        const answers: number[] = [];
+        const slow = answered(webhookPost("/alocity", { serialNumber: "SLOW", doorState: "Open" }), answers);
+        const fast = answered(webhookPost("/alocity", { serialNumber: "FAST", doorState: "Open" }), answers);
+        await eventually(() => gated.reads === 2, "both deliveries accepted, their expressions reading the store");
+        assert.deepStrictEqual([received.length, answers.length], [0, 0], "nothing sent, nothing answered");
         gated.release();
-        await eventually(() => received.length === 2, "both messages");
+        assert.deepStrictEqual(await Promise.all([slow, fast]), [200, 200]);
         assert.deepStrictEqual(
-            received.map((msg) => [msg.alocity.fields.serialNumber, msg.alocity.fields.name]),
-            [
-                ["SLOW", "Back door"],
-                ["FAST", "Front door"],
-            ],
+            received.map((msg) => msg.alocity.fields.name),
+            received.map((msg) => (msg.alocity.fields.serialNumber === "SLOW" ? "Back door" : "Front door")),
+        );
+        assert.strictEqual(received.length, 2);
+    });
+
+    it("answers 503 for a delivery still being read when the node closes, sends it never, and takes it when it comes again", async function () {
+        const gated = new GatedStore();
+        gated.values.slowName = "Back door";
+        const received = await loadGated(gated);
+        const body = { serialNumber: "SLOW", doorState: "Open" };
+        const timestamp = Math.floor(Date.now() / 1000);
+        const pending = answered(webhookPost("/alocity", body, { timestamp }), []);
+        await eventually(() => gated.reads === 1, "the slow expression reading its store");
+        await deploy(webhookFlow({ fields: SLOW_NAME }), "full", credentials());
+        assert.strictEqual(await pending, 503);
+        gated.release();
+        await eventually(() => gated.answered === 1, "the store's late answer");
+        assert.strictEqual(received.length, 0, "never sent, also once read");
+        const again: AlocityEventMessage[] = [];
+        nodeOf("out").on("input", (msg: AlocityEventMessage) => again.push(msg));
+        const res = await webhookPost("/alocity", body, { timestamp });
+        assert.strictEqual(res.status, 200, res.text);
+        assert.strictEqual(res.headers["alocity-delivery"], "accepted");
+        assert.deepStrictEqual(
+            again.map((msg) => msg.alocity.fields.name),
+            ["Back door"],
         );
     });
 });

@@ -60,6 +60,7 @@ const REJECTIONS = () => [
     ...unionOf("src/core/webhook/signature.ts", "RejectionReason"),
     ...unionOf("src/core/webhook/receiver.ts", "BodyProblem"),
     ...unionOf("nodes/alocity-webhook-in.ts", "Unverifiable"),
+    ...unionOf("nodes/alocity-webhook-in.ts", "Unsent"),
     ...unionOf("src/runtime/webhook/path-owners.ts", "TurnedAway"),
 ];
 const TEST_EVENT_ERRORS = () => unionOf("src/runtime/editor/send-test-event.ts", "TestEventError");

@@ -40,6 +40,11 @@ export class DeliveryMemory {
         return true;
     }
 
+    /** Forgets one delivery, so that the same one is taken again (it was accepted, but not sent on). */
+    forget(timestamp: number, signature: string): void {
+        this.seen.delete(`${timestamp}:${signature}`);
+    }
+
     get size(): number {
         return this.seen.size;
     }

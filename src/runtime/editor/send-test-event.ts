@@ -6,6 +6,7 @@ import { DELIVERY_HEADER, type DeliveryVerdict } from "../../core/webhook/receiv
 import { sign, SIGNATURE_HEADER } from "../../core/webhook/signature";
 import { messagesOf, type NodeAPI } from "../shared/node-red";
 import { webhookRoutesFor } from "../webhook/routes";
+import type { HttpAnswer } from "../webhook/http/answers";
 import { serveAdminRoute } from "./admin-routes";
 
 /**
@@ -130,24 +131,28 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
             "content-length": String(rawBody.length),
             [SIGNATURE_HEADER]: sign(secret, rawBody, timestamp),
         });
-        const delivery = answer.headers?.[DELIVERY_HEADER] as DeliveryVerdict | undefined;
-        const substitutions = { event, path, status: answer.status, body: answer.body };
-        const repeat = delivery === "duplicate";
-        const words =
-            resent === undefined
-                ? { log: t("log", substitutions), message: repeat ? t("duplicate", substitutions) : t("sent", substitutions) }
-                : {
-                      log: t("log-resent", substitutions),
-                      message: repeat ? t("resent-duplicate", substitutions) : t("resent", substitutions),
-                  };
-        RED.nodes.getNode(id)?.log(words.log);
-        const message = words.message;
-        const sent: TestEventAnswer = { path, status: answer.status, body: answer.body, delivery, message };
-        if (resent === undefined) {
-            sent.event = String(event);
-        }
-        // As for a real request: answer once the runtime has handed the message on (it does so on the next turn).
-        setImmediate(() => res.json(sent));
+        const reply = (answer: HttpAnswer) => {
+            const delivery = answer.headers?.[DELIVERY_HEADER] as DeliveryVerdict | undefined;
+            const substitutions = { event, path, status: answer.status, body: answer.body };
+            const repeat = delivery === "duplicate";
+            const words =
+                resent === undefined
+                    ? { log: t("log", substitutions), message: repeat ? t("duplicate", substitutions) : t("sent", substitutions) }
+                    : {
+                          log: t("log-resent", substitutions),
+                          message: repeat ? t("resent-duplicate", substitutions) : t("resent", substitutions),
+                      };
+            RED.nodes.getNode(id)?.log(words.log);
+            const message = words.message;
+            const sent: TestEventAnswer = { path, status: answer.status, body: answer.body, delivery, message };
+            if (resent === undefined) {
+                sent.event = String(event);
+            }
+            // As for a real request: answer once the runtime has handed the message on (it does so on the next turn).
+            setImmediate(() => res.json(sent));
+        };
+        if (answer instanceof Promise) void answer.then(reply);
+        else reply(answer);
     });
     return registry;
 }

@@ -36,6 +36,9 @@ export class DeliveryReader {
     private readonly inOrder: InOrder;
     private readonly failures: LogThrottle;
     private readonly t: ReturnType<typeof messagesOf>;
+    /** What tells each delivery still being read whether it was sent. */
+    private readonly reading = new Set<(sent: boolean) => void>();
+    private closed = false;
 
     constructor(
         RED: NodeAPI,
@@ -52,7 +55,7 @@ export class DeliveryReader {
                 t("log.bad-field", { key: error.key, error: "problem" in error ? t(`field-problem.${error.problem}`) : error.error }),
             );
         }
-        this.inOrder = new InOrder((error) => node.error(t("log.internal-error", { path: path(), error: String(error) })));
+        this.inOrder = new InOrder((error) => node.error(t("log.unsent-error", { path: path(), error: String(error) })));
         this.failures = new LogThrottle(
             (line) => node.error(line),
             (total, _counts, windowMs) => t("log.field-failed-summary", { count: total, seconds: windowMs / 1000, path: path() }),
@@ -61,27 +64,50 @@ export class DeliveryReader {
 
     /**
      * Reads a delivery and calls `send` with its message, and what was read, once every delivery accepted before it
-     * was sent.
+     * was sent. Whether it was sent: at once when its reading was, else once it is; false when the node closed
+     * before its reading was done (it is then never sent).
      */
-    accept(delivery: AcceptedDelivery, send: (message: AlocityEventMessage, summary: DeliverySummary) => void): void {
+    accept(delivery: AcceptedDelivery, send: (message: AlocityEventMessage, summary: DeliverySummary) => void): boolean | Promise<boolean> {
         const failed = (key: string, error: unknown) =>
             this.failures.report(key, () =>
                 this.t("log.field-failed", { key, path: this.path(), error: error instanceof Error ? error.message : String(error) }),
             );
+        let sentAtOnce: boolean | undefined;
+        let settle = (sent: boolean) => {
+            sentAtOnce = sent;
+        };
         this.inOrder.add(this.setting.read(delivery.body, this.nodeEvent, failed), (reading) => {
-            const warnings = this.tell(reading, delivery.body);
-            send(eventMessage(reading, delivery.timestamp, delivery.receivedAt), {
-                event: reading.event,
-                identifiedBy: reading.identifiedBy,
-                fields: reading.fields,
-                warnings,
-            });
+            let sent = false;
+            try {
+                if (!this.closed) {
+                    const warnings = this.tell(reading, delivery.body);
+                    const summary = { event: reading.event, identifiedBy: reading.identifiedBy, fields: reading.fields, warnings };
+                    send(eventMessage(reading, delivery.timestamp, delivery.receivedAt), summary);
+                    sent = true;
+                }
+            } finally {
+                settle(sent);
+            }
+        });
+        if (sentAtOnce !== undefined) {
+            return sentAtOnce;
+        }
+        return new Promise((resolve) => {
+            this.reading.add(resolve);
+            settle = (sent) => {
+                this.reading.delete(resolve);
+                resolve(sent);
+            };
         });
     }
 
-    /** Resolves once every delivery accepted was sent on. */
-    async close(): Promise<void> {
-        await this.inOrder.settled();
+    /** Sends nothing more: the deliveries still being read are never sent, and their requests hear so at once. */
+    close(): void {
+        this.closed = true;
+        for (const resolve of this.reading) {
+            resolve(false);
+        }
+        this.reading.clear();
         this.failures.flush();
     }
 

@@ -12,7 +12,11 @@ import {
 import { identifyEvent } from "../../core/events/event-shapes";
 import { readDelivery, type DeliveryReading } from "../../core/webhook/delivery-reading";
 import { whenReady } from "../../core/shared/in-order";
+import { after } from "../../core/shared/timers";
 import type { NodeAPI, NodeRedNode } from "../shared/node-red";
+
+/** How long an expression may take (reading a context store, say) before the package's own reading is used for it. */
+const FIELD_ANSWER_MS = 10_000;
 
 type Values = Partial<Record<FieldSettingKey, unknown>>;
 
@@ -73,16 +77,22 @@ export class FieldSetting {
         );
     }
 
+    /** An expression's value, or undefined (the package's own reading) when it fails or gives no answer in time. */
     private evaluateOne(key: FieldSettingKey, input: object, failed: (key: FieldSettingKey, error: unknown) => void): Promise<unknown> {
         return new Promise((resolve) => {
+            let answered = false;
+            const answer = (error: unknown, result?: unknown) => {
+                if (answered) return;
+                answered = true;
+                cancel();
+                if (error) failed(key, error);
+                resolve(error ? undefined : result);
+            };
+            const cancel = after(FIELD_ANSWER_MS, () => answer(new Error(`no answer within ${FIELD_ANSWER_MS / 1000} s`)));
             try {
-                this.RED.util?.evaluateJSONataExpression(this.expressions.get(key), input, (error, result) => {
-                    if (error) failed(key, error);
-                    resolve(error ? undefined : result);
-                });
+                this.RED.util?.evaluateJSONataExpression(this.expressions.get(key), input, answer);
             } catch (error) {
-                failed(key, error);
-                resolve(undefined);
+                answer(error);
             }
         });
     }

@@ -22,8 +22,8 @@ export interface PathOwner {
     readonly id: string;
     /** The largest body it takes, in bytes. */
     readonly maxBytes: number;
-    /** Decides a request; any message it sends must be sent before it returns. */
-    handle(request: IncomingWebhook): HttpAnswer;
+    /** Decides a request; any message it sends must be sent before it returns its answer (or settles the promise of one). */
+    handle(request: IncomingWebhook): HttpAnswer | Promise<HttpAnswer>;
     serving(path: string): void;
     waiting(path: string): void;
     /** The route turned a request away itself (and logged why): for the node's status. */

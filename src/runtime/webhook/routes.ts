@@ -125,7 +125,7 @@ export class WebhookRoutes {
     }
 
     /** Sends a request through a path's owner as if it had come over HTTP (the editor's test action). */
-    deliver(url: string, rawBody: Buffer, headers: IncomingHttpHeaders): HttpAnswer {
+    deliver(url: string, rawBody: Buffer, headers: IncomingHttpHeaders): HttpAnswer | Promise<HttpAnswer> {
         const endpoint = this.endpoints.get(pathKey(normalisePath(url), this.matching));
         if (endpoint === undefined) {
             return ROUTE_ANSWERS.notFound;
@@ -216,10 +216,12 @@ export class WebhookRoutes {
             respond(res, ROUTE_ANSWERS.notFound);
             return;
         }
+        // The runtime hands a sent message to the next node on the next turn of the event loop: answer after that
+        // (and after the node has read and sent it), so that a 200 is only ever given for a message already delivered.
+        const answerLater = (answer: HttpAnswer) => setImmediate(() => respond(res, answer));
         const answer = this.dispatch(endpoint, rawBody, headers, receivedAt);
-        // The runtime hands a sent message to the next node on the next turn of the event loop:
-        // answer after that, so that a 200 is only ever given for a message already delivered.
-        setImmediate(() => respond(res, answer));
+        if (answer instanceof Promise) void answer.then(answerLater);
+        else answerLater(answer);
     }
 
     private turnAway(endpoint: Endpoint, res: Response, reason: TurnedAway): void {
@@ -233,7 +235,7 @@ export class WebhookRoutes {
         headers: IncomingHttpHeaders,
         receivedAt: number,
         fromEditor = false,
-    ): HttpAnswer {
+    ): HttpAnswer | Promise<HttpAnswer> {
         const owner = endpoint.owners.owner;
         if (this.lifecycle.flows.current === "stopped") {
             return ROUTE_ANSWERS.stopped;
@@ -241,11 +243,15 @@ export class WebhookRoutes {
         if (!this.lifecycle.running || owner === undefined) {
             return ROUTE_ANSWERS.deploying;
         }
-        try {
-            return owner.handle({ rawBody, headers, receivedAt, deliveryMemory: endpoint.deliveryMemory, fromEditor });
-        } catch (error) {
+        const failed = (error: unknown) => {
             this.host.log.error(this.host._("alocity-webhook-in.log.internal-error", { path: endpoint.owners.path, error: String(error) }));
             return ROUTE_ANSWERS.internalError;
+        };
+        try {
+            const answer = owner.handle({ rawBody, headers, receivedAt, deliveryMemory: endpoint.deliveryMemory, fromEditor });
+            return answer instanceof Promise ? answer.catch(failed) : answer;
+        } catch (error) {
+            return failed(error);
         }
     }
 

@@ -306,10 +306,10 @@ describe("webhook routes", function () {
             assert.deepStrictEqual(apps.routes.size, { routes: 1, memories: 0, held: 0 }, "taken back; /elsewhere remembered nothing");
         });
 
-        it("delivers the editor's test requests through the serving owner, and 404 for a path nobody serves", function () {
+        it("delivers the editor's test requests through the serving owner, and 404 for a path nobody serves", async function () {
             const apps = serving();
-            assert.deepStrictEqual(apps.routes.deliver("/ALOCITY/", Buffer.from("t"), {}), { status: 200, body: "a:t" });
-            assert.strictEqual(apps.routes.deliver("/elsewhere", Buffer.from("t"), {}).status, 404);
+            assert.deepStrictEqual(await apps.routes.deliver("/ALOCITY/", Buffer.from("t"), {}), { status: 200, body: "a:t" });
+            assert.strictEqual((await apps.routes.deliver("/elsewhere", Buffer.from("t"), {})).status, 404);
         });
     });
 });
