@@ -147,6 +147,23 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         );
     });
 
+    it("takes a store whose get throws as a failed read: reads again after 1 s, never writing over the records", async function () {
+        const clock = new ManualClock();
+        const gated = new GatedStore();
+        storedDoor(gated);
+        gated.throwRead = (read) => read === 1;
+        await loadWith(gated, { schedule: (delayMs, run) => clock.after(delayMs, run) });
+        const changes = received("changes");
+        gated.release();
+        await eventually(() => errors().length === 1, "the failed read logged");
+        assert.match(errors()[0], /from the context store "gated": the store's get threw\. Nothing is written over them/);
+        send(door("DOOR-1", "Closed"), door("DOOR-2", "Open"));
+        assert.deepEqual([gated.sets, changes.length], [0, 0], "nothing written or applied");
+        clock.advance(1000);
+        await eventually(() => changes.length === 2, "both waiting events applied once the store answers");
+        assertAppliedOnStoredRecords(changes);
+    });
+
     it("keeps reading a store that fails for a minute, less and less often (at most every 30 s), logging once until it answers", async function () {
         const clock = new ManualClock();
         const gated = new GatedStore();

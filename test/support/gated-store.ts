@@ -13,6 +13,8 @@ export class GatedStore {
     failWith: Error | undefined;
     /** Whether the read numbered `read` (from 1) fails, as a store timing out does; writes still work. */
     failRead: (read: number) => boolean = () => false;
+    /** Which reads throw from get itself, as a broken store module may, instead of answering an error. */
+    throwRead: (read: number) => boolean = () => false;
     /** How many reads were asked for and answered, and writes made (failed or not). */
     reads = 0;
     answered = 0;
@@ -20,6 +22,7 @@ export class GatedStore {
 
     get(_scope: string, key: string, callback: (error?: Error, value?: unknown) => void): void {
         const read = ++this.reads;
+        if (this.throwRead(read)) throw new Error("the store's get threw");
         const answer = () => {
             this.answered++;
             if (this.failWith) callback(this.failWith);

@@ -5,7 +5,7 @@
 import { isJsonObject } from "../shared/value-readers";
 import { readAccessResult } from "./access-results";
 import { eventCodeOf, type EventCode, type KnownEventCode } from "./catalogue";
-import { defaultFieldValue } from "./event-fields";
+import { DEFAULT_FIELD_PATHS } from "./event-fields";
 
 const ENVELOPE_CODE_FIELDS = ["event", "eventType", "eventCode", "eventName", "webhookEvent", "code", "type"];
 const ENVELOPE_BODY_FIELDS = ["payload", "data", "body"];
@@ -14,14 +14,19 @@ function has(object: Record<string, unknown>, field: string): boolean {
     return Object.prototype.hasOwnProperty.call(object, field);
 }
 
-/** An access log's result in a payload, read as the package reads it; undefined when there is none. */
+/** The fields named for an access result: `type`, which any event may carry, says nothing of the event alone. */
+const RESULT_FIELDS_BY_NAME = DEFAULT_FIELD_PATHS.result.filter((field) => field !== "type");
+
+/** An access log's result in a field named for one; undefined when there is none. */
 function accessResultIn(payload: Record<string, unknown>) {
-    return readAccessResult(defaultFieldValue("result", payload));
+    const field = RESULT_FIELDS_BY_NAME.find((name) => payload[name] !== undefined && payload[name] !== null);
+    return field === undefined ? undefined : readAccessResult(payload[field]);
 }
 
 /**
  * The event code a payload's shape says, most specific first; any other JSON object is an access log. An
- * access result Alocity documents (a name or a number) makes an access log, whatever else the payload carries.
+ * access result Alocity documents (a name or a number) in a field named for one makes an access log, whatever else
+ * the payload carries.
  */
 export function inferEventFromShape(payload: Record<string, unknown>): KnownEventCode {
     if (accessResultIn(payload)?.code !== undefined) return "accesslog.created";

@@ -23,7 +23,12 @@ export function booleanValue(value: unknown): boolean | undefined {
     return typeof value === "boolean" ? value : undefined;
 }
 
-const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = { true: true, false: false, "1": true, "0": false };
+const BOOLEAN_TEXT: ReadonlyMap<string, boolean> = new Map([
+    ["true", true],
+    ["false", false],
+    ["1", true],
+    ["0", false],
+]);
 
 /**
  * A boolean as an event may carry it: true / false, "true" / "false" in any case, 1 / 0 (also as text), spaces
@@ -36,7 +41,7 @@ export function readBoolean(value: unknown): boolean | undefined {
     if (value === 1 || value === 0) {
         return value === 1;
     }
-    return typeof value === "string" ? BOOLEAN_TEXT[value.trim().toLowerCase()] : undefined;
+    return typeof value === "string" ? BOOLEAN_TEXT.get(value.trim().toLowerCase()) : undefined;
 }
 
 /** The items of a comma-separated list, each trimmed, empty ones dropped. */

@@ -131,21 +131,29 @@ export class DeviceContext {
 
     private read(listener: LoadListener, failedReads: number): void {
         this.cancelRetry = undefined;
-        this.context.get(DEVICES_KEY, this.store, (error, value) => {
-            if (this.closed) {
-                return;
-            }
-            if (error) {
-                const failures = failedReads + 1;
-                const retryInMs = readRetryDelay(failures);
-                this.cancelRetry = this.schedule(retryInMs, () => this.read(listener, failures));
-                listener.unreadable(error, failures, retryInMs);
-                return;
-            }
-            const devices = isJsonObject(value) ? (value as StoredDevices) : {};
-            this.devices = devices;
-            listener.loaded(devices, failedReads);
-        });
+        const failed = (error: unknown) => {
+            const failures = failedReads + 1;
+            const retryInMs = readRetryDelay(failures);
+            this.cancelRetry = this.schedule(retryInMs, () => this.read(listener, failures));
+            listener.unreadable(error instanceof Error ? error : new Error(String(error)), failures, retryInMs);
+        };
+        try {
+            this.context.get(DEVICES_KEY, this.store, (error, value) => {
+                if (this.closed) {
+                    return;
+                }
+                if (error) {
+                    failed(error);
+                    return;
+                }
+                const devices = isJsonObject(value) ? (value as StoredDevices) : {};
+                this.devices = devices;
+                listener.loaded(devices, failedReads);
+            });
+        } catch (error) {
+            // A store whose get throws (rather than answering an error) fails this read like any other.
+            failed(error);
+        }
     }
 
     /**

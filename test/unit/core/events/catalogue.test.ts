@@ -30,6 +30,9 @@ describe("event catalogue", function () {
             [{ facilityCode: 12, cardNumber: 1, id: "u", action: "Created" }, "user.card"],
             [{ facilityCode: 12, cardNumber: 1 }, "accesslog.created"],
             [{ id: "log-1", serialNumber: "A", result: 0 }, "accesslog.created"],
+            [{ serialNumber: "A", doorState: "Open", accessResult: "Access Granted" }, "accesslog.created"],
+            [{ serialNumber: "A", doorState: "Open", type: 1 }, "door.state"],
+            [{ serialNumber: "A", lockState: "Locked", type: 7 }, "lock.state"],
             [{}, "accesslog.created"],
         ];
         for (const [payload, expected] of cases) {

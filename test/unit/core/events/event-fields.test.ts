@@ -39,6 +39,8 @@ describe("event fields", function () {
             ["1", true],
             ["0", false],
             ["yes", undefined],
+            ["constructor", undefined],
+            ["__proto__", undefined],
             [2, undefined],
             [null, undefined],
             [{}, undefined],
