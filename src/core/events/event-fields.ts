@@ -80,7 +80,7 @@ function isBlank(value: unknown): boolean {
 }
 
 /** A field as the package reads it: the first of its paths that holds something (not null, not blank text). */
-export function defaultFieldValue(key: EventFieldKey, payload: Record<string, unknown>): unknown {
+function defaultFieldValue(key: EventFieldKey, payload: Record<string, unknown>): unknown {
     for (const path of DEFAULT_FIELD_PATHS[key]) {
         const value = valueAt(payload, path);
         if (!isBlank(value)) {
