@@ -13,6 +13,8 @@ type Send = (msg: unknown) => void;
 
 interface Arrival {
     msg: Record<string, unknown>;
+    /** When it reached the node (epoch ms): an event that waited for the store is applied as of then. */
+    receivedAt: number;
     send: Send;
     done: (error?: Error) => void;
 }
@@ -181,14 +183,14 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             }
         };
 
-        const receive = (loaded: DeviceFleet, { msg, send, done }: Arrival) => {
+        const receive = (loaded: DeviceFleet, { msg, receivedAt, send, done }: Arrival) => {
             if (msg.topic === "get") {
                 msg.payload = loaded.get(deviceQuery(msg.payload));
                 send([msg, null]);
             } else if (msg.topic === "forget") {
                 forget(loaded, msg.payload, send);
             } else {
-                const outcome = loaded.handle(msg, Date.now());
+                const outcome = loaded.handle(msg, receivedAt);
                 if (outcome.kind === "device") {
                     tell(loaded, outcome.serialNumber, outcome.notices);
                     apply(loaded, outcome, send, true);
@@ -200,7 +202,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
         };
 
         node.on("input", (msg, send, done) => {
-            const arrival = { msg: msg as Record<string, unknown>, send, done };
+            const arrival = { msg: msg as Record<string, unknown>, receivedAt: Date.now(), send, done };
             if (fleet === undefined) {
                 arrivals.push(arrival, isCommand(arrival.msg) ? "command" : "event");
             } else {
@@ -220,7 +222,9 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) }));
         }, STORE_ANSWER_MS);
 
+        let readFailed = false;
         const storeUnreadable = (error: Error, failedReads: number, retryInMs: number) => {
+            readFailed = true;
             clearTimeout(storeSilent);
             if (failedReads === 1) {
                 node.error(
@@ -253,7 +257,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             }
         };
         context.load({ unreadable: storeUnreadable, loaded: recordsRead });
-        if (fleet === undefined) {
+        if (fleet === undefined && !readFailed) {
             status.show(() => ({ fill: "grey", shape: "ring", text: t("status.loading") }));
         }
 

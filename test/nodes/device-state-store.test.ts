@@ -24,12 +24,15 @@ describe("alocity-device-state with an asynchronous context store (test helper)"
         assert.deepEqual(statusesOf(STATE).at(-1), { fill: "grey", shape: "ring", text: "reading the stored records" });
         const changes = received("changes");
         send(door("DOOR-1", "Closed"), door("DOOR-2", "Open"), { topic: "get" });
+        const sentBy = Date.now();
+        await eventually(() => Date.now() > sentBy, "the clock past the events' arrival");
         gated.release();
         await eventually(
             () => changes.length === 3,
             () => `three messages, now ${JSON.stringify(changes)}`,
         );
         const [closed, opened, answer] = changes;
+        assert.ok(closed.payload.lastSeen <= sentBy && opened.payload.lastSeen <= sentBy, "seen when they arrived, not once read");
         assert.deepEqual(
             [closed.topic, closed.previous?.door, closed.previous?.restored, closed.payload.door],
             ["DOOR-1", "open", true, "closed"],
