@@ -123,13 +123,21 @@
             }
             var payloadExpression = expressionOf("payload");
             var payload;
-            if (body !== undefined && (payloadExpression === "" || expressionProblem(payloadExpression) !== undefined)) {
+            // As the runtime reads it: the payload expression's object, else the body as the node unwraps it.
+            var unwrapped = function () {
                 var envelope = unwrapEnvelope(body);
-                payload = Promise.resolve(envelope ? envelope.payload : body);
+                return envelope ? envelope.payload : body;
+            };
+            if (body !== undefined && (payloadExpression === "" || expressionProblem(payloadExpression) !== undefined)) {
+                payload = Promise.resolve(unwrapped());
             } else if (body !== undefined) {
-                payload = evaluate(payloadExpression, body).catch(function () {
-                    return undefined;
-                });
+                payload = evaluate(payloadExpression, body)
+                    .catch(function () {
+                        return undefined;
+                    })
+                    .then(function (read) {
+                        return $.isPlainObject(read) ? read : unwrapped();
+                    });
             }
             KEYS.forEach(function (key) {
                 var expression = expressionOf(key);

@@ -22,6 +22,18 @@ export interface DeliverySummary {
     warnings: string[];
 }
 
+/**
+ * An expression's failure on a delivery, without the delivery's values that JSONata's own words may quote ("Unable to
+ * cast value to a number: ..."): its error code and position.
+ */
+export function expressionError(error: unknown): string {
+    if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") {
+        const position = "position" in error && typeof error.position === "number" ? ` at position ${error.position}` : "";
+        return `JSONata error ${error.code}${position}`;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+
 export interface AcceptedDelivery {
     body: Record<string, unknown>;
     /** The signed timestamp, epoch s. */
@@ -70,7 +82,7 @@ export class DeliveryReader {
     accept(delivery: AcceptedDelivery, send: (message: AlocityEventMessage, summary: DeliverySummary) => void): boolean | Promise<boolean> {
         const failed = (key: string, error: unknown) =>
             this.failures.report(key, () =>
-                this.t("log.field-failed", { key, path: this.path(), error: error instanceof Error ? error.message : String(error) }),
+                this.t("log.field-failed", { key, path: this.path(), error: expressionError(error) }),
             );
         let sentAtOnce: boolean | undefined;
         let settle = (sent: boolean) => {
