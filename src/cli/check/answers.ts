@@ -5,6 +5,7 @@
 import { CHECK_VERDICT, RECEIVER_HEADER, RECEIVER_NAME } from "../../core/webhook/check-delivery";
 import { SECRET_VARIABLE } from "../command-line";
 import type { Answer } from "../delivery";
+import { DEFAULT_TOLERANCE_SECONDS } from "../../core/webhook/tolerance";
 import { bodyStart, type Finding } from "./finding";
 
 /** The add-on serves HTTP nodes under httpNodeRoot /endpoint (hassio-addons/addon-node-red, config.js). */
@@ -68,14 +69,17 @@ function nodeFinding({ signed, answer, now }: CheckExchange): Finding {
             'The node\'s log says which it saw (search it for "Rejected a request").',
         ];
         const serverTime = Date.parse(header(answer, "date"));
-        if (!Number.isNaN(serverTime) && Math.abs(now - serverTime) / 1000 > CLOCK_NOTE_SECONDS) {
-            const skew = Math.round(Math.abs(now - serverTime) / 1000);
+        const skew = Number.isNaN(serverTime) ? 0 : Math.round(Math.abs(now - serverTime) / 1000);
+        if (skew > CLOCK_NOTE_SECONDS) {
             details.push(`Also, this machine's clock is ${skew} s off the server's: a timestamp outside the tolerance is refused as well.`);
         }
+        const clockFirst = skew > DEFAULT_TOLERANCE_SECONDS;
         return {
             reached: false,
             kind: "signature-mismatch",
-            headline: "The URL reaches alocity-webhook-in, but the signed check was refused: the signature does not match.",
+            headline: clockFirst
+                ? `The URL reaches alocity-webhook-in, but the signed check was refused: this machine's clock is ${skew} s off the server's (the default tolerance is ${DEFAULT_TOLERANCE_SECONDS} s), or the signature does not match.`
+                : "The URL reaches alocity-webhook-in, but the signed check was refused: the signature does not match.",
             details,
         };
     }

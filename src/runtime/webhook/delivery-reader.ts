@@ -81,9 +81,7 @@ export class DeliveryReader {
      */
     accept(delivery: AcceptedDelivery, send: (message: AlocityEventMessage, summary: DeliverySummary) => void): boolean | Promise<boolean> {
         const failed = (key: string, error: unknown) =>
-            this.failures.report(key, () =>
-                this.t("log.field-failed", { key, path: this.path(), error: expressionError(error) }),
-            );
+            this.failures.report(key, () => this.t("log.field-failed", { key, path: this.path(), error: expressionError(error) }));
         let sentAtOnce: boolean | undefined;
         let settle = (sent: boolean) => {
             sentAtOnce = sent;
