@@ -2,7 +2,7 @@
  * What an event is about: its device's serial number, and its main value as rules compare it. Knows nothing of
  * Node-RED: the event switch and the device state read events alike.
  */
-import { valueKey } from "../shared/value-readers";
+import { readBoolean, valueKey } from "../shared/value-readers";
 import { accessResultKey } from "./access-results";
 import { isKnownEventCode, MAIN_FIELDS } from "./catalogue";
 import { readEventFields, type EventFields } from "./event-fields";
@@ -40,6 +40,10 @@ export function valueMatches(event: string, actual: unknown, wanted: readonly st
     }
     if (typeof actual !== "string" && typeof actual !== "number" && typeof actual !== "boolean") {
         return false;
+    }
+    if (typeof actual === "boolean") {
+        // isConnected, read as a boolean: a rule's value matches as every node reads it (1, "TRUE", "false"...).
+        return wanted.some((value) => readBoolean(value) === actual);
     }
     const canonical = event === "accesslog.created" ? accessResultKey : valueKey;
     const actualText = canonical(String(actual));

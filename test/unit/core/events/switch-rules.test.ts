@@ -76,6 +76,8 @@ describe("event-rules", () => {
                 ["user.card", { action: "Created" }, "created", "Removed"],
                 ["user.face", { action: "Removed" }, "Enrolled, removed", "Enrolled,Updated"],
                 ["door.healthcheck", { isConnected: false }, "FALSE", "true"],
+                ["door.healthcheck", { isConnected: 0 }, "0", "1"],
+                ["door.healthcheck", { isConnected: "true" }, "1", "false"],
                 ["accesslog.created", { result: 2 }, "Unknown User", "Access Granted, 0"],
                 ["accesslog.created", { resultType: "Access Granted" }, "0", "1"],
             ];
