@@ -58,8 +58,7 @@ export = function (RED: NodeAPI) {
                 case "records":
                     return publisher.updateAll(input.records, input.live);
                 case "republish":
-                    // Back on the broker, Node-RED cannot know what became of Home Assistant meanwhile: not heard from.
-                    publisher.homeAssistantIs(input.from === "home-assistant");
+                    if (input.from === "home-assistant") publisher.homeAssistantIs(true);
                     republishing.start(publisher.republish());
                     return [];
                 case "home-assistant-offline":

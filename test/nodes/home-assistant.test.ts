@@ -201,19 +201,6 @@ describe("alocity-home-assistant (test helper)", function () {
             assert.deepEqual(warnings(), []);
         });
 
-        it("takes Home Assistant as not heard from once Node-RED is back on the broker: a forgotten device is emptied until its next birth", async () => {
-            await helper.load(homeAssistantNode, flow());
-            await publish(change(record({ door: "open" })));
-            await publish({ topic: "homeassistant/status", payload: "online" });
-            await publish(change(record({ removed: true })));
-            const empties = async (topic: string) =>
-                (await publish({ topic, payload: "online" })).filter((message) => message.payload === "");
-            assert.equal((await empties("alocity/status")).length, 9, "Node-RED back on the broker: sent");
-            assert.equal((await empties("alocity/status")).length, 9, "Home Assistant not heard from since: sent again");
-            assert.equal((await empties("homeassistant/status")).length, 9, "Home Assistant's birth: sent once more");
-            assert.deepEqual(await empties("alocity/status"), [], "then no more");
-        });
-
         it("ignores messages on any other topic (the prefix's status is not the birth topic) with one warning per topic", async () => {
             await helper.load(homeAssistantNode, flow({ prefix: "ha", birthTopic: "hass/status" }));
             await publish(change(record({ door: "open" })));
