@@ -1,11 +1,12 @@
 // What the editor files of this package's flow nodes share: how a node shows in the palette and the workspace (its
 // category and colour, its palette label, and its label: its name, else its catalogue's, in italics when named), and
 // how a dialog's editable list fills the height the other rows leave it; the runtime's catalogue and path verdicts.
+// Node-RED loads a node file's scripts in any order: each of this package's editor scripts adds to AlocityEditor.
 (function () {
-    if (window.AlocityEditor) return;
+    if (window.AlocityEditor && window.AlocityEditor.catalogue) return;
     var catalogue = null;
     var pathVerdicts = {};
-    window.AlocityEditor = {
+    window.AlocityEditor = Object.assign(window.AlocityEditor || {}, {
         /** The runtime's catalogue (src/runtime/editor/catalogue.ts): asked for once per editor, again after a failure. */
         catalogue: function () {
             if (catalogue === null || catalogue.state() === "rejected") {
@@ -57,5 +58,5 @@
             var listRow = $("#dialog-form>div." + listRowClass);
             return height - parseInt(listRow.css("marginTop")) - parseInt(listRow.css("marginBottom"));
         },
-    };
+    });
 })();

@@ -2,6 +2,7 @@
 // the library the runtime reads them with), what each expression reads from the node's last delivery, and the list
 // of the node's last deliveries, each of which can be sent again as a test event.
 (function () {
+    window.AlocityEditor = window.AlocityEditor || {};
     if (window.AlocityEditor.webhookFields) return;
     var KEYS = ["event", "payload", "serialNumber", "name", "result", "user", "doorState", "lockState", "isConnected"];
     /** The keys read from the body; the others are read from the event's payload. */

@@ -1,6 +1,7 @@
 // alocity-webhook-in's dialog: its Send test event row, and sending a test event through the deployed node (a sample
 // of an event, or a delivery the node received, sent again: "Use as test event").
 (function () {
+    window.AlocityEditor = window.AlocityEditor || {};
     if (window.AlocityEditor.sendTestEvent) return;
 
     function escapeHtml(text) {
