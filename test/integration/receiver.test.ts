@@ -110,18 +110,16 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
     const MB = 1024 * 1024;
     const largeBodies = [
         // Within the lingering bounds (twice apiMaxLength, 10 MB), a client may send its whole body before it reads.
+        // Past them the outcome depends on how soon the client reads while it sends (the help says so): not tested.
         { bytes: 6 * MB, chunked: false },
         { bytes: 6 * MB, chunked: true },
-        // Beyond them, a client reads its answer while it sends, and stops (RFC 9112, 9.6).
-        { bytes: 20 * MB, chunked: false, stopOnAnswer: true },
-        { bytes: 20 * MB, chunked: true, stopOnAnswer: true },
     ];
     const describeBody = ({ bytes, chunked, stopOnAnswer = false }: LargeBody) =>
         `${bytes / MB} MB ${chunked ? "chunked" : "with Content-Length"}${stopOnAnswer ? ", stopping on the answer" : ""}`;
     // A client that asks to close the connection after its request is the one Node.js would reset.
     const unsignedHead = (connection = "close") => `POST /alocity HTTP/1.1\r\nHost: x\r\nConnection: ${connection}\r\n`;
 
-    it("answers 413 to 6 MB and 20 MB bodies sent one after another, and every client still sending reads it", async function () {
+    it("answers 413 to 6 MB bodies sent one after another, and every client still sending reads it", async function () {
         for (const body of largeBodies) {
             for (const connection of ["close", "close", "keep-alive"]) {
                 const answer = await sendLargeBody(running.nodeRed.port, unsignedHead(connection), body);
@@ -143,17 +141,6 @@ describe("alocity-webhook-in in a real Node-RED (default settings)", function ()
                 describeBody(body),
             );
         }
-    });
-
-    it("resets a client that sends on past twice apiMaxLength after its 413, which it has read if it reads while sending", async function () {
-        for (const chunked of [false, true]) {
-            // 40 MB: what the server has not read when it cuts off is far more than the kernel's buffers hold.
-            const answer = await sendLargeBody(running.nodeRed.port, unsignedHead(), { bytes: 40 * MB, chunked });
-            assert.ok(answer.status === 413 || answer.status === undefined, answer.text);
-            assert.ok(answer.reset, `the connection was reset, not closed: ${String(answer.error)}`);
-        }
-        const whole = JSON.stringify({ serialNumber: "AFTER-LARGE", doorState: "Open" });
-        assert.strictEqual((await post(running.nodeRed, "/alocity", whole, signed(whole))).status, 200);
     });
 
     it("leaves Node.js to refuse a header far over its limit (431)", async function () {
