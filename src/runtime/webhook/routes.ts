@@ -218,10 +218,9 @@ export class WebhookRoutes {
         }
         // The runtime hands a sent message to the next node on the next turn of the event loop: answer after that
         // (and after the node has read and sent it), so that a 200 is only ever given for a message already delivered.
-        const answerLater = (answer: HttpAnswer) => setImmediate(() => respond(res, answer));
-        const answer = this.dispatch(endpoint, rawBody, headers, receivedAt);
-        if (answer instanceof Promise) void answer.then(answerLater);
-        else answerLater(answer);
+        void Promise.resolve(this.dispatch(endpoint, rawBody, headers, receivedAt)).then((answer) =>
+            setImmediate(() => respond(res, answer)),
+        );
     }
 
     private turnAway(endpoint: Endpoint, res: Response, reason: TurnedAway): void {
