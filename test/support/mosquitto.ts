@@ -3,37 +3,17 @@
 // loses everything retained). CI installs it (.ci/run) and must not skip the tests that need it.
 import { spawn, type ChildProcess } from "child_process";
 import fs from "fs";
-import net, { type AddressInfo } from "net";
 import os from "os";
 import path from "path";
 import { MqttBroker, TestBroker } from "./mqtt-broker";
 import { eventually } from "./wait";
+import { accepts, freePort } from "./ports";
 
 const CANDIDATES = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"];
 
 /** The mosquitto executable, when it is installed. */
 function mosquittoPath(): string | undefined {
     return CANDIDATES.find((candidate) => fs.existsSync(candidate));
-}
-
-/** A port no one listens on now (the kernel's choice, closed again): Mosquitto cannot be asked for port 0. */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-function accepts(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const socket = net.connect(port, "127.0.0.1");
-        socket.once("connect", () => socket.end(() => resolve(true)));
-        socket.once("error", () => resolve(false));
-    });
 }
 
 class Mosquitto extends MqttBroker {
