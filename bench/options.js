@@ -7,7 +7,8 @@
 //                      alocity-device-state at 10,000 devices; see device-state.js; with devices, the Doors sidebar's
 //                      feed and its speed in chromium are measured too: doors.js)
 //   --rounds N  --duration S  --connections N   override the run's shape
-// Also the fleet the last three targets are fed: DEVICES door controllers.
+// Also the fleet the last three targets are fed: DEVICES door controllers. With any of those three, a cluster of two
+// instances on one redis-server is measured beside one instance (cluster.js).
 
 const TARGETS = {
     ours: { label: "ours: alocity-webhook-in -> alocity-event-switch", path: "/bench/ours", warmupPath: "/bench/ours-warmup" },
