@@ -8,6 +8,7 @@ import type { DeviceRecord } from "../../core/device-state/record";
 import { serialKey } from "../../core/events/event-values";
 import { flowStateOf, type FlowState } from "../shared/flow-state";
 import type { NodeAPI } from "../shared/node-red";
+import { onePer } from "../shared/one-per";
 import { serveAdminRoute } from "./admin-routes";
 
 /**
@@ -151,7 +152,7 @@ export class DoorsFeed {
     }
 }
 
-const feeds = new WeakMap<object, DoorsFeed>();
+const feedOf = onePer((_events: object, RED: NodeAPI) => new DoorsFeed(RED));
 
 /**
  * The feed of a runtime (one per event bus), its route served on `RED.httpAdmin` once per admin app, however often
@@ -159,13 +160,8 @@ const feeds = new WeakMap<object, DoorsFeed>();
  * would be open to anyone.
  */
 export function doorsFeedFor(RED: NodeAPI): DoorsFeed {
-    let feed = feeds.get(RED.events);
-    if (feed === undefined) {
-        feed = new DoorsFeed(RED);
-        feeds.set(RED.events, feed);
-    }
     // A stand-in for Node-RED without an admin API (the bench's) gets a feed and no route.
-    const served = feed;
+    const served = feedOf(RED.events, RED);
     serveAdminRoute(RED, "get", DOORS_ROUTE, DOORS_PERMISSION, (req: Request, res: Response) => {
         const query = new URL(req.url, "http://localhost").searchParams;
         const ids = query.getAll("node");
@@ -176,5 +172,5 @@ export function doorsFeedFor(RED: NodeAPI): DoorsFeed {
         }
         res.json(served.answer(ids, serials));
     });
-    return feed;
+    return served;
 }

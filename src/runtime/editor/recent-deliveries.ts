@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { RecentDeliveries, type RecentDelivery } from "../../core/webhook/recent-deliveries";
 import { messagesOf, type NodeAPI } from "../shared/node-red";
+import { onePer } from "../shared/one-per";
 import { serveAdminRoute } from "./admin-routes";
 
 /**
@@ -22,14 +23,12 @@ interface DeliveryLogs {
     open(id: string): DeliveryLog;
 }
 
-const logsByAdminApp = new WeakMap<object, DeliveryLogs>();
-
 /** Serves the endpoint on `RED.httpAdmin` (once per admin app) and returns where the nodes record their deliveries. */
 export function deliveryLogs(RED: NodeAPI): DeliveryLogs {
-    const existing = logsByAdminApp.get(RED.httpAdmin);
-    if (existing !== undefined) {
-        return existing;
-    }
+    return logsOf(RED.httpAdmin, RED);
+}
+
+const logsOf = onePer((_admin: object, RED: NodeAPI): DeliveryLogs => {
     const byNode = new Map<string, RecentDeliveries>();
     const logs: DeliveryLogs = {
         open(id) {
@@ -45,7 +44,6 @@ export function deliveryLogs(RED: NodeAPI): DeliveryLogs {
             };
         },
     };
-    logsByAdminApp.set(RED.httpAdmin, logs);
 
     const t = messagesOf(RED, "alocity-webhook-in.deliveries");
     serveAdminRoute(RED, "get", DELIVERIES_ROUTE, DELIVERIES_PERMISSION, (req: Request, res: Response) => {
@@ -61,4 +59,4 @@ export function deliveryLogs(RED: NodeAPI): DeliveryLogs {
         return res.status(404).json({ error: "not-deployed", message: t("not-deployed") });
     });
     return logs;
-}
+});

@@ -7,6 +7,7 @@ import { sign, SIGNATURE_HEADER } from "../../core/webhook/signature";
 import { messagesOf, type NodeAPI } from "../shared/node-red";
 import { webhookRoutesFor } from "../webhook/routes";
 import type { HttpAnswer } from "../webhook/http/answers";
+import { onePer } from "../shared/one-per";
 import { serveAdminRoute } from "./admin-routes";
 
 /**
@@ -53,17 +54,15 @@ interface TestTargets {
     add(id: string, target: TestEventTarget): () => void;
 }
 
-const targetsByAdminApp = new WeakMap<object, TestTargets>();
-
 /**
  * Registers the test-event endpoint on `RED.httpAdmin` (once per admin app, however often the node module is loaded)
  * and returns the registry of deployed nodes it can reach.
  */
 export function testEventTargets(RED: NodeAPI): TestTargets {
-    const existing = targetsByAdminApp.get(RED.httpAdmin);
-    if (existing !== undefined) {
-        return existing;
-    }
+    return targetsOf(RED.httpAdmin, RED);
+}
+
+const targetsOf = onePer((_admin: object, RED: NodeAPI): TestTargets => {
     const targets = new Map<string, TestEventTarget>();
     const registry: TestTargets = {
         add(id, target) {
@@ -75,7 +74,6 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
             };
         },
     };
-    targetsByAdminApp.set(RED.httpAdmin, registry);
 
     const deliveries = new TestDeliveries();
     const t = messagesOf(RED, "alocity-webhook-in.test");
@@ -155,7 +153,7 @@ export function testEventTargets(RED: NodeAPI): TestTargets {
         else reply(answer);
     });
     return registry;
-}
+});
 
 const MAX_FIELDS = 20;
 const MAX_FIELD_LENGTH = 200;

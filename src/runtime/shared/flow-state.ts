@@ -1,5 +1,6 @@
 import type { EventEmitter } from "events";
 import { isJsonObject } from "../../core/shared/value-readers";
+import { onePer } from "./one-per";
 
 /** Whether flows run, are being deployed (or have not started yet), or are stopped. */
 export type FlowRunState = "running" | "deploying" | "stopped";
@@ -60,14 +61,5 @@ function stopOf(event: unknown): { deploy: boolean } | undefined {
     return payload?.state === "stop" || payload?.state === "safe" ? { deploy: payload.deploy === true } : undefined;
 }
 
-const states = new WeakMap<EventEmitter, FlowState>();
-
 /** The flow state of a runtime (one per event bus), shared by everything of this package that needs it. */
-export function flowStateOf(events: EventEmitter): FlowState {
-    let state = states.get(events);
-    if (state === undefined) {
-        state = new FlowState(events);
-        states.set(events, state);
-    }
-    return state;
-}
+export const flowStateOf = onePer((events: EventEmitter) => new FlowState(events));
