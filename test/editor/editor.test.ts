@@ -5,13 +5,13 @@ import assert from "assert";
 import type { KnownEventCode } from "../../src/core/events/catalogue";
 import type { EventRule } from "../../src/core/events/switch-rules";
 import { samplePayload } from "../../src/core/events/samples";
-import { debugNode, eventSwitchNode, NODE_TYPES, webhookTab, type FlowNode } from "../support/test-flows";
+import { debugNode, eventSwitchNode, PALETTE_NODE_TYPES, webhookTab, type FlowNode } from "../support/test-flows";
 import type { NodeRedProcess } from "../support/real-node-red";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
 const SECRET = "whsec-editor-7d2e9b41c6a8";
 /** Every type but the config node. */
-const PALETTE_TYPES = NODE_TYPES.filter((type) => type !== "alocity-signature");
+
 const CONFIG_TYPE = "alocity-signature";
 
 /** Sends a sample event, signed with SECRET, to a webhook path of the runtime; asserts it is accepted. */
@@ -110,9 +110,9 @@ describe("the editor in a real browser (chromium)", function () {
         });
         assert.strictEqual(palette.header, "alocity");
         assert.ok(palette.visible, "the alocity category is shown");
-        assert.deepStrictEqual([...palette.types].sort(), [...PALETTE_TYPES].sort());
+        assert.deepStrictEqual([...palette.types].sort(), [...PALETTE_NODE_TYPES].sort());
         assert.deepStrictEqual(palette.elsewhere, []);
-        for (const type of PALETTE_TYPES) {
+        for (const type of PALETTE_NODE_TYPES) {
             assert.ok(await editor.paletteNode(type).isVisible(), `${type} is visible in the palette`);
         }
 

@@ -7,7 +7,7 @@ import os from "os";
 import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { sign } from "../../src/core/webhook/signature";
-import { debugNode, NODE_TYPES, SECRET, webhookTab } from "../support/test-flows";
+import { debugNode, NODE_TYPES, PALETTE_NODE_TYPES, SECRET, webhookTab } from "../support/test-flows";
 import { request, signedPost } from "../support/requests";
 import { logShows, nodeSets, packageDir, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { npm } from "../support/run-npm";
@@ -26,7 +26,6 @@ const PACKAGE = packageManifest<Manifest>();
 /** What a copy of the working tree to pack from leaves out: installed, built or local-only things. */
 const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-red", "artifacts"]);
 /** The types with an icon: the editor shows its own cog for every config node (alocity-signature), whatever it names. */
-const ICON_TYPES = NODE_TYPES.filter((type) => type !== "alocity-signature");
 
 /**
  * Packs the package from a copy of the working tree (its node_modules linked in), so that prepack's build does
@@ -80,7 +79,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             const icons = packed.files.filter((file) => file.startsWith("dist/nodes/icons/")).sort();
             assert.deepStrictEqual(
                 icons,
-                ICON_TYPES.map((type) => `dist/nodes/icons/${type}.svg`).sort(),
+                PALETTE_NODE_TYPES.map((type) => `dist/nodes/icons/${type}.svg`).sort(),
                 "an icon for each type the editor draws with one",
             );
             assert.ok(packed.files.includes(PACKAGE.main), `the main module ${PACKAGE.main}`);
@@ -147,7 +146,7 @@ describe("the npm pack tarball, installed with npm install <tarball> --omit=dev 
             assert.match(editorFiles.text, new RegExp(`registerType\\(\\s*["']${type}["']`), `${type}'s editor definition`);
             assert.match(editorFiles.text, new RegExp(`data-help-name="${type}"`), `${type}'s help`);
         }
-        for (const type of ICON_TYPES) {
+        for (const type of PALETTE_NODE_TYPES) {
             const icon = await request("GET", `${nodeRed.url}/icons/${PACKAGE.name}/${type}.svg`);
             assert.strictEqual(icon.status, 200, `${type}.svg`);
             assert.match(icon.text, /<svg[\s>]/);

@@ -16,7 +16,14 @@ export const NODE_TYPES = [
     "alocity-event-switch",
     "alocity-device-state",
     "alocity-home-assistant",
+    "alocity-cluster",
 ];
+
+/** The config nodes among them: in no palette, with no icon. */
+const CONFIG_NODE_TYPES = ["alocity-signature", "alocity-cluster"];
+
+/** The node types a user finds in the palette. */
+export const PALETTE_NODE_TYPES = NODE_TYPES.filter((type) => !CONFIG_NODE_TYPES.includes(type));
 
 /** A node of a flow as deployed (and as the test helper loads it). */
 export interface FlowNode {
