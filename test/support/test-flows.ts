@@ -20,7 +20,7 @@ export const NODE_TYPES = [
 ];
 
 /** The config nodes among them: in no palette, with no icon. */
-const CONFIG_NODE_TYPES = ["alocity-signature", "alocity-cluster"];
+export const CONFIG_NODE_TYPES = ["alocity-signature", "alocity-cluster"];
 
 /** The node types a user finds in the palette. */
 export const PALETTE_NODE_TYPES = NODE_TYPES.filter((type) => !CONFIG_NODE_TYPES.includes(type));
