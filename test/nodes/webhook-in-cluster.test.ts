@@ -7,6 +7,7 @@ import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import { checkBody } from "../../src/core/webhook/check-delivery";
 import { sign } from "../../src/core/webhook/signature";
 import { openClusterConnection, type ClusterConnection } from "../../src/runtime/cluster/cluster-connection";
+import { RECEIVER_ANSWERS } from "../../src/runtime/webhook/receiver-answers";
 import { GatedStore } from "../support/gated-store";
 import { packageDir } from "../support/modules";
 import { describeWithRedis, RedisServer } from "../support/redis";
@@ -197,6 +198,25 @@ describeWithRedis("alocity-webhook-in with a cluster (test helper, real redis-se
         assert.strictEqual(res.headers["alocity-delivery"], "accepted");
         assert.strictEqual(received.length, 1);
         assert.ok(logged(30).includes("alocity-webhook-in.log.claim-not-done"));
+        await redis.startAgain();
+    });
+
+    it("claims the editor's test events in Redis too, and answers them 503 while Redis is down", async function () {
+        const received = await load();
+        await listening();
+        const sendTestEvent = () => helper.request().post("/alocity-webhook-in/in/test").send({ event: "door.state" });
+        const sent = await sendTestEvent();
+        assert.strictEqual(sent.status, 200, sent.text);
+        assert.deepStrictEqual([sent.body.status, sent.body.body], [200, "OK"]);
+        assert.strictEqual(received.length, 1);
+        const keys = await inspector.redis.keys(`${PREFIX}:delivery:/alocity:*`);
+        assert.strictEqual(keys.length, 1);
+        assert.strictEqual(await inspector.redis.get(keys[0]), "done");
+        await redis.stop();
+        await eventually(() => lastStatus()?.text === "alocity-webhook-in.status.redis-unreachable", "the node to see Redis down");
+        const refused = await sendTestEvent();
+        assert.deepStrictEqual([refused.body.status, refused.body.body], [503, RECEIVER_ANSWERS["redis-unreachable"].body]);
+        assert.strictEqual(received.length, 1);
         await redis.startAgain();
     });
 
