@@ -46,6 +46,8 @@ type Unsent = "unsent" | "redis-unreachable" | "cluster-missing" | "claim-pendin
 type ConfigurationProblem =
     "http-disabled" | "no-secret" | "no-signature" | "tolerance-over-limit" | "path-taken" | "editor-path" | "bad-path" | "cluster-missing";
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export = function (RED: NodeAPI) {
     const t = messagesOf(RED, "alocity-webhook-in");
     const testTargets = testEventTargets(RED);
@@ -160,7 +162,12 @@ export = function (RED: NodeAPI) {
                     activity.lastWasRejected = false;
                     showActivity();
                     const answerFor = (wasSent: boolean): HttpAnswer | Promise<HttpAnswer> => {
-                        if (settle !== undefined) return settle(wasSent).then((sent) => (sent ? ANSWERS.accepted : unsent("unsent")));
+                        // Node-RED hands a message to the next node on a later turn (setImmediate): the claim is
+                        // marked done, and the 200 sent, only after that turn.
+                        if (settle !== undefined)
+                            return nextTurn()
+                                .then(() => settle(wasSent))
+                                .then((sent) => (sent ? ANSWERS.accepted : unsent("unsent")));
                         if (wasSent) return ANSWERS.accepted;
                         // Taken again when it comes again: nobody has it.
                         request.deliveryMemory.forget(outcome.timestamp, outcome.signature);
