@@ -43,7 +43,7 @@ export function reportOfMessage(msg: unknown, now: number): MessageReport {
     return report === undefined ? { kind: "no-device", event: event.event } : { kind: "device", report };
 }
 
-export function updateOf(device: StoredDevice, changes: DeviceChanges, config: DeviceStateConfig): DeviceUpdate {
+function updateOf(device: StoredDevice, changes: DeviceChanges, config: DeviceStateConfig): DeviceUpdate {
     return {
         serialNumber: device.record.serialNumber,
         changes: changes.changes,
@@ -69,7 +69,8 @@ export function applyEvent(
     }
     const notices: DeviceNotice[] = [];
     applyReport(device, report, config, changes, now, notices);
-    device.record.lastSeen = now;
+    // Never back: in a cluster, an event that arrived earlier elsewhere may be applied after a later one.
+    device.record.lastSeen = Math.max(device.record.lastSeen, now);
     device.record.restored = false;
     changes.commit();
     return { notices, ...updateOf(device, changes, config) };
@@ -100,7 +101,7 @@ export function forgetDevice(device: StoredDevice, counts: DeviceCounts, now: nu
 }
 
 /** A copy of a device that shares nothing with it (it is plain JSON). */
-export function copyStoredDevice(device: StoredDevice): StoredDevice {
+function copyStoredDevice(device: StoredDevice): StoredDevice {
     return structuredClone(device);
 }
 
@@ -117,10 +118,14 @@ export function applyEventOnCopy(
     return applyEvent(device, stored === undefined, report, config, scratchCounts(), now);
 }
 
-/** settleDevice on a copy of `stored`. */
-export function settleDeviceOnCopy(stored: StoredDevice, config: DeviceStateConfig, now: number): DeviceUpdate & { device: StoredDevice } {
-    const device = copyStoredDevice(stored);
-    return { ...settleDevice(device, config, scratchCounts(), now), device };
+/**
+ * settleDevice on a copy of `stored`; undefined when nothing fell due by `now` (nothing to write: no alarm, and the
+ * same next deadline).
+ */
+export function settleDeviceOnCopy(stored: StoredDevice, config: DeviceStateConfig, now: number): DeviceUpdate | undefined {
+    const update = settleDevice(copyStoredDevice(stored), config, scratchCounts(), now);
+    const changed = update.changes.length > 0 || update.alarms.length > 0 || update.deadline !== nextDeadline(stored, config);
+    return changed ? update : undefined;
 }
 
 /** forgetDevice on a copy of `stored`. */
