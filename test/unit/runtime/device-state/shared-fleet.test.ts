@@ -129,6 +129,7 @@ describeWithRedis("SharedFleet: a device-state node's records in a cluster's Red
         await redis.startAgain();
         const [closed, healthy] = await Promise.all(waiting);
         assert.deepEqual([closed.changes.map((change) => change.changed), healthy.changes.length > 0], [[["door"]], true]);
+        await eventually(() => probe.state === "ready", "the test's own connection back");
         const { v, d } = await stored();
         assert.equal(v, 3, "each applied once");
         assert.equal(d.record.door, "closed");
