@@ -13,7 +13,7 @@ import type { DeviceReport } from "../../core/device-state/report";
 import type { StoredDevice } from "../../core/device-state/stored-device";
 import { serialKey } from "../../core/events/event-values";
 import type { ClusterConnection } from "../cluster/cluster-connection";
-import { parseChange, parseRecord, SharedRecords, versionOf, type SharedRecord } from "./shared-records";
+import { parseChange, parseRecord, SharedRecords, type SharedRecord } from "./shared-records";
 
 /** What a SharedFleet tells its node. */
 export interface SharedFleetListener {
@@ -231,17 +231,17 @@ export class SharedFleet {
         }
     }
 
-    /** Compares every record's version with the copy's (one HGETALL), and reads again those that differ. */
+    /** Compares every record's version with the copy's (a script answers the versions alone), and reads again those that differ. */
     private async resync(): Promise<void> {
         if (this.closed || this.resyncing || this.connection.state !== "ready") return;
         this.resyncing = true;
         try {
-            const all = await this.records.readAll();
-            for (const [key, value] of Object.entries(all)) {
-                if (versionOf(value) !== (this.versions.get(key) ?? 0)) this.queueRefresh(key);
+            const versions = await this.records.versions();
+            for (const [key, version] of versions) {
+                if (version !== (this.versions.get(key) ?? 0)) this.queueRefresh(key);
             }
             for (const key of this.versions.keys()) {
-                if (!(key in all)) this.queueRefresh(key);
+                if (!versions.has(key)) this.queueRefresh(key);
             }
         } catch (error) {
             this.listener.failed(error as Error);
