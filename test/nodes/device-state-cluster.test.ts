@@ -28,6 +28,11 @@ describeWithRedis("alocity-device-state with a cluster (test helper, real Redis)
     it("keeps its records in the cluster's Redis, one record per device, and answers get from them", async () => {
         await loadOnCluster(redis.url);
         await eventually(() => lastStatus()?.fill === "green", "the records to be loaded");
+        assert.deepEqual(
+            statusesOf(STATE)[0],
+            { fill: "grey", shape: "ring", text: "reading the stored records" },
+            "grey while connecting",
+        );
         const changes = received("changes");
         send(door("DOOR-1", "Open"));
         await eventually(() => changes.length === 1, "the change");

@@ -76,10 +76,10 @@ export function runOnCluster({ RED, node, view, config, cluster, store, addToDoo
     });
 
     function showState(): void {
-        if (connection.state !== "ready") {
+        if (connection.state === "down") {
             const count = arrivals.waitingEvents + writing.size;
             view.showProblem({ fill: "red", shape: "ring", text: t("status.cluster-down", { count }) });
-        } else if (loaded) {
+        } else if (loaded && connection.state === "ready") {
             view.showCounts(shared.fleet.status());
         } else {
             view.showProblem({ fill: "grey", shape: "ring", text: t("status.loading") });
