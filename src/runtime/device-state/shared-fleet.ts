@@ -78,6 +78,7 @@ export class SharedFleet {
     /** Reads every record (once Redis is ready; again until it answers), then keeps them in sync and settles due alarms. */
     async load(): Promise<void> {
         const all = await this.retrying(() => this.records.readAll());
+        if (this.closed) throw new ClosedError();
         for (const [key, value] of Object.entries(all)) {
             this.adopt(key, parseRecord(value), false);
         }
@@ -114,7 +115,7 @@ export class SharedFleet {
         this.waiters.forEach((wake) => wake());
     }
 
-    /** Serial keys the deadlines set had due at the last look that are being settled now. */
+    /** Settles the devices whose deadline has come (at most DUE_BATCH per look), each once at a time. */
     private async pollDue(): Promise<void> {
         if (this.closed || this.polling || this.connection.state !== "ready") return;
         this.polling = true;
