@@ -1,45 +1,17 @@
 import { POSITION_LISTS, parseDeviceStateConfig, valuesInBothLists, type PositionField } from "../src/core/device-state/config";
-import { DeviceFleet, type DeviceNotice, type DeviceStatus, type DeviceUpdate } from "../src/core/device-state/fleet";
+import { DeviceFleet, type DeviceUpdate } from "../src/core/device-state/fleet";
 import { LogThrottle } from "../src/core/shared/log-throttle";
-import { UnlistedValues } from "../src/core/device-state/unlisted-values";
-import { ArrivalQueue } from "../src/runtime/device-state/arrival-queue";
+import { ArrivalQueue, MAX_WAITING_EVENTS, type Arrival, type Send } from "../src/runtime/device-state/arrival-queue";
 import { contextStoreOf, DeviceContext, newDeviceHandover, type Schedule, type StoredDevices } from "../src/runtime/device-state/context";
+import { runOnCluster } from "../src/runtime/device-state/cluster-device-state";
+import { clusterOf } from "../src/runtime/cluster/cluster-node";
 import { DeviceTimers } from "../src/runtime/device-state/device-timers";
 import { doorsFeedFor } from "../src/runtime/editor/doors-feed";
-import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
-import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
+import { deviceQuery, DeviceStateView, isCommand } from "../src/runtime/device-state/device-state-view";
+import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode } from "../src/runtime/shared/node-red";
 
-type Send = (msg: unknown) => void;
-
-interface Arrival {
-    msg: Record<string, unknown>;
-    /** When it reached the node (epoch ms): an event that waited for the store is applied as of then. */
-    receivedAt: number;
-    send: Send;
-    done: (error?: Error) => void;
-}
-
-/** Events that may wait for the context store to answer; beyond, the oldest is dropped. */
-const MAX_WAITING_EVENTS = 10_000;
 /** How long the context store may take to answer before the node says so. */
 const STORE_ANSWER_MS = 30_000;
-
-/** What a `get` or `forget` names: a serial number or name, as text (a number is the serial number written out). */
-function deviceQuery(payload: unknown): string | undefined {
-    const query = typeof payload === "number" && Number.isFinite(payload) ? String(payload) : payload;
-    return typeof query === "string" && query.trim() !== "" ? query : undefined;
-}
-
-function isCommand(msg: Record<string, unknown>): boolean {
-    return msg.topic === "get" || msg.topic === "forget";
-}
-
-/** What a value is, in a log line. */
-function typeName(value: unknown): string {
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "an array";
-    return typeof value === "object" ? "an object" : typeof value;
-}
 
 /** `schedule` times the store's read retries: Node-RED gives none (timers); a test gives a clock it moves by hand. */
 export = function (RED: NodeAPI, schedule?: Schedule) {
@@ -47,53 +19,35 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
     const handover = newDeviceHandover(RED.events);
     const doors = doorsFeedFor(RED);
 
-    function statusOf({ devices, openDoors, alarms }: DeviceStatus, unlisted: UnlistedValues): NodeStatus {
-        const summary = t("status.summary", {
-            devices: t(devices === 1 ? "status.devices-one" : "status.devices-other", { count: devices }),
-            open: t("status.open", { count: openDoors }),
-            alarms: t(alarms === 1 ? "status.alarms-one" : "status.alarms-other", { count: alarms }),
-        });
-        const last = unlisted.last;
-        if (last === undefined) {
-            return { fill: alarms > 0 ? "red" : "green", shape: "dot", text: summary };
-        }
-        const note =
-            unlisted.size > 1
-                ? t("status.unlisted-other", { count: unlisted.size })
-                : t("status.unlisted-one", { field: last.field, value: last.value });
-        return { fill: alarms > 0 ? "red" : "yellow", shape: "dot", text: `${summary} · ${note}` };
-    }
-
-    /** The log line for a value nobody listed: the value, and the properties to add it to. */
-    function unlistedLine(node: NodeRedNode, serialNumber: string, field: PositionField, value: string | number): string {
-        const [first, second] = POSITION_LISTS[field];
-        return t("log.unlisted", { serial: serialNumber, field, value: JSON.stringify(value), first, second, node: node.name || node.id });
-    }
-
-    function AlocityDeviceState(this: NodeRedNode, def: NodeDef) {
-        RED.nodes.createNode(this, def);
-        const node = this;
-        const config = parseDeviceStateConfig(def);
-        const { store, unknown } = contextStoreOf(RED.settings, def.store);
-        const storeName = store ?? t("label.default-store");
-        const status = new ThrottledStatus(node);
-        const warnings = new LogThrottle(
-            (line) => node.warn(line),
-            (total, _counts, windowMs) => t("log.warnings-summary", { count: total, seconds: windowMs / 1000 }),
-        );
-        const storeErrors = new LogThrottle(
-            (line) => node.error(line),
-            (total, _counts, windowMs) => t("log.write-failed-summary", { count: total, store: storeName, seconds: windowMs / 1000 }),
-        );
-        if (unknown !== undefined) {
-            node.warn(t("log.unknown-store", { store: unknown }));
-        }
+    function warnOfValuesInBothLists(node: NodeRedNode, def: NodeDef): void {
         for (const field of Object.keys(POSITION_LISTS) as PositionField[]) {
             const both = valuesInBothLists(field, def);
             if (both.length > 0) {
                 const [first, second] = POSITION_LISTS[field];
                 node.warn(t("log.in-both-lists", { values: both.join(", "), first, second }));
             }
+        }
+    }
+
+    function AlocityDeviceState(this: NodeRedNode, def: NodeDef) {
+        RED.nodes.createNode(this, def);
+        const node = this;
+        const config = parseDeviceStateConfig(def);
+        const view = new DeviceStateView(node, RED);
+        warnOfValuesInBothLists(node, def);
+        const cluster = clusterOf(RED, def.cluster);
+        if (cluster.kind !== "none") {
+            runOnCluster({ RED, node, view, config, cluster, store: def.store, addToDoors: (records) => doors.add(node, records) });
+            return;
+        }
+        const { store, unknown } = contextStoreOf(RED.settings, def.store);
+        const storeName = store ?? t("label.default-store");
+        const storeErrors = new LogThrottle(
+            (line) => node.error(line),
+            (total, _counts, windowMs) => t("log.write-failed-summary", { count: total, store: storeName, seconds: windowMs / 1000 }),
+        );
+        if (unknown !== undefined) {
+            node.warn(t("log.unknown-store", { store: unknown }));
         }
         const context = new DeviceContext(
             node,
@@ -110,22 +64,8 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             }
             done(new Error(t("log.dropped", { store: storeName, count: MAX_WAITING_EVENTS })));
         });
-        const unlisted = new UnlistedValues();
-        let shown: { counts: DeviceStatus; unlisted: UnlistedValues["last"] } | undefined;
         let closed = false;
         const sidebar = doors.add(node, () => fleet);
-
-        const showStatus = (counts: DeviceStatus) => {
-            const same =
-                shown?.counts.devices === counts.devices &&
-                shown.counts.openDoors === counts.openDoors &&
-                shown.counts.alarms === counts.alarms &&
-                shown.unlisted === unlisted.last;
-            if (!same) {
-                shown = { counts, unlisted: unlisted.last };
-                status.show(() => statusOf(counts, unlisted));
-            }
-        };
 
         const timers = new DeviceTimers((serialNumber) => {
             const update = fleet?.due(serialNumber, Date.now());
@@ -148,36 +88,18 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             timers.arm(serialNumber, update.deadline);
             if (changed) {
                 send([changes, alarms]);
-                showStatus(loaded.status());
-            }
-        };
-
-        const tell = (loaded: DeviceFleet, serialNumber: string, notices: readonly DeviceNotice[]) => {
-            for (const notice of notices) {
-                if (notice.kind === "no-result") {
-                    node.debug(t("log.no-result", { serial: serialNumber }));
-                    continue;
-                }
-                const { field, value } = notice;
-                const met = unlisted.meet(field, value);
-                if (met === "new") {
-                    node.warn(unlistedLine(node, serialNumber, field, value));
-                } else if (met === "full") {
-                    warnings.report("unlisted", () => unlistedLine(node, serialNumber, field, value));
-                }
-                showStatus(loaded.status());
+                view.showCounts(loaded.status());
             }
         };
 
         const forget = (loaded: DeviceFleet, payload: unknown, send: Send) => {
-            const query = deviceQuery(payload);
+            const query = view.forgetQuery(payload);
             if (query === undefined) {
-                warnings.report("forget-not-a-name", () => t("log.forget-not-a-name", { type: typeName(payload) }));
                 return;
             }
             const update = loaded.forget(query, Date.now());
             if (update === undefined) {
-                warnings.report("forget-unknown", () => t("log.forget-unknown", { query }));
+                view.forgetUnknown(query);
             } else {
                 apply(loaded, update, send);
             }
@@ -192,10 +114,10 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             } else {
                 const outcome = loaded.handle(msg, receivedAt);
                 if (outcome.kind === "device") {
-                    tell(loaded, outcome.serialNumber, outcome.notices);
+                    view.tell(outcome.serialNumber, outcome.notices, () => loaded.status());
                     apply(loaded, outcome, send, true);
                 } else if (outcome.kind === "not-an-event") {
-                    warnings.report("not-an-event", () => t("log.not-an-event"));
+                    view.notAnEvent();
                 }
             }
             done();
@@ -219,7 +141,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
                     max: MAX_WAITING_EVENTS,
                 }),
             );
-            status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) }));
+            view.showProblem({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) });
         }, STORE_ANSWER_MS);
 
         let readFailed = false;
@@ -230,7 +152,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
                 node.error(
                     t("log.read-failed", { store: storeName, error: error.message, seconds: retryInMs / 1000, max: MAX_WAITING_EVENTS }),
                 );
-                status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-unreadable", { store: storeName }) }));
+                view.showProblem({ fill: "red", shape: "ring", text: t("status.store-unreadable", { store: storeName }) });
             }
         };
 
@@ -245,7 +167,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             for (const { serialNumber, deadline } of loaded.deadlines()) {
                 timers.arm(serialNumber, deadline);
             }
-            showStatus(loaded.status());
+            view.showCounts(loaded.status());
             fleet = loaded;
             sidebar.changedAll();
             const dropped = arrivals.dropped;
@@ -258,7 +180,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
         };
         context.load({ unreadable: storeUnreadable, loaded: recordsRead });
         if (fleet === undefined && !readFailed) {
-            status.show(() => ({ fill: "grey", shape: "ring", text: t("status.loading") }));
+            view.showProblem({ fill: "grey", shape: "ring", text: t("status.loading") });
         }
 
         node.on("close", (removed: boolean, done: () => void) => {
@@ -274,8 +196,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             if (waiting.length > 0) {
                 node.warn(t("log.closed-waiting-count", { count: waiting.length, store: storeName }));
             }
-            status.stop();
-            warnings.flush();
+            view.close();
             storeErrors.flush();
             done();
         });
