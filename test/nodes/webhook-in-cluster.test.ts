@@ -207,7 +207,8 @@ describeWithRedis("alocity-webhook-in with a cluster (test helper, real redis-se
         const sendTestEvent = () => helper.request().post("/alocity-webhook-in/in/test").send({ event: "door.state" });
         const sent = await sendTestEvent();
         assert.strictEqual(sent.status, 200, sent.text);
-        assert.deepStrictEqual([sent.body.status, sent.body.body], [200, "OK"]);
+        const answered = sent.body as { status: number; body: string };
+        assert.deepStrictEqual([answered.status, answered.body], [200, "OK"]);
         assert.strictEqual(received.length, 1);
         const keys = await inspector.redis.keys(`${PREFIX}:delivery:/alocity:*`);
         assert.strictEqual(keys.length, 1);
@@ -215,7 +216,8 @@ describeWithRedis("alocity-webhook-in with a cluster (test helper, real redis-se
         await redis.stop();
         await eventually(() => lastStatus()?.text === "alocity-webhook-in.status.redis-unreachable", "the node to see Redis down");
         const refused = await sendTestEvent();
-        assert.deepStrictEqual([refused.body.status, refused.body.body], [503, RECEIVER_ANSWERS["redis-unreachable"].body]);
+        const refusal = refused.body as { status: number; body: string };
+        assert.deepStrictEqual([refusal.status, refusal.body], [503, RECEIVER_ANSWERS["redis-unreachable"].body]);
         assert.strictEqual(received.length, 1);
         await redis.startAgain();
     });

@@ -3,7 +3,7 @@
 // tests that need it.
 import { loadModule } from "./modules";
 
-export interface RedisOptions {
+interface RedisOptions {
     /** The append-only file, as the README advises (a clean restart then keeps everything); default true. */
     appendOnly?: boolean;
     /** A password the server asks for (requirepass). */
