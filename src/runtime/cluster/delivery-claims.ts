@@ -4,14 +4,11 @@
  * instance id>`, expiring within seconds unless renewed while the message is read) and marked `done` once the message
  * is handed on, remembered then as long as a receiver's own memory would (retentionSeconds).
  */
-import { randomUUID } from "crypto";
 import type { ClaimVerdict } from "../../core/webhook/receiver";
 import { retentionSeconds } from "../../core/webhook/delivery-memory";
 import type { ClusterConnection } from "./cluster-connection";
+import { INSTANCE_ID } from "./instance-id";
 import { LuaScript } from "./lua-script";
-
-/** This Node-RED process, as its pending claims name it. */
-const INSTANCE_ID = randomUUID();
 
 const DONE = "done";
 const PENDING = "pending:";

@@ -1,4 +1,4 @@
-import { randomUUID } from "crypto";
+import { INSTANCE_ID } from "../cluster/instance-id";
 import type { DeviceStateConfig } from "../../core/device-state/config";
 import { reportOfMessage, type DeviceUpdate } from "../../core/device-state/device-operations";
 import type { ClusterChoice } from "../cluster/cluster-node";
@@ -9,9 +9,6 @@ import { LogThrottle } from "../../core/shared/log-throttle";
 import { ArrivalQueue, MAX_WAITING_EVENTS, type Arrival, type Send } from "./arrival-queue";
 import { deviceQuery, isCommand, type DeviceStateView } from "./device-state-view";
 import { ClosedError, SharedFleet } from "./shared-fleet";
-
-/** This Node-RED process among the instances of a cluster: the writer ids of its writes start with it. */
-const INSTANCE_ID = randomUUID();
 
 /** What alocity-device-state hands its cluster path. */
 export interface ClusterDeviceStateParts {

@@ -1,6 +1,6 @@
-import { createHash } from "crypto";
 import type { StoredDevice } from "../../core/device-state/stored-device";
 import type { ClusterConnection } from "../cluster/cluster-connection";
+import { LuaScript } from "../cluster/lua-script";
 
 /**
  * The write of one device's record, atomic in Redis: it checks the version the writer read (compare-and-set), then
@@ -36,14 +36,8 @@ end
 return versions
 `;
 
-interface Script {
-    text: string;
-    sha: string;
-}
-
-const script = (text: string): Script => ({ text, sha: createHash("sha1").update(text).digest("hex") });
-const WRITE = script(WRITE_SCRIPT);
-const VERSIONS = script(VERSIONS_SCRIPT);
+const WRITE = new LuaScript(WRITE_SCRIPT, 2);
+const VERSIONS = new LuaScript(VERSIONS_SCRIPT, 1);
 
 /** One record as Redis holds it: `{"v": version, "w": the operation that wrote it, "d": the StoredDevice}`. */
 export interface SharedRecord {
@@ -106,7 +100,7 @@ export class SharedRecords {
 
     /** Every record's version by serial key. */
     async versions(): Promise<Map<string, number>> {
-        const answer = (await this.run(VERSIONS, 1, this.records)) as Array<string | number>;
+        const answer = (await VERSIONS.run(this.connection.redis, this.records)) as Array<string | number>;
         const versions = new Map<string, number>();
         for (let i = 0; i < answer.length; i += 2) versions.set(String(answer[i]), Number(answer[i + 1]));
         return versions;
@@ -123,9 +117,8 @@ export class SharedRecords {
         deadline: number | null,
         writer: string,
     ): Promise<{ won: boolean; version: number }> {
-        const answer = await this.run(
-            WRITE,
-            2,
+        const answer = await WRITE.run(
+            this.connection.redis,
             this.records,
             this.deadlines,
             key,
@@ -137,17 +130,6 @@ export class SharedRecords {
         );
         const [won, version] = answer as [number, number];
         return { won: won === 1, version };
-    }
-
-    /** Runs a script by its SHA1, sending it once when Redis does not have it yet (after a restart, say). */
-    private async run({ text, sha }: Script, keys: number, ...args: Array<string | number>): Promise<unknown> {
-        const redis = this.connection.redis;
-        try {
-            return await redis.evalsha(sha, keys, ...args);
-        } catch (error) {
-            if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-            return redis.eval(text, keys, ...args);
-        }
     }
 
     /** The serial keys whose deadline is `now` or earlier, at most `limit`, earliest first. */
