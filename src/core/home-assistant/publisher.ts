@@ -85,6 +85,20 @@ export class HomeAssistantPublisher {
         return [this.bridge, ...messages];
     }
 
+    /**
+     * A record another Node-RED of the cluster changed, or (undefined) a device it forgot: remembered as if it had
+     * been published here, so that a republish sends it, never an older state, and a later change here is compared
+     * with it. Nothing is sent: the instance that made the change sent it, and the same state sent again from here
+     * could reach the broker after a newer one that instance sent since, showing a door open again for a moment.
+     */
+    learn(serialNumber: string, record: DeviceRecord | undefined): void {
+        if (record === undefined || record.removed) {
+            this.remove(serialNumber);
+        } else {
+            this.publish(record, false);
+        }
+    }
+
     /** Home Assistant's birth (`online`) or its will or close (`offline`) on its birth topic. */
     homeAssistantIs(online: boolean): void {
         this.homeAssistantOnline = online;

@@ -185,6 +185,41 @@ describe("home-assistant publisher", function () {
         });
     });
 
+    describe("records another Node-RED of the cluster changed (learn)", function () {
+        it("sends nothing, and a republish then sends that record, not the older one this instance published", function () {
+            const ha = publisher();
+            ha.update(record({ ...KNOWN, door: "open" }));
+            ha.learn("ALO-1", record({ ...KNOWN, door: "closed", lock: "unlocked" }));
+            ha.learn("ALO-2", record({ ...KNOWN, serialNumber: "ALO-2", name: "Gate" }));
+            assert.strictEqual(ha.size, 2);
+            const messages = [...ha.republish()];
+            assert.strictEqual(payloadOf(messages, "alocity/ALO-1/door"), "OFF");
+            assert.strictEqual(payloadOf(messages, "alocity/ALO-1/lock"), "ON");
+            assert.strictEqual(seen(messages).entity("alocity_ALO-2_door").name, "Gate");
+        });
+
+        it("is what a change here is compared with: the door open again is sent, the same access is not fired again", function () {
+            const ha = publisher();
+            ha.update(accessed({ granted: true, result: 0 }, { ...KNOWN, door: "open" }));
+            ha.learn("ALO-1", accessed({ granted: true, result: 0 }, { ...KNOWN, door: "closed" }));
+            const again = ha.update(accessed({ granted: true, result: 0 }, { ...KNOWN, door: "open" }));
+            assert.deepStrictEqual(topicsOf(again), ["alocity/ALO-1/door"]);
+            assert.strictEqual(payloadOf(again, "alocity/ALO-1/door"), "ON");
+        });
+
+        it("forgets a device another instance forgot (no record): nothing sent, its emptying sent on the next republish", function () {
+            const ha = publisher();
+            ha.update(record(KNOWN));
+            ha.learn("ALO-1", undefined);
+            assert.strictEqual(ha.size, 0);
+            const messages = [...ha.republish()];
+            assert.deepStrictEqual(
+                messages.filter((message) => message.topic !== BRIDGE_CONFIG),
+                [CONFIG, ...STATE_TOPICS].map((topic) => ({ topic, payload: "", retain: true })),
+            );
+        });
+    });
+
     describe("removal", function () {
         const emptied = [CONFIG, ...STATE_TOPICS].map((topic) => ({ topic, payload: "", retain: true }));
 
