@@ -52,7 +52,11 @@ export = function (RED: NodeAPI) {
                 status.show(() => ({ fill: "red", shape: "ring", text: problem }));
                 return;
             }
-            if (publishedAt === undefined) return;
+            if (publishedAt === undefined) {
+                // Nothing published yet: no status (it clears a red one).
+                status.show(() => ({}));
+                return;
+            }
             const count = publisher.size;
             const time = clockTime(publishedAt);
             status.show(() => ({

@@ -127,6 +127,21 @@ describe("alocity-home-assistant with a cluster (test helper)", function () {
             await shown([green, red, green]);
         });
 
+        it("clears its red status once Redis is back when it has published nothing yet", async () => {
+            await helper.load(modules, flow());
+            connection.become("down");
+            await eventually(
+                () => statusesOf(HA).length === 1,
+                () => `the red status: ${JSON.stringify(statusesOf(HA))}`,
+            );
+            connection.become("ready");
+            await eventually(
+                () => statusesOf(HA).length === 2,
+                () => `a second status: ${JSON.stringify(statusesOf(HA))}`,
+            );
+            assert.deepEqual(statusesOf(HA), [{ fill: "red", shape: "ring", text: "alocity-home-assistant.status.cluster-down" }, {}]);
+        });
+
         it("names a cluster node that is not deployed: red status, an error in the log; what it is sent still goes out", async () => {
             await helper.load(modules, flow("gone"));
             assert.deepEqual(statusesOf(HA), [{ fill: "red", shape: "ring", text: "alocity-home-assistant.status.no-cluster" }]);
