@@ -5,13 +5,13 @@ import assert from "assert";
 import type { KnownEventCode } from "../../src/core/events/catalogue";
 import type { EventRule } from "../../src/core/events/switch-rules";
 import { samplePayload } from "../../src/core/events/samples";
-import { debugNode, eventSwitchNode, NODE_TYPES, webhookTab, type FlowNode } from "../support/test-flows";
+import { CONFIG_NODE_TYPES, debugNode, eventSwitchNode, NODE_TYPES, webhookTab, type FlowNode } from "../support/test-flows";
 import type { NodeRedProcess } from "../support/real-node-red";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
 const SECRET = "whsec-editor-7d2e9b41c6a8";
-/** Every type but the config node. */
-const PALETTE_TYPES = NODE_TYPES.filter((type) => type !== "alocity-signature");
+/** Every type but the config nodes. */
+const PALETTE_TYPES = NODE_TYPES.filter((type) => !CONFIG_NODE_TYPES.includes(type));
 const CONFIG_TYPE = "alocity-signature";
 
 /** Sends a sample event, signed with SECRET, to a webhook path of the runtime; asserts it is accepted. */

@@ -8,7 +8,16 @@ import path from "path";
 import { SIMULATION_DEFAULTS, simulatedDoors } from "../../src/core/simulation/building";
 import { DEVICE_STATE_DEFAULTS } from "../../src/core/device-state/config";
 import { SAMPLE_EVENTS, samplePayload } from "../../src/core/events/samples";
-import { DEMO_FLOW, EXAMPLES_DIR, SECRET, asDeployed, nodeOfType as nodeOf, readExample, type FlowNode } from "../support/test-flows";
+import {
+    CONFIG_NODE_TYPES,
+    DEMO_FLOW,
+    EXAMPLES_DIR,
+    SECRET,
+    asDeployed,
+    nodeOfType as nodeOf,
+    readExample,
+    type FlowNode,
+} from "../support/test-flows";
 import { request, signedPost } from "../support/requests";
 import { HomeAssistantView } from "../support/home-assistant-view";
 import { useBroker, type TestBroker } from "../support/mqtt-broker";
@@ -17,7 +26,6 @@ import { eventually } from "../support/wait";
 import { packageManifest } from "../support/modules";
 
 const PACKAGE = packageManifest<{ name: string }>();
-const CONFIG_TYPES = ["alocity-signature"];
 const AUDIT_FILE = "alocity-access.log";
 
 const exampleFiles = fs
@@ -107,7 +115,7 @@ describe("examples (Import > Examples) in a real Node-RED with default settings"
                 used.add(node.type);
             }
         }
-        const notConfig = [...ourTypes].filter((type) => !CONFIG_TYPES.includes(type));
+        const notConfig = [...ourTypes].filter((type) => !CONFIG_NODE_TYPES.includes(type));
         assert.deepStrictEqual(
             notConfig.filter((type) => !used.has(type)),
             [],

@@ -7,7 +7,7 @@ import os from "os";
 import path from "path";
 import { SAMPLE_EVENTS } from "../../src/core/events/samples";
 import { sign } from "../../src/core/webhook/signature";
-import { debugNode, NODE_TYPES, SECRET, webhookTab } from "../support/test-flows";
+import { CONFIG_NODE_TYPES, debugNode, NODE_TYPES, SECRET, webhookTab } from "../support/test-flows";
 import { request, signedPost } from "../support/requests";
 import { logShows, nodeSets, packageDir, problemLines, startRealNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { npm } from "../support/run-npm";
@@ -26,7 +26,7 @@ const PACKAGE = packageManifest<Manifest>();
 /** What a copy of the working tree to pack from leaves out: installed, built or local-only things. */
 const NOT_COPIED = new Set([".git", "node_modules", "dist", ".compat", ".node-red", "artifacts"]);
 /** The types with an icon: the editor shows its own cog for every config node (alocity-signature), whatever it names. */
-const ICON_TYPES = NODE_TYPES.filter((type) => type !== "alocity-signature");
+const ICON_TYPES = NODE_TYPES.filter((type) => !CONFIG_NODE_TYPES.includes(type));
 
 /**
  * Packs the package from a copy of the working tree (its node_modules linked in), so that prepack's build does

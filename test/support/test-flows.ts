@@ -12,11 +12,15 @@ export const SECRET = "whsec-test-3f9a1c2e7b5d";
 /** The node types the package registers (spelled out: the tests check package.json against them). */
 export const NODE_TYPES = [
     "alocity-signature",
+    "alocity-cluster",
     "alocity-webhook-in",
     "alocity-event-switch",
     "alocity-device-state",
     "alocity-home-assistant",
 ];
+
+/** The package's config node types: in no palette, with no icon, in no example of their own. */
+export const CONFIG_NODE_TYPES: readonly string[] = ["alocity-signature", "alocity-cluster"];
 
 /** A node of a flow as deployed (and as the test helper loads it). */
 export interface FlowNode {
