@@ -124,8 +124,12 @@ export = function (RED: NodeAPI) {
             onState();
             const stopState = connection.onState(onState);
             const stopRecords = followSharedRecords(connection.bus, ({ serialNumber, record }) => {
-                publisher.learn(serialNumber, record);
-                showStatus();
+                const resent = publisher.learn(serialNumber, record);
+                if (resent.length > 0) {
+                    publish(resent);
+                } else {
+                    showStatus();
+                }
             });
             return () => {
                 stopState();
