@@ -187,7 +187,7 @@ describe("home-assistant publisher", function () {
 
     describe("records another Node-RED of the cluster changed (learn)", function () {
         /** A publisher whose clock the test sets (epoch ms). */
-        function clocked(): { ha: HomeAssistantPublisher; at(time: number): void } {
+        function clocked(): { ha: HomeAssistantPublisher; at: (time: number) => void } {
             let time = 0;
             return {
                 ha: new HomeAssistantPublisher({ prefix: "homeassistant", base: "alocity" }, ORIGIN, () => time),
