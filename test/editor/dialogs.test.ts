@@ -335,4 +335,52 @@ describe("edit dialogs (chromium)", function () {
             JSON.stringify(state.errors),
         );
     });
+
+    it("adds an alocity-cluster from the Cluster row of Home Assistant's dialog, checks its Redis address, and offers it to the device state", async function () {
+        await editor.openEditDialog(HOME_ASSISTANT);
+        assert.strictEqual(await editor.page.locator("#node-input-cluster").inputValue(), "_ADD_", "no cluster yet: Add new");
+        await editor.page.locator("#node-input-btn-cluster-add, #node-input-lookup-cluster").first().click();
+        const url = editor.page.locator("#node-config-input-url");
+        await url.waitFor({ state: "visible" });
+        await editor.settledTray();
+        assert.deepStrictEqual(
+            [await url.inputValue(), await editor.page.locator("#node-config-input-prefix").inputValue()],
+            ["redis://localhost:6379", "alocity"],
+        );
+        assert.strictEqual(await editor.page.locator("#node-config-input-password").getAttribute("type"), "password");
+        await editor.type(url, "http://cache.example:6379");
+        await editor.page.locator("#node-config-input-url.input-error").waitFor({ state: "visible" });
+        await editor.type(url, "rediss://cache.example:6380");
+        await editor.page.locator("#node-config-input-url:not(.input-error)").waitFor({ state: "visible" });
+        await editor.type("#node-config-input-password", "s3cret");
+        await editor.closeConfigDialog();
+        const [cluster] = await editor.nodeIds("alocity-cluster");
+        assert.strictEqual(await editor.page.locator("#node-input-cluster").inputValue(), cluster);
+        await editor.closeEditDialog();
+        const saved = await editor.evaluate(
+            ({ home, id }) => {
+                const node = RED.nodes.node(id);
+                const credentials = node?.credentials;
+                return {
+                    cluster: RED.nodes.node(home)?.cluster,
+                    url: node?.url,
+                    prefix: node?.prefix,
+                    valid: node?.valid,
+                    password: !!(credentials?.password || credentials?.has_password),
+                };
+            },
+            { home: HOME_ASSISTANT, id: cluster },
+        );
+        assert.deepStrictEqual(saved, { cluster, url: "rediss://cache.example:6380", prefix: "alocity", valid: true, password: true });
+
+        await editor.openEditDialog(DEVICES);
+        const options = await editor.page
+            .locator("#node-input-cluster option")
+            .evaluateAll((all) => all.map((option) => (option as HTMLOptionElement).value));
+        assert.ok(options.includes(cluster), JSON.stringify(options));
+        assert.strictEqual(await editor.page.locator("#node-input-cluster").inputValue(), "_ADD_", "the device state's own is empty");
+        await editor.page.locator("#node-input-cluster").selectOption(cluster);
+        await editor.closeEditDialog();
+        assert.strictEqual(await editor.evaluate((id) => RED.nodes.node(id)?.cluster, DEVICES), cluster);
+    });
 });

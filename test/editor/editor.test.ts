@@ -10,8 +10,6 @@ import type { NodeRedProcess } from "../support/real-node-red";
 import { postSigned, useEditorSession, type Editor } from "./support/editor";
 
 const SECRET = "whsec-editor-7d2e9b41c6a8";
-/** Every type but the config node. */
-
 const CONFIG_TYPE = "alocity-signature";
 
 /** Sends a sample event, signed with SECRET, to a webhook path of the runtime; asserts it is accepted. */

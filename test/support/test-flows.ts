@@ -12,6 +12,7 @@ export const SECRET = "whsec-test-3f9a1c2e7b5d";
 /** The node types the package registers (spelled out: the tests check package.json against them). */
 export const NODE_TYPES = [
     "alocity-signature",
+    "alocity-cluster",
     "alocity-webhook-in",
     "alocity-event-switch",
     "alocity-device-state",

@@ -3,6 +3,9 @@
  * bridge topic, where the broker node's birth says `online` and its close and will `offline`, and has no availability
  * of its own, so that it reads Disconnected (rather than unavailable, like everything else) when Node-RED is down.
  * Every door device is linked to it (`via_device`).
+ *
+ * With a cluster (several Node-RED instances running the same flows), the bridge stands for all of them: `offline`
+ * there, heard by a running instance, is another instance's will or close, and is answered with `online` again.
  */
 import { DEFAULT_TOPICS } from "./topic-settings";
 import { OFFLINE, ONLINE, bridgeTopic, idRoot, retained, type MqttMessage, type Origin, type TopicRoots } from "./components";
@@ -38,4 +41,13 @@ export function bridgeMessage(roots: TopicRoots, origin: Origin): MqttMessage {
         },
     };
     return retained(`${roots.prefix}/device/${key}/config`, JSON.stringify(payload));
+}
+
+/**
+ * What a running instance answers to `offline` heard on the bridge topic: with a cluster, the bridge `online` again,
+ * retained, as another instance's will or close must not make the entities unavailable while this one is connected;
+ * alone, nothing (a single Node-RED that stops leaves the bridge `offline`).
+ */
+export function bridgeOfflineAnswer(roots: TopicRoots, shared: boolean): MqttMessage[] {
+    return shared ? [retained(bridgeTopic(roots), ONLINE)] : [];
 }

@@ -62,6 +62,8 @@ export type HomeAssistantInput =
     | { kind: "republish"; from: "home-assistant" | "bridge" }
     /** `offline` on Home Assistant's birth topic: its will or its close. */
     | { kind: "home-assistant-offline" }
+    /** `offline` on the bridge topic: the will or close of a Node-RED's broker connection, another one's (see bridge.ts). */
+    | { kind: "bridge-offline" }
     /** Nothing to do: another status on those topics, or `get`'s answer for a device it does not know. */
     | { kind: "nothing" }
     /** A message on a topic the node does not listen to (an mqtt in node wired in by mistake). */
@@ -116,5 +118,8 @@ export function readInput(msg: InputMessage, settings: HomeAssistantSettings): H
     if (status === "online") {
         return { kind: "republish", from };
     }
-    return status === "offline" && from === "home-assistant" ? { kind: "home-assistant-offline" } : { kind: "nothing" };
+    if (status === "offline") {
+        return from === "home-assistant" ? { kind: "home-assistant-offline" } : { kind: "bridge-offline" };
+    }
+    return { kind: "nothing" };
 }

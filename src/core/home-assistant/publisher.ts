@@ -38,7 +38,16 @@ interface Published {
     access: string | null;
     /** The time of the last doorbell press seen. */
     doorbell: number | null;
+    /** When this instance last sent one of the device's messages (epoch ms; -Infinity: never). */
+    sentAt: number;
 }
+
+/**
+ * How long after this instance sent a device's messages it also sends the changes other instances of a cluster made
+ * to that device (see `learn`): its message may have reached the broker after theirs, which it must not outlast.
+ * Beyond the 2 s in which the changes of other instances arrive, with room for a busy broker.
+ */
+export const RESEND_WINDOW_MS = 10_000;
 
 /** How many forgotten devices' empty messages are kept to send again (the oldest is let go first). */
 export const FORGOTTEN_KEPT = 1000;
@@ -53,12 +62,15 @@ export class HomeAssistantPublisher {
     /** Whether Home Assistant said `online` on its birth topic, and not `offline` since. */
     private homeAssistantOnline = false;
     private bridgeAnnounced = false;
+    /** When this instance last republished everything (epoch ms). */
+    private republishedAt = Number.NEGATIVE_INFINITY;
     private readonly bridge: MqttMessage;
     private readonly via: string;
 
     constructor(
         private readonly roots: TopicRoots,
         private readonly origin: Origin,
+        private readonly now: () => number = () => Date.now(),
     ) {
         this.bridge = bridgeMessage(roots, origin);
         this.via = bridgeKey(roots);
@@ -76,13 +88,35 @@ export class HomeAssistantPublisher {
 
     /** alocity-device-state's answer to `get` (live false): like `update` for each record, but it never fires an event. */
     updateAll(records: readonly DeviceRecord[], live = false): MqttMessage[] {
-        const messages = records.flatMap((record) => (record.removed ? this.remove(record.serialNumber) : this.publish(record, live)));
+        const messages = records.flatMap((record) => {
+            const sent = record.removed ? this.remove(record.serialNumber) : this.publish(record, live);
+            this.markSent(record.serialNumber, sent);
+            return sent;
+        });
         if (this.bridgeAnnounced || !records.some((record) => !record.removed)) {
             return messages;
         }
         // The bridge device before the first door device that names it as its via_device.
         this.bridgeAnnounced = true;
         return [this.bridge, ...messages];
+    }
+
+    /**
+     * A record another Node-RED of the cluster changed, or (undefined) a device it forgot: remembered as if it had
+     * been published here, so that a republish sends it, never an older state, and a later change here is compared
+     * with it. What changed is sent (never an event) only when this instance sent the device's messages within
+     * RESEND_WINDOW_MS, as its older state may have reached the broker after the other instance's newer one;
+     * otherwise nothing is: the instance that made the change sent it, and sending it again could reach the broker
+     * after a still newer state that instance sent since.
+     */
+    learn(serialNumber: string, record: DeviceRecord | undefined): MqttMessage[] {
+        const sentAt = Math.max(this.devices.get(serialNumber)?.sentAt ?? Number.NEGATIVE_INFINITY, this.republishedAt);
+        const messages = record === undefined || record.removed ? this.remove(serialNumber) : this.publish(record, false);
+        if (this.now() - sentAt >= RESEND_WINDOW_MS) {
+            return [];
+        }
+        this.markSent(serialNumber, messages);
+        return messages;
     }
 
     /** Home Assistant's birth (`online`) or its will or close (`offline`) on its birth topic. */
@@ -99,6 +133,7 @@ export class HomeAssistantPublisher {
      */
     *republish(): Generator<MqttMessage, void, undefined> {
         this.bridgeAnnounced = true;
+        this.republishedAt = this.now();
         yield this.bridge;
         for (const [serialNumber, empties] of this.forgotten) {
             yield* empties;
@@ -118,7 +153,13 @@ export class HomeAssistantPublisher {
         const seen = this.devices.get(record.serialNumber);
         this.forgotten.delete(record.serialNumber);
         const config = deviceMessage(record, topics, this.origin, this.via);
-        const published: Published = seen ?? { config, states: new Map<string, MqttMessage>(), access: null, doorbell: null };
+        const published: Published = seen ?? {
+            config,
+            states: new Map<string, MqttMessage>(),
+            access: null,
+            doorbell: null,
+            sentAt: Number.NEGATIVE_INFINITY,
+        };
         this.devices.set(record.serialNumber, published);
 
         const messages: MqttMessage[] = [];
@@ -145,6 +186,11 @@ export class HomeAssistantPublisher {
         published.access = accessKey;
         published.doorbell = record.lastDoorbell;
         return messages;
+    }
+
+    private markSent(serialNumber: string, messages: readonly MqttMessage[]): void {
+        const device = this.devices.get(serialNumber);
+        if (device !== undefined && messages.length > 0) device.sentAt = this.now();
     }
 
     /** Empties every retained message of the device, which removes it from Home Assistant; forgets it. */

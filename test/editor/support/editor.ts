@@ -25,7 +25,10 @@ interface EditorNode {
     /** What makes the node invalid: property names, or the messages validators return (Node-RED 3.1 and later). */
     validationErrors?: string[];
     tolerance?: number | string;
-    credentials?: { secret?: string; has_secret?: boolean };
+    /** alocity-cluster's key prefix; the id of that node in the nodes that use one. */
+    prefix?: string;
+    cluster?: string;
+    credentials?: { secret?: string; has_secret?: boolean; password?: string; has_password?: boolean };
 }
 interface EditorLink {
     source: EditorNode;

@@ -3,6 +3,7 @@ import assert from "assert";
 import { createHash } from "crypto";
 import { BRIDGE_CONFIG, CONFIG, KNOWN, ORIGIN, deviceRecord as record, publisher } from "../../../support/device-records";
 import { payloadOf, topicsOf } from "../../../support/mqtt-broker";
+import { bridgeOfflineAnswer } from "../../../../src/core/home-assistant/bridge";
 import { HomeAssistantView } from "../../../support/home-assistant-view";
 import { parseDeviceMessage, readDeviceDiscovery } from "../../../support/home-assistant-schema";
 
@@ -56,6 +57,24 @@ describe("home-assistant bridge device", function () {
         for (const entity of view.view().values()) {
             if (entity.uniqueId.startsWith("alocity_ALO-1")) assert.strictEqual(entity.state, "unavailable", entity.uniqueId);
         }
+    });
+
+    describe("offline on the bridge topic, heard by a running Node-RED", function () {
+        it("alone, is answered with nothing: a single Node-RED that stops leaves the bridge offline", function () {
+            assert.deepStrictEqual(bridgeOfflineAnswer({ prefix: "homeassistant", base: "alocity" }, false), []);
+        });
+
+        it("with a cluster, is another instance's will or close: answered with online, retained, on the bridge topic", function () {
+            assert.deepStrictEqual(bridgeOfflineAnswer({ prefix: "ha", base: "site/a" }, true), [
+                { topic: "site/a/status", payload: "online", retain: true },
+            ]);
+            const [bridge] = publisher(undefined, true).republish();
+            const doors = publisher().update(record(KNOWN));
+            const view = new HomeAssistantView().receiveAll([bridge, ...doors, { topic: BRIDGE, payload: "offline", retain: true }]);
+            view.receiveAll(bridgeOfflineAnswer({ prefix: "homeassistant", base: "alocity" }, true));
+            assert.strictEqual(view.entity("alocity-bridge_connectivity").state, "on");
+            assert.strictEqual(view.entity("alocity_ALO-1_door").state, "off");
+        });
     });
 
     it("takes the state topics' root into its id and name when it is not the default one", function () {

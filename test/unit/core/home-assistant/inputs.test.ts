@@ -103,11 +103,14 @@ describe("home-assistant inputs", function () {
             }
         });
 
-        it("reads offline on Home Assistant's birth topic as Home Assistant gone, and on the bridge topic as nothing", function () {
+        it("reads offline on Home Assistant's birth topic as Home Assistant gone, and on the bridge topic as a broker node gone", function () {
             assert.deepStrictEqual(readInput({ topic: "hass/status", payload: Buffer.from("offline") }, custom), {
                 kind: "home-assistant-offline",
             });
-            assert.deepStrictEqual(readInput({ topic: "site/status", payload: "offline" }, custom), { kind: "nothing" });
+            assert.deepStrictEqual(readInput({ topic: "site/status", payload: "offline" }, custom), { kind: "bridge-offline" });
+            assert.deepStrictEqual(readInput({ topic: "site/status", payload: Buffer.from(" offline\n") }, custom), {
+                kind: "bridge-offline",
+            });
         });
 
         it("tells a text on another topic (the prefix's status is not the birth topic) from one without a topic or text", function () {

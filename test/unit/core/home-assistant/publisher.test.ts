@@ -1,7 +1,7 @@
 // When the publisher sends what: changes only, access and doorbell events, everything again, and removal.
 import assert from "assert";
 import type { LastAccess } from "../../../../src/core/device-state/record";
-import { FORGOTTEN_KEPT, originOf } from "../../../../src/core/home-assistant/publisher";
+import { FORGOTTEN_KEPT, HomeAssistantPublisher, RESEND_WINDOW_MS, originOf } from "../../../../src/core/home-assistant/publisher";
 import {
     BRIDGE_CONFIG,
     CONFIG,
@@ -182,6 +182,82 @@ describe("home-assistant publisher", function () {
             assert.strictEqual(payloadOf(rest, "alocity/ALO-2/door"), "ON");
             const { name, state } = seen([...taken, ...live, ...rest]).entity("alocity_ALO-2_door");
             assert.deepStrictEqual({ name, state }, { name: "Gate", state: "on" });
+        });
+    });
+
+    describe("records another Node-RED of the cluster changed (learn)", function () {
+        /** A publisher whose clock the test sets (epoch ms). */
+        function clocked(): { ha: HomeAssistantPublisher; at: (time: number) => void } {
+            let time = 0;
+            return {
+                ha: new HomeAssistantPublisher({ prefix: "homeassistant", base: "alocity" }, ORIGIN, () => time),
+                at: (next) => (time = next),
+            };
+        }
+
+        it("sends nothing for a device it has not sent for a while; a republish then sends that record, not its older one", function () {
+            const { ha, at } = clocked();
+            ha.update(record({ ...KNOWN, door: "open" }));
+            at(RESEND_WINDOW_MS);
+            assert.deepStrictEqual(ha.learn("ALO-1", record({ ...KNOWN, door: "closed", lock: "unlocked" })), []);
+            assert.deepStrictEqual(ha.learn("ALO-2", record({ ...KNOWN, serialNumber: "ALO-2", name: "Gate" })), []);
+            assert.strictEqual(ha.size, 2);
+            const messages = [...ha.republish()];
+            assert.strictEqual(payloadOf(messages, "alocity/ALO-1/door"), "OFF");
+            assert.strictEqual(payloadOf(messages, "alocity/ALO-1/lock"), "ON");
+            assert.strictEqual(seen(messages).entity("alocity_ALO-2_door").name, "Gate");
+        });
+
+        it("sends what changed, never an event, when it sent the device shortly before: its state may have reached the broker last", function () {
+            const { ha, at } = clocked();
+            ha.update(accessed({ granted: true, result: 0 }, { ...KNOWN, door: "open" }));
+            at(RESEND_WINDOW_MS - 1);
+            const resent = ha.learn("ALO-1", accessed({ granted: true, result: 0 }, { ...KNOWN, door: "closed", lock: "unlocked" }));
+            assert.deepStrictEqual(resent, [
+                { topic: "alocity/ALO-1/door", payload: "OFF", retain: true },
+                { topic: "alocity/ALO-1/lock", payload: "ON", retain: true },
+            ]);
+            at(2 * RESEND_WINDOW_MS - 2);
+            assert.deepStrictEqual(
+                topicsOf(ha.learn("ALO-1", record({ ...KNOWN, door: "open", lock: "unlocked" }))),
+                ["alocity/ALO-1/door"],
+                "the resent one counts",
+            );
+            at(4 * RESEND_WINDOW_MS);
+            Array.from(ha.republish());
+            at(5 * RESEND_WINDOW_MS - 1);
+            assert.deepStrictEqual(
+                topicsOf(ha.learn("ALO-1", record({ ...KNOWN, door: "closed", lock: "unlocked" }))),
+                ["alocity/ALO-1/door"],
+                "after a republish",
+            );
+        });
+
+        it("is what a change here is compared with: the door open again is sent, the same access is not fired again", function () {
+            const { ha, at } = clocked();
+            ha.update(accessed({ granted: true, result: 0 }, { ...KNOWN, door: "open" }));
+            at(RESEND_WINDOW_MS);
+            ha.learn("ALO-1", accessed({ granted: true, result: 0 }, { ...KNOWN, door: "closed" }));
+            const again = ha.update(accessed({ granted: true, result: 0 }, { ...KNOWN, door: "open" }));
+            assert.deepStrictEqual(topicsOf(again), ["alocity/ALO-1/door"]);
+            assert.strictEqual(payloadOf(again, "alocity/ALO-1/door"), "ON");
+        });
+
+        it("forgets a device another instance forgot (no record): its emptying sent on the next republish, or at once if it sent it shortly before", function () {
+            const emptied = [CONFIG, ...STATE_TOPICS].map((topic) => ({ topic, payload: "", retain: true }));
+            const { ha, at } = clocked();
+            ha.update(record(KNOWN));
+            at(RESEND_WINDOW_MS);
+            assert.deepStrictEqual(ha.learn("ALO-1", undefined), []);
+            assert.strictEqual(ha.size, 0);
+            assert.deepStrictEqual(
+                [...ha.republish()].filter((message) => message.topic !== BRIDGE_CONFIG),
+                emptied,
+            );
+            const soon = clocked();
+            soon.ha.update(record(KNOWN));
+            soon.at(1);
+            assert.deepStrictEqual(soon.ha.learn("ALO-1", undefined), emptied);
         });
     });
 
