@@ -6,7 +6,7 @@ import assert from "assert/strict";
 import type { DeviceRecord } from "../../src/core/device-state/record";
 import type { MqttMessage } from "../../src/core/home-assistant/publisher";
 import homeAssistantNode = require("../../nodes/alocity-home-assistant");
-import { DEVICE_RECORDS_EVENT } from "../../src/runtime/home-assistant/shared-records";
+import { DEVICE_RECORDS_EVENT } from "../../src/runtime/cluster/device-records-bus";
 import { CONFIG, KNOWN, STATE_TOPICS, deviceRecord as record } from "../support/device-records";
 import { FakeClusterConnection, fakeClusterNode } from "../support/fake-cluster";
 import { payloadOf, topicsOf } from "../support/mqtt-broker";

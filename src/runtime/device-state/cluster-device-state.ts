@@ -1,8 +1,9 @@
-import { INSTANCE_ID } from "../cluster/instance-id";
 import type { DeviceStateConfig } from "../../core/device-state/config";
 import { reportOfMessage, type DeviceUpdate } from "../../core/device-state/device-operations";
 import type { ClusterChoice } from "../cluster/cluster-node";
 import type { ClusterConnection, ClusterState } from "../cluster/cluster-connection";
+import { tellDeviceRecord } from "../cluster/device-records-bus";
+import { INSTANCE_ID } from "../cluster/instance-id";
 import type { DoorsFeedNode, RecordsSource } from "../editor/doors-feed";
 import { messagesOf, type NodeAPI, type NodeRedNode } from "../shared/node-red";
 import { LogThrottle } from "../../core/shared/log-throttle";
@@ -22,9 +23,6 @@ export interface ClusterDeviceStateParts {
     /** Adds the node to the Doors sidebar's feed. */
     addToDoors: (records: RecordsSource) => DoorsFeedNode;
 }
-
-/** The bus event of the records another instance changed (see ClusterConnection.bus). */
-const DEVICE_RECORDS_EVENT = "device-records";
 
 /**
  * alocity-device-state with its records in a cluster's Redis (see SharedFleet): the node's input and close, its
@@ -57,7 +55,7 @@ export function runOnCluster({ RED, node, view, config, cluster, store, addToDoo
     const shared: SharedFleet = new SharedFleet(connection, scope, config, INSTANCE_ID, {
         synced(serialNumber, record) {
             sidebar.changed(serialNumber);
-            connection.bus.emit(DEVICE_RECORDS_EVENT, { deviceState: scope, serialNumber, record });
+            tellDeviceRecord(connection.bus, { deviceState: scope, serialNumber, record });
             showState();
         },
         settled: (update) => sent(update, (msgs) => node.send(msgs)),

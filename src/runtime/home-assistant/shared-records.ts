@@ -1,9 +1,7 @@
 import type { EventEmitter } from "events";
 import type { DeviceRecord } from "../../core/device-state/record";
 import { deviceRecordOf } from "../../core/home-assistant/inputs";
-
-/** The event the device-state nodes of a cluster emit on its bus for a change another instance made. */
-export const DEVICE_RECORDS_EVENT = "device-records";
+import { hearDeviceRecords } from "../cluster/device-records-bus";
 
 /** A device's record as another instance left it; `record` undefined: that instance forgot the device. */
 export interface SharedRecord {
@@ -30,6 +28,5 @@ export function followSharedRecords(bus: EventEmitter, listener: (shared: Shared
         const shared = readSharedRecord(event);
         if (shared !== undefined) listener(shared);
     };
-    bus.on(DEVICE_RECORDS_EVENT, onEvent);
-    return () => bus.off(DEVICE_RECORDS_EVENT, onEvent);
+    return hearDeviceRecords(bus, onEvent);
 }
