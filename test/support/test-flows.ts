@@ -17,7 +17,6 @@ export const NODE_TYPES = [
     "alocity-event-switch",
     "alocity-device-state",
     "alocity-home-assistant",
-    "alocity-cluster",
 ];
 
 /** The config nodes among them: in no palette, with no icon. */
