@@ -8,6 +8,7 @@ import type { DeviceRecord } from "../../src/core/device-state/record";
 import { deliver, signedDelivery, startCluster, verdict, type Cluster, type Delivered, type Delivery } from "../support/cluster";
 import type { FileRecord } from "../support/recorders";
 import { describeWithRedis } from "../support/redis";
+import { request } from "../support/requests";
 import { killNodeRed } from "../support/real-node-red";
 import { eventually } from "../support/wait";
 
@@ -22,8 +23,8 @@ interface Load {
     deliveries: Delivery[];
     /** How many deliveries have been answered so far. */
     readonly answered: number;
-    /** How many tries were answered 502 or 503 (or failed) so far. */
-    readonly failedTries: number;
+    /** The statuses of the tries that were answered 502 or 503 (or failed) so far. */
+    readonly failedTries: (number | string)[];
     /** The final answers, in the order of `deliveries`. */
     done: Promise<Delivered[]>;
 }
@@ -36,11 +37,11 @@ function startLoad(url: string, run: string, count: number, concurrency = 10): L
     const results: Delivered[] = [];
     let next = 0;
     let answered = 0;
-    let failedTries = 0;
+    const failedTries: (number | string)[] = [];
     const sender = async () => {
         while (next < count) {
             const n = next++;
-            results[n] = await deliver(url, deliveries[n], () => failedTries++);
+            results[n] = await deliver(url, deliveries[n], (status) => failedTries.push(status));
             answered++;
         }
     };
@@ -181,11 +182,18 @@ describeWithRedis("two Node-REDs beside one Redis, behind a round-robin proxy", 
         const load = startLoad(cluster.webhook, "restart", count);
         await eventually(() => load.answered >= 150, "150 events answered before Redis stops");
         await cluster.redis.stop();
-        await eventually(() => load.failedTries > 0 || load.answered === count, "a 503 while Redis is down");
+        const { body, header } = signedDelivery({ serialNumber: "DOWN-1", lockState: "Locked" });
+        const whileDown = await request("POST", cluster.instances[0].webhook, {
+            body,
+            headers: { "Content-Type": "application/json", "Alocity-Signature": header },
+        });
+        assert.deepEqual([whileDown.status, whileDown.headers["retry-after"]], [503, "2"], whileDown.text);
+        await eventually(() => load.failedTries.length > 0 || load.answered === count, "a 503 while Redis is down");
         await cluster.redis.startAgain();
         const results = await load.done;
         assert.deepEqual(tally(results.map(verdict)), { accepted: count });
-        assert.ok(load.failedTries > 0, "no delivery was answered 503 while Redis was down");
+        assert.ok(load.failedTries.length > 0, "no delivery was answered 503 while Redis was down");
+        assert.deepEqual(new Set(load.failedTries), new Set([503]), "tries failed otherwise than by a 503");
 
         const counts = countByLoadId([...(await cluster.drained(0, "events")), ...(await cluster.drained(1, "events"))]);
         assert.deepEqual(doublesAndLosses(counts, "restart", count), { doubled: [], lost: [] });
