@@ -1,13 +1,12 @@
 import { POSITION_LISTS, parseDeviceStateConfig, valuesInBothLists, type PositionField } from "../src/core/device-state/config";
-import { DeviceFleet, type DeviceNotice, type DeviceStatus, type DeviceUpdate } from "../src/core/device-state/fleet";
+import { DeviceFleet, type DeviceUpdate } from "../src/core/device-state/fleet";
 import { LogThrottle } from "../src/core/shared/log-throttle";
-import { UnlistedValues } from "../src/core/device-state/unlisted-values";
 import { ArrivalQueue } from "../src/runtime/device-state/arrival-queue";
 import { contextStoreOf, DeviceContext, newDeviceHandover, type Schedule, type StoredDevices } from "../src/runtime/device-state/context";
 import { DeviceTimers } from "../src/runtime/device-state/device-timers";
 import { doorsFeedFor } from "../src/runtime/editor/doors-feed";
-import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
-import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
+import { deviceQuery, DeviceStateView, isCommand } from "../src/runtime/device-state/device-state-view";
+import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode } from "../src/runtime/shared/node-red";
 
 type Send = (msg: unknown) => void;
 
@@ -24,51 +23,11 @@ const MAX_WAITING_EVENTS = 10_000;
 /** How long the context store may take to answer before the node says so. */
 const STORE_ANSWER_MS = 30_000;
 
-/** What a `get` or `forget` names: a serial number or name, as text (a number is the serial number written out). */
-function deviceQuery(payload: unknown): string | undefined {
-    const query = typeof payload === "number" && Number.isFinite(payload) ? String(payload) : payload;
-    return typeof query === "string" && query.trim() !== "" ? query : undefined;
-}
-
-function isCommand(msg: Record<string, unknown>): boolean {
-    return msg.topic === "get" || msg.topic === "forget";
-}
-
-/** What a value is, in a log line. */
-function typeName(value: unknown): string {
-    if (value === null) return "null";
-    if (Array.isArray(value)) return "an array";
-    return typeof value === "object" ? "an object" : typeof value;
-}
-
 /** `schedule` times the store's read retries: Node-RED gives none (timers); a test gives a clock it moves by hand. */
 export = function (RED: NodeAPI, schedule?: Schedule) {
     const t = messagesOf(RED, "alocity-device-state");
     const handover = newDeviceHandover(RED.events);
     const doors = doorsFeedFor(RED);
-
-    function statusOf({ devices, openDoors, alarms }: DeviceStatus, unlisted: UnlistedValues): NodeStatus {
-        const summary = t("status.summary", {
-            devices: t(devices === 1 ? "status.devices-one" : "status.devices-other", { count: devices }),
-            open: t("status.open", { count: openDoors }),
-            alarms: t(alarms === 1 ? "status.alarms-one" : "status.alarms-other", { count: alarms }),
-        });
-        const last = unlisted.last;
-        if (last === undefined) {
-            return { fill: alarms > 0 ? "red" : "green", shape: "dot", text: summary };
-        }
-        const note =
-            unlisted.size > 1
-                ? t("status.unlisted-other", { count: unlisted.size })
-                : t("status.unlisted-one", { field: last.field, value: last.value });
-        return { fill: alarms > 0 ? "red" : "yellow", shape: "dot", text: `${summary} · ${note}` };
-    }
-
-    /** The log line for a value nobody listed: the value, and the properties to add it to. */
-    function unlistedLine(node: NodeRedNode, serialNumber: string, field: PositionField, value: string | number): string {
-        const [first, second] = POSITION_LISTS[field];
-        return t("log.unlisted", { serial: serialNumber, field, value: JSON.stringify(value), first, second, node: node.name || node.id });
-    }
 
     function AlocityDeviceState(this: NodeRedNode, def: NodeDef) {
         RED.nodes.createNode(this, def);
@@ -76,11 +35,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
         const config = parseDeviceStateConfig(def);
         const { store, unknown } = contextStoreOf(RED.settings, def.store);
         const storeName = store ?? t("label.default-store");
-        const status = new ThrottledStatus(node);
-        const warnings = new LogThrottle(
-            (line) => node.warn(line),
-            (total, _counts, windowMs) => t("log.warnings-summary", { count: total, seconds: windowMs / 1000 }),
-        );
+        const view = new DeviceStateView(node, t);
         const storeErrors = new LogThrottle(
             (line) => node.error(line),
             (total, _counts, windowMs) => t("log.write-failed-summary", { count: total, store: storeName, seconds: windowMs / 1000 }),
@@ -110,22 +65,8 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             }
             done(new Error(t("log.dropped", { store: storeName, count: MAX_WAITING_EVENTS })));
         });
-        const unlisted = new UnlistedValues();
-        let shown: { counts: DeviceStatus; unlisted: UnlistedValues["last"] } | undefined;
         let closed = false;
         const sidebar = doors.add(node, () => fleet);
-
-        const showStatus = (counts: DeviceStatus) => {
-            const same =
-                shown?.counts.devices === counts.devices &&
-                shown.counts.openDoors === counts.openDoors &&
-                shown.counts.alarms === counts.alarms &&
-                shown.unlisted === unlisted.last;
-            if (!same) {
-                shown = { counts, unlisted: unlisted.last };
-                status.show(() => statusOf(counts, unlisted));
-            }
-        };
 
         const timers = new DeviceTimers((serialNumber) => {
             const update = fleet?.due(serialNumber, Date.now());
@@ -148,36 +89,18 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             timers.arm(serialNumber, update.deadline);
             if (changed) {
                 send([changes, alarms]);
-                showStatus(loaded.status());
-            }
-        };
-
-        const tell = (loaded: DeviceFleet, serialNumber: string, notices: readonly DeviceNotice[]) => {
-            for (const notice of notices) {
-                if (notice.kind === "no-result") {
-                    node.debug(t("log.no-result", { serial: serialNumber }));
-                    continue;
-                }
-                const { field, value } = notice;
-                const met = unlisted.meet(field, value);
-                if (met === "new") {
-                    node.warn(unlistedLine(node, serialNumber, field, value));
-                } else if (met === "full") {
-                    warnings.report("unlisted", () => unlistedLine(node, serialNumber, field, value));
-                }
-                showStatus(loaded.status());
+                view.showCounts(loaded.status());
             }
         };
 
         const forget = (loaded: DeviceFleet, payload: unknown, send: Send) => {
-            const query = deviceQuery(payload);
+            const query = view.forgetQuery(payload);
             if (query === undefined) {
-                warnings.report("forget-not-a-name", () => t("log.forget-not-a-name", { type: typeName(payload) }));
                 return;
             }
             const update = loaded.forget(query, Date.now());
             if (update === undefined) {
-                warnings.report("forget-unknown", () => t("log.forget-unknown", { query }));
+                view.forgetUnknown(query);
             } else {
                 apply(loaded, update, send);
             }
@@ -192,10 +115,10 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             } else {
                 const outcome = loaded.handle(msg, receivedAt);
                 if (outcome.kind === "device") {
-                    tell(loaded, outcome.serialNumber, outcome.notices);
+                    view.tell(outcome.serialNumber, outcome.notices, () => loaded.status());
                     apply(loaded, outcome, send, true);
                 } else if (outcome.kind === "not-an-event") {
-                    warnings.report("not-an-event", () => t("log.not-an-event"));
+                    view.notAnEvent();
                 }
             }
             done();
@@ -219,7 +142,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
                     max: MAX_WAITING_EVENTS,
                 }),
             );
-            status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) }));
+            view.showProblem({ fill: "red", shape: "ring", text: t("status.store-silent", { store: storeName }) });
         }, STORE_ANSWER_MS);
 
         let readFailed = false;
@@ -230,7 +153,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
                 node.error(
                     t("log.read-failed", { store: storeName, error: error.message, seconds: retryInMs / 1000, max: MAX_WAITING_EVENTS }),
                 );
-                status.show(() => ({ fill: "red", shape: "ring", text: t("status.store-unreadable", { store: storeName }) }));
+                view.showProblem({ fill: "red", shape: "ring", text: t("status.store-unreadable", { store: storeName }) });
             }
         };
 
@@ -245,7 +168,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             for (const { serialNumber, deadline } of loaded.deadlines()) {
                 timers.arm(serialNumber, deadline);
             }
-            showStatus(loaded.status());
+            view.showCounts(loaded.status());
             fleet = loaded;
             sidebar.changedAll();
             const dropped = arrivals.dropped;
@@ -258,7 +181,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
         };
         context.load({ unreadable: storeUnreadable, loaded: recordsRead });
         if (fleet === undefined && !readFailed) {
-            status.show(() => ({ fill: "grey", shape: "ring", text: t("status.loading") }));
+            view.showProblem({ fill: "grey", shape: "ring", text: t("status.loading") });
         }
 
         node.on("close", (removed: boolean, done: () => void) => {
@@ -274,8 +197,7 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
             if (waiting.length > 0) {
                 node.warn(t("log.closed-waiting-count", { count: waiting.length, store: storeName }));
             }
-            status.stop();
-            warnings.flush();
+            view.close();
             storeErrors.flush();
             done();
         });

@@ -1,22 +1,24 @@
-import { DEFAULT_MAX_BYTES, readMaxBytes } from "../src/core/webhook/body-limit";
-import { CHECK_VERDICT } from "../src/core/webhook/check-delivery";
-import { DELIVERY_HEADER, receiveWebhook, type ReceiveOutcome } from "../src/core/webhook/receiver";
+import { maxBytesInUse } from "../src/core/webhook/body-limit";
+import { claimOutcome, receiveWebhook, verifyDelivery, type ReceiveOutcome } from "../src/core/webhook/receiver";
 import { SIGNATURE_HEADER } from "../src/core/webhook/signature";
 import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS } from "../src/core/webhook/tolerance";
 import { InvalidPathError } from "../src/core/webhook/paths";
 import { serveEditorCatalogue } from "../src/runtime/editor/catalogue";
 import { servePathVerdicts } from "../src/runtime/editor/path-verdicts";
 import type { HttpAnswer } from "../src/runtime/webhook/http/answers";
-import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode, type NodeStatus } from "../src/runtime/shared/node-red";
+import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode } from "../src/runtime/shared/node-red";
 import type { IncomingWebhook } from "../src/runtime/webhook/path-owners";
 import type { AlocitySignatureNode } from "../src/runtime/webhook/signature-config";
 import { testEventTargets } from "../src/runtime/editor/send-test-event";
 import { deliveryLogs } from "../src/runtime/editor/recent-deliveries";
-import { clockTime } from "../src/core/shared/clock";
 import { ThrottledStatus } from "../src/runtime/shared/throttled-status";
 import { rejectionLog } from "../src/runtime/webhook/rejection-log";
 import { webhookRoutesFor, type PathClaim } from "../src/runtime/webhook/routes";
 import { DeliveryReader } from "../src/runtime/webhook/delivery-reader";
+import { ReceiverActivity } from "../src/runtime/webhook/receiver-activity";
+import { RECEIVER_ANSWERS as ANSWERS } from "../src/runtime/webhook/receiver-answers";
+import { SharedDeliveries } from "../src/runtime/webhook/shared-deliveries";
+import { clusterOf } from "../src/runtime/cluster/cluster-node";
 
 interface WebhookInDef extends NodeDef {
     url?: string;
@@ -26,27 +28,23 @@ interface WebhookInDef extends NodeDef {
     maxBytes?: number | string;
     /** The Fields setting: a JSONata expression by key (see FIELD_SETTING_KEYS). */
     fields?: unknown;
+    /** The id of an alocity-cluster node whose Redis holds the delivery memory; empty: this node's own memory. */
+    cluster?: string;
 }
 
 type Rejection = Extract<ReceiveOutcome, { status: 400 | 401 }>;
 
 /** Why a request is answered 500 unverified, beside the receiver's own no-secret: a reason of the log's summary. */
 type Unverifiable = "tolerance-over-limit";
-/** Why a verified delivery was answered 503 unsent: the node closed while its Fields setting was being read. */
-type Unsent = "unsent";
+/**
+ * Why a verified delivery was answered 503 unsent: the node closed while its Fields setting was being read, Redis
+ * could not claim it (or the cluster node is missing), another receiver of the cluster is still sending it on.
+ */
+type Unsent = "unsent" | "redis-unreachable" | "cluster-missing" | "claim-pending";
 
 /** What stops a node from serving, each with a status and a log line of that name in the catalogue. */
 type ConfigurationProblem =
-    "http-disabled" | "no-secret" | "no-signature" | "tolerance-over-limit" | "path-taken" | "editor-path" | "bad-path";
-
-const ANSWERS = {
-    accepted: { status: 200, body: "OK", headers: { [DELIVERY_HEADER]: "accepted" } },
-    duplicate: { status: 200, body: "OK (already received)", headers: { [DELIVERY_HEADER]: "duplicate" } },
-    check: { status: 200, body: "OK (check delivery verified, not sent on)", headers: { [DELIVERY_HEADER]: CHECK_VERDICT } },
-    unauthorized: { status: 401, body: "Unauthorized" },
-    cannotVerify: { status: 500, body: "Internal Server Error" },
-    unsent: { status: 503, body: "Service Unavailable: the node closed before the event was sent on", headers: { "Retry-After": "2" } },
-} satisfies Record<string, HttpAnswer>;
+    "http-disabled" | "no-secret" | "no-signature" | "tolerance-over-limit" | "path-taken" | "editor-path" | "bad-path" | "cluster-missing";
 
 export = function (RED: NodeAPI) {
     const t = messagesOf(RED, "alocity-webhook-in");
@@ -63,18 +61,10 @@ export = function (RED: NodeAPI) {
         const event = (def.event ?? "").trim();
         const status = new ThrottledStatus(node);
         let path = String(def.url ?? "");
-        let lastEvent: { event: string; at: number } | undefined;
-        /** When a check delivery (alocity-webhook check) was last verified, epoch ms, until the first event. */
-        let lastCheckAt: number | undefined;
         // Alocity cannot send the user name and password httpNodeAuth asks of every request to an HTTP node.
         const httpNodeAuth = Boolean(RED.settings.httpNodeAuth);
-        let rejected = 0;
-        let lastReason = "";
-        let lastWasRejected = false;
         /** Whether the status shows a configuration problem, which the counts of requests turned away must not hide. */
         let problemShown = false;
-        /** When a request last verified with the previous key (epoch ms), while the key is being rotated. */
-        let previousKeyUsedAt: number | undefined;
 
         /** A red status and a log line, both named `problem` in the catalogue. */
         const configurationError = (problem: ConfigurationProblem, substitutions?: Record<string, unknown>) => {
@@ -105,46 +95,20 @@ export = function (RED: NodeAPI) {
         );
 
         const reader = new DeliveryReader(RED, node, def.fields, event, () => path);
+        const cluster = clusterOf(RED, def.cluster);
+        const shared =
+            cluster.kind === "none"
+                ? undefined
+                : new SharedDeliveries(RED, cluster, node, () => {
+                      if (!problemShown) showActivity();
+                  });
 
-        const activity = (): NodeStatus => {
-            const shown: NodeStatus = lastEvent
-                ? { fill: "green", shape: "dot", text: t("status.event", { event: lastEvent.event, time: clockTime(lastEvent.at) }) }
-                : httpNodeAuth
-                  ? { fill: "yellow", shape: "ring", text: t("status.http-node-auth", { path }) }
-                  : { fill: "green", shape: "ring", text: t("status.listening", { path }) };
-            if (tolerance === 0) {
-                shown.text += " " + t("status.time-check-off");
-            }
-            if (lastEvent === undefined) {
-                shown.text +=
-                    " " + (lastCheckAt === undefined ? t("status.waiting") : t("status.checked", { time: clockTime(lastCheckAt) }));
-            }
-            if (previousKeyUsedAt !== undefined) {
-                shown.text += " " + t("status.previous-key", { time: clockTime(previousKeyUsedAt) });
-            }
-            if (rejected > 0) {
-                shown.text += " " + t("status.rejected", { count: rejected, reason: t(`reason.${lastReason}`) });
-                if (lastWasRejected) {
-                    shown.fill = "yellow";
-                }
-            }
-            if (reader.warnings.count > 0) {
-                shown.text += " " + t("status.warnings", { count: reader.warnings.count });
-                shown.fill = "yellow";
-            }
-            if (reader.setting.errors.length > 0) {
-                shown.text += " " + t("status.bad-fields", { keys: reader.setting.errors.map((error) => error.key).join(", ") });
-                shown.fill = "red";
-            }
-            return shown;
-        };
-        const showActivity = () => status.show(activity);
+        const activity = new ReceiverActivity(RED, reader, { httpNodeAuth, timeCheckOff: tolerance === 0, path: () => path });
+        const showActivity = () => status.show(() => shared?.status() ?? activity.status());
 
         /** Counts a request turned away, by this node or by its route (413, 503), in the status. */
         const countRejected = (reason: string) => {
-            rejected++;
-            lastReason = reason;
-            lastWasRejected = true;
+            activity.turnedAway(reason);
             if (!problemShown) showActivity();
         };
 
@@ -163,19 +127,19 @@ export = function (RED: NodeAPI) {
             return outcome.kind === "bad-body" ? { status: 400, body: `Bad Request: ${t(`reason.${reason}`)}` } : ANSWERS.unauthorized;
         };
 
-        const handle = (request: IncomingWebhook): HttpAnswer | Promise<HttpAnswer> => {
-            if (tolerance === undefined) {
-                const reason: Unverifiable = "tolerance-over-limit";
-                rejections.report(reason, () => t("log.tolerance-over-limit-request", { path }));
-                return ANSWERS.cannotVerify;
-            }
-            const outcome = receiveWebhook(
-                request.rawBody,
-                request.headers[SIGNATURE_HEADER],
-                { secrets, tolerance, event },
-                request.deliveryMemory,
-                request.receivedAt,
-            );
+        /** A request answered 503 unsent: counted in the status and warned of, as the other requests turned away. */
+        const unsent = (reason: Unsent): HttpAnswer => {
+            countRejected(reason);
+            rejections.report(reason, () => t(`log.${reason}`, { path }));
+            return ANSWERS[reason];
+        };
+
+        /**
+         * The answer to an outcome. `settle`: for a delivery claimed in Redis, what settles its claim once it was sent
+         * on (or not): whether it was (none: the delivery is in this node's own memory).
+         */
+        type Settle = (sent: boolean) => Promise<boolean>;
+        const decide = (request: IncomingWebhook, outcome: ReceiveOutcome, settle?: Settle): HttpAnswer | Promise<HttpAnswer> => {
             switch (outcome.kind) {
                 case "accepted": {
                     const { rawBody, receivedAt, fromEditor } = request;
@@ -184,35 +148,37 @@ export = function (RED: NodeAPI) {
                         if (fromEditor !== true) {
                             deliveries.record({ receivedAt, ...summary, body: rawBody.toString("utf8") });
                         }
-                        lastEvent = { event: message.topic, at: receivedAt };
+                        activity.lastEvent = { event: message.topic, at: receivedAt };
                         showActivity();
                     });
                     if (outcome.keyIndex > 0) {
-                        if (previousKeyUsedAt === undefined) {
+                        if (activity.previousKeyUsedAt === undefined) {
                             node.log(t("log.previous-secret", { path }));
                         }
-                        previousKeyUsedAt = request.receivedAt;
+                        activity.previousKeyUsedAt = request.receivedAt;
                     }
-                    lastWasRejected = false;
+                    activity.lastWasRejected = false;
                     showActivity();
-                    const answerFor = (wasSent: boolean): HttpAnswer => {
+                    const answerFor = (wasSent: boolean): HttpAnswer | Promise<HttpAnswer> => {
+                        if (settle !== undefined) return settle(wasSent).then((sent) => (sent ? ANSWERS.accepted : unsent("unsent")));
                         if (wasSent) return ANSWERS.accepted;
                         // Taken again when it comes again: nobody has it.
                         request.deliveryMemory.forget(outcome.timestamp, outcome.signature);
-                        rejections.report("unsent" satisfies Unsent, () => t("log.unsent", { path }));
-                        return ANSWERS.unsent;
+                        return unsent("unsent");
                     };
                     return sent instanceof Promise ? sent.then(answerFor) : answerFor(sent);
                 }
                 case "check":
                     node.log(t("log.check", { path }));
-                    lastCheckAt = request.receivedAt;
-                    lastWasRejected = false;
+                    activity.lastCheckAt = request.receivedAt;
+                    activity.lastWasRejected = false;
                     showActivity();
                     return ANSWERS.check;
                 case "duplicate":
                     node.debug(t("log.duplicate", { path, event: outcome.event, timestamp: outcome.timestamp }));
                     return ANSWERS.duplicate;
+                case "pending":
+                    return unsent("claim-pending");
                 case "no-secret":
                     rejections.report("no-secret", () => t("log.no-secret-request", { path }));
                     return ANSWERS.cannotVerify;
@@ -221,24 +187,40 @@ export = function (RED: NodeAPI) {
             }
         };
 
+        const handle = (request: IncomingWebhook): HttpAnswer | Promise<HttpAnswer> => {
+            if (tolerance === undefined) {
+                const reason: Unverifiable = "tolerance-over-limit";
+                rejections.report(reason, () => t("log.tolerance-over-limit-request", { path }));
+                return ANSWERS.cannotVerify;
+            }
+            const config = { secrets, tolerance, event };
+            const header = request.headers[SIGNATURE_HEADER];
+            if (shared === undefined) {
+                return decide(request, receiveWebhook(request.rawBody, header, config, request.deliveryMemory, request.receivedAt));
+            }
+            // Every request waits for a missing cluster node; a verified one (a check too) for Redis to be ready.
+            if (shared.unavailable === "cluster-missing") return unsent("cluster-missing");
+            const verified = verifyDelivery(request.rawBody, header, config, request.receivedAt);
+            if (verified.kind !== "verified" && verified.kind !== "check") return decide(request, verified);
+            if (shared.unavailable !== undefined) return unsent(shared.unavailable);
+            if (verified.kind === "check") return decide(request, verified);
+            return shared.claim(path, verified, tolerance).then(
+                (taken) =>
+                    decide(request, claimOutcome(verified, taken.verdict, event), taken.verdict === "claimed" ? taken.settle : undefined),
+                () => unsent("redis-unreachable"),
+            );
+        };
+
         if (httpNodeAuth && !httpNodeAuthWarned) {
             httpNodeAuthWarned = true;
             node.warn(t("log.http-node-auth"));
         }
 
         const routes = webhookRoutesFor(RED);
-        const bodyLimit = readMaxBytes(def.maxBytes, routes.maxBodyBytes);
-        let maxBytes: number;
-        if ("bytes" in bodyLimit) {
-            maxBytes = bodyLimit.bytes;
-        } else {
-            maxBytes = bodyLimit.problem === "over-limit" ? routes.maxBodyBytes : Math.min(DEFAULT_MAX_BYTES, routes.maxBodyBytes);
+        const { bytes: maxBytes, problem: maxBytesProblem } = maxBytesInUse(def.maxBytes, routes.maxBodyBytes);
+        if (maxBytesProblem !== undefined) {
             const substitutions = { value: String(def.maxBytes), bytes: maxBytes };
-            node.warn(
-                bodyLimit.problem === "over-limit"
-                    ? t("log.max-bytes-over-limit", substitutions)
-                    : t("log.max-bytes-not-a-size", substitutions),
-            );
+            node.warn(t(maxBytesProblem === "over-limit" ? "log.max-bytes-over-limit" : "log.max-bytes-not-a-size", substitutions));
         }
 
         let claim: PathClaim | undefined;
@@ -256,6 +238,8 @@ export = function (RED: NodeAPI) {
                         configurationError(signature ? "no-secret" : "no-signature", { path });
                     } else if (tolerance === undefined) {
                         configurationError("tolerance-over-limit", { path, max: MAX_TOLERANCE_SECONDS });
+                    } else if (cluster.kind === "missing") {
+                        configurationError("cluster-missing", { path, id: cluster.id });
                     } else {
                         showActivity();
                     }
@@ -287,6 +271,7 @@ export = function (RED: NodeAPI) {
             deliveries.close(removed);
             rejections.flush();
             reader.close();
+            shared?.close();
             status.stop();
             done();
         });

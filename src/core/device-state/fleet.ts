@@ -4,33 +4,18 @@
  * (the one each operation returns; it calls `due` for the device when it comes) and stores what `stored` gives.
  * Every operation on one device does O(1) work, however many devices there are.
  */
-import { nextDeadline, settleDue } from "./alarms";
-import { applyReport, type DeviceNotice } from "./apply-report";
-import { DeviceChanges, type AlarmMessage, type ChangeMessage, type DeviceCounts } from "./changes";
+import { nextDeadline } from "./alarms";
+import type { DeviceNotice } from "./apply-report";
+import type { DeviceCounts } from "./changes";
 import type { DeviceStateConfig } from "./config";
+import { applyEvent, forgetDevice, reportOfMessage, settleDevice, type DeviceUpdate } from "./device-operations";
 import { copyDeviceRecord, type DeviceRecord } from "./record";
-import { reportOf } from "./report";
 import { newDevice, restoreDevice, type StoredDevice } from "./stored-device";
-import { eventOfMessage, eventTimeOf } from "../events/event-message";
 import { isJsonObject } from "../shared/value-readers";
 import { serialKey } from "../events/event-values";
 import { type EventCode } from "../events/catalogue";
 
-/** What one operation did to one device: the messages for the two outputs, and when to call `due` for it next. */
-export interface DeviceUpdate {
-    serialNumber: string;
-    /** For the "changes" output, in order. */
-    changes: ChangeMessage[];
-    /** For the "alarms" output, in order. */
-    alarms: AlarmMessage[];
-    /** Local clock, epoch ms; null: no timer needed (nothing pending, or the device is forgotten). */
-    deadline: number | null;
-    /**
-     * The device as this instance keeps it (see `devices`), to store; undefined once it is forgotten. It changes with
-     * every operation on the device: never change it, nor hand it out.
-     */
-    device: StoredDevice | undefined;
-}
+export type { DeviceUpdate } from "./device-operations";
 
 /**
  * What a message was: not an Alocity event (the adapter warns); an event that concerns no device (it has no
@@ -78,39 +63,20 @@ export class DeviceFleet {
 
     /** An incoming message, received `now`: what it changed, when it is an event from a device. */
     handle(msg: unknown, now: number): EventOutcome {
-        const event = eventOfMessage(msg);
-        if (event === undefined) {
-            return { kind: "not-an-event" };
+        const read = reportOfMessage(msg, now);
+        if (read.kind !== "device") {
+            return read;
         }
-        const report = reportOf(event, eventTimeOf(msg, now));
-        if (report === undefined) {
-            return { kind: "no-device", event: event.event };
-        }
-        const key = serialKey(report.serialNumber);
+        const key = serialKey(read.report.serialNumber);
         const known = this.devices.get(key);
-        const device = known ?? this.add(key, newDevice(report.serialNumber));
-        const changes = new DeviceChanges(device, this.counts, now, known === undefined);
-        if (known !== undefined) {
-            // What fell due before this event arrived is settled first, as if the timer had fired on time.
-            settleDue(device, this.config, changes, now);
-        }
-        const notices: DeviceNotice[] = [];
-        applyReport(device, report, this.config, changes, now, notices);
-        device.record.lastSeen = now;
-        device.record.restored = false;
-        changes.commit();
-        return { kind: "device", notices, ...this.update(device, changes) };
+        const device = known ?? this.add(key, newDevice(read.report.serialNumber));
+        return { kind: "device", ...applyEvent(device, known === undefined, read.report, this.config, this.counts, now) };
     }
 
     /** A device's timer fired `now`: the alarms that are due (nothing when none is yet); undefined for a device not known. */
     due(serialNumber: string, now: number): DeviceUpdate | undefined {
         const device = this.devices.get(serialKey(serialNumber));
-        if (device === undefined) {
-            return undefined;
-        }
-        const changes = new DeviceChanges(device, this.counts, now);
-        settleDue(device, this.config, changes, now);
-        return this.update(device, changes);
+        return device === undefined ? undefined : settleDevice(device, this.config, this.counts, now);
     }
 
     /** When to call `due` for a device next (local clock, epoch ms); null when nothing is pending or it is not known. */
@@ -155,17 +121,29 @@ export class DeviceFleet {
         if (device === undefined) {
             return undefined;
         }
-        const { record } = device;
-        this.devices.delete(serialKey(record.serialNumber));
-        this.counts.devices--;
-        this.counts.openDoors -= Number(record.door === "open");
-        const changes = new DeviceChanges(device, this.counts, now);
-        for (const alarm of record.alarms.slice()) {
-            changes.clear(alarm);
+        // Its alarms are cleared (and counted off) first: then it leaves with none.
+        const update = forgetDevice(device, this.counts, now);
+        this.remove(serialKey(device.record.serialNumber));
+        return update;
+    }
+
+    /** The serial number of the device a `get` or `forget` names (serial number or name); undefined when none. */
+    serialOf(query: string | number): string | undefined {
+        return this.find(String(query))?.record.serialNumber;
+    }
+
+    /** A device as this instance keeps it: never change it, nor hand it out (copy it first); O(1). */
+    storedOf(serialNumber: string): StoredDevice | undefined {
+        return this.devices.get(serialKey(serialNumber));
+    }
+
+    /** Puts `device` (a record read from elsewhere, now this fleet's) in place of the one kept, or removes it (undefined). */
+    replace(serialNumber: string, device: StoredDevice | undefined): void {
+        const key = serialKey(serialNumber);
+        this.remove(key);
+        if (device !== undefined) {
+            this.add(key, device);
         }
-        changes.remove();
-        changes.commit();
-        return { serialNumber: record.serialNumber, changes: changes.changes, alarms: changes.alarms, deadline: null, device: undefined };
     }
 
     /** The number of devices, open doors and active alarms; O(1). */
@@ -194,14 +172,14 @@ export class DeviceFleet {
         return device;
     }
 
-    private update(device: StoredDevice, changes: DeviceChanges): DeviceUpdate {
-        return {
-            serialNumber: device.record.serialNumber,
-            changes: changes.changes,
-            alarms: changes.alarms,
-            deadline: nextDeadline(device, this.config),
-            device,
-        };
+    private remove(key: string): void {
+        const record = this.devices.get(key)?.record;
+        if (record !== undefined) {
+            this.devices.delete(key);
+            this.counts.devices--;
+            this.counts.openDoors -= Number(record.door === "open");
+            this.counts.alarms -= record.alarms.length;
+        }
     }
 
     /** A device by serial number (spaces and case ignored), else by configured or current name (trimmed, case ignored). */

@@ -34,3 +34,10 @@ export function readMaxBytes(value: unknown, ceiling: number): { bytes: number }
     }
     return bytes > ceiling ? { problem: "over-limit" } : { bytes };
 }
+
+/** The bytes a node reads with a saved `maxBytes`: the setting's, or, when it cannot be used, the ceiling or the default. */
+export function maxBytesInUse(value: unknown, ceiling: number): { bytes: number; problem?: MaxBytesProblem } {
+    const limit = readMaxBytes(value, ceiling);
+    if ("bytes" in limit) return limit;
+    return { bytes: limit.problem === "over-limit" ? ceiling : Math.min(DEFAULT_MAX_BYTES, ceiling), problem: limit.problem };
+}

@@ -4,6 +4,14 @@ export const DELIVERY_MEMORY_LIMIT = 10_000;
 export const UNLIMITED_TOLERANCE_RETENTION_SECONDS = 3_600;
 
 /**
+ * How long an accepted delivery is remembered, in seconds: a delivery may verify until its t + tolerance, and t may be
+ * up to tolerance ahead of now, so twice the tolerance (an hour when the timestamp check is off).
+ */
+export function retentionSeconds(toleranceSeconds: number): number {
+    return toleranceSeconds > 0 ? 2 * toleranceSeconds : UNLIMITED_TOLERANCE_RETENTION_SECONDS;
+}
+
+/**
  * Remembers accepted deliveries (signed timestamp + signature) so a repeat within the window in which it
  * would still verify is recognised. O(1) per call: a set answers "seen?", and a queue in arrival order says what
  * to forget first, when it expires or when the limit is passed.
@@ -20,8 +28,7 @@ export class DeliveryMemory {
 
     /**
      * Records a delivery; false when it was already seen and has not expired.
-     * @param toleranceSeconds the verifier's tolerance: a delivery may verify until its t + tolerance, and t may
-     *   be up to tolerance ahead of now, so it is remembered for twice the tolerance.
+     * @param toleranceSeconds the verifier's tolerance (see retentionSeconds).
      */
     remember(timestamp: number, signature: string, toleranceSeconds: number, nowMs = Date.now()): boolean {
         this.forgetExpired(nowMs);
@@ -29,9 +36,8 @@ export class DeliveryMemory {
         if (this.seen.has(key)) {
             return false;
         }
-        const retention = toleranceSeconds > 0 ? 2 * toleranceSeconds : UNLIMITED_TOLERANCE_RETENTION_SECONDS;
         this.seen.add(key);
-        const expiresAt = nowMs + retention * 1000;
+        const expiresAt = nowMs + retentionSeconds(toleranceSeconds) * 1000;
         this.queue.push({ key, expiresAt });
         this.lastExpiry = Math.max(this.lastExpiry, expiresAt);
         if (this.seen.size > this.limit) {

@@ -4,7 +4,7 @@ import { isJsonObject } from "../shared/value-readers";
 import { type EventCode } from "../events/catalogue";
 import { CHECK_FIELD, isCheckBody } from "./check-delivery";
 import type { DeliveryReading } from "./delivery-reading";
-import { DeliveryMemory } from "./delivery-memory";
+import type { DeliveryMemory } from "./delivery-memory";
 import { verify, type RejectionReason } from "./signature";
 
 export interface ReceiverConfig {
@@ -47,6 +47,7 @@ export type DeliveryVerdict = "accepted" | "duplicate" | "check";
 export type ReceiveOutcome =
     | { status: 200; kind: "accepted"; body: Record<string, unknown>; timestamp: number; keyIndex: number; signature: string }
     | { status: 200; kind: "duplicate"; event: EventCode; timestamp: number }
+    | { status: 503; kind: "pending"; event: EventCode; timestamp: number }
     | { status: 200; kind: "check"; nonce: string; keyIndex: number }
     | { status: 400; kind: "bad-body"; problem: BodyProblem }
     | { status: 401; kind: "rejected"; reason: Exclude<RejectionReason, "no-secret">; detail?: string; skew?: number }
@@ -69,18 +70,29 @@ export function parseEventBody(rawBody: Buffer): { ok: true; body: Record<string
     return isJsonObject(body) ? { ok: true, body } : { ok: false, problem: "not-an-object" };
 }
 
+/** A delivery that verified and is an event: whether it is taken is for a delivery memory to say (see claimOutcome). */
+export interface VerifiedDelivery {
+    kind: "verified";
+    body: Record<string, unknown>;
+    timestamp: number;
+    keyIndex: number;
+    signature: string;
+}
+
+/** What a receiver decides before asking a delivery memory: the delivery verified, or the final outcome. */
+export type Verification = VerifiedDelivery | Exclude<ReceiveOutcome, { kind: "accepted" | "duplicate" | "pending" }>;
+
 /**
- * Everything a receiver decides about one request, apart from transport and reading the event (see readDelivery and
- * eventMessage): verify the signature over the raw bytes, parse the body, recognise a check delivery (answered, never
- * remembered or sent on) and a repeat of an accepted delivery. Never throws.
+ * What a delivery memory says of a verified delivery: `claimed` (new: taken by this receiver), `done` (a repeat of a
+ * delivery already handed on) or `pending` (a repeat of one another receiver is still handing on).
  */
-export function receiveWebhook(
-    rawBody: Buffer,
-    signatureHeader: unknown,
-    config: ReceiverConfig,
-    deliveryMemory: DeliveryMemory,
-    now = Date.now(),
-): ReceiveOutcome {
+export type ClaimVerdict = "claimed" | "done" | "pending";
+
+/**
+ * Verifies the signature over the raw bytes, parses the body and recognises a check delivery (answered, never
+ * remembered or sent on). Never throws.
+ */
+export function verifyDelivery(rawBody: Buffer, signatureHeader: unknown, config: ReceiverConfig, now = Date.now()): Verification {
     const verdict = verify(signatureHeader, rawBody, config.secrets, { tolerance: config.tolerance, now });
     if (!verdict.ok) {
         if (verdict.reason === "no-secret") {
@@ -95,17 +107,43 @@ export function receiveWebhook(
     if (isCheckBody(parsed.body)) {
         return { status: 200, kind: "check", nonce: String(parsed.body[CHECK_FIELD]), keyIndex: verdict.keyIndex };
     }
-    if (!deliveryMemory.remember(verdict.timestamp, verdict.signature, config.tolerance, now)) {
-        return { status: 200, kind: "duplicate", event: identifyEvent(parsed.body, config.event).event, timestamp: verdict.timestamp };
+    const { timestamp, keyIndex, signature } = verdict;
+    return { kind: "verified", body: parsed.body, timestamp, keyIndex, signature };
+}
+
+/** The outcome of a verified delivery, by what the delivery memory said of it (`event`: the node's Event setting). */
+export function claimOutcome(
+    delivery: VerifiedDelivery,
+    verdict: ClaimVerdict,
+    event: string,
+): Extract<ReceiveOutcome, { kind: "accepted" | "duplicate" | "pending" }> {
+    const { body, timestamp, keyIndex, signature } = delivery;
+    if (verdict === "claimed") {
+        return { status: 200, kind: "accepted", body, timestamp, keyIndex, signature };
     }
-    return {
-        status: 200,
-        kind: "accepted",
-        body: parsed.body,
-        timestamp: verdict.timestamp,
-        keyIndex: verdict.keyIndex,
-        signature: verdict.signature,
-    };
+    const repeated = identifyEvent(body, event).event;
+    return verdict === "done"
+        ? { status: 200, kind: "duplicate", event: repeated, timestamp }
+        : { status: 503, kind: "pending", event: repeated, timestamp };
+}
+
+/**
+ * Everything a receiver on its own decides about one request, apart from transport and reading the event (see
+ * readDelivery and eventMessage): verifyDelivery, then this process's delivery memory. Never throws.
+ */
+export function receiveWebhook(
+    rawBody: Buffer,
+    signatureHeader: unknown,
+    config: ReceiverConfig,
+    deliveryMemory: DeliveryMemory,
+    now = Date.now(),
+): ReceiveOutcome {
+    const verified = verifyDelivery(rawBody, signatureHeader, config, now);
+    if (verified.kind !== "verified") {
+        return verified;
+    }
+    const taken = deliveryMemory.remember(verified.timestamp, verified.signature, config.tolerance, now);
+    return claimOutcome(verified, taken ? "claimed" : "done", config.event);
 }
 
 /** The message a delivery is sent on as: `msg.topic` the documented code, `msg.payload` the event as Alocity sent it. */

@@ -2,7 +2,9 @@ import assert from "assert";
 import {
     eventMessage,
     parseEventBody,
+    claimOutcome,
     receiveWebhook,
+    verifyDelivery,
     type AlocityEventMessage,
     type ReceiveOutcome,
     type ReceiverConfig,
@@ -124,6 +126,41 @@ describe("receiver core", function () {
         assert.strictEqual(receive(raw, { guard, header: sign(SECRET, raw, NOW_S + 1) }).kind, "accepted");
         assert.strictEqual(receive('{"serialNumber":"ALO-2","doorState":"Open"}', { guard }).kind, "accepted");
         assert.strictEqual(guard.size, 3);
+    });
+
+    describe("verification apart from the delivery memory (a cluster's claims plug in between)", function () {
+        const raw = Buffer.from('{"serialNumber":"ALO-1","lockState":"Locked"}');
+        const verified = () => verifyDelivery(raw, sign(SECRET, raw, NOW_S), config, NOW_MS);
+
+        it("verifies a delivery without remembering it, and answers a rejection as receiveWebhook does", function () {
+            const delivery = verified();
+            assert.strictEqual(delivery.kind, "verified");
+            assert.deepStrictEqual(delivery.body, { serialNumber: "ALO-1", lockState: "Locked" });
+            assert.strictEqual(delivery.timestamp, NOW_S);
+            assert.deepStrictEqual(
+                verifyDelivery(raw, sign("wrong", raw, NOW_S), config, NOW_MS),
+                receive(raw, { header: sign("wrong", raw, NOW_S) }),
+            );
+            assert.strictEqual(verifyDelivery(checkBody("n"), sign(SECRET, checkBody("n"), NOW_S), config, NOW_MS).kind, "check");
+        });
+
+        it("accepts a claimed delivery, and answers a repeat 200 duplicate when done and 503 pending while being sent on", function () {
+            const delivery = verified();
+            assert.strictEqual(delivery.kind, "verified");
+            assert.deepStrictEqual(claimOutcome(delivery, "claimed", ""), receive(raw));
+            assert.deepStrictEqual(claimOutcome(delivery, "done", ""), {
+                status: 200,
+                kind: "duplicate",
+                event: "lock.state",
+                timestamp: NOW_S,
+            });
+            assert.deepStrictEqual(claimOutcome(delivery, "pending", "door.state"), {
+                status: 503,
+                kind: "pending",
+                event: "door.state",
+                timestamp: NOW_S,
+            });
+        });
     });
 
     it("parseEventBody keeps non-ASCII text", function () {

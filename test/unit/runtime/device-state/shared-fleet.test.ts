@@ -1,0 +1,137 @@
+import assert from "assert/strict";
+import type { StoredDevice } from "../../../../src/core/device-state/stored-device";
+import { serialKey } from "../../../../src/core/events/event-values";
+import { door, health, SERIAL } from "../../../support/device-events";
+import { RedisServer, describeWithRedis } from "../../../support/redis";
+import { alarmTopics, connect, instance, reportOf, type Instance, type TestConnection } from "../../../support/shared-fleets";
+import { eventually } from "../../../support/wait";
+
+const RECORDS = "alocity:device-state:state:flow:records";
+const DEADLINES = "alocity:device-state:state:flow:deadlines";
+/** Held open after this long (seconds): short, so the tests see the alarm without waiting long. */
+const SHORT = 0.3;
+
+/** A door event signed now, received now. */
+const doorNow = (state: string) => reportOf(door(state, Math.floor(Date.now() / 1000) * 1000));
+
+describeWithRedis("SharedFleet: a device-state node's records in a cluster's Redis", function () {
+    let redis: RedisServer;
+    let probe: TestConnection;
+    const running: Instance[] = [];
+
+    before(async () => {
+        redis = await RedisServer.start();
+        probe = await connect(redis.url);
+    });
+    after(async () => {
+        await probe?.close();
+        await redis?.close();
+    });
+    afterEach(async () => {
+        for (const { shared, connection } of running.splice(0)) {
+            shared.close();
+            await connection.close();
+        }
+        await probe.redis.flushall();
+    });
+
+    async function two(config: Record<string, unknown>): Promise<[Instance, Instance]> {
+        const a = await instance("a", redis.url, config);
+        const b = await instance("b", redis.url, config);
+        running.push(a, b);
+        return [a, b];
+    }
+
+    const stored = async () => JSON.parse((await probe.redis.hget(RECORDS, serialKey(SERIAL))) ?? "null") as { v: number; d: StoredDevice };
+
+    it("a door opened through one instance and closed through the other raises nothing on either", async () => {
+        const [a, b] = await two({ heldOpen: 60 });
+        await a.shared.handle(doorNow("Open"), Date.now());
+        assert.ok((await probe.redis.zscore(DEADLINES, serialKey(SERIAL))) !== null, "the held-open deadline is shared");
+        await b.shared.handle(doorNow("Closed"), Date.now());
+        await eventually(() => a.shared.fleet.recordOf(SERIAL)?.door === "closed", "the first instance to hear the door closed");
+        assert.equal(await probe.redis.zcard(DEADLINES), 0, "no deadline is left to raise an alarm");
+        assert.deepEqual([...alarmTopics(a.settled), ...alarmTopics(b.settled)], []);
+        assert.equal((await stored()).v, 2);
+    });
+
+    it("a door held open raises one alarm across both instances", async () => {
+        const [a, b] = await two({ heldOpen: SHORT });
+        await a.shared.handle(doorNow("Open"), Date.now());
+        await eventually(
+            () => [a, b].every(({ shared }) => shared.fleet.recordOf(SERIAL)?.alarms.includes("door.held-open")),
+            "both instances to show the alarm",
+        );
+        // Nothing is left due: no instance can raise it again.
+        await eventually(async () => (await probe.redis.zcard(DEADLINES)) === 0, "the deadline to be settled");
+        assert.deepEqual([...alarmTopics(a.settled), ...alarmTopics(b.settled)], ["door.held-open raised"]);
+        assert.equal(a.shared.fleet.status().alarms, 1);
+        assert.equal(b.shared.fleet.status().alarms, 1);
+    });
+
+    it("200 reports of one device split between both at once lose none", async () => {
+        const [a, b] = await two({});
+        const start = Date.now();
+        const reports = Array.from({ length: 200 }, (_, i) => ({ report: reportOf(health({ isConnected: i % 2 === 0 })), at: start + i }));
+        const updates = await Promise.all(reports.map(({ report, at }, i) => (i % 2 === 0 ? a : b).shared.handle(report, at)));
+        assert.equal(updates.length, 200);
+        const { v, d } = await stored();
+        assert.equal(v, 200, "one version per report");
+        assert.equal(d.record.lastSeen, start + 199, "lastSeen is the newest report's");
+        for (const { shared } of [a, b]) {
+            await eventually(() => shared.fleet.recordOf(SERIAL)?.lastSeen === start + 199, "both copies to hold the newest");
+        }
+        // Each change of the connection was sent by one instance only: one per flip, across both.
+        const flips = updates.flatMap((update) => update.changes).filter((change) => change.changed.includes("connected"));
+        assert.ok(flips.length > 0 && flips.length <= 200);
+    });
+
+    it("the other instance raises the held-open alarm of an instance that stopped", async () => {
+        const [a, b] = await two({ heldOpen: SHORT });
+        await a.shared.handle(doorNow("Open"), Date.now());
+        a.shared.close();
+        await eventually(() => b.settled.length > 0, "the other instance to raise the alarm");
+        assert.deepEqual(alarmTopics(b.settled), ["door.held-open raised"]);
+        assert.deepEqual(a.settled, []);
+    });
+
+    it("a change made by one instance reaches the other's fleet, and is told to its node", async () => {
+        const [a, b] = await two({});
+        await a.shared.handle(doorNow("Open"), Date.now());
+        await eventually(() => b.synced.length === 1, "the other instance to hear of the change");
+        assert.equal(b.synced[0].record?.door, "open");
+        assert.equal(b.shared.fleet.recordOf(SERIAL)?.door, "open");
+        assert.deepEqual(b.shared.fleet.status(), { devices: 1, openDoors: 1, alarms: 0 });
+        assert.deepEqual(a.synced, [], "an instance is not told of its own changes");
+        assert.equal((await b.shared.forget(SERIAL))?.changes[0].payload.removed, true);
+        await eventually(() => a.synced.length === 1, "the forget to reach the first instance");
+        assert.deepEqual(a.synced[0], { serialNumber: SERIAL, record: undefined });
+        assert.deepEqual(a.shared.fleet.status(), { devices: 0, openDoors: 0, alarms: 0 });
+        assert.equal(await probe.redis.hlen(RECORDS), 0);
+    });
+
+    it("an instance started later loads the records", async () => {
+        const [a] = await two({});
+        await a.shared.handle(doorNow("Open"), Date.now());
+        const c = await instance("c", redis.url, {});
+        running.push(c);
+        assert.equal(c.shared.fleet.recordOf(SERIAL)?.door, "open");
+        assert.deepEqual(c.shared.fleet.status(), { devices: 1, openDoors: 1, alarms: 0 });
+    });
+
+    it("an operation that meets Redis down waits, and is applied once when it is back", async () => {
+        const [a, b] = await two({});
+        await a.shared.handle(doorNow("Open"), Date.now());
+        await redis.stop();
+        await eventually(() => a.connection.state === "down" && b.connection.state === "down", "both to see Redis down");
+        const waiting = [a.shared.handle(doorNow("Closed"), Date.now()), b.shared.handle(reportOf(health({})), Date.now())];
+        await eventually(() => a.failures.length > 0 && b.failures.length > 0, "both operations to fail once");
+        await redis.startAgain();
+        const [closed, healthy] = await Promise.all(waiting);
+        assert.deepEqual([closed.changes.map((change) => change.changed), healthy.changes.length > 0], [[["door"]], true]);
+        const { v, d } = await stored();
+        assert.equal(v, 3, "each applied once");
+        assert.equal(d.record.door, "closed");
+        await eventually(() => [a, b].every(({ shared }) => shared.fleet.recordOf(SERIAL)?.connected === true), "both copies in sync");
+    });
+});
