@@ -29,11 +29,16 @@ interface Load {
     done: Promise<Delivered[]>;
 }
 
-/** `count` distinct lock.state events (payload.loadId `<run>-<n>`) sent to `url` over `concurrency` senders. */
-function startLoad(url: string, run: string, count: number, concurrency = 10): Load {
-    const deliveries = Array.from({ length: count }, (_, n) =>
-        signedDelivery({ serialNumber: `LOAD-${n % 20}`, lockState: n % 2 ? "Locked" : "Unlocked", loadId: `${run}-${n}` }),
+/** `count` distinct lock.state events of 20 devices, told apart by payload.loadId `<run>-<n>`. */
+function loadDeliveries(run: string, count: number): Delivery[] {
+    return Array.from({ length: count }, (_, n) =>
+        signedDelivery({ serialNumber: `${run}-${n % 20}`, lockState: n % 2 ? "Locked" : "Unlocked", loadId: `${run}-${n}` }),
     );
+}
+
+/** loadDeliveries sent to `url` over `concurrency` senders. */
+function startLoad(url: string, run: string, count: number, concurrency = 10): Load {
+    const deliveries = loadDeliveries(run, count);
     const results: Delivered[] = [];
     let next = 0;
     let answered = 0;
@@ -94,9 +99,7 @@ describeWithRedis("two Node-REDs beside one Redis, behind a round-robin proxy", 
     it("emits each of 2,000 events once across both, each also repeated to the other instance (accepted once, then duplicate)", async function () {
         this.timeout(TEST_TIMEOUT_MS);
         const count = 2000;
-        const deliveries = Array.from({ length: count }, (_, n) =>
-            signedDelivery({ serialNumber: `REPEAT-${n % 20}`, lockState: n % 2 ? "Locked" : "Unlocked", loadId: `repeat-${n}` }),
-        );
+        const deliveries = loadDeliveries("repeat", count);
         const verdicts: string[] = [];
         let next = 0;
         const sender = async () => {
@@ -124,7 +127,7 @@ describeWithRedis("two Node-REDs beside one Redis, behind a round-robin proxy", 
         const count = 100;
         const verdicts: string[] = [];
         for (let n = 0; n < count; n++) {
-            const delivery = signedDelivery({ serialNumber: "RACE-1", lockState: n % 2 ? "Locked" : "Unlocked", loadId: `race-${n}` });
+            const delivery = signedDelivery({ serialNumber: "race-1", lockState: n % 2 ? "Locked" : "Unlocked", loadId: `race-${n}` });
             const both = await Promise.all(cluster.instances.map(({ webhook }) => deliver(webhook, delivery)));
             verdicts.push(both.map(verdict).sort().join(" and "));
         }
@@ -168,11 +171,7 @@ describeWithRedis("two Node-REDs beside one Redis, behind a round-robin proxy", 
         ];
         for (const [state, payload] of changes) {
             assert.equal(verdict(await deliver(cluster.webhook, signedDelivery(payload))), "accepted");
-            let problem = "";
-            await eventually(
-                async () => (problem = await disagreement(cluster, "SAME-1", state)) === "",
-                () => `both instances to show SAME-1 ${state} and agree: ${problem}`,
-            );
+            await agreeOn(cluster, "SAME-1", state);
         }
     });
 
@@ -202,6 +201,9 @@ describeWithRedis("two Node-REDs beside one Redis, behind a round-robin proxy", 
             load.deliveries.slice(0, 100).map((delivery, n) => deliver(cluster.instances[n % 2].webhook, delivery)),
         );
         assert.deepEqual(tally(repeats.map(verdict)), { duplicate: 100 });
+        // The records are shared again: a change through either instance shows on both.
+        assert.equal(verdict(await deliver(cluster.webhook, door("AFTER-1", "Open"))), "accepted");
+        await agreeOn(cluster, "AFTER-1", "open");
     });
 
     it("loses nothing an instance answered 200 when it is killed (kill -9) under load, and the other raises its held-open alarm", async function () {
@@ -240,6 +242,15 @@ describeWithRedis("two Node-REDs beside one Redis, behind a round-robin proxy", 
         assert.deepEqual(alarmsOf(cluster, 0, "KILLED-1"), [], "instance 0 raised it before it was killed: the test proves nothing");
     });
 });
+
+/** Waits until both instances' `get` and GET /alocity-doors show `serial` in `state` and agree. */
+async function agreeOn(cluster: Cluster, serial: string, state: string): Promise<void> {
+    let problem = "";
+    await eventually(
+        async () => (problem = await disagreement(cluster, serial, state)) === "",
+        () => `both instances to show ${serial} ${state} and agree: ${problem}`,
+    );
+}
 
 /** What keeps the instances' `get` and GET /alocity-doors from showing `serial` in `state` alike; "" when nothing does. */
 async function disagreement(cluster: Cluster, serial: string, state: string): Promise<string> {
