@@ -1,25 +1,15 @@
 import { POSITION_LISTS, parseDeviceStateConfig, valuesInBothLists, type PositionField } from "../src/core/device-state/config";
 import { DeviceFleet, type DeviceUpdate } from "../src/core/device-state/fleet";
 import { LogThrottle } from "../src/core/shared/log-throttle";
-import { ArrivalQueue } from "../src/runtime/device-state/arrival-queue";
+import { ArrivalQueue, MAX_WAITING_EVENTS, type Arrival, type Send } from "../src/runtime/device-state/arrival-queue";
 import { contextStoreOf, DeviceContext, newDeviceHandover, type Schedule, type StoredDevices } from "../src/runtime/device-state/context";
+import { runOnCluster } from "../src/runtime/device-state/cluster-device-state";
+import { clusterOf } from "../src/runtime/cluster/cluster-node";
 import { DeviceTimers } from "../src/runtime/device-state/device-timers";
 import { doorsFeedFor } from "../src/runtime/editor/doors-feed";
 import { deviceQuery, DeviceStateView, isCommand } from "../src/runtime/device-state/device-state-view";
 import { messagesOf, type NodeAPI, type NodeDef, type NodeRedNode } from "../src/runtime/shared/node-red";
 
-type Send = (msg: unknown) => void;
-
-interface Arrival {
-    msg: Record<string, unknown>;
-    /** When it reached the node (epoch ms): an event that waited for the store is applied as of then. */
-    receivedAt: number;
-    send: Send;
-    done: (error?: Error) => void;
-}
-
-/** Events that may wait for the context store to answer; beyond, the oldest is dropped. */
-const MAX_WAITING_EVENTS = 10_000;
 /** How long the context store may take to answer before the node says so. */
 const STORE_ANSWER_MS = 30_000;
 
@@ -29,26 +19,35 @@ export = function (RED: NodeAPI, schedule?: Schedule) {
     const handover = newDeviceHandover(RED.events);
     const doors = doorsFeedFor(RED);
 
-    function AlocityDeviceState(this: NodeRedNode, def: NodeDef) {
-        RED.nodes.createNode(this, def);
-        const node = this;
-        const config = parseDeviceStateConfig(def);
-        const { store, unknown } = contextStoreOf(RED.settings, def.store);
-        const storeName = store ?? t("label.default-store");
-        const view = new DeviceStateView(node, t);
-        const storeErrors = new LogThrottle(
-            (line) => node.error(line),
-            (total, _counts, windowMs) => t("log.write-failed-summary", { count: total, store: storeName, seconds: windowMs / 1000 }),
-        );
-        if (unknown !== undefined) {
-            node.warn(t("log.unknown-store", { store: unknown }));
-        }
+    function warnOfValuesInBothLists(node: NodeRedNode, def: NodeDef): void {
         for (const field of Object.keys(POSITION_LISTS) as PositionField[]) {
             const both = valuesInBothLists(field, def);
             if (both.length > 0) {
                 const [first, second] = POSITION_LISTS[field];
                 node.warn(t("log.in-both-lists", { values: both.join(", "), first, second }));
             }
+        }
+    }
+
+    function AlocityDeviceState(this: NodeRedNode, def: NodeDef) {
+        RED.nodes.createNode(this, def);
+        const node = this;
+        const config = parseDeviceStateConfig(def);
+        const view = new DeviceStateView(node, RED);
+        warnOfValuesInBothLists(node, def);
+        const cluster = clusterOf(RED, def.cluster);
+        if (cluster.kind !== "none") {
+            runOnCluster({ RED, node, view, config, cluster, store: def.store, addToDoors: (records) => doors.add(node, records) });
+            return;
+        }
+        const { store, unknown } = contextStoreOf(RED.settings, def.store);
+        const storeName = store ?? t("label.default-store");
+        const storeErrors = new LogThrottle(
+            (line) => node.error(line),
+            (total, _counts, windowMs) => t("log.write-failed-summary", { count: total, store: storeName, seconds: windowMs / 1000 }),
+        );
+        if (unknown !== undefined) {
+            node.warn(t("log.unknown-store", { store: unknown }));
         }
         const context = new DeviceContext(
             node,

@@ -7,6 +7,7 @@ import type { DeviceRecord } from "../../src/core/device-state/record";
 import type { Schedule } from "../../src/runtime/device-state/context";
 import type { NodeAPI } from "../../src/runtime/shared/node-red";
 import deviceStateNode = require("../../nodes/alocity-device-state");
+import clusterNode = require("../../nodes/alocity-cluster");
 import type { FlowNode } from "./test-flows";
 import { SENTINEL_EVENT } from "./recorders";
 import { helper, logEntries, nodeOf, receivedWhile, type HelperNode, type NodeModule, type SpyOf } from "./test-helper";
@@ -61,6 +62,15 @@ const deviceState = deviceStateWith();
 export async function load(props: Record<string, unknown> = {}, id = STATE): Promise<FlowNode[]> {
     const flow = stateFlow(props, id);
     await helper.load(deviceState, flow);
+    return flow;
+}
+
+export const CLUSTER = "cluster";
+
+/** Loads the flow of stateFlow with its records in the Redis at `url` (an alocity-cluster node `cluster`). */
+export async function loadOnCluster(url: string, props: Record<string, unknown> = {}): Promise<FlowNode[]> {
+    const flow = [...stateFlow({ cluster: CLUSTER, ...props }), { id: CLUSTER, type: "alocity-cluster", url, prefix: "alocity" }];
+    await helper.load([deviceState, clusterNode], flow);
     return flow;
 }
 

@@ -124,6 +124,11 @@ export function webhookTab({
     ];
 }
 
+/** An alocity-cluster config node on the Redis at `url`, with its own key prefix (so tests sharing a server do not meet). */
+export function clusterNode(id: string, url: string, prefix = "alocity"): FlowNode {
+    return { id, type: "alocity-cluster", name: "", url, prefix };
+}
+
 export function credentials(secret = SECRET, previousSecret?: string, signatureId = "sig"): Credentials {
     return { [signatureId]: previousSecret === undefined ? { secret } : { secret, previousSecret } };
 }

@@ -155,6 +155,9 @@ export function openClusterConnection(
         async close() {
             closed = true;
             become("down", "closed");
+            // A deploy closes every node at once, in no set order: what the nodes using this connection send as they
+            // close (a webhook withdrawing its claims) goes out before QUIT, on the next turn.
+            await new Promise((resolve) => setImmediate(resolve));
             await Promise.allSettled([redis.quit(), subscriber.quit()]);
             redis.disconnect();
             subscriber.disconnect();

@@ -63,7 +63,8 @@ export type SharedClaim = { verdict: Exclude<ClaimVerdict, "claimed"> } | { verd
 
 export class SharedDeliveryClaims {
     private readonly value: string;
-    private readonly renewals = new Set<NodeJS.Timeout>();
+    /** What withdraws each claim held, whose message is neither handed on nor withdrawn yet. */
+    private readonly held = new Set<() => Promise<void>>();
 
     constructor(
         private readonly connection: Pick<ClusterConnection, "redis" | "key">,
@@ -82,34 +83,38 @@ export class SharedDeliveryClaims {
         if (typeof held === "string" && held.startsWith(PENDING)) return { verdict: "pending" };
         if (held !== null) throw new Error(`the delivery's key ${key} holds ${JSON.stringify(held)}, not a claim`);
         const renewal = setInterval(() => {
-            RENEW.run(redis, key, this.value, this.timing.pendingMs).then((renewed) => {
-                if (renewed === 0) stopRenewing();
-            }, stopRenewing);
+            RENEW.run(redis, key, this.value, this.timing.pendingMs).then(
+                (renewed) => {
+                    if (renewed === 0) clearInterval(renewal);
+                },
+                () => clearInterval(renewal),
+            );
         }, this.timing.renewMs);
         renewal.unref();
-        this.renewals.add(renewal);
-        const stopRenewing = () => {
+        const withdraw = () => {
             clearInterval(renewal);
-            this.renewals.delete(renewal);
+            this.held.delete(withdraw);
+            return WITHDRAW.run(redis, key, this.value).then(() => undefined);
         };
+        this.held.add(withdraw);
         return {
             verdict: "claimed",
             claim: {
                 handedOn: async () => {
-                    stopRenewing();
+                    clearInterval(renewal);
+                    this.held.delete(withdraw);
                     return (await MARK_DONE.run(redis, key, this.value, retentionSeconds(toleranceSeconds))) === 1;
                 },
-                withdraw: async () => {
-                    stopRenewing();
-                    await WITHDRAW.run(redis, key, this.value);
-                },
+                withdraw,
             },
         };
     }
 
-    /** Stops renewing every claim (the node closed): those still pending expire. */
+    /**
+     * Withdraws every claim still held (the node closed: their messages are never sent), at once, before the cluster
+     * node closing beside it ends the connection; one that cannot be withdrawn expires.
+     */
     close(): void {
-        for (const renewal of this.renewals) clearInterval(renewal);
-        this.renewals.clear();
+        for (const withdraw of [...this.held]) withdraw().catch(() => undefined);
     }
 }

@@ -2,12 +2,15 @@ import { createHash } from "crypto";
 import type { Redis } from "ioredis";
 
 /**
- * A Lua script run atomically by Redis: by its SHA1 (EVALSHA), and sent whole only when the server does not know it
- * yet (after a restart, or the first time), as ioredis's own defineCommand does, without adding a command to the
- * client every node of the cluster shares.
+ * A Lua script run atomically by Redis: sent whole the first time on a client (EVAL, in one round trip, so that a
+ * command sent just before the connection closes still goes out whole), by its SHA1 (EVALSHA) after that, and whole
+ * again when the server has forgotten it (a restart). ioredis's defineCommand does much the same, but adds a command
+ * to the client every node of the cluster shares.
  */
 export class LuaScript {
     private readonly sha: string;
+    /** The clients that have sent the script whole. */
+    private readonly sent = new WeakSet<Redis>();
 
     constructor(
         private readonly source: string,
@@ -17,6 +20,10 @@ export class LuaScript {
     }
 
     async run(redis: Redis, ...keysThenArgs: (string | number)[]): Promise<unknown> {
+        if (!this.sent.has(redis)) {
+            this.sent.add(redis);
+            return redis.eval(this.source, this.keys, ...keysThenArgs);
+        }
         try {
             return await redis.evalsha(this.sha, this.keys, ...keysThenArgs);
         } catch (error) {

@@ -1,3 +1,17 @@
+export type Send = (msg: unknown) => void;
+
+/** A message that reached alocity-device-state, with what completes it. */
+export interface Arrival {
+    msg: Record<string, unknown>;
+    /** When it reached the node (epoch ms): an event that waited (for the store, or Redis) is applied as of then. */
+    receivedAt: number;
+    send: Send;
+    done: (error?: Error) => void;
+}
+
+/** Events that may wait for the context store (or a cluster's Redis) to answer; beyond, the oldest is dropped. */
+export const MAX_WAITING_EVENTS = 10_000;
+
 /**
  * The messages that reach a node while its context store has not answered yet, kept in arrival order for when it has.
  * Bounded: beyond `maxEvents` waiting events, the oldest event is dropped (handed to `dropped`, to be completed with an

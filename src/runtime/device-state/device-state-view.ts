@@ -2,10 +2,8 @@ import { POSITION_LISTS, type PositionField } from "../../core/device-state/conf
 import type { DeviceNotice, DeviceStatus } from "../../core/device-state/fleet";
 import { UnlistedValues } from "../../core/device-state/unlisted-values";
 import { LogThrottle } from "../../core/shared/log-throttle";
-import type { NodeRedNode, NodeStatus } from "../shared/node-red";
+import { messagesOf, type NodeAPI, type NodeRedNode, type NodeStatus } from "../shared/node-red";
 import { ThrottledStatus } from "../shared/throttled-status";
-
-export type Translate = (key: string, substitutions?: Record<string, unknown>) => string;
 
 /** What a `get` or `forget` names: a serial number or name, as text (a number is the serial number written out). */
 export function deviceQuery(payload: unknown): string | undefined {
@@ -33,11 +31,14 @@ export class DeviceStateView {
     readonly warnings: LogThrottle;
     private readonly unlisted = new UnlistedValues();
     private shown: { counts: DeviceStatus; unlisted: UnlistedValues["last"] } | undefined;
+    private readonly t: ReturnType<typeof messagesOf>;
 
     constructor(
         private readonly node: NodeRedNode,
-        private readonly t: Translate,
+        RED: Pick<NodeAPI, "_">,
     ) {
+        const t = messagesOf(RED, "alocity-device-state");
+        this.t = t;
         this.status = new ThrottledStatus(node);
         this.warnings = new LogThrottle(
             (line) => node.warn(line),

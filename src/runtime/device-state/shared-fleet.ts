@@ -13,7 +13,7 @@ import type { DeviceReport } from "../../core/device-state/report";
 import type { StoredDevice } from "../../core/device-state/stored-device";
 import { serialKey } from "../../core/events/event-values";
 import type { ClusterConnection } from "../cluster/cluster-connection";
-import { parseChange, parseRecord, SharedRecords, versionOf, type SharedRecord } from "./shared-records";
+import { parseChange, parseRecord, SharedRecords, type SharedRecord } from "./shared-records";
 
 /** What a SharedFleet tells its node. */
 export interface SharedFleetListener {
@@ -78,6 +78,7 @@ export class SharedFleet {
     /** Reads every record (once Redis is ready; again until it answers), then keeps them in sync and settles due alarms. */
     async load(): Promise<void> {
         const all = await this.retrying(() => this.records.readAll());
+        if (this.closed) throw new ClosedError();
         for (const [key, value] of Object.entries(all)) {
             this.adopt(key, parseRecord(value), false);
         }
@@ -114,7 +115,7 @@ export class SharedFleet {
         this.waiters.forEach((wake) => wake());
     }
 
-    /** Serial keys the deadlines set had due at the last look that are being settled now. */
+    /** Settles the devices whose deadline has come (at most DUE_BATCH per look), each once at a time. */
     private async pollDue(): Promise<void> {
         if (this.closed || this.polling || this.connection.state !== "ready") return;
         this.polling = true;
@@ -231,17 +232,17 @@ export class SharedFleet {
         }
     }
 
-    /** Compares every record's version with the copy's (one HGETALL), and reads again those that differ. */
+    /** Compares every record's version with the copy's (a script answers the versions alone), and reads again those that differ. */
     private async resync(): Promise<void> {
         if (this.closed || this.resyncing || this.connection.state !== "ready") return;
         this.resyncing = true;
         try {
-            const all = await this.records.readAll();
-            for (const [key, value] of Object.entries(all)) {
-                if (versionOf(value) !== (this.versions.get(key) ?? 0)) this.queueRefresh(key);
+            const versions = await this.records.versions();
+            for (const [key, version] of versions) {
+                if (version !== (this.versions.get(key) ?? 0)) this.queueRefresh(key);
             }
             for (const key of this.versions.keys()) {
-                if (!(key in all)) this.queueRefresh(key);
+                if (!versions.has(key)) this.queueRefresh(key);
             }
         } catch (error) {
             this.listener.failed(error as Error);

@@ -25,7 +25,25 @@ if ARGV[4] == "" then redis.call("ZREM", KEYS[2], ARGV[1]) else redis.call("ZADD
 redis.call("PUBLISH", ARGV[5], '{"key":' .. cjson.encode(ARGV[1]) .. ',"v":' .. written .. '}')
 return {1, written}
 `;
-const WRITE_SHA = createHash("sha1").update(WRITE_SCRIPT).digest("hex");
+/** Every record's version, by serial key: a resync compares them without fetching the records. KEYS: the records hash. */
+const VERSIONS_SCRIPT = `
+local all = redis.call("HGETALL", KEYS[1])
+local versions = {}
+for i = 1, #all, 2 do
+    versions[#versions + 1] = all[i]
+    versions[#versions + 1] = tonumber(string.match(all[i + 1], '^{"v":(%d+)')) or 0
+end
+return versions
+`;
+
+interface Script {
+    text: string;
+    sha: string;
+}
+
+const script = (text: string): Script => ({ text, sha: createHash("sha1").update(text).digest("hex") });
+const WRITE = script(WRITE_SCRIPT);
+const VERSIONS = script(VERSIONS_SCRIPT);
 
 /** One record as Redis holds it: `{"v": version, "w": the operation that wrote it, "d": the StoredDevice}`. */
 export interface SharedRecord {
@@ -34,12 +52,6 @@ export interface SharedRecord {
     writer: string;
     /** The device, as JSON.parse gives it (read it with readSharedDevice). */
     device: unknown;
-}
-
-/** The version of a stored value, read from its start alone (the script writes "v" first). */
-export function versionOf(value: string): number {
-    const match = /^\{"v":(\d+)/.exec(value);
-    return match === null ? 0 : Number(match[1]);
 }
 
 export function parseRecord(value: string): SharedRecord | undefined {
@@ -92,6 +104,14 @@ export class SharedRecords {
         return this.connection.redis.hgetall(this.records);
     }
 
+    /** Every record's version by serial key. */
+    async versions(): Promise<Map<string, number>> {
+        const answer = (await this.run(VERSIONS, 1, this.records)) as Array<string | number>;
+        const versions = new Map<string, number>();
+        for (let i = 0; i < answer.length; i += 2) versions.set(String(answer[i]), Number(answer[i + 1]));
+        return versions;
+    }
+
     /**
      * Writes a device (undefined: removes it) and its deadline, if the record is still at `expected` (0: there is
      * none); `won` false: another write came first (`version` is the one there is now).
@@ -103,7 +123,8 @@ export class SharedRecords {
         deadline: number | null,
         writer: string,
     ): Promise<{ won: boolean; version: number }> {
-        const args = [
+        const answer = await this.run(
+            WRITE,
             2,
             this.records,
             this.deadlines,
@@ -113,17 +134,20 @@ export class SharedRecords {
             deadline === null ? "" : deadline,
             this.channel,
             writer,
-        ] as const;
-        const redis = this.connection.redis;
-        let answer: unknown;
-        try {
-            answer = await redis.evalsha(WRITE_SHA, ...args);
-        } catch (error) {
-            if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-            answer = await redis.eval(WRITE_SCRIPT, ...args);
-        }
+        );
         const [won, version] = answer as [number, number];
         return { won: won === 1, version };
+    }
+
+    /** Runs a script by its SHA1, sending it once when Redis does not have it yet (after a restart, say). */
+    private async run({ text, sha }: Script, keys: number, ...args: Array<string | number>): Promise<unknown> {
+        const redis = this.connection.redis;
+        try {
+            return await redis.evalsha(sha, keys, ...args);
+        } catch (error) {
+            if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+            return redis.eval(text, keys, ...args);
+        }
     }
 
     /** The serial keys whose deadline is `now` or earlier, at most `limit`, earliest first. */

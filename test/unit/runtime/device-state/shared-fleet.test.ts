@@ -129,9 +129,30 @@ describeWithRedis("SharedFleet: a device-state node's records in a cluster's Red
         await redis.startAgain();
         const [closed, healthy] = await Promise.all(waiting);
         assert.deepEqual([closed.changes.map((change) => change.changed), healthy.changes.length > 0], [[["door"]], true]);
+        await eventually(() => probe.state === "ready", "the test's own connection back");
         const { v, d } = await stored();
         assert.equal(v, 3, "each applied once");
         assert.equal(d.record.door, "closed");
         await eventually(() => [a, b].every(({ shared }) => shared.fleet.recordOf(SERIAL)?.connected === true), "both copies in sync");
+    });
+
+    it("reads again every record whose change it missed (after a reconnection, else within 10 s)", async () => {
+        const [a, b] = await two({});
+        await b.shared.handle(doorNow("Open"), Date.now());
+        await eventually(() => a.shared.fleet.recordOf(SERIAL)?.door === "open", "the first change to reach the other instance");
+        // Changes whose messages were lost: one record changed, one added, without a word on the channel.
+        const { d } = await stored();
+        d.record.door = "closed";
+        await probe.redis.hset(RECORDS, serialKey(SERIAL), JSON.stringify({ v: 2, w: "elsewhere", d }));
+        d.record.serialNumber = "ALO-DC-2";
+        await probe.redis.hset(RECORDS, "alo-dc-2", JSON.stringify({ v: 1, w: "elsewhere", d }));
+        a.connection.redis.disconnect(true);
+        await eventually(() => a.shared.fleet.status().devices === 2, "the missed records after the reconnection");
+        assert.equal(a.shared.fleet.recordOf(SERIAL)?.door, "closed");
+        assert.deepEqual(a.synced.map(({ serialNumber, record }) => [serialNumber, record?.door]).sort(), [
+            ["ALO-DC-1", "closed"],
+            ["ALO-DC-1", "open"],
+            ["ALO-DC-2", "closed"],
+        ]);
     });
 });
