@@ -5,10 +5,9 @@
 import assert from "assert/strict";
 import { isDeepStrictEqual } from "util";
 import type { DeviceRecord } from "../../src/core/device-state/record";
-import { deliver, signedDelivery, startCluster, verdict, type Cluster, type Delivered, type Delivery } from "../support/cluster";
+import { deliver, post, signedDelivery, startCluster, verdict, type Cluster, type Delivered, type Delivery } from "../support/cluster";
 import type { FileRecord } from "../support/recorders";
 import { describeWithRedis } from "../support/redis";
-import { request } from "../support/requests";
 import { killNodeRed } from "../support/real-node-red";
 import { eventually } from "../support/wait";
 
@@ -181,11 +180,7 @@ describeWithRedis("two Node-REDs beside one Redis, behind a round-robin proxy", 
         const load = startLoad(cluster.webhook, "restart", count);
         await eventually(() => load.answered >= 150, "150 events answered before Redis stops");
         await cluster.redis.stop();
-        const { body, header } = signedDelivery({ serialNumber: "DOWN-1", lockState: "Locked" });
-        const whileDown = await request("POST", cluster.instances[0].webhook, {
-            body,
-            headers: { "Content-Type": "application/json", "Alocity-Signature": header },
-        });
+        const whileDown = await post(cluster.instances[0].webhook, signedDelivery({ serialNumber: "DOWN-1", lockState: "Locked" }));
         assert.deepEqual([whileDown.status, whileDown.headers["retry-after"]], [503, "2"], whileDown.text);
         await eventually(() => load.failedTries.length > 0 || load.answered === count, "a 503 while Redis is down");
         await cluster.redis.startAgain();

@@ -10,7 +10,8 @@ import type { DeviceRecord } from "../../src/core/device-state/record";
 import { request, signedPost } from "../support/requests";
 import { problemLines, startRealNodeRed, useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, readRecorded, recorderNode, type Recorded } from "../support/recorders";
-import { deviceStateGetNodes, deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
+import { deviceStateGetNodes } from "../support/device-state-flows";
+import { deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 
 const WEBHOOK = "/devices";

@@ -14,7 +14,8 @@ import { RedisServer } from "./redis";
 import { request, type HttpAnswer } from "./requests";
 import { PROXY_INSTANCE, startRoundRobinProxy, type RoundRobinProxy } from "./round-robin-proxy";
 import { expectedHeader } from "./signature-oracle";
-import { deviceStateGetNodes, deviceStateNode, SECRET, webhookTab, type FlowNode } from "./test-flows";
+import { deviceStateGetNodes } from "./device-state-flows";
+import { clusterNode, deviceStateNode, SECRET, webhookTab, type FlowNode } from "./test-flows";
 import { eventually } from "./wait";
 
 /** The webhook's path on every instance (and through the proxy). */
@@ -41,7 +42,7 @@ function clusterFlow({ redisUrl, heldOpen }: ClusterFlowOptions): FlowNode[] {
         node.type === "alocity-webhook-in" ? { ...node, cluster: CLUSTER } : node,
     );
     return [
-        { id: CLUSTER, type: "alocity-cluster", name: "", url: redisUrl, prefix: "alocity" },
+        clusterNode(CLUSTER, redisUrl),
         ...webhook,
         deviceStateNode(STATE, { z, heldOpen, store: "", cluster: CLUSTER, x: 340, y: 100, wires: [["answer"], ["rec-alarms"]] }),
         ...deviceStateGetNodes({ z, url: RECORDS, state: STATE, changes: ["rec-changes"] }),
@@ -63,6 +64,11 @@ export function signedDelivery(payload: object, timestamp = Math.floor(Date.now(
     return { body, header: expectedHeader(SECRET, timestamp, body) };
 }
 
+/** POSTs a delivery once, as it is (its bytes and their signature). */
+export function post(url: string, { body, header }: Delivery): Promise<HttpAnswer> {
+    return request("POST", url, { body, headers: { "Content-Type": "application/json", "Alocity-Signature": header } });
+}
+
 export interface Delivered {
     /** The answer that ended the sending: a 200 (or another status that is no reason to try again). */
     answer: HttpAnswer;
@@ -82,20 +88,13 @@ const SENDER_PAUSE_MS = 200;
  * pause, until another answer comes, for up to a minute; resolves with that answer. `onFailedTry` hears of each try
  * that failed, as it fails.
  */
-export async function deliver(
-    url: string,
-    { body, header }: Delivery,
-    onFailedTry?: (status: number | string) => void,
-): Promise<Delivered> {
+export async function deliver(url: string, delivery: Delivery, onFailedTry?: (status: number | string) => void): Promise<Delivered> {
     const failedTries: (number | string)[] = [];
     const giveUpAt = Date.now() + SENDER_PATIENCE_MS;
     for (;;) {
         let status: number | string;
         try {
-            const answer = await request("POST", url, {
-                body,
-                headers: { "Content-Type": "application/json", "Alocity-Signature": header },
-            });
+            const answer = await post(url, delivery);
             const instance = answer.headers[PROXY_INSTANCE];
             if (answer.status !== 502 && answer.status !== 503) {
                 return { answer, instance: instance === undefined ? undefined : Number(instance), failedTries };
@@ -107,7 +106,7 @@ export async function deliver(
         failedTries.push(status);
         onFailedTry?.(status);
         if (Date.now() > giveUpAt)
-            throw new Error(`the sender gave up on ${body} after ${failedTries.length} tries: ${failedTries.join(", ")}`);
+            throw new Error(`the sender gave up on ${delivery.body} after ${failedTries.length} tries: ${failedTries.join(", ")}`);
         await new Promise((resolve) => setTimeout(resolve, SENDER_PAUSE_MS));
     }
 }
