@@ -3,6 +3,7 @@ import type { StoredDevice } from "../../../../src/core/device-state/stored-devi
 import { serialKey } from "../../../../src/core/events/event-values";
 import { door, health, SERIAL } from "../../../support/device-events";
 import { RedisServer, describeWithRedis } from "../../../support/redis";
+import type { SharedRecords } from "../../../../src/runtime/device-state/shared-records";
 import { alarmTopics, connect, instance, reportOf, type Instance, type TestConnection } from "../../../support/shared-fleets";
 import { eventually } from "../../../support/wait";
 
@@ -154,5 +155,26 @@ describeWithRedis("SharedFleet: a device-state node's records in a cluster's Red
             ["ALO-DC-1", "open"],
             ["ALO-DC-2", "closed"],
         ]);
+    });
+
+    it("a write whose answer was lost is known by its writer id: not written twice, its messages sent once", async () => {
+        const [a] = await two({});
+        const records = (a.shared as unknown as { records: SharedRecords }).records;
+        const write = records.write.bind(records);
+        let cutOff = 0;
+        records.write = async (...args) => {
+            const written = await write(...args);
+            if (cutOff++ === 0) throw new Error("Connection is closed (the answer was lost)");
+            return written;
+        };
+        const update = await a.shared.handle(doorNow("Open"), Date.now());
+        assert.equal(cutOff, 1, "written once");
+        assert.deepEqual(
+            update.changes.map((change) => change.changed),
+            [["door", "name"]],
+        );
+        assert.equal(a.failures.length, 1);
+        assert.equal((await stored()).v, 1);
+        assert.equal(a.shared.fleet.recordOf(SERIAL)?.door, "open");
     });
 });
