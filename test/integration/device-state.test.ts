@@ -10,6 +10,7 @@ import type { DeviceRecord } from "../../src/core/device-state/record";
 import { request, signedPost } from "../support/requests";
 import { problemLines, startRealNodeRed, useNodeRed, type NodeRedProcess } from "../support/real-node-red";
 import { drained, readoutNodes, readRecorded, recorderNode, type Recorded } from "../support/recorders";
+import { deviceStateGetNodes } from "../support/device-state-flows";
 import { deviceStateNode, SECRET, webhookTab, type FlowNode } from "../support/test-flows";
 import { eventually } from "../support/wait";
 
@@ -34,35 +35,7 @@ function deviceStateFlow({ heldOpen, store = "", recordChanges = true }: FlowOpt
     return [
         ...webhookTab({ label: "device state", url: WEBHOOK, to: ["state", "rec-events"], y: 60 }),
         deviceStateNode("state", { z, heldOpen, store, x: 340, y: 100, wires: [["answer"], ["rec-alarms"]] }),
-        {
-            id: "answer",
-            type: "switch",
-            z,
-            name: "a request's answer?",
-            property: "res",
-            propertyType: "msg",
-            rules: [{ t: "nnull" }, { t: "else" }],
-            checkall: "false",
-            outputs: 2,
-            x: 540,
-            y: 100,
-            wires: [["respond"], recordChanges ? ["rec-changes"] : []],
-        },
-        { id: "respond", type: "http response", z, name: "", statusCode: "", headers: {}, x: 740, y: 60, wires: [] },
-        { id: "get-in", type: "http in", z, name: "", url: RECORDS, method: "get", upload: false, x: 120, y: 160, wires: [["as-get"]] },
-        {
-            id: "as-get",
-            type: "change",
-            z,
-            name: "get ?device=",
-            rules: [
-                { t: "set", p: "topic", pt: "msg", to: "get", tot: "str" },
-                { t: "set", p: "payload", pt: "msg", to: "payload.device", tot: "msg" },
-            ],
-            x: 320,
-            y: 160,
-            wires: [["state"]],
-        },
+        ...deviceStateGetNodes({ z, url: RECORDS, state: "state", changes: recordChanges ? ["rec-changes"] : [] }),
         recorderNode("rec-events", "events", { y: 20 }),
         recorderNode("rec-changes", "changes", { x: 740, y: 140 }),
         recorderNode("rec-alarms", "alarms", { x: 740, y: 180 }),

@@ -1,6 +1,7 @@
 // Observes messages inside a real Node-RED: a function node records what reaches it in global context, and
 // GET <httpNodeRoot>/__recorded answers what was recorded (per recorder name).
 import { randomUUID } from "crypto";
+import fs from "fs";
 import type { AlocityEventMessage } from "../../src/core/webhook/receiver";
 import type { FlowNode } from "./test-flows";
 import { request, signedPost } from "./requests";
@@ -36,6 +37,49 @@ export function recorderNode(id: string, name: string, { z = "tab", x = 600, y =
         y,
         wires: [[]],
     };
+}
+
+/** The environment variable naming the file a Node-RED's file recorders append to (see fileRecorderNode). */
+export const RECORD_FILE_VARIABLE = "ALOCITY_TEST_RECORD_FILE";
+
+/**
+ * A function node that appends each message it receives, as a line of JSON `{ recorder: name, topic, payload }`, to
+ * the file named by the Node-RED process's environment variable RECORD_FILE_VARIABLE, synchronously (the function
+ * node's `libs` give it `fs`): what it recorded survives a `kill -9` of its Node-RED. Read it with readRecordFile.
+ */
+export function fileRecorderNode(id: string, name: string, { z = "tab", x = 600, y = 100 } = {}): FlowNode {
+    return {
+        id,
+        type: "function",
+        z,
+        name: `record ${name} to a file`,
+        func:
+            `const line = JSON.stringify({ recorder: ${JSON.stringify(name)}, topic: msg.topic, payload: msg.payload });\n` +
+            `fs.appendFileSync(env.get(${JSON.stringify(RECORD_FILE_VARIABLE)}), line + "\\n");\nreturn null;`,
+        libs: [{ var: "fs", module: "fs" }],
+        outputs: 1,
+        x,
+        y,
+        wires: [[]],
+    };
+}
+
+/** A line of a record file. */
+export interface FileRecord {
+    recorder: string;
+    topic: string;
+    payload: Record<string, unknown>;
+}
+
+/** The lines of a record file (none while it does not exist), by recorder: { name: [message, in order] }. */
+export function readRecordFile(file: string): Record<string, FileRecord[]> {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const recorded: Record<string, FileRecord[]> = {};
+    for (const line of text.split("\n").filter((line) => line !== "")) {
+        const record = JSON.parse(line) as FileRecord;
+        (recorded[record.recorder] ??= []).push(record);
+    }
+    return recorded;
 }
 
 /** The read-out endpoint, once per flow. */
