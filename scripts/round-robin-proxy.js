@@ -4,8 +4,11 @@
 // Kubernetes service puts one: each request goes to the next instance, method, path, headers and body unchanged; an
 // instance that cannot be reached is answered 502 (no retry on another: a load balancer that retries hides what the
 // tests and the bench look at). Used by the cluster tests and the benchmark; `node scripts/round-robin-proxy.js
-// <port> <target port>...` runs one on its own (port 0: a free one, printed).
+// <port> <target port>...` runs one on its own (port 0: a free one, printed). Each answer names the instance that
+// gave it (or failed to) in the header INSTANCE_HEADER: its index, from 0.
 const http = require("http");
+
+const INSTANCE_HEADER = "x-upstream-instance";
 
 /**
  * @param {number[]} targetPorts the instances, on 127.0.0.1
@@ -20,21 +23,23 @@ async function startRoundRobinProxy(targetPorts, port = 0) {
         const index = next;
         next = (next + 1) % targetPorts.length;
         forwarded[index]++;
+        const badGateway = (error) => {
+            if (!res.headersSent) {
+                res.writeHead(502, { "Content-Type": "text/plain", Connection: "close", [INSTANCE_HEADER]: String(index) });
+                res.end(`Bad Gateway: instance ${index} (port ${targetPorts[index]}): ${error.message}`);
+            } else {
+                res.destroy(error);
+            }
+        };
         const upstream = http.request(
             { host: "127.0.0.1", port: targetPorts[index], method: req.method, path: req.url, headers: req.headers, agent },
             (answer) => {
-                res.writeHead(answer.statusCode || 502, answer.headers);
+                res.writeHead(answer.statusCode || 502, { ...answer.headers, [INSTANCE_HEADER]: String(index) });
                 answer.pipe(res);
+                answer.once("error", badGateway);
             },
         );
-        upstream.on("error", (error) => {
-            if (!res.headersSent) {
-                res.writeHead(502, { "Content-Type": "text/plain", Connection: "close" });
-                res.end(`Bad Gateway: instance ${index + 1} (port ${targetPorts[index]}): ${error.message}`);
-            } else {
-                res.destroy();
-            }
-        });
+        upstream.once("error", badGateway);
         req.pipe(upstream);
     });
     await new Promise((resolve, reject) => {
@@ -55,7 +60,7 @@ async function startRoundRobinProxy(targetPorts, port = 0) {
     };
 }
 
-module.exports = { startRoundRobinProxy };
+module.exports = { startRoundRobinProxy, INSTANCE_HEADER };
 
 if (require.main === module) {
     const [port, ...targets] = process.argv.slice(2).map(Number);
