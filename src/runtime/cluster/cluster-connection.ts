@@ -86,8 +86,9 @@ export function openClusterConnection(
         ...(password ? { password } : {}),
     };
     const redis = new RedisClient(url, options);
-    // Subscriptions wait for the connection (and are made again after a reconnection by ioredis itself).
-    const subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    // Subscriptions wait for the connection however long it takes (maxRetriesPerRequest 0 would drop a SUBSCRIBE at
+    // the first failed attempt, for good), and are made again after a reconnection by ioredis itself.
+    const subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
     const states = new EventEmitter();
     const bus = new EventEmitter();
     bus.setMaxListeners(0);
@@ -105,10 +106,23 @@ export function openClusterConnection(
         state = next;
         states.emit("state", next);
     };
-    redis.on("ready", () => {
+    // Ready once both connections are: a change published while the subscriber is away would be missed, and the
+    // nodes read everything again when the state turns ready.
+    let commandsReady = false;
+    let subscriberReady = false;
+    const bothReady = () => {
+        if (!commandsReady || !subscriberReady || closed) return;
         if (wasReady) log.back();
         wasReady = true;
         become("ready", "");
+    };
+    redis.on("ready", () => {
+        commandsReady = true;
+        bothReady();
+    });
+    subscriber.on("ready", () => {
+        subscriberReady = true;
+        bothReady();
     });
     const lost = (why: string) => {
         if (closed) return;
@@ -116,10 +130,20 @@ export function openClusterConnection(
         become("down", why);
     };
     redis.on("error", (error: Error) => lost(error.message));
-    redis.on("close", () => lost("connection closed"));
-    redis.on("end", () => lost("connection ended"));
-    // The subscriber's errors are the command client's too, logged once there.
+    redis.on("close", () => {
+        commandsReady = false;
+        lost("connection closed");
+    });
+    redis.on("end", () => {
+        commandsReady = false;
+        lost("connection ended");
+    });
+    // The subscriber's errors are the command client's too, logged once there; its loss alone is logged here.
     subscriber.on("error", () => undefined);
+    subscriber.on("close", () => {
+        subscriberReady = false;
+        lost("subscription connection closed");
+    });
     subscriber.on("message", (channel: string, message: string) => channels.emit(channel, message));
 
     redis.connect().catch((error: Error) => lost(error.message));
