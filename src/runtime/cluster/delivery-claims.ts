@@ -80,11 +80,13 @@ export class SharedDeliveryClaims {
         if (typeof held === "string" && held.startsWith(PENDING)) return { verdict: "pending" };
         if (held !== null) throw new Error(`the delivery's key ${key} holds ${JSON.stringify(held)}, not a claim`);
         const renewal = setInterval(() => {
+            // Only a claim no longer this instance's stops the renewals: one that failed (a command timing out) is
+            // tried again on the next tick, before the claim expires.
             RENEW.run(redis, key, this.value, this.timing.pendingMs).then(
                 (renewed) => {
                     if (renewed === 0) clearInterval(renewal);
                 },
-                () => clearInterval(renewal),
+                () => undefined,
             );
         }, this.timing.renewMs);
         renewal.unref();

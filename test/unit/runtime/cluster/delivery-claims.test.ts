@@ -76,14 +76,29 @@ describeWithRedis("shared delivery claims (real redis-server, two instances)", f
         const a = await instance("a", { pendingMs: 200, renewMs: 60_000 });
         const b = await instance("b");
         claimed(await claim(a));
-        a.close();
+        // Its process dies: the connection is gone, and nothing withdraws the claim.
+        await connections[0].close();
+        assert.match(String(await connections[1].redis.get(KEY)), /^pending:a$/);
         const taken = await eventually(async () => {
             const tried = await claim(b);
             return tried.verdict === "claimed" && tried;
         }, "b to take the delivery once a's pending claim expired");
-        assert.strictEqual(await held(), "pending:b");
+        assert.strictEqual(await connections[1].redis.get(KEY), "pending:b");
         await claimed(taken).handedOn();
-        assert.strictEqual(await held(), "done");
+        assert.strictEqual(await connections[1].redis.get(KEY), "done");
+    });
+
+    it("keeps renewing a pending claim after a renewal failed", async function () {
+        const a = await instance("a", { pendingMs: 5000, renewMs: 20 });
+        const mine = claimed(await claim(a));
+        await redis.stop();
+        await eventually(() => connections[0].state === "down", "a to see Redis down");
+        await redis.startAgain();
+        await eventually(() => connections[0].state === "ready", "a to be connected again");
+        // The append-only file kept the claim; brought closer by hand, a renewal pushes it back.
+        await connections[0].redis.pexpire(KEY, 1000);
+        await eventually(async () => (await connections[0].redis.pttl(KEY)) > 1000, "the claim's expiry to be pushed back");
+        await mine.handedOn();
     });
 
     it("renews a pending claim while its message is being read", async function () {
