@@ -83,6 +83,8 @@ export function openClusterConnection(
         connectTimeout: CONNECT_TIMEOUT_MS,
         commandTimeout: COMMAND_TIMEOUT_MS,
         retryStrategy: reconnectDelay,
+        // The commands of one turn of the event loop (claims and writes of many deliveries at once) go out together.
+        enableAutoPipelining: true,
         ...(password ? { password } : {}),
     };
     const redis = new RedisClient(url, options);
@@ -180,8 +182,9 @@ export function openClusterConnection(
             closed = true;
             become("down", "closed");
             // A deploy closes every node at once, in no set order: what the nodes using this connection send as they
-            // close (a webhook withdrawing its claims) goes out before QUIT, on the next turn.
-            await new Promise((resolve) => setImmediate(resolve));
+            // close (a webhook withdrawing its claims) goes out before QUIT. Auto-pipelined commands go out on the
+            // turn after they were sent: two turns.
+            for (const _turn of [1, 2]) await new Promise((resolve) => setImmediate(resolve));
             await Promise.allSettled([redis.quit(), subscriber.quit()]);
             redis.disconnect();
             subscriber.disconnect();
