@@ -157,14 +157,13 @@ export class SharedFleet {
         for (;;) {
             try {
                 if (sent !== undefined) {
-                    // The last write failed on its way: it may have been made.
+                    // The last write failed on its way: it may have been made (and replaced since by another).
+                    const made = await this.records.written(writer);
                     const current = await this.records.read(key);
-                    if (current?.writer === writer) {
-                        this.keep(key, current.version, sent.device);
-                        return sent;
-                    }
-                    sent = undefined;
+                    if (made !== undefined) this.keep(key, made, sent.device);
                     this.adopt(key, current, true);
+                    if (made !== undefined) return sent;
+                    sent = undefined;
                 }
                 const update = operation(this.fleet.storedOf(key));
                 if (update === undefined) return undefined;
