@@ -5,7 +5,7 @@ import { door, health, SERIAL } from "../../../support/device-events";
 import { RedisServer, describeWithRedis } from "../../../support/redis";
 import type { SharedRecords } from "../../../../src/runtime/device-state/shared-records";
 import { alarmTopics, connect, instance, reportOf, type Instance, type TestConnection } from "../../../support/shared-fleets";
-import { eventually } from "../../../support/wait";
+import { DEADLINE_MS, eventually } from "../../../support/wait";
 
 const RECORDS = "alocity:device-state:state:flow:records";
 const DEADLINES = "alocity:device-state:state:flow:deadlines";
@@ -236,5 +236,51 @@ describeWithRedis("SharedFleet: a device-state node's records in a cluster's Red
         await a.shared.handle(doorNow("Closed"), Date.now());
         const after = (await stored()).v;
         assert.ok(after > before, `version ${after} after the loss, ${before} before`);
+    });
+
+    /** Holds a's writes until `open` is called; `started` once one waits. */
+    function gateWrites(a: Instance): { open: () => void; started: () => boolean } {
+        const records = (a.shared as unknown as { records: SharedRecords }).records;
+        const write = records.write.bind(records);
+        let open = (): void => undefined;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        let started = false;
+        records.write = async (...args) => {
+            started = true;
+            await gate;
+            return write(...args);
+        };
+        return { open, started: () => started };
+    }
+
+    it("finish waits for the operations in flight and lets them end, then closes", async () => {
+        const [a] = await two({});
+        const gate = gateWrites(a);
+        const handled = a.shared.handle(doorNow("Open"), Date.now());
+        await eventually(gate.started, "the write to start");
+        let doneFirst = "";
+        const finished = a.shared.finish(DEADLINE_MS).then((unsent) => {
+            doneFirst ||= "finish";
+            return unsent;
+        });
+        void handled.then(() => (doneFirst ||= "write"));
+        gate.open();
+        assert.equal(await finished, 0, "nothing left unsent");
+        assert.equal(doneFirst, "write");
+        assert.deepEqual(
+            (await handled).changes.map((change) => change.changed),
+            [["door", "name"]],
+        );
+        assert.equal((await stored()).d.record.door, "open");
+    });
+
+    it("finish waits no longer than its bound, and tells how many operations were not done", async () => {
+        const [a] = await two({});
+        const gate = gateWrites(a);
+        const handled = a.shared.handle(doorNow("Open"), Date.now());
+        await eventually(gate.started, "the write to start");
+        assert.equal(await a.shared.finish(50), 1);
+        gate.open();
+        await handled;
     });
 });
