@@ -39,7 +39,7 @@ describeWithRedis("alocity-device-state with a cluster (test helper, real Redis)
         const record = (await get("DOOR-1")).payload as DeviceRecord;
         assert.equal(record.door, "open");
         const stored = JSON.parse((await probe.redis.hget("alocity:device-state:state::records", "door-1")) ?? "null") as { v: number };
-        assert.equal(stored.v, 1);
+        assert.equal(stored.v, Number(await probe.redis.get("alocity:device-state:state::version")), "a version from the node's counter");
         await eventually(() => lastStatus()?.text === "1 device · 1 open · 0 alarms", "the counts in the status");
         assert.deepEqual(warnings(), []);
     });
@@ -95,6 +95,32 @@ describeWithRedis("alocity-device-state with a cluster (test helper, real Redis)
         assert.equal(await probe.redis.hlen("alocity:device-state:state::records"), 2);
         await eventually(() => lastStatus()?.text === "2 devices · 2 open · 0 alarms", "the counts again");
         assert.equal(changes.length, 2, "each applied once");
+    });
+
+    it("on close, waits for the writes it handed to Redis and sends their messages before it closes", async () => {
+        await loadOnCluster(redis.url);
+        await eventually(() => lastStatus()?.fill === "green", "the records to be loaded");
+        // Messages reach the next node a turn later: what counts is that the node sent them before it closed.
+        const node = nodeOf(STATE);
+        const sendOn = node.send.bind(node);
+        let sent = 0;
+        node.send = (msg) => {
+            sent++;
+            sendOn(msg);
+        };
+        let sentAtClose: number | undefined;
+        await probe.redis.call("CLIENT", "PAUSE", "20000", "WRITE");
+        try {
+            send(door("DOOR-1", "Open"));
+            await eventually(async () => /blocked_clients:[1-9]/.test(await probe.redis.info("clients")), "the write to wait in Redis");
+            const closed = node.close().then(() => (sentAtClose = sent));
+            await probe.redis.call("CLIENT", "UNPAUSE");
+            await closed;
+        } finally {
+            await probe.redis.call("CLIENT", "UNPAUSE");
+        }
+        assert.equal(sentAtClose, 1, "the change was sent before the node closed");
+        assert.deepEqual(warnings(), []);
     });
 
     it("without its cluster node deployed: red status, an error log, and each event completed with an error", async () => {

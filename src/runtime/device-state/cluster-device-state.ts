@@ -9,7 +9,11 @@ import { messagesOf, type NodeAPI, type NodeRedNode } from "../shared/node-red";
 import { LogThrottle } from "../../core/shared/log-throttle";
 import { ArrivalQueue, MAX_WAITING_EVENTS, type Arrival, type Send } from "./arrival-queue";
 import { deviceQuery, isCommand, type DeviceStateView } from "./device-state-view";
-import { ClosedError, SharedFleet } from "./shared-fleet";
+import { ClosedError } from "./in-flight";
+import { SharedFleet } from "./shared-fleet";
+
+/** How long a node that closes waits for the writes and alarms it handed to Redis, to send their messages. */
+const CLOSE_WAIT_MS = 5000;
 
 /** What alocity-device-state hands its cluster path. */
 export interface ClusterDeviceStateParts {
@@ -147,7 +151,12 @@ export function runOnCluster({ RED, node, view, config, cluster, store, addToDoo
         if (state === "ready" && loaded) takeWaiting();
         showState();
     });
+    let closing = false;
     node.on("input", (msg, send, done) => {
+        if (closing) {
+            done(new Error(t("log.cluster-closed-waiting")));
+            return;
+        }
         const arrival = { msg: msg as Record<string, unknown>, receivedAt: Date.now(), send, done };
         if (loaded && connection.state === "ready") {
             receive(arrival);
@@ -168,14 +177,18 @@ export function runOnCluster({ RED, node, view, config, cluster, store, addToDoo
     showState();
 
     node.on("close", (done: () => void) => {
+        closing = true;
         stopWatching();
-        shared.close();
-        sidebar.remove();
         const waiting = arrivals.takeAll();
         waiting.forEach(({ done: dropped }) => dropped(new Error(t("log.cluster-closed-waiting"))));
         if (waiting.length > 0) node.warn(t("log.cluster-closed-waiting-count", { count: waiting.length }));
-        failures.flush();
-        view.close();
-        done();
+        // What Redis already has may be written: its messages are sent before the node closes (at most CLOSE_WAIT_MS).
+        void shared.finish(CLOSE_WAIT_MS).then((unsent) => {
+            if (unsent > 0) node.warn(t("log.cluster-closed-unsent", { count: unsent, seconds: CLOSE_WAIT_MS / 1000 }));
+            sidebar.remove();
+            failures.flush();
+            view.close();
+            done();
+        });
     });
 }

@@ -13,6 +13,7 @@ import type { DeviceReport } from "../../core/device-state/report";
 import type { StoredDevice } from "../../core/device-state/stored-device";
 import { serialKey } from "../../core/events/event-values";
 import type { ClusterConnection } from "../cluster/cluster-connection";
+import { ClosedError, InFlight } from "./in-flight";
 import { parseChange, parseRecord, SharedRecords, type SharedRecord } from "./shared-records";
 
 /** What a SharedFleet tells its node. */
@@ -37,12 +38,6 @@ const RESYNC_MS = 10_000;
 /** The wait before an operation that failed while Redis was ready is tried again. */
 const RETRY_MS = 1000;
 
-export class ClosedError extends Error {
-    constructor() {
-        super("the node closed");
-    }
-}
-
 /**
  * One alocity-device-state node's devices in a cluster: the records live in Redis (see SharedRecords), `fleet` is this
  * instance's copy, kept in sync (changed messages, a full comparison after each reconnection and every 10 s). Every
@@ -57,6 +52,7 @@ export class SharedFleet {
     private readonly versions = new Map<string, number>();
     private readonly queues = new Map<string, Promise<unknown>>();
     private readonly settling = new Set<string>();
+    private readonly sending = new InFlight();
     /** Keys of changes told while loading: read again once loaded. */
     private changedWhileLoading: Set<string> | undefined = new Set();
     private readonly waiters = new Set<() => void>();
@@ -91,10 +87,7 @@ export class SharedFleet {
         changed.forEach((key) => this.queueRefresh(key));
         const poll = setInterval(() => void this.pollDue(), DUE_POLL_MS);
         const resync = setInterval(() => void this.resync(), RESYNC_MS);
-        this.stops.push(
-            () => clearInterval(poll),
-            () => clearInterval(resync),
-        );
+        this.stops.push(() => [poll, resync].forEach((timer) => clearInterval(timer)));
         this.stops.push(this.connection.onState((state) => state === "ready" && void this.resync()));
     }
 
@@ -103,13 +96,25 @@ export class SharedFleet {
         const key = serialKey(report.serialNumber);
         // An event always has something to write.
         const write = () => this.writeUntilWon(key, (stored) => applyEventOnCopy(stored, report, this.config, receivedAt));
-        return this.run(key, async () => (await write()) as EventUpdate);
+        return this.sending.track(this.run(key, async () => (await write()) as EventUpdate));
     }
 
     /** Forgets a device (its serial number); undefined when no instance knows it any more. */
     forget(serialNumber: string): Promise<DeviceUpdate | undefined> {
         const key = serialKey(serialNumber);
-        return this.run(key, () => this.writeUntilWon(key, (stored) => stored && forgetDeviceOnCopy(stored, this.now())));
+        const write = () => this.writeUntilWon(key, (stored) => stored && forgetDeviceOnCopy(stored, this.now()));
+        return this.sending.track(this.run(key, write));
+    }
+
+    /**
+     * Takes no new work (syncing, due alarms), waits at most `boundMs` for the operations in flight to be done and sent,
+     * then closes. Resolves with how many were not done: their writes may have been made, but nothing of them is sent.
+     */
+    async finish(boundMs: number): Promise<number> {
+        this.stops.splice(0).forEach((stop) => stop());
+        const unsent = await this.sending.settled(boundMs);
+        this.close();
+        return unsent;
     }
 
     /** Stops syncing and settling; what was waiting for Redis fails with ClosedError. Redis is left as it is. */
@@ -127,7 +132,8 @@ export class SharedFleet {
             for (const key of await this.records.due(this.now(), DUE_BATCH)) {
                 if (this.settling.has(key)) continue;
                 this.settling.add(key);
-                void this.run(key, () => this.settle(key))
+                void this.sending
+                    .track(this.run(key, () => this.settle(key)))
                     .catch((error: Error) => error instanceof ClosedError || this.listener.failed(error))
                     .finally(() => this.settling.delete(key));
             }
@@ -157,14 +163,13 @@ export class SharedFleet {
         for (;;) {
             try {
                 if (sent !== undefined) {
-                    // The last write failed on its way: it may have been made.
+                    // The last write failed on its way: it may have been made (and replaced since by another).
+                    const made = await this.records.written(writer);
                     const current = await this.records.read(key);
-                    if (current?.writer === writer) {
-                        this.keep(key, current.version, sent.device);
-                        return sent;
-                    }
-                    sent = undefined;
+                    if (made !== undefined) this.keep(key, made, sent.device);
                     this.adopt(key, current, true);
+                    if (made !== undefined) return sent;
+                    sent = undefined;
                 }
                 const update = operation(this.fleet.storedOf(key));
                 if (update === undefined) return undefined;
