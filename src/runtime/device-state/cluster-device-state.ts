@@ -41,7 +41,7 @@ export function runOnCluster({ RED, node, view, config, cluster, store, addToDoo
         node.error(t("log.cluster-missing", { id: cluster.id }));
         view.showProblem({ fill: "red", shape: "ring", text: t("status.cluster-missing") });
         node.on("input", (_msg, _send, done) => done(new Error(t("log.cluster-missing-dropped", { id: cluster.id }))));
-        node.on("close", (done: () => void) => {
+        node.on("close", (_removed: boolean, done: () => void) => {
             view.close();
             done();
         });
@@ -176,7 +176,7 @@ export function runOnCluster({ RED, node, view, config, cluster, store, addToDoo
     );
     showState();
 
-    node.on("close", (done: () => void) => {
+    node.on("close", (_removed: boolean, done: () => void) => {
         closing = true;
         stopWatching();
         const waiting = arrivals.takeAll();
