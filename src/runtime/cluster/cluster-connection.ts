@@ -185,7 +185,9 @@ export function openClusterConnection(
             // close (a webhook withdrawing its claims) goes out before QUIT. Auto-pipelined commands go out on the
             // turn after they were sent: two turns.
             for (const _turn of [1, 2]) await new Promise((resolve) => setImmediate(resolve));
-            await Promise.allSettled([redis.quit(), subscriber.quit()]);
+            // QUIT only where connected: queued on a connection waiting for Redis, it would wait as long.
+            const quit = (client: Redis) => (client.status === "ready" ? client.quit() : Promise.resolve());
+            await Promise.allSettled([quit(redis), quit(subscriber)]);
             redis.disconnect();
             subscriber.disconnect();
         },

@@ -3,7 +3,7 @@
 import assert from "assert";
 import { openClusterConnection, type ClusterConnection } from "../../../../src/runtime/cluster/cluster-connection";
 import { describeWithRedis, RedisServer } from "../../../support/redis";
-import { eventually } from "../../../support/wait";
+import { eventually, within } from "../../../support/wait";
 
 type Connection = ClusterConnection & { close(): Promise<void> };
 
@@ -71,5 +71,14 @@ describeWithRedis("the cluster's Redis connection (real redis-server)", function
             return heard.length > 0;
         }, "the message published after the outage");
         assert.strictEqual(heard[0], "lock");
+    });
+
+    it("closes while Redis is unreachable (a deploy then is not held up by it)", async function () {
+        await redis.stop();
+        const connection = open();
+        connection.subscribe("alocity:test", () => undefined);
+        await eventually(() => connection.state === "down", "the connection to find Redis down");
+        await within(connection.close(), "the connection to close");
+        assert.strictEqual(connection.state, "down");
     });
 });
